@@ -1,0 +1,126 @@
+"""The session state machine.  Everything that affects it lives in this file.
+
+States: ``waiting -> paired -> viewing <-> controlling``, ``viewing/controlling ->
+paused -> viewing``, anything ``-> ended``.  Both ends run the same table over the
+same ordered stream of messages, so they agree; the citizen's side is the one that
+enforces consent (it acts on input only in ``controlling``).
+
+An entry maps ``(state, event)`` to the next state, or to :data:`DROP` for known
+races: e.g. the agent's input that was already on the wire when the citizen took
+control back.  Dropped messages are counted, never acted on.  Anything not in the
+table is a protocol violation.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Final
+
+from cobrowse import events as ev
+from cobrowse.errors import ProtocolError
+
+
+class State(Enum):
+    WAITING = "waiting"
+    PAIRED = "paired"
+    VIEWING = "viewing"
+    CONTROLLING = "controlling"
+    PAUSED = "paused"
+    ENDED = "ended"
+
+
+class _Drop:
+    def __repr__(self) -> str:
+        return "DROP"
+
+
+DROP: Final = _Drop()
+W, P, V, C, Z, E = (State.WAITING, State.PAIRED, State.VIEWING, State.CONTROLLING,
+                    State.PAUSED, State.ENDED)
+INPUTS = ("PointerMove", "PointerButton", "Wheel", "Key")
+SHARING = ("ScreenInfo", "SelectMonitor", "FrameChunk", "FrameAck", "Cursor", "Highlight",
+           "ShowStep", "OpenLink", "LinkAnswer")
+GUIDANCE = ("SelectMonitor", "FrameAck", "ShowStep", "OpenLink", "LinkAnswer", "ScreenInfo")
+
+TABLE: dict[tuple[State, str], State | _Drop] = {
+    # internal events
+    (W, "paired"): P,
+    (V, "disconnected"): V,
+    (C, "disconnected"): V,  # on any disconnect control falls back to view-only
+    (P, "disconnected"): P,
+    (Z, "disconnected"): Z,
+    # before viewing
+    (P, "ConsentRequest:view"): P,
+    (P, "ConsentGrant:view"): V,
+    (P, "ConsentDeny:view"): P,
+    (P, "ShowStep"): P,
+    # viewing
+    (V, "ConsentRequest:view"): DROP,
+    (V, "ConsentRequest:control"): V,
+    (V, "ConsentGrant:control"): C,
+    (V, "ConsentDeny:control"): V,
+    (V, "ConsentRevoke:control"): V,  # crossed with the agent's ControlOff
+    (V, "ControlOff"): V,  # crossed with the citizen's revoke
+    (V, "PrivacyPause"): Z,
+    # controlling
+    (C, "ConsentRequest:control"): DROP,
+    (C, "ConsentRevoke:control"): V,
+    (C, "ControlOff"): V,
+    (C, "PrivacyPause"): Z,
+    # paused: nothing of the screen, no input, no pointer
+    (Z, "PrivacyResume"): V,
+    (Z, "ConsentRequest:control"): DROP,
+    (Z, "ConsentRevoke:control"): DROP,
+    (Z, "ControlOff"): DROP,
+    (Z, "Highlight"): DROP,
+}
+for _name in SHARING:
+    TABLE[(V, _name)] = V
+    TABLE[(C, _name)] = C
+for _name in GUIDANCE:
+    TABLE[(Z, _name)] = Z
+for _name in INPUTS:
+    TABLE[(C, _name)] = C
+    TABLE[(V, _name)] = DROP
+    TABLE[(Z, _name)] = DROP
+for _state in (W, P, V, C, Z):
+    TABLE[(_state, "End")] = E
+    TABLE[(_state, "lost")] = E
+for _state in (P, V, C, Z):
+    TABLE[(_state, "Ping")] = _state
+    TABLE[(_state, "Pong")] = _state
+
+
+def event_key(msg: ev.Message | str) -> str:
+    """The table key of a message (consent messages include their kind)."""
+    if isinstance(msg, str):
+        return msg
+    kind = getattr(msg, "kind", None)
+    return f"{type(msg).__name__}:{kind}" if kind else type(msg).__name__
+
+
+class StateMachine:
+    """Holds the current state and applies :data:`TABLE`."""
+
+    def __init__(self) -> None:
+        self.state = State.WAITING
+        self.dropped = 0
+
+    def apply(self, msg: ev.Message | str) -> bool:
+        """Advance for ``msg``; return False if it is a tolerated race to drop.
+
+        Raises :class:`ProtocolError` if the table has no entry.
+        """
+        key = event_key(msg)
+        nxt = TABLE.get((self.state, key))
+        if nxt is None:
+            raise ProtocolError(f"{key} not allowed while {self.state.value}")
+        if isinstance(nxt, _Drop):
+            self.dropped += 1
+            return False
+        self.state = nxt
+        return True
+
+    def allows(self, msg: ev.Message | str) -> bool:
+        """True if ``msg`` would be acted on now (neither refused nor dropped)."""
+        return isinstance(TABLE.get((self.state, event_key(msg))), State)
