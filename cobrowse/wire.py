@@ -129,6 +129,10 @@ def _check_str(where: str, meta: dict[str, Any], value: Any) -> None:
         raise ProtocolError(f"{where}: {value[:20]!r} is not one of {list(choices)}")
     if any(ord(ch) < 32 and ch not in "\n\t" for ch in value):
         raise ProtocolError(f"{where}: control characters in text")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ProtocolError(f"{where}: invalid Unicode (lone surrogate)") from None
 
 
 def _check_rects(where: str, meta: dict[str, Any], value: Any) -> None:

@@ -1,0 +1,212 @@
+"""Two sessions pumping bytes into each other: no network, deterministic randomness."""
+
+import random
+from collections.abc import Callable
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cobrowse import events as ev
+from cobrowse.codes import SessionCode
+from cobrowse.errors import LocalProtocolError
+from cobrowse.protocol import FrameReceived, Session, pump
+from cobrowse.state import State
+
+CODE = SessionCode("042", "123456")
+
+
+def rng(seed: int) -> Callable[[int], bytes]:
+    r = random.Random(seed)
+    return lambda n: r.randbytes(n)
+
+
+class Pair:
+    def __init__(self, citizen_code: SessionCode = CODE, agent_code: SessionCode = CODE) -> None:
+        self.c = Session("citizen", citizen_code, entropy=rng(1))
+        self.a = Session("agent", agent_code, entropy=rng(2))
+        self.c.start()
+        self.a.start()
+        self.pump()
+
+    def pump(self) -> None:
+        pump(self.c, self.a)
+
+    def events(self) -> tuple[list[object], list[object]]:
+        return self.c.events_received(), self.a.events_received()
+
+    def to_viewing(self) -> None:
+        self.events()
+        self.a.send(ev.ConsentRequest("view"))
+        self.pump()
+        self.c.send(ev.ConsentGrant("view"))
+        self.pump()
+        self.events()
+
+    def to_controlling(self) -> None:
+        self.to_viewing()
+        self.a.send(ev.ConsentRequest("control"))
+        self.pump()
+        self.c.send(ev.ConsentGrant("control"))
+        self.pump()
+        self.events()
+
+
+def test_pairing_gives_same_verifier_and_secures() -> None:
+    p = Pair()
+    ce, ae = p.events()
+    assert isinstance(ce[0], ev.Paired) and ce[0] == ae[0]
+    assert isinstance(ce[1], ev.Secured) and isinstance(ae[1], ev.Secured)
+    assert p.c.state is p.a.state is State.PAIRED
+    assert p.c.resume_token == p.a.resume_token
+
+
+def test_full_session_consent_control_end() -> None:
+    p = Pair()
+    p.to_controlling()
+    assert p.c.state is p.a.state is State.CONTROLLING
+    p.a.send(ev.Key("æ", "æ", True))
+    p.a.send(ev.PointerButton(10, 20, "left", True))
+    p.pump()
+    ce, _ = p.events()
+    assert ce == [ev.Key("æ", "æ", True), ev.PointerButton(10, 20, "left", True)]
+    p.c.send(ev.ConsentRevoke("control"))
+    p.pump()
+    assert p.c.state is p.a.state is State.VIEWING
+    p.c.send(ev.End("done"))
+    p.pump()
+    ce, ae = p.events()
+    assert ce[-1] == ev.SessionEnded("done", False)
+    assert ae[-1] == ev.SessionEnded("done", True)
+    assert p.c.state is p.a.state is State.ENDED
+
+
+def test_input_before_consent_never_reaches_citizen() -> None:
+    p = Pair()
+    with pytest.raises(LocalProtocolError):
+        p.a.send(ev.Key("a", "a", True))  # paired: not even viewing
+    p.to_viewing()
+    assert p.a.send(ev.PointerMove(1, 1)) is False  # dropped locally
+
+
+def test_input_crossing_a_revoke_is_dropped_by_citizen() -> None:
+    p = Pair()
+    p.to_controlling()
+    p.a.send(ev.Key("a", "a", True))  # on the wire ...
+    p.c.send(ev.ConsentRevoke("control"))  # ... while the citizen takes control back
+    for data in iter(p.a.next_outgoing, None):
+        p.c.receive_data(data)
+    ce, _ = p.events()
+    assert not any(isinstance(e, ev.Key) for e in ce)
+    assert p.c.dropped == 1 and p.c.state is State.VIEWING
+
+
+def test_pause_stops_frames_and_input() -> None:
+    p = Pair()
+    p.to_controlling()
+    p.c.send_frame(1, b"x" * 100_000)
+    p.c.send(ev.PrivacyPause())
+    assert p.c.send_frame(2, b"y") is False
+    p.pump()
+    _, ae = p.events()
+    assert not any(isinstance(e, FrameReceived) for e in ae)  # queued chunks were purged
+    assert p.a.state is State.PAUSED
+    assert p.a.send(ev.Key("a", "a", True)) is False
+    p.c.send(ev.PrivacyResume())
+    p.pump()
+    assert p.a.state is p.c.state is State.VIEWING  # control needs a new consent
+
+
+def test_frames_are_chunked_and_reassembled_behind_control() -> None:
+    p = Pair()
+    p.to_viewing()
+    payload = bytes(random.Random(3).randbytes(300_000))
+    p.c.send_frame(5, payload)
+    p.c.send(ev.Cursor(3, 4, True))
+    first = p.c.next_outgoing()
+    assert first is not None and len(first) < 200  # the cursor jumps the queue
+    p.a.receive_data(first)
+    p.pump()
+    _, ae = p.events()
+    assert ae[0] == ev.Cursor(3, 4, True)
+    assert ae[1] == FrameReceived(5, payload)
+
+
+def test_wrong_code_burns_on_both_sides() -> None:
+    p = Pair(agent_code=SessionCode("042", "123457"))
+    ce, ae = p.events()
+    assert ce == [ev.SessionEnded("wrong_code", False, "the code did not match")]
+    assert ae[0].reason == "wrong_code"  # type: ignore[attr-defined]
+    assert p.c.state is State.ENDED and p.c.verifier is None
+
+
+@pytest.mark.parametrize("attack", ["tamper", "replay", "reorder", "drop"])
+def test_record_attacks_end_with_security(attack: str) -> None:
+    p = Pair()
+    p.to_viewing()
+    p.a.send(ev.ShowStep(1, 2, "Trin", "tekst"))
+    p.a.send(ev.ShowStep(2, 2, "Trin", "tekst"))
+    r1, r2 = p.a.next_outgoing(), p.a.next_outgoing()
+    assert r1 is not None and r2 is not None
+    feed = {"tamper": [r1[:-3] + b"xyz"], "replay": [r1, r1], "reorder": [r2, r1],
+            "drop": [r2]}[attack]
+    for data in feed:
+        p.c.receive_data(data)
+    ce, _ = p.events()
+    ended = [e for e in ce if isinstance(e, ev.SessionEnded)]
+    assert ended and ended[0].reason == "security"
+    assert p.c.state is State.ENDED
+    assert p.c.next_outgoing() is None  # no End is sent in answer to an attack
+
+
+def test_plaintext_before_handshake_is_refused() -> None:
+    p = Pair()
+    p.to_viewing()
+    p.c.receive_data(b"\x01" + b"\x00" * 32)  # a second PAKE message
+    assert p.c.state is State.ENDED and p.c.end_reason == "security"
+
+
+def test_peer_sending_agent_only_message_is_protocol_error() -> None:
+    p = Pair()
+    p.to_viewing()
+    # forge a record from the citizen that claims an agent-only message
+    p.c._control.append(ev.OpenLink("https://evil.example"))  # bypass send()'s own check
+    p.pump()
+    assert p.a.state is State.ENDED and p.a.end_reason == "protocol"
+
+
+def test_reconnect_runs_fresh_handshake_and_drops_control() -> None:
+    p = Pair()
+    p.to_controlling()
+    p.c.connection_lost()
+    p.a.connection_lost()
+    assert p.c.state is State.VIEWING
+    ce, _ = p.events()
+    assert ce == [ev.ControlOff()]
+    p.c.new_connection()
+    p.a.new_connection()
+    p.pump()
+    ce, ae = p.events()
+    assert ev.Secured() in ce and ev.Secured() in ae
+    p.a.send(ev.ShowStep(1, 1, "t", "x"))
+    p.pump()
+    assert p.events()[0] == [ev.ShowStep(1, 1, "t", "x")]
+
+
+def test_lost_before_pairing_ends() -> None:
+    p = Session("citizen", CODE, entropy=rng(9))
+    p.start()
+    p.connection_lost()
+    assert p.state is State.ENDED
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=200))
+def test_fuzz_session_input_only_ends_cleanly(data: bytes) -> None:
+    p = Pair()
+    p.to_viewing()
+    p.c.receive_data(data)
+    p.a.receive_data(data)
+    for s in (p.c, p.a):
+        if s.state is State.ENDED:
+            assert s.end_reason in ("security", "protocol")

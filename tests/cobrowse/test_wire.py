@@ -1,0 +1,103 @@
+import json
+import struct
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cobrowse import events as ev
+from cobrowse import wire
+from cobrowse.errors import LocalProtocolError, ProtocolError
+
+SAMPLES = [
+    ev.Hello(1, "agent", "cobrowse/0.1"), ev.ConsentRequest("control"), ev.ConsentGrant("view"),
+    ev.ConsentDeny("control"), ev.ConsentRevoke("control"), ev.ControlOff(), ev.PrivacyPause(),
+    ev.PrivacyResume(), ev.ScreenInfo(((0, 0, 1920, 1080), (1920, 0, 1280, 1024)), 1),
+    ev.SelectMonitor(1), ev.FrameChunk(7, 0, 2, b"\x00\xff" * 100), ev.FrameAck(7),
+    ev.Cursor(-5, 10, True), ev.PointerMove(1, 2), ev.PointerButton(3, 4, "left", True),
+    ev.Wheel(1, 1, 0, -3), ev.Key("ø", "ø", True), ev.Key("ctrl", "", False),
+    ev.Highlight(100, 200), ev.ShowStep(3, 7, "Log på", "Klik på 'Log på med MitID'"),
+    ev.OpenLink("https://www.borger.dk/"), ev.LinkAnswer("https://x.dk", False, "not_allowed"),
+    ev.Ping(2**62), ev.Pong(1), ev.End("done"),
+]
+
+
+@pytest.mark.parametrize("msg", SAMPLES, ids=lambda m: type(m).__name__)
+def test_round_trip(msg: ev.Message) -> None:
+    assert wire.decode(wire.encode(msg)) == msg
+
+
+def test_every_message_type_has_a_sample() -> None:
+    assert {type(m) for m in SAMPLES} == set(ev.MESSAGES)
+
+
+def _raw(type_: int, header: object, payload: bytes = b"") -> bytes:
+    head = json.dumps(header).encode()
+    return struct.pack(">BH", type_, len(head)) + head + payload
+
+
+@pytest.mark.parametrize("data, says", [
+    (b"", "too short"),
+    (b"\x63\x00\x00", "unknown message type"),
+    (_raw(33, {"code": "a", "text": "a"}), "missing"),
+    (_raw(33, {"code": "a", "text": "a", "pressed": True, "x": 1}), "extra"),
+    (_raw(33, {"code": "a", "text": "a", "pressed": 1}), "true/false"),
+    (_raw(30, {"x": True, "y": 1}), "integer"),
+    (_raw(30, {"x": 2**40, "y": 1}), "out of range"),
+    (_raw(10, {"kind": "admin"}), "not one of"),
+    (_raw(41, {"number": 1, "total": 1, "title": "x" * 201, "text": ""}), "too long"),
+    (_raw(60, {"reason": "a\x00b"}), "control characters"),
+    (_raw(60, ["reason"]), "not a JSON object"),
+    (b"\x3c\x00\x05{bad}", "not valid JSON"),
+    (b"\x3c\xff\xff{}", "bad header length"),
+    (_raw(60, {"reason": "x"}, b"payload"), "unexpected payload"),
+    (_raw(22, {"frame_id": 1, "index": 0, "count": 1}, b"x" * (64 * 1024 + 1)), "oversized"),
+    (b"\x16" + b"\x00" * (wire.MAX_RECORD + 1), "too large"),
+    (_raw(20, {"monitors": [[0, 0, 1]], "current": 0}), "x, y, width, height"),
+])
+def test_malformed_is_one_clear_error(data: bytes, says: str) -> None:
+    with pytest.raises(ProtocolError, match=says):
+        wire.decode(data)
+
+
+def test_encode_refuses_out_of_range() -> None:
+    with pytest.raises(LocalProtocolError):
+        wire.encode(ev.ShowStep(0, 1, "t", "x"))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.binary(max_size=300))
+def test_fuzz_random_bytes(data: bytes) -> None:
+    try:
+        wire.decode(data)
+    except ProtocolError:
+        pass
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.text(max_size=40)
+    | st.floats(allow_nan=False),
+    lambda inner: st.lists(inner, max_size=5) | st.dictionaries(st.text(max_size=8), inner,
+                                                                   max_size=5),
+    max_leaves=20)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.sampled_from([m.TYPE for m in ev.MESSAGES]),
+       st.dictionaries(st.sampled_from(["x", "y", "kind", "code", "text", "pressed", "reason",
+                                        "monitors", "current", "url", "opened", "nonce",
+                                        "frame_id", "index", "count", "number", "total",
+                                        "title", "version", "role", "software", "button",
+                                        "dx", "dy", "visible"]), json_values, max_size=6),
+       st.binary(max_size=20))
+def test_fuzz_structured_headers(type_: int, header: dict[str, object], payload: bytes) -> None:
+    try:
+        msg = wire.decode(_raw(type_, header, payload))
+    except ProtocolError:
+        return
+    assert wire.decode(wire.encode(msg)) == msg  # anything accepted is well-formed
+
+
+def test_lone_surrogate_rejected() -> None:
+    with pytest.raises(ProtocolError, match="surrogate"):
+        wire.decode(b"\x3c\x00\x13" + b'{"reason":"\\ud800"}')
