@@ -1,0 +1,153 @@
+"""A real relay on 127.0.0.1:0 and two real endpoints: pairing, consent, messages, end.
+
+The relay's tap sees every binary frame it forwards; a plaintext marker and the
+secret digits of the code must never appear in it.
+"""
+
+from __future__ import annotations
+
+import queue
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cobrowse import events as ev
+from cobrowse.endpoint import (
+    AgentEndpoint,
+    AgentJoined,
+    CitizenEndpoint,
+    CodeReady,
+    JoinFailed,
+    SignedIn,
+    SignInFailed,
+)
+from cobrowse.protocol import FrameReceived
+
+relay_server = pytest.importorskip("relay.server")
+relay_config = pytest.importorskip("relay.config")
+relay_accounts = pytest.importorskip("relay.accounts")
+
+MARKER = "PLAINTEXT-MARKER-Æblegrød-4711"
+TIMEOUT = 15
+
+
+class Events:
+    """Collects endpoint events (delivered on the network thread)."""
+
+    def __init__(self) -> None:
+        self.q: queue.Queue[object] = queue.Queue()
+
+    def __call__(self, event: object) -> None:
+        self.q.put(event)
+
+    def wait_for(self, kind: type, pred: Any = None) -> Any:
+        while True:
+            event = self.q.get(timeout=TIMEOUT)
+            if isinstance(event, kind) and (pred is None or pred(event)):
+                return event
+
+
+@pytest.fixture
+def relay(tmp_path: Path) -> Iterator[Any]:
+    store = relay_accounts.AccountStore(tmp_path / "relay.db")
+    store.add("anna", "Anna Jensen", "Albertslund", "correct horse battery", role="agent")
+    tapped: list[bytes] = []
+    config = relay_config.RelayConfig(host="127.0.0.1", port=0, data_dir=tmp_path, dev=True)
+    thread = relay_server.RelayThread(config)
+    thread.start()
+    thread.tapped = tapped
+    thread.relay.tap = tapped.append
+    yield thread
+    thread.stop()
+
+
+def start_pair(relay: Any, password: str = "correct horse battery"
+               ) -> tuple[CitizenEndpoint, Events, AgentEndpoint, Events]:
+    ce, ae = Events(), Events()
+    citizen = CitizenEndpoint(relay.url, ce)
+    agent = AgentEndpoint(relay.url, ae, name="anna", password=password)
+    citizen.start()
+    agent.sign_in()
+    return citizen, ce, agent, ae
+
+
+def test_full_session_through_relay(relay: Any) -> None:
+    citizen, ce, agent, ae = start_pair(relay)
+    try:
+        code = ce.wait_for(CodeReady).code
+        assert isinstance(ae.wait_for(SignedIn), SignedIn)
+        agent.join(code.display())
+        joined = ce.wait_for(AgentJoined)
+        assert (joined.name, joined.municipality) == ("Anna Jensen", "Albertslund")
+        v_c, v_a = ce.wait_for(ev.Paired).verifier, ae.wait_for(ev.Paired).verifier
+        assert v_c == v_a
+        ce.wait_for(ev.Secured)
+        ae.wait_for(ev.Secured)
+        agent.send(ev.ConsentRequest("view"))
+        ce.wait_for(ev.ConsentRequest)
+        citizen.send(ev.ConsentGrant("view"))
+        ae.wait_for(ev.ConsentGrant)
+        agent.send(ev.ShowStep(1, 3, "Trin", MARKER))
+        assert ce.wait_for(ev.ShowStep).text == MARKER
+        frame = (MARKER.encode() * 5000)[:200_000]
+        citizen.send_frame(1, frame)
+        assert ae.wait_for(FrameReceived).payload == frame
+        ce.wait_for(ev.FrameAck)  # the agent acknowledged it
+        citizen.send(ev.End("done"))
+        assert ae.wait_for(ev.SessionEnded).reason == "done"
+    finally:
+        citizen.stop()
+        agent.stop()
+    wire = b"".join(relay.tapped)
+    assert len(wire) > 200_000
+    for secret in (MARKER.encode(), MARKER.encode("utf-16-le"), code.secret.encode(),
+                   code.pake_password()):
+        assert secret not in wire
+
+
+def test_wrong_code_burns_and_citizen_gets_a_new_one(relay: Any) -> None:
+    citizen, ce, agent, ae = start_pair(relay)
+    try:
+        code = ce.wait_for(CodeReady).code
+        ae.wait_for(SignedIn)
+        wrong = code.nameplate + ("1" if code.secret[0] != "1" else "2") + code.secret[1:]
+        agent.join(wrong)
+        assert ce.wait_for(ev.SessionEnded).reason == "wrong_code"
+        assert ae.wait_for(ev.SessionEnded).reason == "wrong_code"
+        fresh = ce.wait_for(CodeReady).code
+        assert fresh != code
+        # the burnt nameplate cannot be joined again (single use)
+        agent2 = AgentEndpoint(relay.url, ae, name="anna", password="correct horse battery")
+        agent2.sign_in()
+        ae.wait_for(SignedIn)
+        agent2.join(code.display())
+        assert isinstance(ae.wait_for(JoinFailed), JoinFailed)
+        agent2.stop()
+    finally:
+        citizen.stop()
+        agent.stop()
+
+
+def test_wrong_password_is_refused_with_reason(relay: Any) -> None:
+    ae = Events()
+    agent = AgentEndpoint(relay.url, ae, name="anna", password="nope")
+    agent.sign_in()
+    try:
+        assert ae.wait_for(SignInFailed).reason == "bad_login"
+    finally:
+        agent.stop()
+
+
+def test_unreachable_relay_is_reported_and_retried() -> None:
+    ce = Events()
+    citizen = CitizenEndpoint("ws://127.0.0.1:9/v1", ce, retry_delays=(0.05,))
+    citizen.start()
+    try:
+        from cobrowse.endpoint import RelayUnreachable
+        first = ce.wait_for(RelayUnreachable)
+        second = ce.wait_for(RelayUnreachable)
+        assert "cannot reach" in first.message and second.retry_in == 0.05
+    finally:
+        citizen.stop()
