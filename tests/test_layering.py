@@ -37,12 +37,3 @@ def test_relay_never_imports_screen_input_or_crypto() -> None:
     for path in files("relay"):
         bad = {n for n in imports_of(path) if n.startswith(forbidden)}
         assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
-
-
-def test_apps_have_one_qt_import_module_each() -> None:
-    for app in ("agent_app", "citizen_client"):
-        qt_modules = [p for p in files(app) if "PySide6" in {n.split(".")[0] for n in
-                                                              imports_of(p)}]
-        assert qt_modules, f"{app} has no Qt module"
-        for path in qt_modules:
-            assert path.parent.name == app or "ui" in path.parts, path
