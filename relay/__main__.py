@@ -1,0 +1,5 @@
+"""``python -m relay`` runs the relay CLI (same as ``cobrowse-relay``)."""
+
+from relay.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,189 @@
+"""Relay configuration: one frozen dataclass with safe defaults, loaded from TOML.
+
+A config file is optional; every key has an embedded default that runs a
+development relay on localhost.  The file groups keys in three tables::
+
+    [server]
+    host = "0.0.0.0"
+    port = 443
+    data_dir = "/var/lib/cobrowse-relay"
+    tls_cert = "/etc/cobrowse/relay.crt"
+    tls_key = "/etc/cobrowse/relay.key"
+
+    [limits]
+    max_text = 4096            # bytes per relay-layer JSON message
+    max_binary = 131072        # bytes per session record
+    nameplate_ttl = 600        # seconds a code waits for an agent
+    resume_grace = 60          # seconds a room waits for a dropped member
+    hello_timeout = 10         # seconds until the first message must arrive
+
+    [rate_limits]
+    claims_per_minute = 10     # nameplates per address
+    ...
+
+Unknown tables or keys, and values of the wrong type or range, raise
+:class:`~cobrowse.errors.ConfigError` naming the file, the key and the value.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import ipaddress
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cobrowse.errors import ConfigError
+
+DEFAULT_DATA_DIR = Path("cobrowse-relay-data")
+
+
+@dataclass(frozen=True, slots=True)
+class RelayConfig:
+    """Everything the relay can be told.  All keyword arguments have safe defaults."""
+
+    # [server]
+    host: str = "127.0.0.1"
+    port: int = 8765
+    data_dir: Path = field(default=DEFAULT_DATA_DIR)
+    dev: bool = False
+    tls_cert: Path | None = None
+    tls_key: Path | None = None
+    # [limits]
+    max_text: int = 4096
+    max_binary: int = 128 * 1024
+    nameplate_ttl: float = 600.0
+    resume_grace: float = 60.0
+    hello_timeout: float = 10.0
+    write_limit: int = 64 * 1024
+    max_queue: int = 4
+    ping_interval: float = 20.0
+    sweep_interval: float = 1.0
+    # [rate_limits]  (token buckets: a burst, refilled at a steady rate)
+    claims_burst: int = 10
+    claims_per_minute: float = 10.0
+    joins_burst: int = 10
+    joins_per_minute: float = 20.0
+    login_failures_account: int = 5
+    login_failures_address: int = 20
+    lockout_base: float = 30.0
+    lockout_max: float = 3600.0
+
+    @property
+    def tls(self) -> bool:
+        """True when a certificate and key are configured."""
+        return self.tls_cert is not None and self.tls_key is not None
+
+    def replace(self, **changes: Any) -> RelayConfig:
+        """A copy with ``changes`` applied (e.g. command-line overrides)."""
+        return dataclasses.replace(self, **changes)
+
+
+_SECTIONS: dict[str, dict[str, type]] = {
+    "server": {"host": str, "port": int, "data_dir": Path, "dev": bool,
+               "tls_cert": Path, "tls_key": Path},
+    "limits": {"max_text": int, "max_binary": int, "nameplate_ttl": float,
+               "resume_grace": float, "hello_timeout": float, "write_limit": int,
+               "max_queue": int, "ping_interval": float, "sweep_interval": float},
+    "rate_limits": {"claims_burst": int, "claims_per_minute": float, "joins_burst": int,
+                    "joins_per_minute": float, "login_failures_account": int,
+                    "login_failures_address": int, "lockout_base": float,
+                    "lockout_max": float},
+}
+
+
+def load_config(path: Path | str, base: RelayConfig | None = None) -> RelayConfig:
+    """Read ``path`` (TOML) on top of ``base`` (default: the embedded defaults).
+
+    Relative ``data_dir``, ``tls_cert`` and ``tls_key`` are taken relative to the
+    config file's folder.  Raises :class:`ConfigError` naming the file and key.
+    """
+    path = Path(path)
+    try:
+        with path.open("rb") as fh:
+            raw = tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read config file ({exc.strerror})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+    changes: dict[str, Any] = {}
+    for section, table in raw.items():
+        changes.update(_read_section(path, section, table))
+    config = (base or RelayConfig()).replace(**changes)
+    check_config(config, where=str(path))
+    return config
+
+
+def _read_section(path: Path, section: str, table: object) -> dict[str, Any]:
+    keys = _SECTIONS.get(section)
+    if keys is None or not isinstance(table, dict):
+        known = ", ".join(f"[{name}]" for name in _SECTIONS)
+        raise ConfigError(f"{path}: unknown table [{section}] (known: {known})")
+    out: dict[str, Any] = {}
+    for key, value in table.items():
+        kind = keys.get(key)
+        if kind is None:
+            raise ConfigError(f"{path}: unknown key {section}.{key}")
+        out[key] = _convert(path, f"{section}.{key}", kind, value)
+    return out
+
+
+def _convert(path: Path, key: str, kind: type, value: object) -> object:
+    if kind is Path:
+        if not isinstance(value, str) or not value:
+            raise ConfigError(f"{path}: {key} must be a path string, not {value!r}")
+        target = Path(value).expanduser()
+        return target if target.is_absolute() else path.parent / target
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if type(value) is not kind:
+        raise ConfigError(f"{path}: {key} must be {kind.__name__}, not {value!r}")
+    return value
+
+
+_POSITIVE = ("max_text", "max_binary", "nameplate_ttl", "resume_grace", "hello_timeout",
+             "write_limit", "max_queue", "ping_interval", "sweep_interval", "claims_burst",
+             "claims_per_minute", "joins_burst", "joins_per_minute",
+             "login_failures_account", "login_failures_address", "lockout_base",
+             "lockout_max")
+
+
+def check_config(config: RelayConfig, where: str = "config") -> None:
+    """Raise :class:`ConfigError` for values out of range."""
+    if not 0 <= config.port <= 65535:
+        raise ConfigError(f"{where}: server.port must be 0-65535, not {config.port}")
+    for name in _POSITIVE:
+        value = getattr(config, name)
+        if value <= 0:
+            raise ConfigError(f"{where}: {name} must be positive, not {value!r}")
+    if (config.tls_cert is None) != (config.tls_key is None):
+        raise ConfigError(f"{where}: set both server.tls_cert and server.tls_key, or neither")
+
+
+def check_serve_config(config: RelayConfig) -> None:
+    """Refuse settings that would be unsafe to serve with (plain ws off loopback)."""
+    check_config(config)
+    if config.dev:
+        if not is_loopback(config.host):
+            raise ConfigError(f"--dev (plain ws, no TLS) is only allowed on a loopback "
+                              f"address such as 127.0.0.1, not {config.host!r}")
+        return
+    if not config.tls:
+        raise ConfigError("no TLS certificate configured: set server.tls_cert and "
+                          "server.tls_key in the config file, or use --dev on localhost")
+    for label, file in (("tls_cert", config.tls_cert), ("tls_key", config.tls_key)):
+        if file is not None and not file.is_file():
+            raise ConfigError(f"TLS file not found: server.{label} = {file}")
+
+
+def is_loopback(host: str) -> bool:
+    """True for ``localhost`` and loopback IP addresses."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

@@ -1,0 +1,285 @@
+"""The relay's per-connection protocol (docs/protocol.md §1) and shared state.
+
+One :class:`Hub` serves every WebSocket on ``/v1``: it reads the hello, logs
+agents in (scrypt in a worker thread), hands citizens nameplates, joins agents
+to rooms and forwards binary frames between the two members of a room without
+looking at them.  Forwarding awaits the receiver's ``send`` inside the sender's
+read loop, so a receiver that stops reading stops the sender (TCP back-pressure)
+instead of growing the relay's memory.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from websockets.asyncio.server import ServerConnection
+from websockets.exceptions import ConnectionClosed
+
+from relay.accounts import Account, AccountDisabled, AccountStore, BadLogin
+from relay.audit import AuditLog
+from relay.config import RelayConfig
+from relay.messages import Hello, Refusal, decode, encode, parse_hello, parse_message
+from relay.metrics import Metrics
+from relay.ratelimit import Limits
+from relay.rooms import JoinRefused, NoFreeNameplate, Role, Room, RoomRegistry
+
+log = logging.getLogger(__name__)
+Tap = Callable[[bytes], None]
+
+
+@dataclass(eq=False)
+class Conn:
+    """One client connection and what the relay knows about it."""
+
+    ws: ServerConnection
+    addr: str
+    role: Role | None = None
+    account: Account | None = None
+    room: Room[Conn] | None = None
+
+    async def send_json(self, msg: dict[str, Any]) -> None:
+        """Send a relay message; a closed connection is dealt with by its own handler."""
+        try:
+            await self.ws.send(encode(msg))
+        except ConnectionClosed:
+            pass
+
+
+class Hub:
+    """Rooms, limits and the handler for each connection."""
+
+    def __init__(self, config: RelayConfig, accounts: AccountStore, audit: AuditLog,
+                 metrics: Metrics, clock: Callable[[], float]) -> None:
+        self.config, self.accounts, self.audit, self.metrics = config, accounts, audit, metrics
+        self.clock = clock
+        self.rooms: RoomRegistry[Conn] = RoomRegistry(
+            config.nameplate_ttl, config.resume_grace, clock)
+        self.limits = Limits(config, clock)
+        self.conns: set[Conn] = set()
+        self.tap: Tap | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._dispatch: dict[str, Callable[[Conn, dict[str, Any]], Awaitable[None]]] = {
+            "join": self._join, "new_nameplate": self._new_nameplate,
+            "resume_token": self._resume_token,
+        }
+
+    async def handle(self, ws: ServerConnection) -> None:
+        """Serve one WebSocket until it closes (the websockets handler)."""
+        conn = Conn(ws, str(ws.remote_address[0]) if ws.remote_address else "?")
+        self.conns.add(conn)
+        try:
+            await self._serve(conn)
+        except Refusal as refusal:
+            log.info("refused %s (%s): %s", conn.addr, refusal.reason, refusal)
+            await ws.close(refusal.code, refusal.reason)
+        except ConnectionClosed:
+            pass
+        finally:
+            self.conns.discard(conn)
+            if conn.role is not None:
+                self.metrics.inc("cobrowse_connections", -1, role=conn.role)
+            await self._left(conn)
+
+    async def _serve(self, conn: Conn) -> None:
+        hello = parse_hello(await self._first_message(conn))
+        if hello.role == "agent":
+            await self._login(conn, hello)
+        conn.role = "agent" if hello.role == "agent" else "citizen"
+        self.metrics.inc("cobrowse_connections", role=conn.role)
+        if hello.resume is not None:
+            await self._resume(conn, hello.resume)
+        elif conn.role == "citizen":
+            await self._claim(conn)
+        async for data in conn.ws:
+            if isinstance(data, bytes):
+                await self._forward(conn, data)
+            else:
+                msg = parse_message(decode(data, self.config.max_text), conn.role)
+                await self._dispatch[msg["type"]](conn, msg)
+
+    async def _first_message(self, conn: Conn) -> dict[str, Any]:
+        try:
+            async with asyncio.timeout(self.config.hello_timeout):
+                data = await conn.ws.recv()
+        except TimeoutError:
+            raise Refusal("timeout", "no hello in time") from None
+        if isinstance(data, bytes):
+            raise Refusal("malformed", "binary frame before hello")
+        return decode(data, self.config.max_text)
+
+    async def _login(self, conn: Conn, hello: Hello) -> None:
+        if not self.limits.may_try_login(hello.name, conn.addr):
+            self._refused_login(conn, hello.name, "rate_limited")
+            self.metrics.inc("cobrowse_rate_limited_total")
+            raise Refusal("rate_limited", "login locked out")
+        try:
+            account = await asyncio.to_thread(self.accounts.verify, hello.name, hello.password)
+        except BadLogin:
+            self.limits.login_failed(hello.name, conn.addr)
+            self.metrics.inc("cobrowse_logins_failed_total")
+            self._refused_login(conn, hello.name, "bad_login")
+            raise Refusal("bad_login") from None
+        except AccountDisabled:
+            self._refused_login(conn, hello.name, "account_disabled")
+            raise Refusal("account_disabled") from None
+        self.limits.login_succeeded(hello.name)
+        conn.account = account
+        self.audit.write("login", agent=account.name, municipality=account.municipality,
+                         role=account.role, addr=conn.addr, outcome="ok")
+        await conn.send_json({"type": "welcome", "name": account.name,
+                              "display_name": account.display_name,
+                              "municipality": account.municipality, "role": account.role})
+
+    def _refused_login(self, conn: Conn, name: str, reason: str) -> None:
+        self.audit.write("login", agent=name, addr=conn.addr, outcome="refused", reason=reason)
+
+    async def _claim(self, conn: Conn) -> None:
+        if not self.limits.claims.allow(conn.addr):
+            self.metrics.inc("cobrowse_rate_limited_total")
+            raise Refusal("rate_limited", "too many nameplates")
+        try:
+            room = self.rooms.allocate(conn)
+        except NoFreeNameplate as exc:
+            raise Refusal("busy", str(exc)) from None
+        conn.room = room
+        await conn.send_json({"type": "nameplate", "nameplate": room.nameplate,
+                              "ttl": round(self.config.nameplate_ttl)})
+
+    async def _new_nameplate(self, conn: Conn, msg: dict[str, Any]) -> None:
+        room, conn.room = conn.room, None
+        if room is not None:
+            await self._close_room(room, "code_burnt")
+        await self._claim(conn)
+
+    async def _join(self, conn: Conn, msg: dict[str, Any]) -> None:
+        assert conn.account is not None
+        if conn.room is not None:
+            raise Refusal("malformed", "join while in a room")
+        nameplate = msg["nameplate"]
+        try:
+            if not self.limits.may_join(conn.account.name, conn.addr):
+                self.metrics.inc("cobrowse_rate_limited_total")
+                raise JoinRefused("rate_limited", "Too many joins; wait a minute.")
+            room = self.rooms.join(nameplate, conn, conn.account)
+        except JoinRefused as exc:
+            await self._join_refused(conn, nameplate, exc)
+            return
+        conn.room = room
+        self.metrics.inc("cobrowse_sessions_total")
+        self._audit_agent("join", conn.account, nameplate, outcome="ok")
+        await conn.send_json({"type": "joined", "nameplate": nameplate})
+        if room.citizen is not None:
+            await room.citizen.send_json({"type": "agent_joined",
+                                          "name": conn.account.display_name,
+                                          "municipality": conn.account.municipality})
+
+    async def _join_refused(self, conn: Conn, nameplate: str, exc: JoinRefused) -> None:
+        assert conn.account is not None
+        self.metrics.inc("cobrowse_joins_rejected_total", reason=exc.reason)
+        self._audit_agent("join", conn.account, nameplate, outcome="refused", reason=exc.reason)
+        await conn.send_json({"type": "error", "reason": exc.reason, "message": str(exc)})
+
+    async def _resume_token(self, conn: Conn, msg: dict[str, Any]) -> None:
+        assert conn.role is not None
+        room = conn.room
+        if room is None or room.joined_at is None:
+            raise Refusal("malformed", "resume_token outside a paired room")
+        self.rooms.register_token(room, conn.role, msg["token"])
+
+    async def _resume(self, conn: Conn, token: str) -> None:
+        assert conn.role is not None
+        agent = conn.account.name if conn.account else None
+        found = self.rooms.resume(conn.role, token, conn, agent)
+        if found is None:
+            raise Refusal("unknown_resume")
+        room, old = found
+        if old is not None and old is not conn:
+            old.room = None
+            task = asyncio.get_running_loop().create_task(old.ws.close(1000, "replaced"))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+        conn.room = room
+        other = room.other(conn.role)
+        await conn.send_json({"type": "resumed", "nameplate": room.nameplate,
+                              "peer": other is not None})
+        if other is not None:
+            await other.send_json({"type": "peer_back"})
+
+    async def _forward(self, conn: Conn, data: bytes) -> None:
+        room = conn.room
+        assert conn.role is not None
+        peer = room.other(conn.role) if room is not None else None
+        if room is None or peer is None or not room.complete:
+            raise Refusal("malformed", "binary frame outside a complete room")
+        if self.tap is not None:
+            self.tap(data)
+        room.count(conn.role, len(data))
+        direction = "citizen_to_agent" if conn.role == "citizen" else "agent_to_citizen"
+        self.metrics.inc("cobrowse_bytes_forwarded_total", len(data), direction=direction)
+        try:
+            await peer.ws.send(data)  # blocks while the receiver is not reading
+        except ConnectionClosed:
+            pass  # the receiver's own handler reports that it left
+
+    async def _left(self, conn: Conn) -> None:
+        """``conn`` closed: keep its room for a resume, or close it."""
+        room, role = conn.room, conn.role
+        if room is None or role is None:
+            return
+        conn.room = None
+        dropped = conn.ws.close_code != 1000
+        if dropped and self.rooms.leave(room, role):
+            other = room.other(role)
+            if other is not None:
+                await other.send_json({"type": "peer_left", "reason": "connection_lost"})
+            return
+        room.set_member(role, None)
+        await self._close_room(room, f"{role}_left", peer_reason="left")
+
+    async def _close_room(self, room: Room[Conn], reason: str,
+                          peer_reason: str | None = None) -> None:
+        """Close ``room``, tell whoever is still in it, and audit it."""
+        self.rooms.close(room)
+        for member in (room.citizen, room.agent):
+            if member is not None and member.room is room:
+                member.room = None
+                await member.send_json({"type": "peer_left", "reason": peer_reason or reason})
+        self._audit_room(room, reason)
+
+    async def sweep(self) -> None:
+        """Expire nameplates and rooms whose grace ran out (called every second)."""
+        expired, abandoned = self.rooms.expire()
+        for room in expired:
+            if room.citizen is not None and room.citizen.room is room:
+                room.citizen.room = None
+                await room.citizen.send_json({"type": "nameplate_expired"})
+            self._audit_room(room, "expired")
+        for room in abandoned:
+            await self._close_room(room, "timeout")
+        self.limits.prune()
+
+    async def shutdown(self) -> None:
+        """Close every room that is still open (the relay is stopping)."""
+        for room in self.rooms:
+            self.rooms.close(room)
+            self._audit_room(room, "relay_stopped")
+
+    def _audit_agent(self, event: str, account: Account, nameplate: str, **fields: str) -> None:
+        self.audit.write(event, agent=account.name, municipality=account.municipality,
+                         nameplate=nameplate, **fields)
+
+    def _audit_room(self, room: Room[Conn], reason: str) -> None:
+        if room.joined_at is None or room.account is None:
+            self.audit.write("nameplate_closed", nameplate=room.nameplate, reason=reason,
+                             duration=round(self.clock() - room.created, 3))
+            return
+        self.audit.write(
+            "session_end", agent=room.account.name, municipality=room.account.municipality,
+            nameplate=room.nameplate, outcome="closed", reason=reason,
+            duration=round(self.clock() - room.joined_at, 3),
+            bytes_citizen_to_agent=room.forwarded["citizen_to_agent"],
+            bytes_agent_to_citizen=room.forwarded["agent_to_citizen"])

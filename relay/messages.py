@@ -1,0 +1,148 @@
+"""Relay-layer messages (docs/protocol.md §1): strict parsing and refusals.
+
+Every message is a JSON object in a text frame with a ``"type"`` string and
+exactly the fields its type allows, each of exactly the right JSON type.
+Anything else raises :class:`Refusal`, which the server turns into a close
+code and reason word.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from cobrowse import PROTOCOL_VERSION
+from cobrowse.codes import validate_nameplate
+from cobrowse.errors import CobrowseError, CodeError
+
+CLOSE_CODES: dict[str, int] = {
+    "malformed": 4400,
+    "bad_login": 4401,
+    "account_disabled": 4403,
+    "timeout": 4408,
+    "unknown_resume": 4409,
+    "version": 4426,
+    "rate_limited": 4429,
+    "busy": 4503,
+    "too_large": 1009,
+}
+_TOKEN = re.compile(r"[0-9a-f]{64}")
+_MAX_NAME = 64
+_MAX_PASSWORD = 1024
+
+# type -> {field: JSON type} for everything after the hello, per role.
+SCHEMAS: dict[str, dict[str, dict[str, type]]] = {
+    "citizen": {"new_nameplate": {}, "resume_token": {"token": str}},
+    "agent": {"join": {"nameplate": str}, "resume_token": {"token": str}},
+}
+
+
+class Refusal(CobrowseError):
+    """Close the connection with ``code`` and ``reason`` (``detail`` is for logs only)."""
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(detail or reason)
+        self.reason = reason
+        self.code = CLOSE_CODES[reason]
+
+
+@dataclass(frozen=True, slots=True)
+class Hello:
+    """The first message of a connection.  ``repr`` hides the password."""
+
+    role: str
+    name: str = ""
+    password: str = ""
+    resume: str | None = None
+
+    def __repr__(self) -> str:
+        return f"Hello(role={self.role!r}, name={self.name!r}, resume={self.resume is not None})"
+
+
+def decode(text: str, max_text: int) -> dict[str, Any]:
+    """Parse one text frame into a JSON object with a ``type`` string."""
+    if len(text) > max_text or len(text.encode("utf-8")) > max_text:
+        raise Refusal("too_large", f"text frame over {max_text} bytes")
+    try:
+        obj = json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constant)
+    except (ValueError, RecursionError):
+        raise Refusal("malformed", "not JSON") from None
+    if not isinstance(obj, dict) or not isinstance(obj.get("type"), str):
+        raise Refusal("malformed", "not an object with a type")
+    return obj
+
+
+def parse_hello(msg: dict[str, Any]) -> Hello:
+    """Check the hello; the version is checked before anything else in it."""
+    if msg["type"] != "hello":
+        raise Refusal("malformed", f"expected hello, got {msg['type']!r}")
+    version = msg.get("version")
+    if type(version) is not int:
+        raise Refusal("malformed", "hello without an integer version")
+    if version != PROTOCOL_VERSION:
+        raise Refusal("version", f"client speaks version {version}")
+    role = msg.get("role")
+    if role == "citizen":
+        check_fields(msg, {"version": int, "role": str}, {"resume": str})
+        return Hello("citizen", resume=_token(msg.get("resume")))
+    if role == "agent":
+        check_fields(msg, {"version": int, "role": str, "name": str, "password": str},
+                     {"resume": str})
+        if not 0 < len(msg["name"]) <= _MAX_NAME or len(msg["password"]) > _MAX_PASSWORD:
+            raise Refusal("malformed", "name or password of impossible length")
+        return Hello("agent", msg["name"], msg["password"], _token(msg.get("resume")))
+    raise Refusal("malformed", "hello with an unknown role")
+
+
+def parse_message(msg: dict[str, Any], role: str) -> dict[str, Any]:
+    """Check a message after the hello against ``role``'s schema."""
+    schema = SCHEMAS[role].get(msg["type"])
+    if schema is None:
+        raise Refusal("malformed", f"{role} may not send {msg['type']!r}")
+    check_fields(msg, schema)
+    if "token" in msg:
+        _token(msg["token"])
+    if "nameplate" in msg:
+        try:
+            validate_nameplate(msg["nameplate"])
+        except CodeError:
+            raise Refusal("malformed", "nameplate is not 3 digits") from None
+    return msg
+
+
+def check_fields(msg: dict[str, Any], required: dict[str, type],
+                 optional: dict[str, type] | None = None) -> None:
+    """Exactly ``required`` (plus any of ``optional``), each of exactly its type."""
+    allowed = {**required, **(optional or {})}
+    keys = set(msg) - {"type"}
+    if not set(required) <= keys or not keys <= set(allowed):
+        raise Refusal("malformed", f"fields {sorted(keys)} for {msg['type']!r}")
+    for key in keys:
+        if type(msg[key]) is not allowed[key]:
+            raise Refusal("malformed", f"field {key!r} has the wrong type")
+
+
+def encode(msg: dict[str, Any]) -> str:
+    """Serialise a relay → client message."""
+    return json.dumps(msg, separators=(",", ":"), ensure_ascii=False)
+
+
+def _token(value: object) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not _TOKEN.fullmatch(value):
+        raise Refusal("malformed", "resume token is not 64 lowercase hex digits")
+    return value
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        raise ValueError("duplicate key")
+    return out
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
