@@ -265,7 +265,7 @@ class CitizenEndpoint(_Endpoint):
         elif kind == "peer_back" and self.session is not None:
             self.session.new_connection()
             self._emit(PeerBack())
-        elif kind == "welcome_back" and self.session is not None:
+        elif kind == "resumed" and self.session is not None:
             self.session.new_connection()
         elif kind == "error":
             log.warning("relay error: %s", msg.get("reason"))
