@@ -110,6 +110,7 @@ class _Endpoint:
         self._net = LoopThread(f"cobrowse-{self.role}-net")
         self._link: Link | None = None
         self._main: asyncio.Task[None] | None = None
+        self._stopping = False
         self.session: Session | None = None
 
     # thread-safe API -------------------------------------------------------
@@ -121,9 +122,18 @@ class _Endpoint:
     def end(self, reason: str = "done") -> None:
         self._net.call(self._end, reason)
 
-    def stop(self) -> None:
-        """Close everything and join the network thread."""
+    def stop(self, timeout: float = 3.0) -> None:
+        """Close the connection politely, then join the network thread."""
+        try:
+            self._net.submit(self._close()).result(timeout)
+        except Exception:  # noqa: BLE001 - best effort; the loop is stopped below anyway
+            log.debug("closing the relay connection failed", exc_info=True)
         self._net.stop()
+
+    async def _close(self) -> None:
+        self._stopping = True
+        if self._link is not None:
+            await asyncio.wait_for(self._link.ws.close(), 2)
 
     # loop-thread internals -------------------------------------------------
 
@@ -190,7 +200,7 @@ class CitizenEndpoint(_Endpoint):
 
     async def _run(self) -> None:
         attempt = 0
-        while True:
+        while not self._stopping:
             resume = self._resumable()
             hello = {"type": "hello", "version": PROTOCOL_VERSION, "role": "citizen"}
             if resume:

@@ -91,7 +91,7 @@ def test_full_session_through_relay(relay: Any) -> None:
         ae.wait_for(ev.ConsentGrant)
         agent.send(ev.ShowStep(1, 3, "Trin", MARKER))
         assert ce.wait_for(ev.ShowStep).text == MARKER
-        frame = (MARKER.encode() * 5000)[:200_000]
+        frame = (MARKER.encode() * 8000)[:200_000]
         citizen.send_frame(1, frame)
         assert ae.wait_for(FrameReceived).payload == frame
         ce.wait_for(ev.FrameAck)  # the agent acknowledged it
