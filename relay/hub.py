@@ -238,7 +238,8 @@ class Hub:
                 await other.send_json({"type": "peer_left", "reason": "connection_lost"})
             return
         room.set_member(role, None)
-        await self._close_room(room, f"{role}_left", peer_reason="left")
+        await self._close_room(room, f"{role}_left",
+                               peer_reason="connection_lost" if dropped else "left")
 
     async def _close_room(self, room: Room[Conn], reason: str,
                           peer_reason: str | None = None) -> None:
