@@ -49,8 +49,9 @@ class FakeClock:
 
 def config(data_dir: Path, **overrides: Any) -> RelayConfig:
     """A dev relay on a free loopback port."""
-    return RelayConfig(host="127.0.0.1", port=0, dev=True, data_dir=data_dir,
-                       sweep_interval=3600.0, **overrides)
+    settings: dict[str, Any] = {"host": "127.0.0.1", "port": 0, "dev": True,
+                                "sweep_interval": 3600.0}
+    return RelayConfig(data_dir=data_dir, **{**settings, **overrides})
 
 
 @asynccontextmanager
