@@ -1,0 +1,80 @@
+"""The real thing: pynput controllers and listeners (imported lazily).
+
+pynput picks its backend (X11, Win32, Quartz) when it is first imported and
+needs a display then, so nothing here imports it at module load.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from cobrowse.control.injector import Gate, Injector, Monitor
+from cobrowse.control.local import LocalInputGuard, TripleEscape
+
+log = logging.getLogger(__name__)
+
+
+def create_injector(gate: Gate, monitor: Monitor, *, guard: LocalInputGuard | None = None,
+                    hotkey: TripleEscape | None = None) -> Injector:
+    """An :class:`Injector` driving the real mouse and keyboard."""
+    from pynput import keyboard, mouse
+
+    return Injector(mouse.Controller(), keyboard.Controller(), gate,
+                    special=lambda name: getattr(keyboard.Key, name),
+                    button=lambda name: getattr(mouse.Button, name),
+                    monitor=monitor, guard=guard, hotkey=hotkey)
+
+
+class LocalListeners:
+    """pynput listeners that feed the citizen's own input to the guard and hotkey.
+
+    Callbacks run on pynput's threads; they only touch the thread-safe guard and
+    hotkey and never see or log which key was pressed beyond "Esc or not".
+    """
+
+    def __init__(self, guard: LocalInputGuard, hotkey: TripleEscape) -> None:
+        self._guard = guard
+        self._hotkey = hotkey
+        self._listeners: list[Any] = []
+
+    def start(self) -> None:
+        from pynput import keyboard, mouse
+
+        esc = keyboard.Key.esc
+
+        def on_press(key: Any, injected: bool = False) -> None:
+            self._guard.os_key_or_button(injected)
+            if key == esc:
+                self._hotkey.escape_pressed(injected)
+            elif not injected:
+                self._hotkey.other_key()
+
+        def on_release(key: Any, injected: bool = False) -> None:
+            self._guard.os_key_or_button(injected)
+
+        def on_move(x: int, y: int, injected: bool = False) -> None:
+            self._guard.os_move(int(x), int(y), injected)
+
+        def on_click(x: int, y: int, button: Any, pressed: bool,
+                     injected: bool = False) -> None:
+            self._guard.os_key_or_button(injected)
+
+        def on_scroll(x: int, y: int, dx: int, dy: int, injected: bool = False) -> None:
+            self._guard.os_key_or_button(injected)
+
+        self._listeners = [
+            keyboard.Listener(on_press=on_press, on_release=on_release),
+            mouse.Listener(on_move=on_move, on_click=on_click, on_scroll=on_scroll),
+        ]
+        for listener in self._listeners:
+            listener.daemon = True
+            listener.start()
+        for listener in self._listeners:
+            listener.wait()
+        log.info("local input listeners started")
+
+    def stop(self) -> None:
+        for listener in self._listeners:
+            listener.stop()
+        self._listeners = []

@@ -1,0 +1,148 @@
+"""Real injection on a real X server into a real Qt form (a separate process).
+
+Text with æøå arrives, a click lands on the right button, and nothing is injected
+before consent, after revoke, during a local-input pause, or for a blocked combo.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import queue
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cobrowse import events as ev
+from cobrowse.control import LocalInputGuard, Monitor, TripleEscape
+
+pytestmark = pytest.mark.xvfb
+FORM = Path(__file__).with_name("qt_form.py")
+TIMEOUT = 10
+
+
+class Form:
+    """The form process and the lines it prints."""
+
+    def __init__(self, display: str) -> None:
+        env = dict(os.environ, DISPLAY=display, QT_QPA_PLATFORM="xcb")
+        self.proc = subprocess.Popen([sys.executable, str(FORM)], env=env, text=True,
+                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        self.lines: queue.Queue[list[Any]] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+        self.where = self.wait_for("ready")[1]
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.lines.put(json.loads(line))
+
+    def wait_for(self, kind: str, value: Any = None) -> list[Any]:
+        while True:
+            item = self.lines.get(timeout=TIMEOUT)
+            if item[0] == kind and (value is None or item[1] == value):
+                return item
+
+    def seen(self) -> list[list[Any]]:
+        out = []
+        while not self.lines.empty():
+            out.append(self.lines.get_nowait())
+        return out
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(5)
+
+
+@pytest.fixture
+def form(xvfb: Any) -> Iterator[Form]:
+    if shutil.which("Xvfb") is None:
+        pytest.skip("no Xvfb")
+    f = Form(xvfb.display)
+    yield f
+    f.stop()
+
+
+class Desk:
+    """A real injector whose consent gate the test flips."""
+
+    def __init__(self) -> None:
+        from cobrowse.control.system import create_injector
+
+        self.controlling = False
+        self.skew = 0.0  # lets a test jump past the local-input pause without waiting
+        self.guard = LocalInputGuard(clock=lambda: time.monotonic() + self.skew)
+        self.injector = create_injector(lambda: self.controlling, Monitor(0, 0, 1920, 1080),
+                                        guard=self.guard, hotkey=TripleEscape(lambda: None))
+
+    def click(self, x: int, y: int) -> bool:
+        a = self.injector.handle(ev.PointerButton(x, y, "left", True))
+        b = self.injector.handle(ev.PointerButton(x, y, "left", False))
+        return a and b
+
+    def type(self, text: str) -> None:
+        for ch in text:
+            code = ch.lower() if ch.isascii() else "x"
+            self.injector.handle(ev.Key(code, ch, True))
+            self.injector.handle(ev.Key(code, ch, False))
+
+    def combo(self, *codes: str) -> None:
+        for code in codes:
+            self.injector.handle(ev.Key(code, "", True))
+        for code in reversed(codes):
+            self.injector.handle(ev.Key(code, "", False))
+
+
+@pytest.fixture
+def desk(form: Form) -> Iterator[Desk]:
+    d = Desk()
+    yield d
+    del d.injector  # close pynput's X connections while the server still runs
+    gc.collect()
+
+
+def test_real_injection_types_danish_text_and_clicks_the_right_button(form: Form,
+                                                                      desk: Desk) -> None:
+    assert desk.click(*form.where["edit"]) is False  # before consent: nothing
+    desk.type("x")
+    desk.controlling = True
+    assert desk.click(*form.where["edit"])
+    desk.type("Hej æøå ÆØÅ")
+    assert form.wait_for("text", "Hej æøå ÆØÅ")
+    assert desk.click(*form.where["Nej"])
+    assert form.wait_for("clicked", "Nej")
+    lines = form.seen()
+    assert not [line for line in lines if line[0] == "clicked" and line[1] == "Ja"]
+
+
+def test_nothing_after_revoke_during_pause_or_for_blocked_combos(form: Form, desk: Desk) -> None:
+    desk.controlling = True
+    assert desk.click(*form.where["edit"])
+    desk.type("a")
+    form.wait_for("text", "a")
+    desk.controlling = False  # the citizen took control back
+    desk.type("b")
+    assert desk.click(*form.where["Ja"]) is False
+    desk.controlling = True
+    subprocess.run(["xdotool", "mousemove", "700", "700"], check=True)  # the citizen moves
+    desk.type("c")
+    assert desk.guard.paused()
+    desk.skew += 2.0  # the pause is over after 1.5 s
+    x, y = form.where["edit"]
+    assert desk.click(x + 150, y)  # away from the first click: not a double-click
+    desk.combo("alt", "f4")
+    desk.combo("ctrl", "shift", "esc")
+    desk.type("d")
+    form.wait_for("text", "ad")
+    f4, esc = 0x01000033, 0x01000000  # Qt::Key_F4, Qt::Key_Escape
+    keys = [line[1] for line in form.seen() if line[0] == "key"]
+    assert f4 not in keys and esc not in keys
+    assert not [line for line in form.seen() if line[0] == "clicked"]
