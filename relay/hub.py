@@ -40,6 +40,7 @@ class Conn:
     role: Role | None = None
     account: Account | None = None
     room: Room[Conn] | None = None
+    paired: bool = False  # has been in a room with two members
 
     async def send_json(self, msg: dict[str, Any]) -> None:
         """Send a relay message; a closed connection is dealt with by its own handler."""
@@ -168,7 +169,9 @@ class Hub:
         except JoinRefused as exc:
             await self._join_refused(conn, nameplate, exc)
             return
-        conn.room = room
+        conn.room, conn.paired = room, True
+        if room.citizen is not None:
+            room.citizen.paired = True
         self.metrics.inc("cobrowse_sessions_total")
         self._audit_agent("join", conn.account, nameplate, outcome="ok")
         await conn.send_json({"type": "joined", "nameplate": nameplate})
@@ -202,7 +205,7 @@ class Hub:
             task = asyncio.get_running_loop().create_task(old.ws.close(1000, "replaced"))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
-        conn.room = room
+        conn.room, conn.paired = room, True
         other = room.other(conn.role)
         await conn.send_json({"type": "resumed", "nameplate": room.nameplate,
                               "peer": other is not None})
@@ -214,6 +217,8 @@ class Hub:
         assert conn.role is not None
         peer = room.other(conn.role) if room is not None else None
         if room is None or peer is None or not room.complete:
+            if conn.paired:
+                return  # the peer just left (peer_left is on its way): drop late frames
             raise Refusal("malformed", "binary frame outside a complete room")
         if self.tap is not None:
             self.tap(data)

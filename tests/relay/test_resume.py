@@ -72,8 +72,15 @@ def test_both_drop_and_the_first_back_waits_for_the_other(data_dir: Path) -> Non
             back = await c.open()
             await back.send(type="hello", version=1, role="citizen", resume=TOKEN)
             assert (await back.expect("resumed"))["peer"] is False
-            await back.ws.send(b"too early")
-            assert await back.closed() == (4400, "malformed")
+            await back.ws.send(b"nobody there yet")  # dropped, not forwarded later
+            agent_back = await c.open()
+            await agent_back.send(type="hello", version=1, role="agent", name="anna",
+                                  password=PASSWORD, resume=TOKEN)
+            await agent_back.expect("welcome")
+            assert (await agent_back.expect("resumed"))["peer"] is True
+            await back.expect("peer_back")
+            await back.ws.send(b"now")
+            assert await agent_back.recv() == b"now"
     run(body)
 
 
