@@ -173,6 +173,7 @@ class Hub:
         if room.citizen is not None:
             room.citizen.paired = True
         self.metrics.inc("cobrowse_sessions_total")
+        log.info("agent %s joined a citizen", conn.account.name)
         self._audit_agent("join", conn.account, nameplate, outcome="ok")
         await conn.send_json({"type": "joined", "nameplate": nameplate})
         if room.citizen is not None:
@@ -279,6 +280,7 @@ class Hub:
                          nameplate=nameplate, **fields)
 
     def _audit_room(self, room: Room[Conn], reason: str) -> None:
+        log.info("room closed (%s): %d rooms open", reason, len(self.rooms))
         if room.joined_at is None or room.account is None:
             self.audit.write("nameplate_closed", nameplate=room.nameplate, reason=reason,
                              duration=round(self.clock() - room.created, 3))

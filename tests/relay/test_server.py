@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
+import pytest
 from relay_helpers import PASSWORD, FakeClock, audit_lines, clients, run, running
 
 
@@ -223,3 +225,22 @@ def test_metrics_count_connections_and_sessions(data_dir: Path) -> None:
             text = relay.metrics.render()
             assert "cobrowse_rooms_active 2\n" in text
     run(body)
+
+
+def test_operational_logs_carry_no_secrets(data_dir: Path,
+                                           caplog: pytest.LogCaptureFixture) -> None:
+    async def body() -> None:
+        async with running(data_dir) as relay, clients(relay) as c:
+            citizen, agent, nameplate = await c.pair()
+            await citizen.ws.send(b"PIXELS-MARKER")
+            await agent.recv()
+            bad = await c.open()
+            await bad.send(type="hello", version=1, role="agent", name="anna",
+                           password="hunter2-hunter2")
+            await bad.closed()
+
+    with caplog.at_level(logging.DEBUG, logger="relay"):
+        run(body)
+    assert "refused" in caplog.text and "joined" in caplog.text
+    for secret in (PASSWORD, "hunter2", "PIXELS-MARKER"):
+        assert secret not in caplog.text
