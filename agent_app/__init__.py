@@ -1,0 +1,5 @@
+"""The agent app: sign in, join a citizen's code, see, point, guide, take over.
+
+Only the modules in this package import Qt.  The network runs on the endpoint's own
+thread; :mod:`agent_app.bridge` hands its events to the GUI thread as queued signals.
+"""

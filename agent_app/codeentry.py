@@ -1,0 +1,113 @@
+"""The start page: type the citizen's code, follow the progress, read the verifier aloud."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from agent_app import texts
+
+_BUSY = ("joining", "pairing", "waiting_view")
+
+
+def _big(size: float, bold: bool = False) -> QFont:
+    font = QFont()
+    font.setPointSizeF(size)
+    font.setBold(bold)
+    return font
+
+
+class CodePage(QWidget):
+    """Emits :attr:`join_requested` with the typed text; the session parses it."""
+
+    join_requested = Signal(str)
+    ask_again = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.greeting = QLabel()
+        self.code = QLineEdit()
+        self.code.setPlaceholderText("123 456 789")
+        self.code.setFont(_big(26))
+        self.code.setMaxLength(20)
+        self.code.setAccessibleName("Borgerens kode")
+        self.connect_button = QPushButton("&Forbind")
+        self.connect_button.setFont(_big(14))
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #b00020; font-weight: bold;")
+        self.error.setWordWrap(True)
+        self.progress = QLabel()
+        self.progress.setFont(_big(14))
+        self.verifier_caption = QLabel("Læs kontroltallet op for borgeren:")
+        self.verifier = QLabel()
+        self.verifier.setFont(_big(48, bold=True))
+        self.verifier.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.again = QPushButton("Spørg borgeren igen")
+        self.code.returnPressed.connect(self._submit)
+        self.connect_button.clicked.connect(self._submit)
+        self.code.textEdited.connect(lambda _: self.error.clear())
+        self.again.clicked.connect(self.ask_again)
+        self._layout()
+        self.show_phase("ready")
+
+    def _layout(self) -> None:
+        row = QHBoxLayout()
+        row.addWidget(self.code, 1)
+        row.addWidget(self.connect_button)
+        box = QVBoxLayout(self)
+        box.addStretch(1)
+        box.addWidget(self.greeting)
+        box.addWidget(QLabel("<h1>Ny borger</h1>Skriv koden, som borgeren læser op "
+                             "(9 cifre, mellemrum er valgfrie):"))
+        box.addLayout(row)
+        box.addWidget(self.error)
+        box.addSpacing(16)
+        box.addWidget(self.progress)
+        box.addWidget(self.verifier_caption)
+        box.addWidget(self.verifier)
+        box.addWidget(self.again, 0, Qt.AlignmentFlag.AlignLeft)
+        box.addStretch(2)
+        self.setMaximumWidth(720)
+
+    def set_greeting(self, display_name: str, municipality: str) -> None:
+        self.greeting.setText(f"Logget ind som <b>{display_name}</b> ({municipality})")
+
+    def _submit(self) -> None:
+        if self.code.isEnabled():
+            self.join_requested.emit(self.code.text())
+
+    def show_error(self, text: str) -> None:
+        self.error.setText(text)
+        self.code.setFocus()
+        self.code.selectAll()
+
+    def show_verifier(self, digits: str) -> None:
+        self.verifier.setText(" ".join(digits))
+        self.verifier.setAccessibleName(f"Kontroltal {digits}")
+        self.verifier_caption.show()
+        self.verifier.show()
+
+    def show_phase(self, phase: str) -> None:
+        busy = phase in _BUSY or phase == "view_denied"
+        self.code.setEnabled(not busy)
+        self.connect_button.setEnabled(not busy)
+        self.progress.setText(texts.PHASES.get(phase, "") if phase != "ready" else "")
+        self.again.setVisible(phase == "view_denied")
+        if phase == "ready":
+            self.verifier.clear()
+            self.verifier_caption.hide()
+            self.verifier.hide()
+
+    def reset(self) -> None:
+        self.code.clear()
+        self.error.clear()
+        self.show_phase("ready")
+        self.code.setFocus()

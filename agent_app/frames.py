@@ -1,0 +1,118 @@
+"""Screen updates from the frame worker thread to the GUI thread.
+
+The endpoint calls :meth:`FrameWorker.sink` in a worker thread, one frame at a
+time, and acknowledges the frame when it returns.  The sink decodes the payload
+into the compositor's numpy framebuffer, then copies *just the dirty rectangles*
+into standalone QImages (QImage is safe off the GUI thread; QPixmap is not) and
+hands them over in a queued signal.  The framebuffer itself never leaves the
+worker, so no lock is shared with the GUI.
+
+A small semaphore bounds how many updates wait for the GUI: if the GUI falls
+behind, the sink waits, the ack waits, and the citizen sends less - flow control
+reaches all the way to the screen.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import numpy as np
+from PySide6.QtCore import QObject, QRect, Signal
+from PySide6.QtGui import QImage
+
+log = logging.getLogger(__name__)
+Rect = tuple[int, int, int, int]
+MAX_PENDING = 2
+
+
+class Compositor(Protocol):
+    """What the frame worker needs from :mod:`cobrowse.screen.compositor`."""
+
+    def apply(self, payload: bytes) -> Sequence[Rect]: ...
+
+    @property
+    def framebuffer(self) -> Any: ...
+
+
+@dataclass(frozen=True, slots=True)
+class FrameUpdate:
+    """One applied frame: the screen size and copies of its dirty regions."""
+
+    frame_id: int
+    width: int
+    height: int
+    patches: tuple[tuple[QRect, QImage], ...]
+    payload_bytes: int
+
+
+def default_compositor() -> Compositor:
+    from cobrowse.screen.compositor import Compositor as Real
+
+    return Real()  # type: ignore[no-any-return]
+
+
+def patch(framebuffer: np.ndarray, rect: Rect) -> tuple[QRect, QImage] | None:
+    """Copy ``rect`` of a BGRA ``(h, w, 4)`` framebuffer into its own QImage."""
+    height, width = framebuffer.shape[:2]
+    x, y, w, h = rect
+    x0, y0 = max(0, x), max(0, y)
+    x1, y1 = min(width, x + w), min(height, y + h)
+    if x1 <= x0 or y1 <= y0:
+        return None
+    region = np.ascontiguousarray(framebuffer[y0:y1, x0:x1, :4])
+    image = QImage(region.data, x1 - x0, y1 - y0, region.strides[0], QImage.Format.Format_RGB32)
+    return QRect(x0, y0, x1 - x0, y1 - y0), image.copy()  # copy: own the pixels
+
+
+class FrameWorker(QObject):
+    """Owns the compositor; ``sink`` runs on the endpoint's frame thread."""
+
+    updated = Signal(object)  # FrameUpdate, delivered queued to the GUI thread
+    failed = Signal(str)
+
+    def __init__(self, make_compositor: Callable[[], Compositor] = default_compositor,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._make = make_compositor
+        self._lock = threading.Lock()  # guards the compositor (sink vs. reset)
+        self._compositor: Compositor | None = None
+        self._slots = threading.Semaphore(MAX_PENDING)
+        self._closed = False
+
+    def sink(self, frame_id: int, payload: bytes) -> None:
+        """Worker thread: decode, copy dirty regions, hand over.  Never touches widgets."""
+        with self._lock:
+            try:
+                update = self._apply(frame_id, payload)
+            except Exception as exc:  # a bad frame from the peer: say so, keep going
+                log.warning("frame %d could not be decoded: %s", frame_id, type(exc).__name__)
+                self.failed.emit("Et skærmbillede kunne ikke vises.")
+                return
+        while not self._closed and not self._slots.acquire(timeout=0.5):
+            pass
+        self.updated.emit(update)
+
+    def done(self) -> None:
+        """GUI thread: one update has been painted."""
+        self._slots.release()
+
+    def reset(self) -> None:
+        """A new session: forget the old screen."""
+        with self._lock:
+            self._compositor = None
+
+    def close(self) -> None:
+        self._closed = True
+
+    def _apply(self, frame_id: int, payload: bytes) -> FrameUpdate:
+        if self._compositor is None:
+            self._compositor = self._make()
+        rects = self._compositor.apply(payload)
+        framebuffer = np.asarray(self._compositor.framebuffer)
+        patches = tuple(p for p in (patch(framebuffer, r) for r in rects) if p is not None)
+        height, width = framebuffer.shape[:2]
+        return FrameUpdate(frame_id, width, height, patches, len(payload))

@@ -1,0 +1,289 @@
+"""The main window: composes the small widgets and wires them to the session.
+
+Left: the code page until the citizen allows viewing, then the remote view.
+Right: the checklist and the session log.  All slots run on the GUI thread.
+"""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import Future
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from agent_app import texts
+from agent_app.checklistpanel import ChecklistPanel
+from agent_app.codeentry import CodePage
+from agent_app.frames import FrameUpdate, FrameWorker
+from agent_app.logpanel import LogPanel
+from agent_app.recorder import SessionRecorder
+from agent_app.remoteinput import InputRouter
+from agent_app.remoteview import RemoteView
+from agent_app.session import AgentSession
+from agent_app.statusline import StatusLine
+from agent_app.toolbar import SessionToolbar
+from cobrowse import events as ev
+from cobrowse.checklists import Catalogue, Checklist
+from cobrowse.errors import CodeError
+from cobrowse.sessionlog import SessionSummary
+
+log = logging.getLogger(__name__)
+CODE_PAGE_PHASES = ("signed_out", "ready", "joining", "pairing", "waiting_view", "view_denied")
+OVERLAYS = {
+    "paused": "Borgeren har sat skærmdelingen på pause.\nDu ser intet, før borgeren fortsætter.",
+    "reconnecting": "Borgerens forbindelse er afbrudt – venter på, at borgeren kommer tilbage …",
+    "ended": "Sessionen er slut.\nVælg udfald, og tryk »Afslut session«.",
+}
+
+
+class MainWindow(QMainWindow):
+    summary_ready = Signal(object)  # SessionSummary, after "Afslut session" is written
+
+    def __init__(self, session: AgentSession, frames: FrameWorker, catalogue: Catalogue,
+                 recorder: SessionRecorder, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session, self.frames, self.recorder = session, frames, recorder
+        self.setWindowTitle("Digital hjælp – agent")
+        self.code_page = CodePage()
+        self.view = RemoteView()
+        self.canvas = self.view.canvas
+        self.notice = QLabel()
+        self.notice.setStyleSheet("background: #fff3c4; color: #3d2e00; padding: 6px;"
+                                  " font-weight: bold;")
+        self.notice.hide()
+        self._notice_timer = QTimer(self, singleShot=True, interval=8000)
+        self._notice_timer.timeout.connect(self.notice.hide)
+        self.checklists = ChecklistPanel(catalogue)
+        self.log_panel = LogPanel([c.topic for c in catalogue.checklists])
+        self.toolbar = SessionToolbar()
+        self.status = StatusLine()
+        self.router = InputRouter(session.send)
+        self._build()
+        self._wire_session()
+        self._wire_widgets()
+
+    def _build(self) -> None:
+        self.stack = QStackedWidget()
+        page = QWidget()
+        box = QVBoxLayout(page)
+        box.addWidget(self.code_page, 0, Qt.AlignmentFlag.AlignHCenter)
+        self.stack.addWidget(page)
+        self.stack.addWidget(self.view)
+        left = QWidget()
+        left_box = QVBoxLayout(left)
+        left_box.setContentsMargins(0, 0, 0, 0)
+        left_box.addWidget(self.notice)
+        left_box.addWidget(self.stack, 1)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.checklists, "&Tjekliste")
+        self.tabs.addTab(self.log_panel, "&Log")
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(self.tabs)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([900, 380])
+        self.setCentralWidget(splitter)
+        self.addToolBar(self.toolbar)
+        self.setStatusBar(self.status)
+        self.resize(1280, 800)
+
+    def _wire_session(self) -> None:
+        s = self.session
+        s.phase_changed.connect(self._on_phase)
+        s.signed_in.connect(self._on_signed_in)
+        s.join_failed.connect(self.code_page.show_error)
+        s.verifier.connect(self.code_page.show_verifier)
+        s.verifier.connect(self.toolbar.set_verifier)
+        s.notice.connect(self.show_notice)
+        s.screen_info.connect(self.toolbar.set_screen_info)
+        s.cursor.connect(lambda c: self.canvas.set_cursor_position(c.x, c.y, c.visible))
+        s.stats.connect(self.status.link_stats)
+        s.ended.connect(self._on_ended)
+        s.logged.connect(self._log)
+        self.frames.updated.connect(self._on_frame, Qt.ConnectionType.QueuedConnection)
+        self.frames.failed.connect(self.show_notice, Qt.ConnectionType.QueuedConnection)
+
+    def _wire_widgets(self) -> None:
+        c, r = self.canvas, self.router
+        c.moved.connect(r.move)
+        c.button.connect(self._on_button)
+        c.wheeled.connect(r.wheel)
+        c.key.connect(r.key)
+        c.escape.connect(self.session.release_control)
+        self.code_page.join_requested.connect(self._join)
+        self.code_page.ask_again.connect(self.session.request_view)
+        self.toolbar.mode_selected.connect(self._select_mode)
+        self.toolbar.release_control.connect(self.session.release_control)
+        self.toolbar.fit_toggled.connect(self.view.set_fit)
+        self.toolbar.monitor_selected.connect(lambda i: self.session.send(ev.SelectMonitor(i)))
+        self.checklists.chosen.connect(self._on_checklist)
+        self.checklists.ticked.connect(self._on_tick)
+        self.checklists.show_step.connect(self._show_step)
+        self.checklists.open_link.connect(self._open_link)
+        self.log_panel.logged.connect(self._log)
+        self.log_panel.end_requested.connect(self.end_session)
+
+    # --- session -> widgets ------------------------------------------------------
+
+    def _on_signed_in(self, account: Any) -> None:
+        self.code_page.set_greeting(account.display_name, account.municipality)
+        self.recorder.agent, self.recorder.municipality = account.name, account.municipality
+
+    def _on_phase(self, phase: str) -> None:
+        self.toolbar.set_phase(phase)
+        self.status.set_phase(phase)
+        self.code_page.show_phase(phase)
+        self.checklists.set_live(phase in ("viewing", "controlling", "waiting_control", "paused"))
+        on_code_page = phase in CODE_PAGE_PHASES or (phase == "ended" and not self.recorder.active)
+        self.stack.setCurrentIndex(0 if on_code_page else 1)
+        waiting = "Venter på borgerens skærm …" if self.canvas.image.isNull() else ""
+        self.canvas.set_overlay(OVERLAYS.get(phase, waiting))
+        mode = "control" if phase == "controlling" else (
+            self.router.mode if phase == "viewing" and self.router.mode == "point" else "view")
+        self._set_mode(mode)
+        if phase == "ready":
+            self.code_page.reset()
+
+    def _on_frame(self, update: FrameUpdate) -> None:
+        try:
+            if self.session.phase in ("viewing", "controlling", "waiting_control"):
+                self.canvas.apply(update)
+                if self.canvas.overlay.startswith("Venter på borgerens skærm"):
+                    self.canvas.set_overlay("")
+                self.status.frame_painted()
+        finally:
+            self.frames.done()
+
+    def _on_ended(self, text: str) -> None:
+        if not self.recorder.active:  # ended before the citizen ever paired: back to the code
+            self.session.reset()
+            self.code_page.show_error(text)
+            return
+        self.show_notice(text)
+
+    def show_notice(self, text: str) -> None:
+        self.notice.setText(text)
+        self.notice.show()
+        self._notice_timer.start()
+
+    # --- agent actions -----------------------------------------------------------
+
+    def _join(self, typed: str) -> None:
+        try:
+            self.session.join(typed)
+        except CodeError:
+            self.code_page.show_error(texts.code_error(typed))
+
+    def _select_mode(self, mode: str) -> None:
+        if mode == "control":
+            if self.session.phase != "controlling":
+                self.session.request_control()
+                self.toolbar.set_mode(self.router.mode)
+            return
+        if self.session.phase == "controlling":
+            self.session.release_control()
+        self._set_mode(mode)
+
+    def _set_mode(self, mode: str) -> None:
+        self.router.set_mode(mode)
+        self.canvas.set_mode(mode)
+        self.toolbar.set_mode(mode)
+
+    def _on_button(self, x: int, y: int, button: str, pressed: bool) -> None:
+        self.router.button(x, y, button, pressed)
+        if self.router.mode == "point" and pressed and button == "left":
+            self._log("pointer", {})
+
+    def _on_checklist(self, checklist: Checklist) -> None:
+        self.log_panel.set_topic(checklist.topic)
+        self._log("checklist_set", {"checklist": checklist.id,
+                                    "steps_total": len(checklist.steps)})
+
+    def _on_tick(self, number: int, done: bool) -> None:
+        if done:
+            self._log("step_ticked", {"step": number})
+
+    def _show_step(self, number: int, total: int, title: str, text: str) -> None:
+        self.session.send(ev.ShowStep(number, total, title[:200], text[:2000]))
+        self._log("step_shown", {"step": number})
+        self.show_notice(f"Trin {number} vises nu hos borgeren.")
+
+    def _open_link(self, number: int, url: str) -> None:
+        self.session.send(ev.OpenLink(url))
+        self.show_notice("Borgeren bliver spurgt, om linket må åbnes …")
+
+    def _log(self, kind: str, data: dict[str, Any]) -> None:
+        if kind == "paired":
+            self.recorder.start(**self._start_data())
+        self.recorder.record(kind, data)
+
+    def _start_data(self) -> dict[str, Any]:
+        data: dict[str, Any] = {}
+        topic = self.log_panel.topic.currentText().strip()
+        municipality = self.log_panel.municipality.currentText().strip()
+        checklist = self.checklists.checklist
+        if topic:
+            data["topic"] = topic
+        if municipality:
+            data["citizen_municipality"] = municipality
+        if checklist is not None:
+            data.update(checklist=checklist.id, steps_total=len(checklist.steps))
+        return data
+
+    # --- ending ------------------------------------------------------------------
+
+    def end_session(self, confirm: bool = True) -> None:
+        """End with the citizen (after a confirmation), write the summary, get ready."""
+        live = self.session.phase not in ("ended", "ready", "signed_out")
+        if live and confirm and not self._confirm_end():
+            return
+        if live:
+            self.session.end("done")
+        if self.recorder.active:
+            future = self.recorder.end(self.log_panel.outcome_key(), reason="agent_ended")
+            future.add_done_callback(self._summary_written)
+        self._ready_for_next()
+
+    def _confirm_end(self) -> bool:
+        answer = QMessageBox.question(self, "Afslut session",
+                                      "Afslut sessionen med borgeren nu?",
+                                      QMessageBox.StandardButton.Yes
+                                      | QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _summary_written(self, future: Future[SessionSummary]) -> None:
+        if future.exception() is None:  # runs on the log thread: hand over queued
+            self.summary_ready.emit(future.result())
+        else:
+            log.error("the session summary could not be written: %s", future.exception())
+
+    def _ready_for_next(self) -> None:
+        self.frames.reset()
+        self.canvas.clear()
+        self.checklists.reset()
+        self.log_panel.reset()
+        self.toolbar.set_verifier("")
+        self.session.reset()
+        self.show_notice("Sessionen er gemt. Klar til næste borger.")
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.session.phase not in ("ended", "ready", "signed_out") and not self._confirm_end():
+            event.ignore()
+            return
+        self.session.end("agent_closed")
+        if self.recorder.active:
+            self.recorder.end(self.log_panel.outcome_key() or "not_solved", reason="app_closed")
+        event.accept()
