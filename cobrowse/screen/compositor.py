@@ -1,0 +1,61 @@
+"""Agent side: apply screen-update payloads to a framebuffer.
+
+The framebuffer is a ``(height, width, 4)`` uint8 BGRA numpy array with alpha
+255, i.e. the memory layout of ``QImage.Format_RGB32`` on little-endian machines,
+so a widget can wrap it without converting.  :meth:`Compositor.apply` returns the
+rectangles that changed so the widget repaints only those.
+
+Not thread-safe: one decode thread owns a compositor.  A GUI that paints from
+another thread must copy the dirty rectangles (or the frame) under its own lock,
+or hand over ``frame.copy()``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from cobrowse.errors import ProtocolError
+from cobrowse.screen import codec
+from cobrowse.screen.diff import Frame, Rect
+
+
+class Compositor:
+    """Holds the agent's picture of the citizen's screen."""
+
+    def __init__(self, *, max_pixels: int = codec.MAX_PIXELS) -> None:
+        self.max_pixels = max_pixels
+        self.frame: Frame | None = None
+        self.updates = 0
+
+    @property
+    def size(self) -> tuple[int, int] | None:
+        """``(width, height)`` of the framebuffer, None before the first keyframe."""
+        if self.frame is None:
+            return None
+        return self.frame.shape[1], self.frame.shape[0]
+
+    def apply(self, payload: bytes) -> list[Rect]:
+        """Decode ``payload`` and paint it; returns the changed rectangles.
+
+        A keyframe (re)creates the framebuffer at its size and returns one rectangle
+        covering it.  Raises :class:`ProtocolError` for a malformed payload, or for a
+        non-keyframe update that does not match the current framebuffer size (the
+        framebuffer is left untouched in both cases).
+        """
+        header, pieces = codec.parse(payload, max_pixels=self.max_pixels)
+        if header.keyframe:
+            frame = np.zeros((header.height, header.width, 4), np.uint8)
+            frame[..., 3] = 255
+        elif self.size != (header.width, header.height):
+            raise ProtocolError("screen update for a different screen size without keyframe")
+        else:
+            assert self.frame is not None
+            frame = self.frame
+        view = frame.view(np.uint32)[..., 0]
+        for rect, pixels in pieces:
+            view[rect.y:rect.y + rect.h, rect.x:rect.x + rect.w] = pixels
+        self.frame = frame
+        self.updates += 1
+        if header.keyframe:
+            return [Rect(0, 0, header.width, header.height)]
+        return [piece.rect for piece in pieces]
