@@ -1,0 +1,1 @@
+"""The citizen's one-window support client (PySide6)."""

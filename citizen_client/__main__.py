@@ -1,0 +1,5 @@
+import sys
+
+from citizen_client.main import main
+
+sys.exit(main())

@@ -1,0 +1,136 @@
+"""What runs off the GUI thread: routing endpoint events, and the screen streamer.
+
+:class:`NetRouter` is the endpoint's ``on_event``; it runs **on the network
+thread**.  Input messages go straight to the injector there (the injector's
+consent gate reads the session state at that moment, so input that was queued
+behind a revoke is refused); frame acks go to the streamer; everything else is
+handed to the GUI through ``post`` (a queued Qt signal).  Nothing here imports Qt.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from cobrowse import events as ev
+from cobrowse.control import Injector
+from cobrowse.endpoint import Reconnecting
+
+log = logging.getLogger(__name__)
+Rect = tuple[int, int, int, int]
+
+
+class Streamer(Protocol):
+    """What the citizen client needs of ``cobrowse.screen.streamer.ScreenStreamer``."""
+
+    def start(self) -> None: ...
+    def stop(self) -> None: ...
+    def ack(self, frame_id: int) -> None: ...
+    def pause(self) -> None: ...
+    def resume(self) -> None: ...
+    def select_monitor(self, index: int) -> None: ...
+    def monitors(self) -> list[Rect]: ...
+
+
+StreamerFactory = Callable[..., Streamer]
+
+
+def default_streamer_factory() -> StreamerFactory | None:
+    """The real streamer, or None if the screen engine is not installed."""
+    try:
+        from cobrowse.screen.streamer import ScreenStreamer
+    except ImportError:
+        log.warning("screen streaming is not available in this build")
+        return None
+    return ScreenStreamer  # type: ignore[no-any-return]
+
+
+def desktop_monitors() -> list[Rect]:
+    """The physical monitors as (x, y, w, h), via mss (used without a streamer)."""
+    try:
+        import mss
+
+        with mss.mss() as grab:
+            return [(m["left"], m["top"], m["width"], m["height"]) for m in grab.monitors[1:]]
+    except Exception:  # noqa: BLE001 - no display: report none rather than crash
+        log.warning("could not list the monitors")
+        return []
+
+
+class ScreenShare:
+    """Starts, pauses and stops screen streaming into an endpoint."""
+
+    def __init__(self, endpoint: Any, factory: StreamerFactory | None) -> None:
+        self._endpoint = endpoint
+        self._factory = factory
+        self._streamer: Streamer | None = None
+        self.current = 0
+
+    @property
+    def running(self) -> bool:
+        return self._streamer is not None
+
+    def start(self) -> None:
+        if self._streamer is not None or self._factory is None:
+            return
+        self._streamer = self._factory(on_frame=self._endpoint.send_frame,
+                                       on_cursor=self._cursor)
+        self._streamer.select_monitor(self.current)
+        self._streamer.start()
+
+    def stop(self) -> None:
+        streamer, self._streamer = self._streamer, None
+        if streamer is not None:
+            streamer.stop()
+
+    def pause(self) -> None:
+        if self._streamer is not None:
+            self._streamer.pause()
+
+    def resume(self) -> None:
+        if self._streamer is not None:
+            self._streamer.resume()
+
+    def ack(self, frame_id: int) -> None:
+        if self._streamer is not None:
+            self._streamer.ack(frame_id)
+
+    def select(self, index: int) -> None:
+        self.current = index
+        if self._streamer is not None:
+            self._streamer.select_monitor(index)
+
+    def monitors(self) -> list[Rect]:
+        found = self._streamer.monitors() if self._streamer is not None else desktop_monitors()
+        return [tuple(int(v) for v in m) for m in found] or [(0, 0, 1, 1)]  # type: ignore[misc]
+
+    def screen_info(self) -> ev.ScreenInfo:
+        monitors = tuple(self.monitors())[:16]
+        self.current = min(self.current, len(monitors) - 1)
+        return ev.ScreenInfo(monitors, self.current)
+
+    def _cursor(self, x: int, y: int, visible: bool = True) -> None:
+        self._endpoint.send(ev.Cursor(int(x), int(y), bool(visible)))
+
+
+class NetRouter:
+    """The endpoint's ``on_event``: runs on the network thread."""
+
+    def __init__(self, post: Callable[[object], None]) -> None:
+        self.post = post
+        self.injector: Injector | None = None
+        self.share: ScreenShare | None = None
+
+    def __call__(self, event: object) -> None:
+        if isinstance(event, ev.INPUT_MESSAGES):
+            if self.injector is not None:
+                self.injector.handle(event)
+            return
+        if isinstance(event, ev.FrameAck) and self.share is not None:
+            self.share.ack(event.frame_id)
+            return
+        if isinstance(event, ev.ControlOff | ev.SessionEnded | Reconnecting):
+            if self.injector is not None:
+                self.injector.release_all()
+        self.post(event)

@@ -1,0 +1,119 @@
+"""Everything the citizen reads, in Danish (default) and English.
+
+Plain words for people who are unsure with computers: no jargon, no error codes,
+no stack traces.  ``tr(lang, key, **fields)`` fills in names and numbers.
+"""
+
+from __future__ import annotations
+
+LANGUAGES = ("da", "en")
+
+DA: dict[str, str] = {
+    "title": "Hjælp til din computer",
+    "connecting": "Forbinder …",
+    "connecting_detail": "Vent et øjeblik.",
+    "unreachable": "Vi kan ikke få forbindelse lige nu.",
+    "unreachable_detail": "Tjek at computeren er på internettet. Vi prøver igen om {seconds} "
+                          "sekunder.",
+    "retrying": "Prøver igen …",
+    "code_heading": "Læs dette nummer op for den, der hjælper dig:",
+    "code_hint": "Nummeret virker kun én gang.",
+    "new_code": "Nyt nummer",
+    "code_expired": "Nummeret er udløbet. Her er et nyt.",
+    "joined": "{name} fra {municipality} er forbundet.",
+    "pairing": "Forbinder sikkert til {name} …",
+    "wrong_code": "Nummeret passede ikke. Her er et nyt nummer.",
+    "view_question": "{name}, {municipality} vil gerne se din skærm.",
+    "view_detail": "Du kan stoppe når som helst.",
+    "allow": "Tillad",
+    "deny": "Tillad ikke",
+    "denied": "Din skærm bliver ikke vist. Tak for nu.",
+    "denied_detail": "Vil du prøve igen, så læs det nye nummer op.",
+    "sharing": "Din skærm bliver delt med {name}",
+    "paused": "Pause: {name} kan ikke se din skærm",
+    "controlled": "{name} styrer din mus og dit tastatur",
+    "pause": "Pause",
+    "resume": "Fortsæt",
+    "stop": "Stop",
+    "take_back": "Tag kontrollen tilbage",
+    "control_question": "{name} beder om at styre din mus og dit tastatur.",
+    "control_verifier": "Tjek at {name} læser dette nummer op for dig:",
+    "allow_control": "Tillad styring",
+    "no": "Nej",
+    "hotkey_hint": "Tryk på Esc tre gange for at tage kontrollen tilbage.",
+    "step": "Trin {number} af {total}: {title}",
+    "link_question": "{name} vil gerne åbne denne side:",
+    "open": "Åbn",
+    "reconnecting": "Forbindelsen blev afbrudt. Forbinder igen …",
+    "ended": "Sessionen er slut. Du kan lukke vinduet.",
+    "ended_security": "Forbindelsen var ikke sikker og er lukket. Du kan lukke vinduet.",
+    "close": "Luk",
+    "config_problem": "Programmet er ikke sat rigtigt op.",
+    "config_detail": "Ring til den, der hjælper dig, og sig: \u201d{problem}\u201d.",
+    "language": "English",
+    "sharing_on_screen": "Deling",
+    "verifier_name": "Kontrolnummer",
+    "code_name": "Dit nummer",
+}
+
+EN: dict[str, str] = {
+    "title": "Help with your computer",
+    "connecting": "Connecting …",
+    "connecting_detail": "Please wait a moment.",
+    "unreachable": "We cannot connect right now.",
+    "unreachable_detail": "Check that the computer is on the internet. We will try again in "
+                          "{seconds} seconds.",
+    "retrying": "Trying again …",
+    "code_heading": "Read this number to the person helping you:",
+    "code_hint": "The number works only once.",
+    "new_code": "New number",
+    "code_expired": "The number expired. Here is a new one.",
+    "joined": "{name} from {municipality} is connected.",
+    "pairing": "Connecting securely to {name} …",
+    "wrong_code": "The number did not match. Here is a new number.",
+    "view_question": "{name}, {municipality} wants to see your screen.",
+    "view_detail": "You can stop at any time.",
+    "allow": "Allow",
+    "deny": "Don't allow",
+    "denied": "Your screen is not shown. Thank you.",
+    "denied_detail": "To try again, read the new number aloud.",
+    "sharing": "Your screen is being shared with {name}",
+    "paused": "Paused: {name} cannot see your screen",
+    "controlled": "{name} is controlling your mouse and keyboard",
+    "pause": "Pause",
+    "resume": "Continue",
+    "stop": "Stop",
+    "take_back": "Take back control",
+    "control_question": "{name} asks to control your mouse and keyboard.",
+    "control_verifier": "Check that {name} reads you this number:",
+    "allow_control": "Allow control",
+    "no": "No",
+    "hotkey_hint": "Press Esc three times to take back control.",
+    "step": "Step {number} of {total}: {title}",
+    "link_question": "{name} wants to open this page:",
+    "open": "Open",
+    "reconnecting": "The connection was lost. Reconnecting …",
+    "ended": "The session has ended. You can close this window.",
+    "ended_security": "The connection was not secure and has been closed. "
+                      "You can close this window.",
+    "close": "Close",
+    "config_problem": "The program is not set up correctly.",
+    "config_detail": "Call the person helping you and say: \u201c{problem}\u201d.",
+    "language": "Dansk",
+    "sharing_on_screen": "Sharing",
+    "verifier_name": "Check number",
+    "code_name": "Your number",
+}
+
+TABLES = {"da": DA, "en": EN}
+
+
+def tr(lang: str, key: str, **fields: object) -> str:
+    """The text ``key`` in ``lang`` (falls back to Danish), with ``fields`` filled in."""
+    table = TABLES.get(lang, DA)
+    return table.get(key, DA[key]).format(**fields)
+
+
+def spaced(digits: str) -> str:
+    """``"4812"`` -> ``"4 8 1 2"``: easier to read aloud and to compare."""
+    return " ".join(digits)

@@ -1,0 +1,202 @@
+"""Paints the app's phase onto the windows, in the chosen language.
+
+:meth:`View.render` is the only place that decides what is visible; it runs after
+every phase change and on a language switch, so nothing can be left showing by
+accident (the frame and overlays disappear the moment the phase says so).
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, datetime
+
+from citizen_client.dialogs import AskDialog
+from citizen_client.overlays import ControlFrame, HighlightRing, SharingBar, StepBanner
+from citizen_client.screens import Rect, logical_point, logical_rect
+from citizen_client.texts import spaced, tr
+from citizen_client.window import MainWindow
+from cobrowse.hours import OpeningHours
+
+BAR_PHASES = ("sharing", "ask_control", "controlled", "paused", "reconnecting")
+NOTES = {"denied": ("denied", "denied_detail"), "wrong_code": ("wrong_code", ""),
+         "expired": ("code_expired", "")}
+
+
+class View:
+    def __init__(self, lang: str = "da", hours: OpeningHours | None = None) -> None:
+        self.lang = lang
+        self.hours = hours
+        self.window = MainWindow()
+        self.bar = SharingBar()
+        self.frame = ControlFrame()
+        self.ring = HighlightRing()
+        self.banner = StepBanner()
+        self.view_dialog = AskDialog("view")
+        self.control_dialog = AskDialog("control")
+        self.link_dialog = AskDialog("link")
+        self.phase = "connecting"
+        self.agent = ("", "")
+        self.verifier: str | None = None
+        self.monitor: Rect = (0, 0, 1, 1)
+        self.note = ""
+        self.code = ""
+        self.retry = 0
+        self.problem = ""
+        self.step: tuple[int, int, str, str] | None = None
+        self.link_url = ""
+        self.ended_key = "ended"
+
+    def t(self, key: str, **fields: object) -> str:
+        name, municipality = self.agent
+        return tr(self.lang, key, name=name or "?", municipality=municipality, **fields)
+
+    # changes -----------------------------------------------------------------------
+
+    def set_phase(self, phase: str) -> None:
+        if phase not in ("connecting", "code", "unreachable"):
+            self.note = ""
+        self.phase = phase
+        self.render()
+
+    def unreachable(self, retry_in: float) -> None:
+        self.retry = max(1, math.ceil(retry_in))
+        self.set_phase("unreachable")
+
+    def show_code(self, digits: str) -> None:
+        self.code = digits
+        self.verifier = None
+        self.set_phase("code")
+
+    def config_problem(self, problem: str) -> None:
+        self.problem = problem
+        self.set_phase("config")
+
+    def ended(self, key: str) -> None:
+        self.ended_key = key
+        self.step = None
+        self.set_phase("ended")
+
+    def show_step(self, number: int, total: int, title: str, text: str) -> None:
+        self.step = (number, total, title, text)
+        self.render()
+
+    def highlight(self, x: int, y: int) -> None:
+        self.ring.point_at(logical_point(self.monitor, x, y))
+
+    def ask_link(self, url: str) -> None:
+        self.link_url = url
+        self._link_texts()
+        self.link_dialog.ask(focus_yes=False)
+
+    def toggle_language(self) -> None:
+        self.lang = "en" if self.lang == "da" else "da"
+        self.render()
+        if self.link_dialog.isVisible():
+            self._link_texts()
+
+    def close_all(self) -> None:
+        for w in (self.bar, self.ring, self.banner, self.view_dialog, self.control_dialog,
+                  self.link_dialog):
+            w.hide()
+        self.frame.hide()
+
+    # painting ----------------------------------------------------------------------
+
+    def render(self) -> None:
+        self.window.setWindowTitle(self.t("title"))
+        self.window.language.setText(self.t("language"))
+        self.window.language.setAccessibleName(self.t("language"))
+        getattr(self, f"_main_{self.phase}", self._main_sharing)()
+        self._bar()
+        self._frame()
+        self._dialogs()
+        self._banner()
+
+    def _main_connecting(self) -> None:
+        heading, detail = NOTES.get(self.note, ("connecting", "connecting_detail"))
+        self.window.show_status(self.t(heading), self.t(detail) if detail else "")
+
+    def _main_unreachable(self) -> None:
+        detail = self.t("unreachable_detail", seconds=self.retry)
+        now = datetime.now(UTC)
+        if self.hours is not None and not self.hours.is_open(now):
+            detail = f"{self.hours.closed_message(now, self.lang)}\n\n{detail}"
+        self.window.show_status(self.t("unreachable"), detail)
+
+    def _main_code(self) -> None:
+        heading, detail = NOTES.get(self.note, ("", ""))
+        note = " ".join(self.t(k) for k in (heading, detail) if k)
+        self.window.show_code(self.t("code_heading"), self.code, self.t("code_hint"), note)
+
+    def _main_pairing(self) -> None:
+        self.window.show_status(self.t("joined"), self.t("pairing"))
+
+    _main_ask_view = _main_pairing
+
+    def _main_sharing(self) -> None:
+        detail = self.t("hotkey_hint") if self.phase == "controlled" else self.t("view_detail")
+        self.window.show_status(self._bar_text(), detail)
+
+    def _main_reconnecting(self) -> None:
+        self.window.show_status(self.t("reconnecting"))
+
+    def _main_ended(self) -> None:
+        self.window.show_status(self.t(self.ended_key), "", self.t("close"))
+
+    def _main_config(self) -> None:
+        self.window.show_status(self.t("config_problem"),
+                                self.t("config_detail", problem=self.problem), self.t("close"))
+
+    def _bar_text(self) -> str:
+        key = {"paused": "paused", "controlled": "controlled",
+               "reconnecting": "reconnecting"}.get(self.phase, "sharing")
+        return self.t(key)
+
+    def _bar(self) -> None:
+        if self.phase not in BAR_PHASES:
+            self.bar.hide()
+            return
+        pause = self.t("resume") if self.phase == "paused" else self.t("pause")
+        if self.phase == "reconnecting":
+            pause = ""
+        take_back = self.t("take_back") if self.phase == "controlled" else ""
+        self.bar.set_texts(self._bar_text(), pause, self.t("stop"), take_back)
+        self.bar.show()
+
+    def _frame(self) -> None:
+        if self.phase == "controlled":
+            self.frame.show_around(logical_rect(self.monitor))
+        else:
+            self.frame.hide()
+
+    def _dialogs(self) -> None:
+        self._dialog(self.view_dialog, self.phase == "ask_view", focus_yes=True,
+                     texts=(self.t("title"), self.t("view_question"), self.t("view_detail"),
+                            self.t("allow"), self.t("deny")))
+        verifier = spaced(self.verifier or "")
+        self._dialog(self.control_dialog, self.phase == "ask_control", focus_yes=False,
+                     texts=(self.t("title"), self.t("control_question"),
+                            self.t("control_verifier"), self.t("allow_control"), self.t("no"),
+                            verifier))
+        if self.phase in ("ended", "config", "reconnecting", "paused"):
+            self.link_dialog.withdraw()
+
+    @staticmethod
+    def _dialog(dialog: AskDialog, wanted: bool, focus_yes: bool,
+                texts: tuple[str, ...]) -> None:
+        dialog.set_texts(*texts)
+        if wanted and not dialog.isVisible():
+            dialog.ask(focus_yes)
+        elif not wanted and dialog.isVisible():
+            dialog.withdraw()
+
+    def _link_texts(self) -> None:
+        self.link_dialog.set_texts(self.t("title"), self.t("link_question"), self.link_url,
+                                   self.t("open"), self.t("no"))
+
+    def _banner(self) -> None:
+        if self.step is None or self.phase not in BAR_PHASES:
+            self.banner.hide()
+            return
+        number, total, title, text = self.step
+        self.banner.show_step(self.t("step", number=number, total=total, title=title), text)

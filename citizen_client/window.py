@@ -1,0 +1,127 @@
+"""The one small window: a status page and a code page, plus the language button.
+
+It only shows what :class:`citizen_client.app.CitizenApp` tells it; it holds no
+session logic.  Every control has an accessible name for screen readers.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+
+def label(name: str, object_name: str = "", *, wrap: bool = True) -> QLabel:
+    lab = QLabel()
+    lab.setObjectName(object_name)
+    lab.setWordWrap(wrap)
+    lab.setAccessibleName(name)
+    lab.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+    return lab
+
+
+def button(name: str, object_name: str = "") -> QPushButton:
+    btn = QPushButton()
+    btn.setObjectName(object_name or name)
+    btn.setAccessibleName(name)
+    btn.setAutoDefault(False)
+    btn.setCursor(Qt.CursorShape.PointingHandCursor)
+    return btn
+
+
+class StatusPage(QWidget):
+    """A heading, a sentence, and an optional button."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.heading = label("status", "heading")
+        self.detail = label("status detail", "detail")
+        self.action = button("status action")
+        self.action.hide()
+        box = QVBoxLayout(self)
+        box.addStretch(1)
+        box.addWidget(self.heading)
+        box.addSpacing(12)
+        box.addWidget(self.detail)
+        box.addSpacing(24)
+        box.addWidget(self.action, alignment=Qt.AlignmentFlag.AlignLeft)
+        box.addStretch(1)
+
+
+class CodePage(QWidget):
+    """The session code, big, with what to do with it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.note = label("note", "detail")
+        self.heading = label("instruction", "heading")
+        self.code = label("code", "code", wrap=False)
+        self.code.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.hint = label("hint", "detail")
+        box = QVBoxLayout(self)
+        box.addStretch(1)
+        box.addWidget(self.note)
+        box.addWidget(self.heading)
+        box.addSpacing(16)
+        box.addWidget(self.code, alignment=Qt.AlignmentFlag.AlignHCenter)
+        box.addSpacing(16)
+        box.addWidget(self.hint)
+        box.addStretch(1)
+
+    def show_code(self, digits: str, note: str = "") -> None:
+        self.code.setText(digits)
+        self.code.setAccessibleDescription(" ".join(digits.replace(" ", "")))
+        self.note.setText(note)
+        self.note.setVisible(bool(note))
+
+
+class MainWindow(QWidget):
+    """The citizen's window.  ``language_clicked`` and ``closing`` go to the app."""
+
+    language_clicked = Signal()
+    closing = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("main")
+        self.setMinimumSize(760, 480)
+        self.language = button("language", "secondary")
+        self.language.clicked.connect(self.language_clicked)
+        self.status = StatusPage()
+        self.code = CodePage()
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.status)
+        self.pages.addWidget(self.code)
+        top = QHBoxLayout()
+        top.addStretch(1)
+        top.addWidget(self.language)
+        box = QVBoxLayout(self)
+        box.setContentsMargins(32, 20, 32, 32)
+        box.addLayout(top)
+        box.addWidget(self.pages, 1)
+
+    def show_status(self, heading: str, detail: str = "", action: str = "") -> None:
+        self.status.heading.setText(heading)
+        self.status.detail.setText(detail)
+        self.status.detail.setVisible(bool(detail))
+        self.status.action.setText(action)
+        self.status.action.setAccessibleName(action or "status action")
+        self.status.action.setVisible(bool(action))
+        self.pages.setCurrentWidget(self.status)
+
+    def show_code(self, heading: str, digits: str, hint: str, note: str = "") -> None:
+        self.code.heading.setText(heading)
+        self.code.hint.setText(hint)
+        self.code.show_code(digits, note)
+        self.pages.setCurrentWidget(self.code)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+        self.closing.emit()
+        super().closeEvent(event)

@@ -1,0 +1,197 @@
+"""Every phase of the citizen window, driven by feeding events into the app's slot."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from conftest import CODE, OFFSCREEN, to_controlled, to_sharing
+
+from citizen_client.app import CitizenApp
+from cobrowse import events as ev
+from cobrowse.endpoint import AgentJoined, CodeReady, Reconnecting, RelayUnreachable
+
+pytestmark = OFFSCREEN
+
+
+def main_text(app: CitizenApp) -> str:
+    w = app.view.window
+    page = w.pages.currentWidget()
+    if page is w.code:
+        return " ".join((w.code.note.text(), w.code.heading.text(), w.code.code.text()))
+    return f"{w.status.heading.text()} {w.status.detail.text()}"
+
+
+def test_starts_connecting_in_danish(citizen: CitizenApp) -> None:
+    assert citizen.endpoint.calls == ["start"]
+    assert "Forbinder" in main_text(citizen)
+    assert citizen.view.window.language.text() == "English"
+
+
+def test_unreachable_says_so_plainly_and_keeps_retrying(citizen: CitizenApp) -> None:
+    citizen.handle(RelayUnreachable("cannot reach ws://x: [Errno 111]", 4.2))
+    text = main_text(citizen)
+    assert "ikke få forbindelse" in text and "5 sekunder" in text
+    assert "Errno" not in text and "ws://" not in text
+    citizen.handle(CodeReady(CODE))
+    assert "042 123 456" in main_text(citizen)
+
+
+def test_code_is_shown_big_with_the_instruction(citizen: CitizenApp) -> None:
+    citizen.handle(CodeReady(CODE))
+    code = citizen.view.window.code.code
+    assert code.text() == "042 123 456"
+    code.ensurePolished()
+    assert code.font().pointSize() >= 40
+    heading = citizen.view.window.code.hint
+    heading.ensurePolished()
+    assert heading.font().pointSize() >= 18
+    assert "Læs dette nummer op for den, der hjælper dig" in main_text(citizen)
+
+
+def test_english_is_selectable_and_everything_is_repainted(citizen: CitizenApp) -> None:
+    citizen.handle(CodeReady(CODE))
+    citizen.view.window.language.click()
+    assert "Read this number to the person helping you" in main_text(citizen)
+    assert citizen.view.window.language.text() == "Dansk"
+    citizen.view.window.language.click()
+    assert "Læs dette nummer" in main_text(citizen)
+
+
+def test_view_consent_dialog_names_the_agent(citizen: CitizenApp) -> None:
+    citizen.handle(CodeReady(CODE))
+    citizen.handle(AgentJoined("Anna Jensen", "Albertslund"))
+    citizen.handle(ev.Paired("4812"))
+    citizen.handle(ev.ConsentRequest("view"))
+    d = citizen.view.view_dialog
+    assert d.isVisible()
+    assert d.question.text() == "Anna Jensen, Albertslund vil gerne se din skærm."
+    assert (d.yes.text(), d.no.text()) == ("Tillad", "Tillad ikke")
+    assert citizen.endpoint.sent == []
+
+
+def test_deny_ends_politely_and_offers_a_new_code(citizen: CitizenApp) -> None:
+    citizen.handle(CodeReady(CODE))
+    citizen.handle(AgentJoined("Anna Jensen", "Albertslund"))
+    citizen.handle(ev.Paired("4812"))
+    citizen.handle(ev.ConsentRequest("view"))
+    citizen.view.view_dialog.no.click()
+    assert citizen.endpoint.of(ev.ConsentDeny) == [ev.ConsentDeny("view")]
+    assert citizen.endpoint.calls[-2:] == ["end:denied", "new_code"]
+    citizen.handle(ev.SessionEnded("denied", False))
+    assert "ikke vist" in main_text(citizen)
+    citizen.handle(CodeReady(CODE.__class__("043", "654321")))
+    text = main_text(citizen)
+    assert "043 654 321" in text and "nye nummer" in text
+    assert not citizen.view.bar.isVisible()
+
+
+def test_granting_view_shows_the_sharing_bar_and_starts_streaming(citizen: CitizenApp,
+                                                                  rig: Any) -> None:
+    to_sharing(citizen)
+    assert citizen.endpoint.sent[0] == ev.ConsentGrant("view")
+    info = citizen.endpoint.of(ev.ScreenInfo)[0]
+    assert info.monitors[0] == (0, 0, 1920, 1080) and info.current == 0
+    assert rig.streamers[0].calls[:2] == [("select", 0), ("start",)]
+    bar = citizen.view.bar
+    assert bar.isVisible() and bar.text.text() == "Din skærm bliver delt med Anna Jensen"
+    assert (bar.pause.text(), bar.stop.text()) == ("Pause", "Stop")
+    assert not bar.take_back.isVisible()
+    assert rig.listener_calls == ["start"]
+
+
+def test_frames_go_to_the_endpoint_and_acks_to_the_streamer(citizen: CitizenApp,
+                                                            rig: Any) -> None:
+    to_sharing(citizen)
+    rig.streamers[0].on_frame(7, b"tiles")
+    assert citizen.endpoint.frames == [(7, b"tiles")]
+    citizen.router(ev.FrameAck(7))  # network thread path
+    assert ("ack", 7) in rig.streamers[0].calls
+    rig.streamers[0].on_cursor(5, 6, True)
+    assert ev.Cursor(5, 6, True) in citizen.endpoint.sent
+
+
+def test_pause_and_resume(citizen: CitizenApp, rig: Any) -> None:
+    to_sharing(citizen)
+    citizen.view.bar.pause.click()
+    assert citizen.endpoint.sent[-1] == ev.PrivacyPause()
+    assert rig.streamers[0].calls[-1] == ("pause",)
+    assert citizen.view.bar.pause.text() == "Fortsæt"
+    assert "Pause" in citizen.view.bar.text.text()
+    citizen.view.bar.pause.click()
+    assert citizen.endpoint.sent[-1] == ev.PrivacyResume()
+    assert rig.streamers[0].calls[-1] == ("resume",)
+
+
+def test_select_monitor_moves_streaming_and_injection(citizen: CitizenApp, rig: Any) -> None:
+    to_controlled(citizen)
+    citizen.handle(ev.SelectMonitor(1))
+    assert ("select", 1) in rig.streamers[0].calls
+    assert citizen.endpoint.sent[-1] == ev.ScreenInfo(((0, 0, 1920, 1080),
+                                                        (1920, 0, 1280, 1024)), 1)
+    citizen.router(ev.PointerMove(10, 20))
+    assert rig.mouse.position == (1930, 20)
+
+
+def test_step_banner_shows_the_current_step(citizen: CitizenApp) -> None:
+    to_sharing(citizen)
+    citizen.handle(ev.ShowStep(3, 7, "Klik på 'Log på med MitID'", "Øverst til højre."))
+    banner = citizen.view.banner
+    assert banner.isVisible()
+    assert banner.title.text() == "Trin 3 af 7: Klik på 'Log på med MitID'"
+    citizen.handle(ev.ShowStep(4, 7, "Vælg MitID app", ""))
+    assert banner.title.text().startswith("Trin 4 af 7")
+
+
+def test_highlight_ring_appears_and_goes_away(citizen: CitizenApp, qtbot: Any) -> None:
+    to_sharing(citizen)
+    citizen.handle(ev.Highlight(300, 400))
+    ring = citizen.view.ring
+    assert ring.isVisible()
+    assert ring.geometry().center().x() in range(295, 305)
+    qtbot.waitUntil(lambda: not ring.isVisible(), timeout=3000)
+
+
+def test_reconnecting_then_back_to_sharing_without_control(citizen: CitizenApp,
+                                                           rig: Any) -> None:
+    to_controlled(citizen)
+    citizen.router(Reconnecting("lost"))
+    citizen.handle(Reconnecting("lost"))
+    citizen.handle(ev.ControlOff())
+    assert "Forbinder igen" in main_text(citizen)
+    assert not citizen.view.frame.visible()
+    assert not citizen.armed
+    citizen.handle(ev.Secured())
+    assert citizen.view.phase == "sharing"
+    assert rig.streamers[0].calls[-1] == ("resume",)
+    assert isinstance(citizen.endpoint.sent[-1], ev.ScreenInfo)
+
+
+def test_ended_removes_bar_frame_and_overlays(citizen: CitizenApp, rig: Any,
+                                              qtbot: Any) -> None:
+    to_controlled(citizen)
+    citizen.handle(ev.ShowStep(1, 2, "Trin", ""))
+    citizen.handle(ev.Highlight(5, 5))
+    citizen.handle(ev.SessionEnded("done", True))
+    assert main_text(citizen).startswith("Sessionen er slut. Du kan lukke vinduet.")
+    v = citizen.view
+    assert not (v.bar.isVisible() or v.frame.visible() or v.banner.isVisible())
+    assert ("stop",) in rig.streamers[0].calls and rig.listener_calls[-1] == "stop"
+    qtbot.waitUntil(lambda: "stop" in citizen.endpoint.calls, timeout=3000)
+    assert v.window.status.action.isVisible() and v.window.status.action.text() == "Luk"
+
+
+def test_stop_button_ends_the_session(citizen: CitizenApp, qtbot: Any) -> None:
+    to_sharing(citizen)
+    citizen.view.bar.stop.click()
+    assert "end:done" in citizen.endpoint.calls
+    assert citizen.view.phase == "ended"
+    qtbot.waitUntil(lambda: "stop" in citizen.endpoint.calls, timeout=3000)
+
+
+def test_wrong_code_before_pairing_waits_for_a_new_code(citizen: CitizenApp) -> None:
+    citizen.handle(CodeReady(CODE))
+    citizen.handle(AgentJoined("Anna Jensen", "Albertslund"))
+    citizen.handle(ev.SessionEnded("wrong_code", False))
+    assert "passede ikke" in main_text(citizen)
+    citizen.handle(CodeReady(CODE))
+    assert "passede ikke" in main_text(citizen)  # the note stays with the new code
