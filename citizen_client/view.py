@@ -100,6 +100,13 @@ class View:
             w.hide()
         self.frame.hide()
 
+    def dispose(self) -> None:
+        """Hide and schedule deletion of every window (tests, and at exit)."""
+        self.close_all()
+        for w in (self.window, self.bar, self.ring, self.banner, self.view_dialog,
+                  self.control_dialog, self.link_dialog, *self.frame.edges):
+            w.deleteLater()
+
     # painting ----------------------------------------------------------------------
 
     def render(self) -> None:

@@ -146,13 +146,9 @@ def citizen(qtbot: Any, qapp: Any, rig: Rig) -> Iterator[CitizenApp]:
     style.apply(qapp)
     config = CitizenConfig(relay_url="ws://127.0.0.1:1/v1")
     app = CitizenApp(config, FakeEndpoint, Devices(rig.injector, rig.streamer, rig.listeners))
-    qtbot.addWidget(app.view.window)
     app.start()
     yield app
-    app.view.close_all()
-    for w in (app.view.bar, app.view.ring, app.view.banner, app.view.view_dialog,
-              app.view.control_dialog, app.view.link_dialog, *app.view.frame.edges):
-        w.deleteLater()
+    app.view.dispose()
 
 
 def to_sharing(app: CitizenApp) -> None:

@@ -1,0 +1,106 @@
+"""The citizen app with a real endpoint and relay, and a headless agent.
+
+The agent joins the code the window shows, asks to view and to control; the
+citizen answers through the dialogs.  Input reaches the (fake) keyboard only
+between the control grant and the take-back.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import OFFSCREEN, Rig
+
+from citizen_client.app import CitizenApp
+from citizen_client.config import CitizenConfig
+from citizen_client.devices import Devices
+from cobrowse import events as ev
+from cobrowse.endpoint import AgentEndpoint, CitizenEndpoint, SignedIn
+from cobrowse.protocol import FrameReceived
+
+relay_server = pytest.importorskip("relay.server")
+relay_config = pytest.importorskip("relay.config")
+relay_accounts = pytest.importorskip("relay.accounts")
+pytestmark = OFFSCREEN
+WAIT = 10_000
+
+
+class Seen:
+    """Agent events (from its network thread), checked from the GUI thread."""
+
+    def __init__(self) -> None:
+        self.items: list[object] = []
+        self.lock = threading.Lock()
+
+    def __call__(self, event: object) -> None:
+        with self.lock:
+            self.items.append(event)
+
+    def of(self, kind: type) -> list[Any]:
+        with self.lock:
+            return [e for e in self.items if isinstance(e, kind)]
+
+
+@pytest.fixture
+def relay(tmp_path: Path) -> Iterator[Any]:
+    store = relay_accounts.AccountStore(tmp_path / "relay.db")
+    store.add("anna", "Anna Jensen", "Albertslund", "correct horse battery", role="agent")
+    thread = relay_server.RelayThread(relay_config.RelayConfig(
+        host="127.0.0.1", port=0, data_dir=tmp_path, dev=True))
+    thread.start()
+    yield thread
+    thread.stop()
+
+
+def test_consent_gating_end_to_end(relay: Any, qtbot: Any, rig: Rig) -> None:
+    app = CitizenApp(CitizenConfig(relay_url=relay.url), CitizenEndpoint,
+                     Devices(rig.injector, rig.streamer, rig.listeners))
+    seen = Seen()
+    agent = AgentEndpoint(relay.url, seen, name="anna", password="correct horse battery")
+    try:
+        app.start()
+        agent.sign_in()
+        qtbot.waitUntil(lambda: app.view.phase == "code", timeout=WAIT)
+        qtbot.waitUntil(lambda: bool(seen.of(SignedIn)), timeout=WAIT)
+        agent.join(app.view.window.code.code.text())
+        qtbot.waitUntil(lambda: bool(seen.of(ev.Secured)), timeout=WAIT)
+        assert app.view.agent == ("Anna Jensen", "Albertslund")
+
+        agent.send(ev.ConsentRequest("view"))
+        qtbot.waitUntil(app.view.view_dialog.isVisible, timeout=WAIT)
+        app.view.view_dialog.yes.click()
+        qtbot.waitUntil(lambda: bool(seen.of(ev.ScreenInfo)), timeout=WAIT)
+        assert seen.of(ev.ConsentGrant) == [ev.ConsentGrant("view")]
+        rig.streamers[0].on_frame(1, b"frame-bytes" * 100)
+        qtbot.waitUntil(lambda: bool(seen.of(FrameReceived)), timeout=WAIT)
+        qtbot.waitUntil(lambda: ("ack", 1) in rig.streamers[0].calls, timeout=WAIT)
+
+        agent.send(ev.ConsentRequest("control"))
+        qtbot.waitUntil(app.view.control_dialog.isVisible, timeout=WAIT)
+        verifier = seen.of(ev.Paired)[0].verifier
+        assert app.view.control_dialog.number.text() == " ".join(verifier)
+        app.view.control_dialog.yes.click()
+        qtbot.waitUntil(lambda: len(seen.of(ev.ConsentGrant)) == 2, timeout=WAIT)
+        agent.send(ev.Key("ae", "æ", True))
+        agent.send(ev.Key("ae", "æ", False))
+        qtbot.waitUntil(lambda: ("release", "æ") in rig.keyboard.calls, timeout=WAIT)
+
+        app.view.bar.take_back.click()
+        qtbot.waitUntil(lambda: bool(seen.of(ev.ConsentRevoke)), timeout=WAIT)
+        agent.send(ev.Key("x", "x", True))  # the agent's own session drops it now
+        agent.send(ev.ShowStep(2, 5, "Udfyld navn", ""))
+        qtbot.waitUntil(app.view.banner.isVisible, timeout=WAIT)
+        assert ("press", "x") not in rig.keyboard.calls
+        assert rig.keyboard.calls == [("press", "æ"), ("release", "æ")]
+
+        agent.send(ev.End("done"))
+        qtbot.waitUntil(lambda: app.view.phase == "ended", timeout=WAIT)
+        assert not app.view.bar.isVisible() and not app.view.frame.visible()
+    finally:
+        agent.stop()
+        app.shutdown()
+        app.view.dispose()
