@@ -95,9 +95,18 @@ def _upscale(a: Any, k: int) -> Any:
 def _build_window() -> Any:
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QFont, QImage, QPixmap
-    from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QLabel, QLineEdit,
-                                   QPushButton, QScrollArea, QStackedWidget, QVBoxLayout,
-                                   QWidget)
+    from PySide6.QtWidgets import (
+        QFrame,
+        QGridLayout,
+        QHBoxLayout,
+        QLabel,
+        QLineEdit,
+        QPushButton,
+        QScrollArea,
+        QStackedWidget,
+        QVBoxLayout,
+        QWidget,
+    )
 
     window = QWidget()
     window.setWindowFlag(Qt.WindowType.FramelessWindowHint)

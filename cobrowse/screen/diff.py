@@ -63,10 +63,11 @@ def merge_tiles(mask: Mask, height: int, width: int, tile: int = TILE) -> list[R
         spans = _spans(mask[r])
         for key in list(open_rects):
             if key not in spans:
-                done.append((*key, *open_rects.pop(key)))
+                r0, r1 = open_rects.pop(key)
+                done.append((key[0], key[1], r0, r1))
         for key in spans:
             open_rects.setdefault(key, [r, r])[1] = r + 1
-    done.extend((*key, *rows) for key, rows in open_rects.items())
+    done.extend((c0, c1, r0, r1) for (c0, c1), (r0, r1) in open_rects.items())
     rects = []
     for c0, c1, r0, r1 in sorted(done, key=lambda d: (d[2], d[0])):
         x, y = c0 * tile, r0 * tile

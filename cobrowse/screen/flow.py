@@ -1,0 +1,111 @@
+"""Ack-based flow control for screen updates (sans-I/O: the clock is passed in).
+
+At most ``window`` frames are in flight (sent, not yet acknowledged by the
+agent).  Round-trip time and throughput are measured from send and ack times;
+when the round trip grows beyond ``slow_rtt`` (the agent's view lags), JPEG
+quality and the frame-rate cap go down; when the link is quick they recover.
+The caller captures only when :meth:`FlowControl.delay` is 0, so a slow link
+never builds a backlog: whatever is captured next is the newest screen.
+
+Not thread-safe; :class:`~cobrowse.screen.streamer.ScreenStreamer` calls it under
+its own lock.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass
+class _Sent:
+    at: float
+    size: int
+
+
+class FlowControl:
+    """Window, pacing and quality decisions for one stream."""
+
+    def __init__(self, clock: Callable[[], float], *, window: int = 2, max_fps: float = 30.0,
+                 min_fps: float = 2.0, quality: int = 75, min_quality: int = 30,
+                 max_quality: int = 85, slow_rtt: float = 0.15) -> None:
+        if window < 1 or not 0 < min_fps <= max_fps:
+            raise ValueError("window must be >= 1 and 0 < min_fps <= max_fps")
+        self.clock = clock
+        self.window = window
+        self.max_fps, self.min_fps = max_fps, min_fps
+        self.min_quality, self.max_quality = min_quality, max_quality
+        self.slow_rtt = slow_rtt
+        self.quality = quality
+        self.fps = max_fps
+        self.rtt: float | None = None
+        """Smoothed round trip (send to ack) in seconds, None before the first ack."""
+        self.throughput: float | None = None
+        """Smoothed bytes per second seen by acknowledged frames (a lower bound)."""
+        self.acked_frames = 0
+        self.unknown_acks = 0
+        self._in_flight: dict[int, _Sent] = {}
+        self._last_send = -math.inf
+        self._last_adjust = -math.inf
+
+    @property
+    def in_flight(self) -> int:
+        return len(self._in_flight)
+
+    def delay(self) -> float:
+        """Seconds until the next frame may be sent; ``inf`` while the window is full."""
+        if len(self._in_flight) >= self.window:
+            return math.inf
+        return max(0.0, self._last_send + 1.0 / self.fps - self.clock())
+
+    def sent(self, frame_id: int, size: int) -> None:
+        """Record that frame ``frame_id`` of ``size`` bytes left now."""
+        if len(self._in_flight) >= self.window:
+            raise RuntimeError("flow control: window is full")
+        now = self.clock()
+        self._in_flight[frame_id] = _Sent(now, size)
+        self._last_send = now
+
+    def acked(self, frame_id: int) -> bool:
+        """The agent applied ``frame_id``; False if it was not in flight (e.g. sent
+        before :meth:`reset`).  Acks are cumulative: older frames count as acked too,
+        since the agent applies frames in order."""
+        sent = self._in_flight.get(frame_id)
+        if sent is None:
+            self.unknown_acks += 1
+            return False
+        for older in [f for f in self._in_flight if f <= frame_id]:
+            del self._in_flight[older]
+        self._measure(self.clock() - sent.at, sent.size)
+        return True
+
+    def reset(self) -> None:
+        """Forget frames in flight (reconnect, new viewer); measurements are kept."""
+        self._in_flight.clear()
+        self._last_send = -math.inf
+
+    def _measure(self, rtt: float, size: int) -> None:
+        self.acked_frames += 1
+        rtt = max(rtt, 1e-4)
+        self.rtt = rtt if self.rtt is None else 0.8 * self.rtt + 0.2 * rtt
+        rate = size / rtt
+        self.throughput = rate if self.throughput is None else 0.8 * self.throughput + 0.2 * rate
+        self._adapt()
+
+    def _adapt(self) -> None:
+        """Multiplicative decrease when the round trip is slow, gentle increase when
+        it is quick; at most one change per round trip."""
+        now = self.clock()
+        assert self.rtt is not None
+        if now - self._last_adjust < self.rtt:
+            return
+        if self.rtt > self.slow_rtt:
+            self.quality = max(self.min_quality, self.quality - 10)
+            self.fps = max(self.min_fps, self.fps * 0.7)
+        elif self.rtt < self.slow_rtt / 2:
+            self.quality = min(self.max_quality, self.quality + 2)
+            self.fps = min(self.max_fps, self.fps * 1.2)
+        else:
+            return
+        self._last_adjust = now

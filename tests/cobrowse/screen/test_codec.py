@@ -1,0 +1,182 @@
+"""Payload round trips (encoder -> compositor) and the strict decoder."""
+
+from __future__ import annotations
+
+import struct
+import zlib
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from screen_helpers import ui_frame
+
+from cobrowse.errors import ProtocolError
+from cobrowse.screen import codec
+from cobrowse.screen.compositor import Compositor
+from cobrowse.screen.diff import Rect
+from cobrowse.screen.encoder import FrameEncoder
+
+
+def psnr(a: np.ndarray, b: np.ndarray) -> float:
+    err = np.mean((a[..., :3].astype(float) - b[..., :3].astype(float)) ** 2)
+    return float("inf") if err == 0 else 10 * np.log10(255**2 / err)
+
+
+def exact(comp: Compositor, frame: np.ndarray) -> bool:
+    assert comp.frame is not None
+    return np.array_equal(comp.frame[..., :3], frame[..., :3])
+
+
+def settle(enc: FrameEncoder, comp: Compositor, frame: np.ndarray, limit: int = 50) -> int:
+    """Feed an unchanged frame until the encoder has nothing left to refresh."""
+    for n in range(limit):
+        payload = enc.encode(frame)
+        if payload is not None:
+            comp.apply(payload)
+        elif not enc.refresh_pending:
+            return n
+    raise AssertionError("refresh never finished")
+
+
+def test_keyframe_round_trip_lossless_exact_photo_within_psnr_then_exact() -> None:
+    frame = ui_frame()
+    enc, comp = FrameEncoder(refresh_after=2), Compositor()
+    payload = enc.encode(frame)
+    assert payload is not None and enc.stats.jpeg_tiles > 0
+    assert comp.apply(payload) == [Rect(0, 0, 640, 360)]
+    assert comp.frame is not None
+    text = (slice(0, 200), slice(0, 320))  # tiles without the photo: lossless
+    assert np.array_equal(comp.frame[text][..., :3], frame[text][..., :3])
+    assert psnr(comp.frame, frame) > 30
+    assert not exact(comp, frame) and enc.refresh_pending
+    settle(enc, comp, frame)
+    assert exact(comp, frame)
+
+
+def test_small_change_sends_small_update_and_unchanged_sends_nothing() -> None:
+    frame = ui_frame()
+    enc, comp = FrameEncoder(), Compositor()
+    comp.apply(enc.encode(frame) or b"")
+    settle(enc, comp, frame)
+    typed = frame.copy()
+    typed[70:80, 100:108] = (0, 0, 0, 255)
+    payload = enc.encode(typed)
+    assert payload is not None and len(payload) < 600
+    assert comp.apply(payload) == [Rect(64, 64, 64, 64)]
+    assert exact(comp, typed)
+    assert enc.encode(typed.copy()) is None
+
+
+def test_resolution_change_sends_a_keyframe() -> None:
+    enc, comp = FrameEncoder(), Compositor()
+    comp.apply(enc.encode(ui_frame()) or b"")
+    small = ui_frame(320, 200, seed=3)
+    payload = enc.encode(small)
+    assert payload is not None and payload[1] & codec.KEYFRAME
+    comp.apply(payload)
+    assert comp.size == (320, 200)
+
+
+def test_many_colour_lossless_rect_round_trips() -> None:
+    rng = np.random.default_rng(5)
+    frame = rng.integers(0, 256, (130, 70, 4), dtype=np.uint8)
+    for encoded in (codec.encode_lossless(frame), codec.encode_lossless(frame[:, :, :] // 64)):
+        payload = codec.pack(70, 130, [(Rect(0, 0, 70, 130), *encoded)], keyframe=True)
+        comp = Compositor()
+        comp.apply(payload)
+    assert exact(comp, frame // 64)
+
+
+def test_real_capture_round_trip(xvfb: object, formpage: object) -> None:
+    from cobrowse.screen.capture import Capturer
+
+    cap = Capturer()
+    try:
+        frame = cap.grab(0)
+    finally:
+        cap.close()
+    assert frame.shape == (1080, 1920, 4) and frame[..., :3].std() > 10  # the page is drawn
+    enc, comp = FrameEncoder(), Compositor()
+    comp.apply(enc.encode(frame) or b"")
+    assert enc.stats.jpeg_tiles > 0  # the photo banner
+    assert psnr(comp.frame, frame) > 30  # type: ignore[arg-type]
+    body = slice(400, 1080)
+    assert np.array_equal(comp.frame[body][..., :3], frame[body][..., :3])  # type: ignore[index]
+    settle(enc, comp, frame, limit=200)
+    assert exact(comp, frame)
+
+
+# --- the strict decoder ------------------------------------------------------------------
+
+
+def rect_payload(rect: tuple[int, int, int, int], enc: int, data: bytes, w: int = 64,
+                 h: int = 64, keyframe: bool = True) -> bytes:
+    return codec.pack(w, h, [(Rect(*rect), enc, data)], keyframe=keyframe)
+
+
+@pytest.mark.parametrize("payload", [
+    b"", b"\x02\x00\x00\x10\x00\x10\x00\x00",  # version 2
+    b"\x01\x02\x00\x10\x00\x10\x00\x00",  # unknown flag
+    b"\x01\x01\x00\x00\x00\x10\x00\x00",  # zero width
+    b"\x01\x01\x40\x01\x00\x10\x00\x00",  # width 16385
+    b"\x01\x01\x00\x10\x00\x10\x00\x01",  # missing rect
+    rect_payload((0, 0, 65, 64), codec.FILL, b"abc"),  # outside
+    rect_payload((0, 0, 0, 64), codec.FILL, b"abc"),  # empty
+    rect_payload((0, 0, 64, 64), codec.FILL, b"ab"),
+    rect_payload((0, 0, 64, 64), 9, b"abc"),
+    rect_payload((0, 0, 8, 8), codec.ZLIB, zlib.compress(bytes(8 * 8 * 3 + 1))),
+    rect_payload((0, 0, 8, 8), codec.ZLIB, zlib.compress(bytes(8 * 8 * 3 - 1))),
+    rect_payload((0, 0, 64, 64), codec.ZLIB, zlib.compress(bytes(10**7))),  # bomb
+    rect_payload((0, 0, 8, 8), codec.ZLIB, b"garbage"),
+    rect_payload((0, 0, 2, 2), codec.PALETTE, struct.pack(">H", 2) + bytes(6)
+                 + zlib.compress(bytes([0, 1, 2, 0]))),  # index out of range
+    rect_payload((0, 0, 2, 2), codec.PALETTE, struct.pack(">H", 300) + bytes(900)),
+    rect_payload((0, 0, 8, 8), codec.JPEG, b"\xff\xd8garbage"),
+    rect_payload((0, 0, 8, 8), codec.JPEG,
+                 codec.encode_jpeg(np.zeros((16, 8, 4), np.uint8), 50)[1]),  # wrong size
+    rect_payload((0, 0, 8, 8), codec.FILL, b"abc") + b"x",  # trailing
+    codec.pack(8, 8, [(Rect(0, 0, 8, 8), codec.FILL, b"abc")] * 2, keyframe=True),  # overlap
+    codec.pack(8, 8, [(Rect(0, 0, 8, 8), codec.FILL, b"abc")]),  # no keyframe yet
+])
+def test_malformed_payloads_raise_protocol_error(payload: bytes) -> None:
+    comp = Compositor()
+    with pytest.raises(ProtocolError):
+        comp.apply(payload)
+    assert comp.frame is None
+
+
+def test_update_for_another_size_needs_a_keyframe() -> None:
+    comp = Compositor()
+    comp.apply(rect_payload((0, 0, 64, 64), codec.FILL, b"abc"))
+    with pytest.raises(ProtocolError):
+        comp.apply(rect_payload((0, 0, 8, 8), codec.FILL, b"abc", keyframe=False, w=32))
+    assert comp.size == (64, 64)
+
+
+def test_decoder_bounds_frame_size() -> None:
+    huge = codec.pack(8192, 8192, [], keyframe=True)
+    with pytest.raises(ProtocolError):
+        Compositor().apply(huge)
+    assert Compositor(max_pixels=8192 * 8192).apply(huge)
+
+
+VALID = FrameEncoder(refresh_after=1).encode(ui_frame(130, 90, seed=1)) or b""
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(
+    st.binary(max_size=200),
+    st.builds(lambda i, b: VALID[:i] + bytes([b]) + VALID[i + 1:],
+              st.integers(0, len(VALID) - 1), st.integers(0, 255)),
+    st.builds(lambda i: VALID[:i], st.integers(0, len(VALID))),
+    st.builds(lambda hdr, body: hdr + body,
+              st.just(b"\x01\x01\x00\x20\x00\x20\x00\x03"), st.binary(max_size=300)),
+))
+def test_fuzzed_payloads_only_raise_protocol_error(payload: bytes) -> None:
+    comp = Compositor(max_pixels=1 << 20)
+    try:
+        comp.apply(payload)
+    except ProtocolError:
+        return
+    assert comp.frame is not None and comp.frame.nbytes <= 4 << 20
