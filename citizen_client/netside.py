@@ -51,7 +51,7 @@ def desktop_monitors() -> list[Rect]:
     try:
         import mss
 
-        with mss.mss() as grab:
+        with getattr(mss, "MSS", mss.mss)() as grab:
             return [(m["left"], m["top"], m["width"], m["height"]) for m in grab.monitors[1:]]
     except Exception:  # noqa: BLE001 - no display: report none rather than crash
         log.warning("could not list the monitors")

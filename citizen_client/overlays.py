@@ -8,7 +8,7 @@ take the keyboard focus, so they cannot get in the citizen's way.
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QRect, Qt, QTimer, Signal
-from PySide6.QtGui import QGuiApplication, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QGuiApplication, QPainter, QPaintEvent, QRegion
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
 from citizen_client.style import FRAME_COLOUR, RING_COLOUR
@@ -21,6 +21,7 @@ CLICK_THROUGH = (ON_TOP | Qt.WindowType.WindowTransparentForInput
 FRAME_WIDTH = 8
 RING_SIZE = 120
 RING_MS = 1500
+RING_INNER = 18  # ring thickness in pixels
 
 
 def _passive(widget: QWidget) -> None:
@@ -122,6 +123,11 @@ class HighlightRing(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_TranslucentBackground)
         _passive(self)
         self.resize(RING_SIZE, RING_SIZE)
+        # A ring-shaped window: only the ring exists, even without a compositor.
+        whole = QRegion(0, 0, RING_SIZE, RING_SIZE, QRegion.RegionType.Ellipse)
+        hole = QRegion(RING_INNER, RING_INNER, RING_SIZE - 2 * RING_INNER,
+                       RING_SIZE - 2 * RING_INNER, QRegion.RegionType.Ellipse)
+        self.setMask(whole.subtracted(hole))
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(RING_MS)
@@ -136,10 +142,11 @@ class HighlightRing(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt API
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        p.setPen(QPen(Qt.GlobalColor.white, 14))
-        p.drawEllipse(self.rect().adjusted(12, 12, -12, -12))
-        p.setPen(QPen(RING_COLOUR, 8))
-        p.drawEllipse(self.rect().adjusted(12, 12, -12, -12))
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(Qt.GlobalColor.white)
+        p.drawEllipse(self.rect())
+        p.setBrush(RING_COLOUR)
+        p.drawEllipse(self.rect().adjusted(4, 4, -4, -4))
         p.end()
 
 

@@ -28,6 +28,7 @@ QPushButton#secondary {{ background: #ffffff; color: #0b3d91; border: 3px solid 
 QPushButton#secondary:focus {{ border: 4px solid #ffb300; }}
 QPushButton#danger {{ background: #b00020; border-color: #b00020; }}
 QPushButton#danger:focus {{ border: 4px solid #ffb300; }}
+QDialog {{ border: 4px solid #0b3d91; }}
 QFrame#bar {{ background: #0b3d91; border: 3px solid #ffffff; }}
 QFrame#bar QLabel {{ background: #0b3d91; color: #ffffff; font-weight: bold; }}
 QFrame#bar[controlled="true"] {{ background: #e65100; }}

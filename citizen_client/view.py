@@ -45,6 +45,7 @@ class View:
         self.step: tuple[int, int, str, str] | None = None
         self.link_url = ""
         self.ended_key = "ended"
+        self.now = lambda: datetime.now(UTC)  # tests set the clock
 
     def t(self, key: str, **fields: object) -> str:
         name, municipality = self.agent
@@ -116,6 +117,8 @@ class View:
         getattr(self, f"_main_{self.phase}", self._main_sharing)()
         self._bar()
         self._frame()
+        if self.phase not in ("sharing", "ask_control", "controlled"):
+            self.ring.hide()
         self._dialogs()
         self._banner()
 
@@ -124,11 +127,13 @@ class View:
         self.window.show_status(self.t(heading), self.t(detail) if detail else "")
 
     def _main_unreachable(self) -> None:
+        heading = self.t("unreachable")
         detail = self.t("unreachable_detail", seconds=self.retry)
-        now = datetime.now(UTC)
+        now = self.now()
         if self.hours is not None and not self.hours.is_open(now):
-            detail = f"{self.hours.closed_message(now, self.lang)}\n\n{detail}"
-        self.window.show_status(self.t("unreachable"), detail)
+            heading, _, when = self.hours.closed_message(now, self.lang).partition(". ")
+            heading, detail = f"{heading}.", f"{when}\n\n{detail}"
+        self.window.show_status(heading, detail)
 
     def _main_code(self) -> None:
         heading, detail = NOTES.get(self.note, ("", ""))
@@ -198,7 +203,8 @@ class View:
             dialog.withdraw()
 
     def _link_texts(self) -> None:
-        self.link_dialog.set_texts(self.t("title"), self.t("link_question"), self.link_url,
+        shown = self.link_url.replace("/", "/\u200b")  # let long addresses wrap
+        self.link_dialog.set_texts(self.t("title"), self.t("link_question"), shown,
                                    self.t("open"), self.t("no"))
 
     def _banner(self) -> None:

@@ -195,3 +195,15 @@ def test_wrong_code_before_pairing_waits_for_a_new_code(citizen: CitizenApp) -> 
     assert "passede ikke" in main_text(citizen)
     citizen.handle(CodeReady(CODE))
     assert "passede ikke" in main_text(citizen)  # the note stays with the new code
+
+
+def test_outside_opening_hours_says_the_hotline_is_closed(citizen: CitizenApp) -> None:
+    from datetime import UTC, datetime
+
+    from cobrowse.hours import OpeningHours
+
+    citizen.view.hours = OpeningHours()
+    citizen.view.now = lambda: datetime(2026, 11, 23, 10, 0, tzinfo=UTC)  # Monday morning
+    citizen.handle(RelayUnreachable("x", 2))
+    text = main_text(citizen)
+    assert text.startswith("Hotlinen er lukket.") and "19.00" in text and "2 sekunder" in text

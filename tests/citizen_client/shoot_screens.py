@@ -1,0 +1,104 @@
+"""Screenshots of every citizen screen on a private Xvfb (run by hand, not by pytest).
+
+    /work/venv/bin/python tests/citizen_client/shoot_screens.py docs/screenshots
+
+Starts Xvfb, runs the real windows on it (QT_QPA_PLATFORM=xcb) with a fake
+endpoint, walks through the phases and saves ``citizen-<phase>.png`` via mss.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path[:0] = [str(Path(__file__).parent), str(Path(__file__).parents[2])]
+
+
+def start_xvfb() -> subprocess.Popen[bytes]:
+    read_fd, write_fd = os.pipe()
+    proc = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-nolisten", "tcp",
+                             "-screen", "0", "1280x800x24"], pass_fds=(write_fd,),
+                            stderr=subprocess.DEVNULL)
+    os.close(write_fd)
+    with os.fdopen(read_fd) as pipe:
+        os.environ["DISPLAY"] = ":" + pipe.readline().strip()
+    os.environ["QT_QPA_PLATFORM"] = "xcb"
+    return proc
+
+
+def main(out: Path) -> None:
+    xvfb = start_xvfb()
+    try:
+        shoot(out)
+    finally:
+        xvfb.terminate()
+
+
+def shoot(out: Path) -> None:
+    import mss
+    import mss.tools
+    from conftest import CODE, FakeEndpoint, Rig
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from citizen_client import style
+    from citizen_client.app import CitizenApp
+    from citizen_client.config import load
+    from citizen_client.devices import Devices
+    from cobrowse import events as ev
+    from cobrowse.endpoint import AgentJoined, CodeReady, Reconnecting, RelayUnreachable
+    from cobrowse.state import State
+
+    qt = QApplication([])
+    style.apply(qt)
+    rig = Rig()
+    config = load(relay="ws://127.0.0.1:1/v1")
+    app = CitizenApp(config, FakeEndpoint, Devices(rig.injector, rig.streamer, rig.listeners))
+    app.view.window.move(200, 120)
+    out.mkdir(parents=True, exist_ok=True)
+
+    def snap(name: str) -> None:
+        loop = QEventLoop()
+        QTimer.singleShot(400, loop.quit)
+        loop.exec()
+        with getattr(mss, "MSS", mss.mss)() as grab:
+            shot = grab.grab(grab.monitors[1])
+            mss.tools.to_png(shot.rgb, shot.size, output=str(out / f"citizen-{name}.png"))
+
+    app.start()
+    snap("connecting")
+    app.handle(RelayUnreachable("x", 5))
+    snap("unreachable")
+    app.handle(CodeReady(CODE))
+    snap("code")
+    app.handle(AgentJoined("Anna Jensen", "Albertslund"))
+    app.handle(ev.Paired("4812"))
+    app.endpoint.session.state = State.PAIRED
+    app.handle(ev.ConsentRequest("view"))
+    snap("view-consent")
+    app.view.view_dialog.yes.click()
+    app.endpoint.session.state = State.VIEWING
+    app.handle(ev.ShowStep(3, 7, "Klik på 'Log på med MitID'", "Knappen er øverst til højre."))
+    snap("sharing")
+    app.handle(ev.ConsentRequest("control"))
+    snap("control-consent")
+    app.view.control_dialog.yes.click()
+    app.handle(ev.Highlight(640, 420))
+    snap("controlled")
+    app.handle(ev.OpenLink("https://www.borger.dk/familie-og-boern"))
+    snap("open-link")
+    app.view.link_dialog.no.click()
+    app.view.bar.pause.click()
+    snap("paused")
+    app.handle(Reconnecting("lost"))
+    snap("reconnecting")
+    app.handle(ev.SessionEnded("done", True))
+    snap("ended")
+    app.view.toggle_language()
+    snap("ended-en")
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots"))
