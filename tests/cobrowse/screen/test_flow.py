@@ -1,0 +1,127 @@
+"""Flow control with a fake clock, and the streamer against a slow consumer."""
+
+from __future__ import annotations
+
+import math
+import threading
+
+import numpy as np
+
+from cobrowse.screen.capture import Monitor
+from cobrowse.screen.compositor import Compositor
+from cobrowse.screen.flow import FlowControl
+from cobrowse.screen.streamer import ScreenStreamer
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_window_limits_frames_in_flight() -> None:
+    clock = FakeClock()
+    flow = FlowControl(clock, window=2, max_fps=10)
+    assert flow.delay() == 0
+    flow.sent(1, 1000)
+    assert math.isclose(flow.delay(), 0.1)
+    clock.now += 0.1
+    flow.sent(2, 1000)
+    clock.now += 1
+    assert flow.delay() == math.inf and flow.in_flight == 2
+    assert flow.acked(1) and flow.in_flight == 1 and flow.delay() == 0
+    assert not flow.acked(1) and flow.unknown_acks == 1
+
+
+def test_acks_are_cumulative_and_reset_forgets_in_flight() -> None:
+    clock = FakeClock()
+    flow = FlowControl(clock, window=3)
+    for i in (1, 2, 3):
+        flow.sent(i, 10)
+    assert flow.acked(2) and flow.in_flight == 1
+    flow.reset()
+    assert flow.in_flight == 0 and not flow.acked(3)
+
+
+def test_slow_link_lowers_quality_and_fps_then_recovers() -> None:
+    clock = FakeClock()
+    flow = FlowControl(clock, max_fps=30, quality=75)
+    for i in range(1, 20):
+        flow.sent(i, 100_000)
+        clock.now += 0.5  # half a second per frame: a slow link
+        flow.acked(i)
+    assert flow.quality == flow.min_quality and flow.fps < 10
+    assert flow.rtt is not None and flow.rtt > 0.4
+    assert flow.throughput is not None and flow.throughput < 250_000
+    for i in range(20, 200):
+        flow.sent(i, 5_000)
+        clock.now += 0.01
+        flow.acked(i)
+    assert flow.fps == flow.max_fps and flow.quality > 60
+
+
+class CountingSource:
+    """A fake screen whose content changes every grab (a video playing)."""
+
+    def __init__(self) -> None:
+        self.grabs = 0
+
+    def monitors(self) -> list[Monitor]:
+        return [Monitor(0, 0, 0, 64, 32, primary=True)]
+
+    def grab(self, index: int) -> np.ndarray:
+        self.grabs += 1
+        frame = np.zeros((32, 64, 4), np.uint8)
+        frame[..., 0] = self.grabs % 256
+        frame[..., 1] = self.grabs // 256
+        return frame
+
+    def close(self) -> None:
+        pass
+
+
+def test_slow_consumer_never_exceeds_window_and_gets_the_newest_screen() -> None:
+    source = CountingSource()
+    frames: list[tuple[int, bytes]] = []
+    arrived = threading.Event()
+    lock = threading.Lock()
+
+    def on_frame(frame_id: int, payload: bytes) -> None:
+        with lock:
+            frames.append((frame_id, payload))
+        arrived.set()
+
+    streamer = ScreenStreamer(on_frame, source_factory=lambda: source, cursor_factory=None,
+                              max_fps=1000, window=2)
+    comp = Compositor()
+    streamer.start()
+    try:
+        acked = 0
+        for _ in range(5):  # a consumer that acks one frame at a time, slowly
+            assert arrived.wait(5)
+            arrived.clear()
+            with lock:
+                pending = [f for f in frames if f[0] > acked]
+            assert len(pending) <= 2  # never more than the window in flight
+            frame_id, payload = pending[0]
+            comp.apply(payload)
+            grabs_before_ack = source.grabs
+            streamer.ack(frame_id)
+            acked = frame_id
+            # the capture thread is blocked while the window is full: no backlog
+            assert streamer.flow_snapshot()["in_flight"] <= 2  # type: ignore[operator]
+        assert arrived.wait(5)
+    finally:
+        streamer.stop()
+    comp2 = Compositor()
+    comp2.apply(frames[0][1])
+    for _, payload in frames[1:]:
+        comp2.apply(payload)
+    assert comp2.frame is not None
+    # the last frame sent shows a screen grabbed after the last ack: the newest one
+    shown = int(comp2.frame[0, 0, 0]) + 256 * int(comp2.frame[0, 0, 1])
+    assert shown > grabs_before_ack
+    assert 5 < len(frames) <= 5 + 2  # each ack frees one slot, plus the first window
+    assert streamer.stats.captures == len(frames)  # nothing captured while blocked
