@@ -119,6 +119,7 @@ class CitizenApp(QObject):
     def _on_Secured(self, e: ev.Secured) -> None:  # noqa: N802
         if self.view.phase == "reconnecting":
             self.view.set_phase(self._resume_phase)
+            self.share.reset()
             if self._resume_phase == "sharing":
                 self.share.resume()
                 self.endpoint.send(self.share.screen_info())
@@ -251,18 +252,22 @@ class CitizenApp(QObject):
         if self.view.phase == "ended":
             return
         self.armed = False
-        self.devices.stop()
-        self.share.stop()
         self.router.injector = None
+        self.devices.release()
         self.view.ended(how)
-        self._stop_endpoint()
+        self._stop_in_background()
 
-    def _stop_endpoint(self) -> None:
-        """endpoint.stop() joins the network thread: never on the GUI thread."""
+    def _stop_in_background(self) -> None:
+        """Stopping joins threads (capture, listeners, network): never on the GUI thread."""
         if self._stopper is None:
-            self._stopper = threading.Thread(target=self.endpoint.stop, name="citizen-stop",
+            self._stopper = threading.Thread(target=self._stop_all, name="citizen-stop",
                                              daemon=True)
             self._stopper.start()
+
+    def _stop_all(self) -> None:
+        self.share.stop()
+        self.devices.stop()
+        self.endpoint.stop()
 
     def shutdown(self) -> None:
         """The window is closing: end the session and leave nothing running."""

@@ -29,8 +29,10 @@ class Streamer(Protocol):
     def ack(self, frame_id: int) -> None: ...
     def pause(self) -> None: ...
     def resume(self) -> None: ...
-    def select_monitor(self, index: int) -> None: ...
-    def monitors(self) -> list[Rect]: ...
+    def reset(self) -> None: ...
+    def select_monitor(self, index: int) -> object: ...
+    def current_monitor(self) -> int: ...
+    def monitors(self) -> list[Any]: ...
 
 
 StreamerFactory = Callable[..., Streamer]
@@ -65,6 +67,7 @@ class ScreenShare:
         self._endpoint = endpoint
         self._factory = factory
         self._streamer: Streamer | None = None
+        self._selected = False
         self.current = 0
 
     @property
@@ -76,7 +79,10 @@ class ScreenShare:
             return
         self._streamer = self._factory(on_frame=self._endpoint.send_frame,
                                        on_cursor=self._cursor)
-        self._streamer.select_monitor(self.current)
+        if self._selected:
+            self._streamer.select_monitor(self.current)
+        else:
+            self.current = self._streamer.current_monitor()
         self._streamer.start()
 
     def stop(self) -> None:
@@ -96,14 +102,21 @@ class ScreenShare:
         if self._streamer is not None:
             self._streamer.ack(frame_id)
 
+    def reset(self) -> None:
+        """Reconnected: forget frames in flight and send the whole screen again."""
+        if self._streamer is not None:
+            self._streamer.reset()
+
     def select(self, index: int) -> None:
-        self.current = index
+        if not 0 <= index < len(self.monitors()):
+            return
+        self.current, self._selected = index, True
         if self._streamer is not None:
             self._streamer.select_monitor(index)
 
     def monitors(self) -> list[Rect]:
         found = self._streamer.monitors() if self._streamer is not None else desktop_monitors()
-        return [tuple(int(v) for v in m) for m in found] or [(0, 0, 1, 1)]  # type: ignore[misc]
+        return [_rect(m) for m in found] or [(0, 0, 1, 1)]
 
     def screen_info(self) -> ev.ScreenInfo:
         monitors = tuple(self.monitors())[:16]
@@ -112,6 +125,13 @@ class ScreenShare:
 
     def _cursor(self, x: int, y: int, visible: bool = True) -> None:
         self._endpoint.send(ev.Cursor(int(x), int(y), bool(visible)))
+
+
+def _rect(monitor: Any) -> Rect:
+    """(x, y, w, h) from a screen-engine Monitor (``.box``) or a plain tuple."""
+    box = getattr(monitor, "box", monitor)
+    x, y, w, h = (int(v) for v in box)
+    return x, y, w, h
 
 
 class NetRouter:

@@ -74,7 +74,11 @@ class LocalListeners:
             listener.wait()
         log.info("local input listeners started")
 
-    def stop(self) -> None:
+    def stop(self, timeout: float = 0.5) -> None:
+        """Stop the listeners and wait briefly for their (daemon) threads; on X11 a
+        listener thread may linger until the next input event.  Call off the GUI thread."""
         for listener in self._listeners:
             listener.stop()
+        for listener in self._listeners:
+            listener.join(timeout)
         self._listeners = []

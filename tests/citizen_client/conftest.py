@@ -80,8 +80,15 @@ class FakeStreamer:
     def resume(self) -> None:
         self.calls.append(("resume",))
 
-    def select_monitor(self, index: int) -> None:
+    def select_monitor(self, index: int) -> bool:
         self.calls.append(("select", index))
+        return True
+
+    def reset(self) -> None:
+        self.calls.append(("reset",))
+
+    def current_monitor(self) -> int:
+        return 0
 
     def monitors(self) -> list[tuple[int, int, int, int]]:
         return [(0, 0, 1920, 1080), (1920, 0, 1280, 1024)]
