@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 FIELDS = frozenset({
     "agent", "municipality", "role", "nameplate", "outcome", "reason", "addr",
     "bytes_citizen_to_agent", "bytes_agent_to_citizen", "duration", "started",
+    "stored", "rejected", "date_from", "date_to",
 })
 
 

@@ -17,11 +17,14 @@ import signal
 import sqlite3
 import sys
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 from cobrowse.errors import CobrowseError
 from relay.accounts import ROLES, AccountStore, generate_password
 from relay.config import DEFAULT_DATA_DIR, RelayConfig, check_serve_config, load_config
+from relay.messages import parse_date
+from relay.report import report_main
 from relay.server import Relay
 
 PROG = "cobrowse-relay"
@@ -88,7 +91,23 @@ def _parser() -> argparse.ArgumentParser:
     reset = command("reset-password", _reset_password, "give an account a new password")
     reset.add_argument("name")
     reset.add_argument("--password-stdin", action="store_true")
+    report = command("report", _report, "hotline statistics for a date range")
+    report.add_argument("--from", dest="date_from", type=_date, required=True,
+                        metavar="DATE", help="first day, YYYY-MM-DD (Copenhagen local date)")
+    report.add_argument("--to", dest="date_to", type=_date, required=True,
+                        metavar="DATE", help="last day, YYYY-MM-DD (inclusive)")
+    report.add_argument("--html", type=Path, metavar="FILE",
+                        help="also write a printable HTML report with charts")
+    report.add_argument("--csv", type=Path, metavar="FILE",
+                        help="also write the figures as section,key,value rows")
     return parser
+
+
+def _date(text: str) -> date:
+    try:
+        return parse_date(text)
+    except CobrowseError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2024-03-01") from None
 
 
 def _config(args: argparse.Namespace) -> RelayConfig:
@@ -192,6 +211,27 @@ def _reset_password(args: argparse.Namespace) -> int:
     print(f"New password set for {args.name}.")
     if not args.password_stdin:
         _show_password(args.name, password)
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    if args.date_to < args.date_from:
+        raise CliError(f"--to {args.date_to} is before --from {args.date_from}")
+    path = _config(args).data_dir / "stats.db"
+    if not path.exists():
+        raise CliError(f"no statistics at {path} (wrong --data-dir? the relay creates it "
+                       "when it first runs, agents' apps fill it)")
+    for out in (args.html, args.csv):
+        if out is not None and not out.parent.is_dir():
+            raise CliError(f"cannot write {out}: folder {out.parent} does not exist")
+    try:
+        text = report_main(path, args.date_from, args.date_to, args.html, args.csv)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    print(text, end="")
+    for label, out in (("HTML", args.html), ("CSV", args.csv)):
+        if out is not None:
+            print(f"{label} report written to {out}")
     return 0
 
 

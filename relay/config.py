@@ -21,6 +21,13 @@ development relay on localhost.  The file groups keys in three tables::
     claims_per_minute = 10     # nameplates per address
     ...
 
+    [opening_hours]            # cobrowse.hours.OpeningHours, plus always_open
+    always_open = false        # default: true with --dev, else false
+    timezone = "Europe/Copenhagen"
+    closed_dates = [2024-12-24]
+    [opening_hours.weekly]     # default Monday-Thursday 19:00-22:00
+    monday = ["19:00-22:00"]
+
 Unknown tables or keys, and values of the wrong type or range, raise
 :class:`~cobrowse.errors.ConfigError` naming the file, the key and the value.
 """
@@ -35,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from cobrowse.errors import ConfigError
+from cobrowse.hours import OpeningHours
 
 DEFAULT_DATA_DIR = Path("cobrowse-relay-data")
 
@@ -53,6 +61,7 @@ class RelayConfig:
     # [limits]
     max_text: int = 4096
     max_binary: int = 128 * 1024
+    max_upload: int = 128 * 1024  # one stats_upload message from a signed-in agent
     nameplate_ttl: float = 600.0
     resume_grace: float = 60.0
     hello_timeout: float = 10.0
@@ -69,6 +78,14 @@ class RelayConfig:
     login_failures_address: int = 20
     lockout_base: float = 30.0
     lockout_max: float = 3600.0
+    # [opening_hours]
+    opening_hours: OpeningHours = field(default_factory=OpeningHours)
+    always_open: bool | None = None  # None: open around the clock only in --dev mode
+
+    @property
+    def hotline_always_open(self) -> bool:
+        """True if citizens are admitted at any hour (``always_open``, else ``dev``)."""
+        return self.dev if self.always_open is None else self.always_open
 
     @property
     def tls(self) -> bool:
@@ -83,7 +100,7 @@ class RelayConfig:
 _SECTIONS: dict[str, dict[str, type]] = {
     "server": {"host": str, "port": int, "data_dir": Path, "dev": bool,
                "tls_cert": Path, "tls_key": Path},
-    "limits": {"max_text": int, "max_binary": int, "nameplate_ttl": float,
+    "limits": {"max_text": int, "max_binary": int, "max_upload": int, "nameplate_ttl": float,
                "resume_grace": float, "hello_timeout": float, "write_limit": int,
                "max_queue": int, "ping_interval": float, "sweep_interval": float},
     "rate_limits": {"claims_burst": int, "claims_per_minute": float, "joins_burst": int,
@@ -111,16 +128,35 @@ def load_config(path: Path | str, base: RelayConfig | None = None) -> RelayConfi
         raise ConfigError(f"{path}: not valid TOML ({exc})") from None
     changes: dict[str, Any] = {}
     for section, table in raw.items():
+        if section == "opening_hours":
+            changes.update(_read_hours(path, table))
+            continue
         changes.update(_read_section(path, section, table))
     config = (base or RelayConfig()).replace(**changes)
     check_config(config, where=str(path))
     return config
 
 
+def _read_hours(path: Path, table: object) -> dict[str, Any]:
+    """``[opening_hours]``: the keys of :meth:`OpeningHours.from_config` plus ``always_open``."""
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: opening_hours must be a table")
+    table = dict(table)
+    out: dict[str, Any] = {}
+    if "always_open" in table:
+        out["always_open"] = _convert(path, "opening_hours.always_open", bool,
+                                      table.pop("always_open"))
+    try:
+        out["opening_hours"] = OpeningHours.from_config(table)
+    except ConfigError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+    return out
+
+
 def _read_section(path: Path, section: str, table: object) -> dict[str, Any]:
     keys = _SECTIONS.get(section)
     if keys is None or not isinstance(table, dict):
-        known = ", ".join(f"[{name}]" for name in _SECTIONS)
+        known = ", ".join(f"[{name}]" for name in (*_SECTIONS, "opening_hours"))
         raise ConfigError(f"{path}: unknown table [{section}] (known: {known})")
     out: dict[str, Any] = {}
     for key, value in table.items():
@@ -144,8 +180,9 @@ def _convert(path: Path, key: str, kind: type, value: object) -> object:
     return value
 
 
-_POSITIVE = ("max_text", "max_binary", "nameplate_ttl", "resume_grace", "hello_timeout",
-             "write_limit", "max_queue", "ping_interval", "sweep_interval", "claims_burst",
+_POSITIVE = ("max_text", "max_binary", "max_upload", "nameplate_ttl", "resume_grace",
+             "hello_timeout", "write_limit", "max_queue", "ping_interval", "sweep_interval",
+             "claims_burst",
              "claims_per_minute", "joins_burst", "joins_per_minute",
              "login_failures_account", "login_failures_address", "lockout_base",
              "lockout_max")

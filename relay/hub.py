@@ -6,6 +6,11 @@ to rooms and forwards binary frames between the two members of a room without
 looking at them.  Forwarding awaits the receiver's ``send`` inside the sender's
 read loop, so a receiver that stops reading stops the sender (TCP back-pressure)
 instead of growing the relay's memory.
+
+Presence: citizens waiting for an agent get a ``hotline`` message with the number
+of signed-in agents after each nameplate and whenever that number changes.
+Outside opening hours a new citizen gets a closed ``hotline`` message and the
+connection is closed with 4423 ``closed``; agents may always sign in.
 """
 
 from __future__ import annotations
@@ -14,11 +19,13 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from websockets.asyncio.server import ServerConnection
 from websockets.exceptions import ConnectionClosed
 
+from cobrowse.errors import ConfigError
 from relay.accounts import Account, AccountDisabled, AccountStore, BadLogin
 from relay.audit import AuditLog
 from relay.config import RelayConfig
@@ -26,9 +33,16 @@ from relay.messages import Hello, Refusal, decode, encode, parse_hello, parse_me
 from relay.metrics import Metrics
 from relay.ratelimit import Limits
 from relay.rooms import JoinRefused, NoFreeNameplate, Role, Room, RoomRegistry
+from relay.statsapi import StatsService
 
 log = logging.getLogger(__name__)
 Tap = Callable[[bytes], None]
+WallClock = Callable[[], datetime]
+_BROADCAST_TIMEOUT = 2.0
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 @dataclass(eq=False)
@@ -54,9 +68,10 @@ class Hub:
     """Rooms, limits and the handler for each connection."""
 
     def __init__(self, config: RelayConfig, accounts: AccountStore, audit: AuditLog,
-                 metrics: Metrics, clock: Callable[[], float]) -> None:
+                 metrics: Metrics, clock: Callable[[], float], *,
+                 stats: StatsService | None = None, wallclock: WallClock = utc_now) -> None:
         self.config, self.accounts, self.audit, self.metrics = config, accounts, audit, metrics
-        self.clock = clock
+        self.clock, self.wallclock, self.stats = clock, wallclock, stats
         self.rooms: RoomRegistry[Conn] = RoomRegistry(
             config.nameplate_ttl, config.resume_grace, clock)
         self.limits = Limits(config, clock)
@@ -65,8 +80,11 @@ class Hub:
         self._tasks: set[asyncio.Task[None]] = set()
         self._dispatch: dict[str, Callable[[Conn, dict[str, Any]], Awaitable[None]]] = {
             "join": self._join, "new_nameplate": self._new_nameplate,
-            "resume_token": self._resume_token,
+            "resume_token": self._resume_token, "leave": self._leave,
+            "stats_upload": self._stats_upload, "stats_request": self._stats_request,
         }
+        metrics.agents_online = lambda: self.presence()[0]
+        metrics.citizens_waiting = lambda: self.presence()[1]
 
     async def handle(self, ws: ServerConnection) -> None:
         """Serve one WebSocket until it closes (the websockets handler)."""
@@ -84,6 +102,8 @@ class Hub:
             if conn.role is not None:
                 self.metrics.inc("cobrowse_connections", -1, role=conn.role)
             await self._left(conn)
+            if conn.role == "agent":
+                await self._announce_presence()
 
     async def _serve(self, conn: Conn) -> None:
         hello = parse_hello(await self._first_message(conn))
@@ -91,16 +111,72 @@ class Hub:
             await self._login(conn, hello)
         conn.role = "agent" if hello.role == "agent" else "citizen"
         self.metrics.inc("cobrowse_connections", role=conn.role)
+        if conn.role == "agent":
+            await self._announce_presence()
         if hello.resume is not None:
             await self._resume(conn, hello.resume)
         elif conn.role == "citizen":
+            if not self.hotline_open():
+                await conn.send_json(self.closed_message())
+                raise Refusal("closed", "outside opening hours")
             await self._claim(conn)
         async for data in conn.ws:
             if isinstance(data, bytes):
                 await self._forward(conn, data)
             else:
-                msg = parse_message(decode(data, self.config.max_text), conn.role)
+                msg = parse_message(self._decode_text(conn, data), conn.role)
                 await self._dispatch[msg["type"]](conn, msg)
+
+    def _decode_text(self, conn: Conn, data: str) -> dict[str, Any]:
+        """Parse a text frame: ``max_text`` bytes, or ``max_upload`` for an agent's
+        ``stats_upload``."""
+        limit = self.config.max_text
+        if conn.account is None or len(data) <= limit:
+            return decode(data, limit)
+        msg = decode(data, max(limit, self.config.max_upload))
+        if msg["type"] != "stats_upload":
+            raise Refusal("too_large", f"text frame over {limit} bytes")
+        return msg
+
+    # --- opening hours and presence --------------------------------------------------
+
+    def hotline_open(self) -> bool:
+        """True if new citizens are admitted now."""
+        if self.config.hotline_always_open:
+            return True
+        return self.config.opening_hours.is_open(self.wallclock())
+
+    def closed_message(self) -> dict[str, Any]:
+        """The ``hotline`` message a citizen gets outside opening hours."""
+        hours, now = self.config.opening_hours, self.wallclock()
+        try:
+            return {"type": "hotline", "open": False,
+                    "message_da": hours.closed_message(now, "da"),
+                    "message_en": hours.closed_message(now, "en"),
+                    "next_opening": hours.next_opening(now).isoformat()}
+        except ConfigError:  # every coming opening is a closed date
+            return {"type": "hotline", "open": False, "message_da": "Hotlinen er lukket.",
+                    "message_en": "The hotline is closed.", "next_opening": None}
+
+    def presence(self) -> tuple[int, int]:
+        """(agents signed in, citizens waiting with a code nobody has joined)."""
+        agents = sum(1 for c in self.conns if c.role == "agent")
+        waiting = sum(1 for r in self.rooms if r.joined_at is None and r.citizen is not None)
+        return agents, waiting
+
+    def _presence_message(self) -> dict[str, Any]:
+        agents, waiting = self.presence()
+        return {"type": "hotline", "open": True, "agents_online": agents, "waiting": waiting}
+
+    async def _announce_presence(self) -> None:
+        """Tell every waiting citizen how many agents are signed in now.  A citizen
+        that does not read cannot hold the caller up for more than a moment."""
+        msg = self._presence_message()
+        waiting = [c for c in self.conns if c.role == "citizen" and c.room is not None
+                   and c.room.joined_at is None]
+        if waiting:
+            await asyncio.wait([asyncio.create_task(c.send_json(msg)) for c in waiting],
+                               timeout=_BROADCAST_TIMEOUT)
 
     async def _first_message(self, conn: Conn) -> dict[str, Any]:
         try:
@@ -149,6 +225,7 @@ class Hub:
         conn.room = room
         await conn.send_json({"type": "nameplate", "nameplate": room.nameplate,
                               "ttl": round(self.config.nameplate_ttl)})
+        await conn.send_json(self._presence_message())
 
     async def _new_nameplate(self, conn: Conn, msg: dict[str, Any]) -> None:
         room, conn.room = conn.room, None
@@ -185,7 +262,26 @@ class Hub:
         assert conn.account is not None
         self.metrics.inc("cobrowse_joins_rejected_total", reason=exc.reason)
         self._audit_agent("join", conn.account, nameplate, outcome="refused", reason=exc.reason)
-        await conn.send_json({"type": "error", "reason": exc.reason, "message": str(exc)})
+        await conn.send_json({"type": "error", "request": "join", "reason": exc.reason,
+                              "message": str(exc)})
+
+    async def _leave(self, conn: Conn, msg: dict[str, Any]) -> None:
+        """The agent is done with its room but stays signed in for the next citizen.
+        Outside a room it is a no-op (it may cross the citizen's ``peer_left``)."""
+        room = conn.room
+        if room is None:
+            return
+        conn.room = None
+        room.set_member("agent", None)
+        await self._close_room(room, "agent_left", peer_reason="left")
+
+    async def _stats_upload(self, conn: Conn, msg: dict[str, Any]) -> None:
+        assert conn.account is not None and self.stats is not None
+        await conn.send_json(await self.stats.upload(conn.account, msg["sessions"]))
+
+    async def _stats_request(self, conn: Conn, msg: dict[str, Any]) -> None:
+        assert conn.account is not None and self.stats is not None
+        await conn.send_json(await self.stats.report(conn.account, msg["from"], msg["to"]))
 
     async def _resume_token(self, conn: Conn, msg: dict[str, Any]) -> None:
         assert conn.role is not None
@@ -217,6 +313,8 @@ class Hub:
         room = conn.room
         assert conn.role is not None
         peer = room.other(conn.role) if room is not None else None
+        if len(data) > self.config.max_binary:
+            raise Refusal("too_large", f"binary frame over {self.config.max_binary} bytes")
         if room is None or peer is None or not room.complete:
             if conn.paired:
                 return  # the peer just left (peer_left is on its way): drop late frames
@@ -260,14 +358,25 @@ class Hub:
     async def sweep(self) -> None:
         """Expire nameplates and rooms whose grace ran out (called every second)."""
         expired, abandoned = self.rooms.expire()
+        is_open = self.hotline_open() if expired else True
         for room in expired:
             if room.citizen is not None and room.citizen.room is room:
                 room.citizen.room = None
-                await room.citizen.send_json({"type": "nameplate_expired"})
+                await self._nameplate_expired(room.citizen, is_open)
             self._audit_room(room, "expired")
         for room in abandoned:
             await self._close_room(room, "timeout")
         self.limits.prune()
+
+    async def _nameplate_expired(self, citizen: Conn, is_open: bool) -> None:
+        """Ask for a new code, or, once the hotline has closed, say so and hang up."""
+        if is_open:
+            await citizen.send_json({"type": "nameplate_expired"})
+            return
+        await citizen.send_json(self.closed_message())
+        task = asyncio.get_running_loop().create_task(citizen.ws.close(4423, "closed"))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     async def shutdown(self) -> None:
         """Close every room that is still open (the relay is stopping)."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from cobrowse import PROTOCOL_VERSION
@@ -25,17 +26,22 @@ CLOSE_CODES: dict[str, int] = {
     "unknown_resume": 4409,
     "version": 4426,
     "rate_limited": 4429,
+    "closed": 4423,
     "busy": 4503,
     "too_large": 1009,
 }
 _TOKEN = re.compile(r"[0-9a-f]{64}")
 _MAX_NAME = 64
 _MAX_PASSWORD = 1024
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+MAX_UPLOAD_SESSIONS = 50
 
 # type -> {field: JSON type} for everything after the hello, per role.
 SCHEMAS: dict[str, dict[str, dict[str, type]]] = {
     "citizen": {"new_nameplate": {}, "resume_token": {"token": str}},
-    "agent": {"join": {"nameplate": str}, "resume_token": {"token": str}},
+    "agent": {"join": {"nameplate": str}, "resume_token": {"token": str}, "leave": {},
+              "stats_upload": {"sessions": list},
+              "stats_request": {"from": str, "to": str}},
 }
 
 
@@ -109,7 +115,29 @@ def parse_message(msg: dict[str, Any], role: str) -> dict[str, Any]:
             validate_nameplate(msg["nameplate"])
         except CodeError:
             raise Refusal("malformed", "nameplate is not 3 digits") from None
+    if msg["type"] == "stats_upload":
+        _check_sessions(msg["sessions"])
+    if msg["type"] == "stats_request":
+        msg["from"], msg["to"] = parse_date(msg["from"]), parse_date(msg["to"])
     return msg
+
+
+def _check_sessions(sessions: list[Any]) -> None:
+    if not 0 < len(sessions) <= MAX_UPLOAD_SESSIONS:
+        raise Refusal("malformed", f"stats_upload with {len(sessions)} sessions "
+                      f"(1-{MAX_UPLOAD_SESSIONS} allowed)")
+    if not all(isinstance(s, dict) for s in sessions):
+        raise Refusal("malformed", "stats_upload sessions must be objects")
+
+
+def parse_date(text: str) -> date:
+    """A ``YYYY-MM-DD`` date, or a ``malformed`` refusal."""
+    try:
+        if not _DATE.fullmatch(text):
+            raise ValueError(text)
+        return date.fromisoformat(text)
+    except ValueError:
+        raise Refusal("malformed", "date is not YYYY-MM-DD") from None
 
 
 def check_fields(msg: dict[str, Any], required: dict[str, type],

@@ -8,6 +8,8 @@ from collections.abc import Callable
 _HELP: dict[str, tuple[str, str]] = {
     "cobrowse_connections": ("gauge", "Open WebSocket connections after hello, by role."),
     "cobrowse_rooms_active": ("gauge", "Rooms alive (waiting, paired or in grace)."),
+    "cobrowse_agents_online": ("gauge", "Agents signed in (any role)."),
+    "cobrowse_citizens_waiting": ("gauge", "Citizens holding a code no agent has joined yet."),
     "cobrowse_sessions_total": ("counter", "Agents joined to a citizen's nameplate."),
     "cobrowse_bytes_forwarded_total": ("counter", "Session bytes forwarded, by direction."),
     "cobrowse_joins_rejected_total": ("counter", "Refused joins, by reason."),
@@ -18,10 +20,13 @@ Labels = tuple[tuple[str, str], ...]
 
 
 class Metrics:
-    """A small registry; ``rooms_active`` is read from a callback at render time."""
+    """A small registry; the gauges ``rooms_active``, ``agents_online`` and
+    ``citizens_waiting`` are read from callbacks at render time."""
 
     def __init__(self, rooms_active: Callable[[], int] = lambda: 0) -> None:
         self.rooms_active = rooms_active
+        self.agents_online: Callable[[], int] = lambda: 0
+        self.citizens_waiting: Callable[[], int] = lambda: 0
         self._values: Counter[tuple[str, Labels]] = Counter()
         for role in ("citizen", "agent"):
             self._values[("cobrowse_connections", (("role", role),))] += 0
@@ -44,6 +49,8 @@ class Metrics:
         """The whole registry as Prometheus exposition text."""
         values = dict(self._values)
         values[("cobrowse_rooms_active", ())] = self.rooms_active()
+        values[("cobrowse_agents_online", ())] = self.agents_online()
+        values[("cobrowse_citizens_waiting", ())] = self.citizens_waiting()
         lines: list[str] = []
         for name, (kind, text) in _HELP.items():
             lines += [f"# HELP {name} {text}", f"# TYPE {name} {kind}"]

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from cobrowse.sessionlog import OUTCOMES
 from relay.stats import COPENHAGEN, StatsStore, StoredSession
@@ -116,6 +117,31 @@ def _checklist_stops(sessions: list[StoredSession]) -> tuple[ChecklistStop, ...]
 
 def _completed(s: StoredSession) -> bool:
     return s.steps_total is not None and s.step_reached >= s.steps_total
+
+
+def report_to_dict(report: Report) -> dict[str, Any]:
+    """The report as plain JSON values (the relay's ``stats`` message).
+
+    Dates are ``YYYY-MM-DD``; ``per_hour`` is a list of 24 counts (local hours
+    0-23); the other tables are objects in the report's order; durations are
+    seconds and shares fractions (null without sessions).
+    """
+    return {
+        "date_from": report.date_from.isoformat(), "date_to": report.date_to.isoformat(),
+        "contacts": report.contacts,
+        "per_weekday": dict(report.per_weekday),
+        "per_hour": [report.per_hour.get(h, 0) for h in range(24)],
+        "per_topic": dict(report.per_topic), "per_outcome": dict(report.per_outcome),
+        "per_municipality": dict(report.per_municipality),
+        "median_duration_s": report.median_duration_s,
+        "p90_duration_s": report.p90_duration_s,
+        "finished_alone_share": report.finished_alone_share,
+        "agent_driven_s": report.agent_driven_s, "citizen_driven_s": report.citizen_driven_s,
+        "agent_driven_share": report.agent_driven_share,
+        "checklist_stops": [
+            {"checklist": s.checklist, "sessions": s.sessions, "completed": s.completed,
+             "step": s.step, "stopped": s.stopped} for s in report.checklist_stops],
+    }
 
 
 def minutes(seconds: float | None) -> str:

@@ -26,8 +26,10 @@ from cobrowse.errors import ConfigError
 from relay.accounts import AccountStore
 from relay.audit import AuditLog
 from relay.config import RelayConfig, check_serve_config
-from relay.hub import Hub, Tap
+from relay.hub import Hub, Tap, WallClock, utc_now
 from relay.metrics import Metrics
+from relay.stats import StatsStore
+from relay.statsapi import StatsService
 
 log = logging.getLogger(__name__)
 WS_PATH = "/v1"
@@ -38,12 +40,15 @@ class Relay:
     """One relay bound to ``config.host:config.port`` (port 0 picks a free one)."""
 
     def __init__(self, config: RelayConfig, *, clock: Callable[[], float] = time.monotonic,
-                 accounts: AccountStore | None = None, audit: AuditLog | None = None) -> None:
+                 wallclock: WallClock = utc_now, accounts: AccountStore | None = None,
+                 audit: AuditLog | None = None) -> None:
         self.config = config
         self.accounts = accounts or AccountStore(config.data_dir / "relay.db")
         self.audit = audit or AuditLog(config.data_dir / "audit.jsonl")
+        self.stats = StatsStore(config.data_dir / "stats.db")
         self.metrics = Metrics()
-        self.hub = Hub(config, self.accounts, self.audit, self.metrics, clock)
+        self.hub = Hub(config, self.accounts, self.audit, self.metrics, clock,
+                       stats=StatsService(self.stats, self.audit), wallclock=wallclock)
         self.metrics.rooms_active = lambda: len(self.hub.rooms)
         self.port = 0
         self._server: Server | None = None
@@ -69,7 +74,7 @@ class Relay:
         """Listen; raises :class:`ConfigError` for unsafe settings, OSError if the
         port is taken."""
         check_serve_config(self.config)
-        limit = max(self.config.max_binary, self.config.max_text)
+        limit = max(self.config.max_binary, self.config.max_text, self.config.max_upload)
         self._server = await serve(
             self.hub.handle, self.config.host, self.config.port,
             compression=None, max_size=limit, max_queue=self.config.max_queue,
@@ -91,6 +96,7 @@ class Relay:
             await self._server.wait_closed()
         await self.hub.shutdown()
         self.audit.close()
+        self.stats.close()
         log.info("relay stopped")
 
     async def sweep(self) -> None:

@@ -48,9 +48,9 @@ class FakeClock:
 
 
 def config(data_dir: Path, **overrides: Any) -> RelayConfig:
-    """A dev relay on a free loopback port."""
+    """A dev relay on a free loopback port, open at any hour unless told otherwise."""
     settings: dict[str, Any] = {"host": "127.0.0.1", "port": 0, "dev": True,
-                                "sweep_interval": 3600.0}
+                                "sweep_interval": 3600.0, "always_open": True}
     return RelayConfig(data_dir=data_dir, **{**settings, **overrides})
 
 
@@ -81,10 +81,14 @@ class Client:
             return await self.ws.recv()
 
     async def expect(self, kind: str) -> dict[str, Any]:
-        """The next message, which must be JSON of type ``kind``."""
-        data = await self.recv()
-        assert isinstance(data, str), f"expected {kind}, got binary"
-        msg: dict[str, Any] = json.loads(data)
+        """The next message, which must be JSON of type ``kind``.  Presence news
+        (``hotline``) is skipped unless ``kind`` is ``"hotline"``."""
+        while True:
+            data = await self.recv()
+            assert isinstance(data, str), f"expected {kind}, got binary"
+            msg: dict[str, Any] = json.loads(data)
+            if msg["type"] != "hotline" or kind == "hotline":
+                break
         assert msg["type"] == kind, msg
         return msg
 

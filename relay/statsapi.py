@@ -1,0 +1,80 @@
+"""Statistics over the agent's connection: session uploads and the hotline report.
+
+``stats_upload`` stores each session with :class:`~relay.stats.StatsStore` under the
+signed-in account; ``stats_request`` builds the report for supervisors and admins.
+The database work runs in a worker thread (``asyncio.to_thread``), never on the
+relay's event loop.  Both return the message to send back (docs/protocol.md §1).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sqlite3
+from datetime import date
+from typing import Any
+
+from relay.accounts import Account
+from relay.audit import AuditLog
+from relay.report import build_report, report_to_dict
+from relay.stats import StatsStore
+
+log = logging.getLogger(__name__)
+STATS_ROLES = ("supervisor", "admin")
+_MAX_REASON = 200
+
+
+class StatsService:
+    """Upload and report handling on top of one :class:`StatsStore`."""
+
+    def __init__(self, store: StatsStore, audit: AuditLog) -> None:
+        self.store, self.audit = store, audit
+
+    async def upload(self, account: Account, sessions: list[dict[str, Any]]) -> dict[str, Any]:
+        """Store ``sessions``; the ``stats_stored`` answer lists stored and rejected ids."""
+        stored, rejected = await asyncio.to_thread(self._store_all, account.name, sessions)
+        self.audit.write("stats_upload", agent=account.name, municipality=account.municipality,
+                         stored=len(stored), rejected=len(rejected))
+        return {"type": "stats_stored", "session_ids": stored, "rejected": rejected}
+
+    def _store_all(self, name: str, sessions: list[dict[str, Any]]
+                   ) -> tuple[list[str], list[dict[str, Any]]]:
+        stored: list[str] = []
+        rejected: list[dict[str, Any]] = []
+        for payload in sessions:
+            sid = _session_id(payload)
+            try:
+                self.store.store_upload(payload, name)
+            except ValueError as exc:
+                rejected.append({"session_id": sid, "reason": str(exc)[:_MAX_REASON]})
+                continue
+            except sqlite3.Error:
+                log.exception("storing an uploaded session failed")
+                rejected.append({"session_id": sid, "reason": "unavailable"})
+                continue
+            assert sid is not None  # a valid upload has a string session_id
+            stored.append(sid)
+        return stored, rejected
+
+    async def report(self, account: Account, date_from: date,
+                     date_to: date) -> dict[str, Any]:
+        """The ``stats`` answer, or an ``error`` (forbidden role, reversed range)."""
+        if account.role not in STATS_ROLES:
+            return _error("forbidden", "Only supervisors and admins may read the hotline's "
+                                       "statistics.")
+        if date_to < date_from:
+            return _error("bad_range", "The end date is before the start date.")
+        report = await asyncio.to_thread(build_report, self.store, date_from, date_to)
+        self.audit.write("stats_read", agent=account.name, municipality=account.municipality,
+                         date_from=date_from.isoformat(), date_to=date_to.isoformat())
+        return {"type": "stats", "report": report_to_dict(report)}
+
+
+def _session_id(payload: dict[str, Any]) -> str | None:
+    session = payload.get("session")
+    sid = session.get("session_id") if isinstance(session, dict) else None
+    return sid[:64] if isinstance(sid, str) else None
+
+
+def _error(reason: str, message: str) -> dict[str, Any]:
+    return {"type": "error", "request": "stats_request", "reason": reason, "message": message}
