@@ -101,6 +101,7 @@ class CitizenApp(QObject):
             handler(event)
 
     def _on_RelayUnreachable(self, e: RelayUnreachable) -> None:  # noqa: N802
+        log.info("relay not reachable; retrying in %.0f s", e.retry_in)
         if self.view.phase not in ("reconnecting", "ended"):
             self.view.unreachable(e.retry_in)
 
