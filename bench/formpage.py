@@ -200,6 +200,8 @@ def main() -> int:
 
     os.environ.setdefault("QT_QPA_PLATFORM", "xcb")
     app = QApplication(sys.argv)
+    if "--no-blink" in sys.argv:
+        app.setCursorFlashTime(0)  # a steady text caret: deterministic latency probes
     window, widgets = _build_window()
     window.setGeometry(0, 0, WIDTH, HEIGHT)
     window.show()
@@ -289,12 +291,16 @@ class FormPage:
         return result
 
 
-def launch(display: str | None = None) -> FormPage:
-    """Start the form page on ``display`` (default: $DISPLAY) and wait until it is painted."""
+def launch(display: str | None = None, *, blink: bool = True) -> FormPage:
+    """Start the form page on ``display`` (default: $DISPLAY) and wait until it is painted.
+
+    ``blink=False`` stops the text caret from blinking, so the only screen changes
+    are the ones a script causes (useful when timing key -> screen)."""
     env = dict(os.environ, QT_QPA_PLATFORM="xcb")
     if display:
         env["DISPLAY"] = display
-    proc = subprocess.Popen([sys.executable, str(Path(__file__).resolve())], env=env,
+    argv = [sys.executable, str(Path(__file__).resolve())] + ([] if blink else ["--no-blink"])
+    proc = subprocess.Popen(argv, env=env,
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     page = FormPage(proc)
     try:

@@ -82,7 +82,8 @@ class FrameEncoder:
             self._lossy_age[self._lossy_age != EXACT] += 1
             return None
         photo = self._photo_tiles(frame, dirty)
-        rects = self._encode_rects(frame, dirty & ~photo | refresh, photo)
+        shrink = None if keyframe or ref is None else ref
+        rects = self._encode_rects(frame, dirty & ~photo | refresh, photo, shrink)
         self._track(dirty, photo, refresh)
         self._reference, self._force_keyframe = frame, False
         payload = codec.pack(width, height, rects, keyframe=keyframe)
@@ -118,11 +119,13 @@ class FrameEncoder:
         photo.flat[index] = colors > self.max_lossless_colors
         return photo
 
-    def _encode_rects(self, frame: Frame, lossless: Mask,
-                      photo: Mask) -> list[tuple[Rect, int, bytes]]:
+    def _encode_rects(self, frame: Frame, lossless: Mask, photo: Mask,
+                      ref: Frame | None) -> list[tuple[Rect, int, bytes]]:
         h, w = frame.shape[:2]
         out: list[tuple[Rect, int, bytes]] = []
         for rect in merge_tiles(lossless, h, w, self.tile):
+            if ref is not None and self._all_exact(rect):
+                rect = _changed_box(ref, frame, rect)
             for band in self._bands(frame, rect):
                 region = frame[band.y:band.y + band.h, band.x:band.x + band.w]
                 out.append((band, *codec.encode_lossless(region, self.zlib_level)))
@@ -131,6 +134,12 @@ class FrameEncoder:
             out.append((rect, *codec.encode_jpeg(region, self.quality)))
         return out
 
+
+    def _all_exact(self, rect: Rect) -> bool:
+        t = self.tile
+        cells = self._lossy_age[rect.y // t:-(-(rect.y + rect.h) // t),
+                                rect.x // t:-(-(rect.x + rect.w) // t)]
+        return bool((cells == EXACT).all())
 
     def _bands(self, frame: Frame, rect: Rect) -> list[Rect]:
         """``rect`` itself, or its tile rows when it has more than 256 colours: UI
@@ -141,6 +150,18 @@ class FrameEncoder:
             return [rect]
         return [Rect(rect.x, y, rect.w, min(self.tile, rect.y + rect.h - y))
                 for y in range(rect.y, rect.y + rect.h, self.tile)]
+
+
+def _changed_box(ref: Frame, frame: Frame, rect: Rect) -> Rect:
+    """Bounding box of the pixels that changed inside ``rect`` (a blinking caret or a
+    typed letter is a few hundred pixels of a 64x64 tile)."""
+    sl = (slice(rect.y, rect.y + rect.h), slice(rect.x, rect.x + rect.w))
+    changed = ref.view(np.uint32)[..., 0][sl] != frame.view(np.uint32)[..., 0][sl]
+    rows, cols = np.flatnonzero(changed.any(axis=1)), np.flatnonzero(changed.any(axis=0))
+    if len(rows) == 0:
+        return rect  # only a lossless refresh of an unchanged area
+    return Rect(rect.x + int(cols[0]), rect.y + int(rows[0]), int(cols[-1] - cols[0]) + 1,
+                int(rows[-1] - rows[0]) + 1)
 
 
 def _tiles_u32(frame: Frame, tile: int) -> npt.NDArray[np.uint32]:

@@ -163,6 +163,12 @@ class ScreenStreamer:
                 return self._monitor
         return primary_index(self.monitors())
 
+    @property
+    def thread(self) -> threading.Thread | None:
+        """The capture thread while running (e.g. to read its CPU clock)."""
+        with self._cond:
+            return self._thread if self._running else None
+
     def flow_snapshot(self) -> dict[str, float | None]:
         """RTT, throughput, quality, fps and frames in flight (for logs and tests)."""
         with self._cond:

@@ -62,10 +62,37 @@ def test_small_change_sends_small_update_and_unchanged_sends_nothing() -> None:
     typed = frame.copy()
     typed[70:80, 100:108] = (0, 0, 0, 255)
     payload = enc.encode(typed)
-    assert payload is not None and len(payload) < 600
-    assert comp.apply(payload) == [Rect(64, 64, 64, 64)]
+    assert payload is not None and len(payload) < 100
+    assert comp.apply(payload) == [Rect(100, 70, 8, 10)]  # only the changed pixels
     assert exact(comp, typed)
     assert enc.encode(typed.copy()) is None
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 200), st.integers(0, 120), st.integers(1, 90),
+                          st.integers(1, 90), st.integers(0, 3)), max_size=8))
+def test_random_edits_round_trip(edits: list[tuple[int, int, int, int, int]]) -> None:
+    rng = np.random.default_rng(len(edits))
+    frame = ui_frame(250, 150)
+    enc, comp = FrameEncoder(refresh_after=1), Compositor()
+    comp.apply(enc.encode(frame) or b"")
+    for x, y, w, h, kind in edits:
+        frame = frame.copy()
+        area = frame[y:y + h, x:x + w]
+        if kind == 0:  # flat colour
+            area[:] = (10, 200, 30, 255)
+        elif kind == 1:  # photo-like: gradient plus grain
+            yy, xx = np.mgrid[0:area.shape[0], 0:area.shape[1]]
+            grain = rng.integers(0, 24, (*area.shape[:2], 3))
+            area[..., :3] = (np.stack([xx, yy, xx + yy], -1) * 2 + grain).astype(np.uint8)
+        else:  # text-like strokes
+            area[::3, ::2] = (0, 0, 0, 255)
+        payload = enc.encode(frame)
+        if payload is not None:
+            comp.apply(payload)
+            assert psnr(comp.frame, frame) > 28
+    settle(enc, comp, frame)
+    assert exact(comp, frame)
 
 
 def test_resolution_change_sends_a_keyframe() -> None:
