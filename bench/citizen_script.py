@@ -18,6 +18,8 @@ current display: ``python bench/citizen_script.py``.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -38,6 +40,52 @@ def xdotool(*args: str) -> None:
     subprocess.run(["xdotool", *args], check=True)
 
 
+class Keyboard:
+    """Types characters through XTEST directly (libXtst via ctypes): no process start
+    per key, so a benchmark can timestamp the moment the key reaches the X server."""
+
+    NAMES = {" ": "space", ",": "comma", ".": "period", "-": "minus"}
+
+    def __init__(self) -> None:
+        x11 = ctypes.CDLL(ctypes.util.find_library("X11") or "libX11.so.6")
+        self.xtst = ctypes.CDLL(ctypes.util.find_library("Xtst") or "libXtst.so.6")
+        x11.XOpenDisplay.restype = ctypes.c_void_p
+        x11.XOpenDisplay.argtypes = [ctypes.c_char_p]
+        x11.XStringToKeysym.restype = ctypes.c_ulong
+        x11.XStringToKeysym.argtypes = [ctypes.c_char_p]
+        x11.XKeysymToKeycode.argtypes = [ctypes.c_void_p, ctypes.c_ulong]
+        x11.XFlush.argtypes = x11.XCloseDisplay.argtypes = [ctypes.c_void_p]
+        self.xtst.XTestFakeKeyEvent.argtypes = [ctypes.c_void_p, ctypes.c_uint, ctypes.c_int,
+                                                ctypes.c_ulong]
+        self.x11 = x11
+        self.display = x11.XOpenDisplay(None)
+        if not self.display:
+            raise OSError("cannot open the X display")
+        self.shift = self._keycode("Shift_L")
+
+    def _keycode(self, name: str) -> int:
+        code = int(self.x11.XKeysymToKeycode(self.display, self.x11.XStringToKeysym(
+            name.encode())))
+        if code == 0:
+            raise ValueError(f"no key for {name!r}")
+        return code
+
+    def type_char(self, char: str) -> None:
+        """Press and release the key for ``char`` (ASCII), with Shift for capitals."""
+        upper = char.isalpha() and char.isupper()
+        code = self._keycode(self.NAMES.get(char, char.lower()))
+        events = [(self.shift, 1)] if upper else []
+        events += [(code, 1), (code, 0)] + ([(self.shift, 0)] if upper else [])
+        for keycode, pressed in events:
+            self.xtst.XTestFakeKeyEvent(self.display, keycode, pressed, 0)
+        self.x11.XFlush(self.display)
+
+    def close(self) -> None:
+        if self.display:
+            self.x11.XCloseDisplay(self.display)
+            self.display = None
+
+
 def click(x: int, y: int) -> None:
     xdotool("mousemove", str(x), str(y), "click", "1")
 
@@ -49,15 +97,16 @@ def focus_field(page: formpage.FormPage, key: str) -> None:
 
 
 def type_text(page: formpage.FormPage, key: str, text: str) -> Iterator[str]:
-    """Click the field, then type ``text`` one key at a time; yields each character
-    right after its key press and release were injected."""
+    """Click the field, then type ``text`` one key at a time (XTEST); yields each
+    character right after its key press and release reached the X server."""
     focus_field(page, key)
-    for char in text:
-        if char == " ":
-            xdotool("key", "space")
-        else:
-            xdotool("type", "--delay", "0", char)
-        yield char
+    keyboard = Keyboard()
+    try:
+        for char in text:
+            keyboard.type_char(char)
+            yield char
+    finally:
+        keyboard.close()
 
 
 def scroll(page: formpage.FormPage, clicks: int) -> Iterator[int]:

@@ -46,7 +46,7 @@ class FlowControl:
         self.acked_frames = 0
         self.unknown_acks = 0
         self._in_flight: dict[int, _Sent] = {}
-        self._last_send = -math.inf
+        self._last_capture = -math.inf
         self._last_adjust = -math.inf
 
     @property
@@ -57,15 +57,18 @@ class FlowControl:
         """Seconds until the next frame may be sent; ``inf`` while the window is full."""
         if len(self._in_flight) >= self.window:
             return math.inf
-        return max(0.0, self._last_send + 1.0 / self.fps - self.clock())
+        return max(0.0, self._last_capture + 1.0 / self.fps - self.clock())
+
+    def captured(self) -> None:
+        """Record that a capture starts now (the frame-rate cap paces captures, sent
+        or not, so an unchanged screen is polled at ``fps`` and no faster)."""
+        self._last_capture = self.clock()
 
     def sent(self, frame_id: int, size: int) -> None:
         """Record that frame ``frame_id`` of ``size`` bytes left now."""
         if len(self._in_flight) >= self.window:
             raise RuntimeError("flow control: window is full")
-        now = self.clock()
-        self._in_flight[frame_id] = _Sent(now, size)
-        self._last_send = now
+        self._in_flight[frame_id] = _Sent(self.clock(), size)
 
     def acked(self, frame_id: int) -> bool:
         """The agent applied ``frame_id``; False if it was not in flight (e.g. sent
@@ -83,7 +86,7 @@ class FlowControl:
     def reset(self) -> None:
         """Forget frames in flight (reconnect, new viewer); measurements are kept."""
         self._in_flight.clear()
-        self._last_send = -math.inf
+        self._last_capture = -math.inf
 
     def _measure(self, rtt: float, size: int) -> None:
         self.acked_frames += 1

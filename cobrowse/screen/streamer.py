@@ -47,6 +47,8 @@ class StreamStats:
     bytes: int = 0
     keyframes: int = 0
     encode_seconds: float = 0.0
+    last_encode_seconds: float = 0.0
+    """Encode time of the frame being handed to ``on_frame`` (read it there)."""
 
 
 class ScreenStreamer:
@@ -221,6 +223,8 @@ class ScreenStreamer:
                     wait = tick if delay == math.inf else min(delay, tick or delay)
                     self._cond.wait(wait)
             return True
+        with self._cond:
+            self._flow.captured()
         frame = source.grab(index)
         self._send(frame, index)
         return True
@@ -242,6 +246,7 @@ class ScreenStreamer:
                 self._keyframe = True  # the agent never gets this one: resync later
                 return
             self.stats.encode_seconds += elapsed
+            self.stats.last_encode_seconds = elapsed
             if payload is None:
                 return
             self._frame_id = self._frame_id % MAX_FRAME_ID + 1

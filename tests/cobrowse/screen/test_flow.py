@@ -25,9 +25,11 @@ def test_window_limits_frames_in_flight() -> None:
     clock = FakeClock()
     flow = FlowControl(clock, window=2, max_fps=10)
     assert flow.delay() == 0
+    flow.captured()
     flow.sent(1, 1000)
     assert math.isclose(flow.delay(), 0.1)
     clock.now += 0.1
+    assert flow.delay() == 0
     flow.sent(2, 1000)
     clock.now += 1
     assert flow.delay() == math.inf and flow.in_flight == 2
@@ -125,3 +127,21 @@ def test_slow_consumer_never_exceeds_window_and_gets_the_newest_screen() -> None
     assert shown > grabs_before_ack
     assert 5 < len(frames) <= 5 + 2  # each ack frees one slot, plus the first window
     assert streamer.stats.captures == len(frames)  # nothing captured while blocked
+
+
+class StillSource(CountingSource):
+    def grab(self, index: int) -> np.ndarray:
+        self.grabs += 1
+        return np.zeros((32, 64, 4), np.uint8)
+
+
+def test_unchanged_screen_is_polled_at_the_frame_rate_and_sends_nothing_new() -> None:
+    source = StillSource()
+    frames: list[int] = []
+    streamer = ScreenStreamer(lambda i, p: frames.append(i), source_factory=lambda: source,
+                              cursor_factory=None, max_fps=20)
+    streamer.start()
+    threading.Event().wait(0.5)
+    streamer.stop()
+    assert frames == [1]  # the keyframe; afterwards an unchanged screen emits nothing
+    assert 3 <= source.grabs <= 14  # about 20 per second, not a busy loop
