@@ -15,6 +15,8 @@ Encodings (pixels are BGR, row-major, top to bottom):
                to its left, mod 256 -- PNG's "Sub" filter; the first column as is)
     2 PALETTE  u16 n (2..256) | n*3 bytes BGR palette | zlib(w*h u8 indices)
     3 JPEG     a baseline JPEG of exactly w x h pixels (lossy)
+    4 COPY     u16 src_x | u16 src_y: the w x h pixels at (src_x, src_y) of the
+               framebuffer as it was before this update (scrolling); not in keyframes
 
 The decoder never trusts a size it has not checked: the frame is bounded, every
 rectangle lies inside it, the rectangles together cover at most the frame's area,
@@ -37,8 +39,8 @@ from cobrowse.screen.diff import Frame, Rect
 
 VERSION = 1
 KEYFRAME = 0x01
-FILL, ZLIB, PALETTE, JPEG = 0, 1, 2, 3
-NAMES = {FILL: "fill", ZLIB: "zlib", PALETTE: "palette", JPEG: "jpeg"}
+FILL, ZLIB, PALETTE, JPEG, COPY = 0, 1, 2, 3, 4
+NAMES = {FILL: "fill", ZLIB: "zlib", PALETTE: "palette", JPEG: "jpeg", COPY: "copy"}
 MAX_SIDE = 8192
 MAX_PIXELS = 8192 * 4320
 """Largest frame the decoder accepts: an 8K monitor (about 140 MB as BGRA)."""
@@ -54,11 +56,12 @@ class Header(NamedTuple):
 
 
 class Piece(NamedTuple):
-    """One decoded rectangle: where it goes and its pixels as ``(h, w)`` uint32 BGRA
-    (alpha 255), ready to assign into a uint32 view of the framebuffer."""
+    """One decoded rectangle: where it goes and either its pixels as ``(h, w)``
+    uint32 BGRA (alpha 255) or, for COPY, the top-left corner of its source."""
 
     rect: Rect
-    pixels: npt.NDArray[np.uint32]
+    pixels: npt.NDArray[np.uint32] | None
+    source: tuple[int, int] | None = None
 
 
 # --- encoding ------------------------------------------------------------------------
@@ -135,7 +138,10 @@ def parse(payload: bytes, *, max_pixels: int = MAX_PIXELS) -> tuple[Header, list
         area += rect.w * rect.h
         if area > width * height:
             raise ProtocolError("screen update: rectangles cover more than the frame")
-        pieces.append(Piece(rect, _decode_rect(rect, encoding, data)))
+        if encoding == COPY:
+            pieces.append(_copy_piece(rect, data, header))
+        else:
+            pieces.append(Piece(rect, _decode_rect(rect, encoding, data)))
     if offset != len(payload):
         raise ProtocolError("screen update: trailing bytes")
     return header, pieces
@@ -153,6 +159,19 @@ def _next_rect(payload: bytes, offset: int, width: int,
         raise ProtocolError("screen update: truncated rectangle data")
     data = memoryview(payload)[offset:offset + length]
     return Rect(x, y, w, h), encoding, data, offset + length
+
+
+def encode_copy(src_x: int, src_y: int) -> tuple[int, bytes]:
+    return COPY, struct.pack(">HH", src_x, src_y)
+
+
+def _copy_piece(rect: Rect, data: memoryview, header: Header) -> Piece:
+    if header.keyframe or len(data) != 4:
+        raise ProtocolError("screen update: bad copy")
+    sx, sy = struct.unpack(">HH", data)
+    if sx + rect.w > header.width or sy + rect.h > header.height:
+        raise ProtocolError("screen update: copy source outside the frame")
+    return Piece(rect, None, (sx, sy))
 
 
 def _decode_rect(rect: Rect, encoding: int, data: memoryview) -> npt.NDArray[np.uint32]:

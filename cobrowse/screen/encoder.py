@@ -19,7 +19,10 @@ import numpy.typing as npt
 
 from cobrowse.screen import codec
 from cobrowse.screen.diff import TILE, Frame, Mask, Rect, dirty_tiles, merge_tiles, tile_grid
+from cobrowse.screen.scroll import find_moves
 
+SCROLL_MIN_TILES = 16
+"""Look for scrolled areas only when at least this many tiles changed."""
 EXACT = -1
 """Value in the lossy-age grid for tiles the agent holds exactly."""
 
@@ -76,19 +79,45 @@ class FrameEncoder:
         else:
             assert ref is not None
             dirty = dirty_tiles(ref, frame, self.tile)
+        moves: list[tuple[Rect, bytes]] = []
+        if not keyframe and int(dirty.sum()) >= SCROLL_MIN_TILES:
+            assert ref is not None
+            ref, moves = self._apply_moves(ref, frame, dirty)
+            if moves:
+                dirty = dirty_tiles(ref, frame, self.tile)
         refresh = self._due_for_refresh(dirty) if not dirty.any() else np.zeros_like(dirty)
         self.stats = EncodeStats(int(dirty.sum()), 0, int(refresh.sum()), 0)
-        if not keyframe and not dirty.any() and not refresh.any():
+        if not keyframe and not dirty.any() and not refresh.any() and not moves:
             self._lossy_age[self._lossy_age != EXACT] += 1
             return None
         photo = self._photo_tiles(frame, dirty)
+        if photo.any() and not keyframe:
+            assert ref is not None
+            photo = self._demote(ref, frame, photo)
         shrink = None if keyframe or ref is None else ref
-        rects = self._encode_rects(frame, dirty & ~photo | refresh, photo, shrink)
+        rects = [(rect, codec.COPY, data) for rect, data in moves]
+        rects += self._encode_rects(frame, dirty & ~photo | refresh, photo, shrink)
         self._track(dirty, photo, refresh)
         self._reference, self._force_keyframe = frame, False
         payload = codec.pack(width, height, rects, keyframe=keyframe)
         self.stats.jpeg_tiles, self.stats.payload_bytes = int(photo.sum()), len(payload)
         return payload
+
+    def _apply_moves(self, ref: Frame, frame: Frame,
+                     dirty: Mask) -> tuple[Frame, list[tuple[Rect, bytes]]]:
+        """Scrolled areas as COPY rectangles, and the reference with them applied.
+        Only exact-to-exact moves are used, so lossy tracking stays per tile."""
+        moves, moved = [], None
+        for rect, dy in find_moves(ref, frame, dirty, self.tile):
+            src = Rect(rect.x, rect.y + dy, rect.w, rect.h)
+            if not (self._all_exact(rect) and self._all_exact(src)):
+                continue
+            if moved is None:
+                moved = ref.copy()
+            moved[rect.y:rect.y + rect.h, rect.x:rect.x + rect.w] = \
+                ref[src.y:src.y + src.h, src.x:src.x + src.w]
+            moves.append((rect, codec.encode_copy(src.x, src.y)[1]))
+        return (ref if moved is None else moved), moves
 
     def _due_for_refresh(self, dirty: Mask) -> Mask:
         """Lossy tiles that stayed unchanged long enough, at most ``refresh_tiles``."""
@@ -119,6 +148,20 @@ class FrameEncoder:
         photo.flat[index] = colors > self.max_lossless_colors
         return photo
 
+    def _demote(self, ref: Frame, frame: Frame, photo: Mask) -> Mask:
+        """Photo rectangles whose *changed* pixels are few-colour go lossless after all
+        (text scrolled in under a photo shares tiles with it)."""
+        h, w = frame.shape[:2]
+        photo = photo.copy()
+        for rect in merge_tiles(photo, h, w, self.tile):
+            if not self._all_exact(rect):
+                continue
+            box = _changed_box(ref, frame, rect)
+            region = frame[box.y:box.y + box.h, box.x:box.x + box.w]
+            if not codec.colors_over(region, self.max_lossless_colors):
+                photo[self._cells(rect)] = False
+        return photo
+
     def _encode_rects(self, frame: Frame, lossless: Mask, photo: Mask,
                       ref: Frame | None) -> list[tuple[Rect, int, bytes]]:
         h, w = frame.shape[:2]
@@ -135,11 +178,14 @@ class FrameEncoder:
         return out
 
 
-    def _all_exact(self, rect: Rect) -> bool:
+    def _cells(self, rect: Rect) -> tuple[slice, slice]:
+        """The tiles ``rect`` touches, as a slice of the tile grid."""
         t = self.tile
-        cells = self._lossy_age[rect.y // t:-(-(rect.y + rect.h) // t),
-                                rect.x // t:-(-(rect.x + rect.w) // t)]
-        return bool((cells == EXACT).all())
+        return (slice(rect.y // t, -(-(rect.y + rect.h) // t)),
+                slice(rect.x // t, -(-(rect.x + rect.w) // t)))
+
+    def _all_exact(self, rect: Rect) -> bool:
+        return bool((self._lossy_age[self._cells(rect)] == EXACT).all())
 
     def _bands(self, frame: Frame, rect: Rect) -> list[Rect]:
         """``rect`` itself, or its tile rows when it has more than 256 colours: UI

@@ -95,6 +95,25 @@ def test_random_edits_round_trip(edits: list[tuple[int, int, int, int, int]]) ->
     assert exact(comp, frame)
 
 
+@pytest.mark.parametrize("dy", [37, -64, 5])
+def test_scrolling_is_sent_as_copy_rectangles(dy: int) -> None:
+    page = ui_frame(640, 1200, seed=9)[:, :, :].copy()
+    page[:, 600:] = (200, 200, 200, 255)  # a scroll bar column that does not move
+    view = page[100:460].copy()
+    enc, comp = FrameEncoder(), Compositor()
+    comp.apply(enc.encode(view) or b"")
+    settle(enc, comp, view)
+    scrolled = page[100 + dy:460 + dy].copy()
+    payload = enc.encode(scrolled)
+    assert payload is not None
+    header, pieces = codec.parse(payload)
+    assert any(p.source is not None for p in pieces)
+    assert len(payload) < 0.2 * len(codec.pack(640, 360, [(Rect(0, 0, 640, 360),
+                                                            *codec.encode_lossless(scrolled))]))
+    comp.apply(payload)
+    assert exact(comp, scrolled)
+
+
 def test_resolution_change_sends_a_keyframe() -> None:
     enc, comp = FrameEncoder(), Compositor()
     comp.apply(enc.encode(ui_frame()) or b"")
@@ -165,12 +184,23 @@ def rect_payload(rect: tuple[int, int, int, int], enc: int, data: bytes, w: int 
     rect_payload((0, 0, 8, 8), codec.FILL, b"abc") + b"x",  # trailing
     codec.pack(8, 8, [(Rect(0, 0, 8, 8), codec.FILL, b"abc")] * 2, keyframe=True),  # overlap
     codec.pack(8, 8, [(Rect(0, 0, 8, 8), codec.FILL, b"abc")]),  # no keyframe yet
+    rect_payload((0, 0, 8, 8), codec.COPY, b"\x00\x00\x00\x08"),  # copy in a keyframe
+    rect_payload((0, 0, 8, 8), codec.COPY, b"\x00\x00\x00"),
 ])
 def test_malformed_payloads_raise_protocol_error(payload: bytes) -> None:
     comp = Compositor()
     with pytest.raises(ProtocolError):
         comp.apply(payload)
     assert comp.frame is None
+
+
+def test_copy_source_must_lie_inside_the_frame() -> None:
+    comp = Compositor()
+    comp.apply(rect_payload((0, 0, 64, 64), codec.FILL, b"abc"))
+    with pytest.raises(ProtocolError):
+        comp.apply(rect_payload((0, 0, 8, 8), codec.COPY, b"\x00\x00\x00\x39",
+                                keyframe=False))
+    comp.apply(rect_payload((0, 0, 8, 8), codec.COPY, b"\x00\x00\x00\x38", keyframe=False))
 
 
 def test_update_for_another_size_needs_a_keyframe() -> None:
