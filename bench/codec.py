@@ -183,7 +183,8 @@ def typing(page: formpage.FormPage, streamer: ScreenStreamer,
             "frames": len(probe.records), "latency_p50_ms": statistics.median(ms),
             "latency_p95_ms": ms[min(len(ms) - 1, int(0.95 * len(ms)))],
             "capture_cpu_percent": probe.cpu_percent,
-            "encode_ms_per_frame": 1000 * probe.encode / max(1, len(probe.records))}
+            "encode_ms_per_frame": 1000 * statistics.mean(
+                agent.encode_s[r.frame_id] for r in probe.records)}
 
 
 def scrolling(page: formpage.FormPage, streamer: ScreenStreamer,
@@ -291,7 +292,8 @@ def report(r: dict[str, Any], ok: dict[str, bool]) -> None:
         " frames (lossless refresh of the photo banner)",
         f"typing ({t['chars']} chars): {t['bytes_per_char']:.0f} B/char, latency p50 "
         f"{t['latency_p50_ms']:.1f} ms p95 {t['latency_p95_ms']:.1f} ms (in-process, "
-        f"{t['seen']}/{t['chars']} seen), capture thread CPU {t['capture_cpu_percent']:.0f}%",
+        f"{t['seen']}/{t['chars']} seen), capture thread CPU {t['capture_cpu_percent']:.0f}%, "
+        f"encode {t['encode_ms_per_frame']:.1f} ms/frame",
         f"scrolling: {r['scrolling']['bytes'] / 1000:.1f} kB in {r['scrolling']['frames']} "
         f"frames, capture thread CPU {r['scrolling']['capture_cpu_percent']:.0f}%",
         f"mouse: {r['mouse']['cursor_messages']} cursor messages, "

@@ -237,3 +237,31 @@ def test_fuzzed_payloads_only_raise_protocol_error(payload: bytes) -> None:
     except ProtocolError:
         return
     assert comp.frame is not None and comp.frame.nbytes <= 4 << 20
+
+
+def _scroll_pair() -> tuple[bytes, bytes]:
+    page = ui_frame(512, 600, seed=4)
+    enc = FrameEncoder(refresh_after=0, refresh_tiles=1000)
+    key = enc.encode(page[:300].copy()) or b""
+    while enc.encode(page[:300].copy()) is not None:
+        pass
+    return key, enc.encode(page[40:340].copy()) or b""
+
+
+KEY, DELTA = _scroll_pair()
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, len(DELTA) - 1), st.integers(0, 255), st.integers(0, len(DELTA)))
+def test_fuzzed_delta_updates_only_raise_protocol_error(i: int, byte: int, cut: int) -> None:
+    comp = Compositor()
+    comp.apply(KEY)
+    before = comp.frame.copy()  # type: ignore[union-attr]
+    try:
+        comp.apply((DELTA[:i] + bytes([byte]) + DELTA[i + 1:])[:cut])
+    except ProtocolError:
+        assert np.array_equal(comp.frame, before)  # a rejected update changes nothing
+
+
+def test_fuzzed_delta_contains_a_copy() -> None:
+    assert any(p.source is not None for p in codec.parse(DELTA)[1])
