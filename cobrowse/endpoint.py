@@ -9,14 +9,19 @@ hand it over to its own thread (a queued Qt signal) before touching widgets.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 import logging
 import os
 import secrets
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from typing import Any
+
+from websockets.exceptions import ConnectionClosed
 
 from cobrowse import PROTOCOL_VERSION
 from cobrowse import events as ev
@@ -28,6 +33,17 @@ from cobrowse.transport import Link, open_relay
 
 log = logging.getLogger(__name__)
 EventSink = Callable[[object], None]
+MAX_UPLOAD_BYTES = 128 * 1024  # one stats_upload message (docs/protocol.md §1)
+MAX_UPLOAD_SESSIONS = 50
+
+
+class StatsError(CobrowseError):
+    """A statistics upload or request was not answered: ``reason`` says why
+    (``forbidden``, ``bad_range``, ``not_signed_in``, ``connection_lost``)."""
+
+    def __init__(self, reason: str, message: str = "") -> None:
+        super().__init__(message or reason)
+        self.reason = reason
 
 
 # --- events the endpoints report (besides the session's own) -----------------
@@ -97,6 +113,43 @@ class LinkStats:
     bytes_out: int
 
 
+@dataclass(frozen=True, slots=True)
+class HotlineStatus:
+    """Open: how many agents are signed in and citizens wait (the relay sends it
+    after each code and when the number of agents changes).  Closed: the wording
+    to show, when it opens next (ISO 8601), and when the endpoint tries again."""
+
+    open: bool
+    agents_online: int = 0
+    waiting: int = 0
+    message_da: str = ""
+    message_en: str = ""
+    next_opening: str | None = None
+    retry_in: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StatsStored:
+    """The relay holds these sessions now (stored, or stored before); ``rejected``
+    holds (session_id or None, reason) pairs for those it refused."""
+
+    session_ids: tuple[str, ...]
+    rejected: tuple[tuple[str | None, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class StatsReport:
+    """The hotline report (``relay.report.report_to_dict``'s JSON)."""
+
+    report: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class StatsRefused:
+    reason: str
+    message: str
+
+
 class _Endpoint:
     """Shared plumbing: the loop thread, the link, event delivery."""
 
@@ -111,6 +164,7 @@ class _Endpoint:
         self._link: Link | None = None
         self._main: asyncio.Task[None] | None = None
         self._stopping = False
+        self._relay_lock = asyncio.Lock()  # relay messages leave in the order asked
         self.session: Session | None = None
 
     # thread-safe API -------------------------------------------------------
@@ -166,7 +220,19 @@ class _Endpoint:
 
     def _relay_send(self, msg: dict[str, Any]) -> None:
         if self._link is not None:
-            asyncio.ensure_future(self._link.ws.send(json.dumps(msg)))
+            asyncio.ensure_future(self._send_ordered(self._link, None, json.dumps(msg)))
+
+    async def _send_ordered(self, link: Link, drain: Session | None, text: str) -> None:
+        """Send ``text`` after earlier relay messages - and, with ``drain``, after
+        everything that session still has queued (its End before a ``leave``)."""
+        async with self._relay_lock:
+            try:
+                while drain is not None and (data := drain.next_outgoing()) is not None:
+                    link.bytes_out += len(data)
+                    await link.ws.send(data)
+                await link.ws.send(text)
+            except ConnectionClosed:
+                pass  # the link's reader reports the loss
 
 
 class CitizenEndpoint(_Endpoint):
@@ -177,10 +243,11 @@ class CitizenEndpoint(_Endpoint):
     def __init__(self, relay_url: str, on_event: EventSink, *,
                  randbelow: Callable[[int], int] = secrets.randbelow,
                  retry_delays: tuple[float, ...] = (1, 2, 5, 10), resume_grace: float = 60,
-                 **kwargs: Any) -> None:
+                 closed_retry: float = 60, **kwargs: Any) -> None:
         super().__init__(relay_url, on_event, **kwargs)
         self._randbelow = randbelow
         self._retry = retry_delays
+        self._closed_retry = closed_retry
         self._grace = resume_grace
         self.code: SessionCode | None = None
 
@@ -226,11 +293,31 @@ class CitizenEndpoint(_Endpoint):
                 await asyncio.sleep(delay)
                 continue
             attempt = 0
+            if reply.get("type") == "hotline" and reply.get("open") is False:
+                await ws.close()
+                await asyncio.sleep(self._hotline_closed(reply))
+                continue
             self._link = Link(ws, self.session if resume else None, self._on_relay, self._flush)
             await self._on_relay(reply)
             reason = await self._link.run()
             self._link = None
             self._lost(reason)
+
+    def _hotline_closed(self, msg: dict[str, Any]) -> float:
+        """Report the closed hotline; returns how long to wait before trying again
+        (``closed_retry``, or less when it opens sooner)."""
+        opening = msg.get("next_opening")
+        delay = self._closed_retry
+        try:
+            until = (datetime.fromisoformat(str(opening)) - datetime.now(UTC)).total_seconds()
+            if 0 < until + 1 < delay:
+                delay = until + 1
+        except (TypeError, ValueError):
+            opening = None
+        self._emit(HotlineStatus(False, message_da=str(msg.get("message_da", "")),
+                                 message_en=str(msg.get("message_en", "")),
+                                 next_opening=opening, retry_in=delay))
+        return delay
 
     def _resumable(self) -> str | None:
         s = self.session
@@ -266,6 +353,11 @@ class CitizenEndpoint(_Endpoint):
             self.session.start()
         elif kind == "nameplate_expired":
             self._relay_send({"type": "new_nameplate"})
+        elif kind == "hotline" and msg.get("open") is False:
+            self._hotline_closed(msg)  # the relay hangs up; _run tries again
+        elif kind == "hotline":
+            self._emit(HotlineStatus(True, _count(msg.get("agents_online")),
+                                     _count(msg.get("waiting"))))
         elif kind == "peer_left" and self.session is not None:
             self._emit(PeerLeft(str(msg.get("reason", ""))))
             if self.session.resume_token is None:
@@ -313,6 +405,9 @@ class AgentEndpoint(_Endpoint):
         self._ping_interval = ping_interval
         self._pings: dict[int, float] = {}
         self._frame_lock: asyncio.Lock | None = None
+        self._in_room = False  # the relay holds a room for us: leave it when done
+        self._uploads: deque[concurrent.futures.Future[StatsStored]] = deque()
+        self._stats: deque[concurrent.futures.Future[dict[str, Any]]] = deque()
         self.account: SignedIn | None = None
 
     def sign_in(self) -> None:
@@ -324,6 +419,61 @@ class AgentEndpoint(_Endpoint):
         code = parse_code(code_text)
         self._net.call(self._join, code)
         return code
+
+    def leave(self) -> None:
+        """Leave the relay room (after the session's last records) and stay signed
+        in for the next :meth:`join`.  Done automatically when a session ends."""
+        self._net.call(self._leave)
+
+    def upload(self, payloads: list[dict[str, Any]]) -> concurrent.futures.Future[StatsStored]:
+        """Send session uploads (``SessionLog.session_upload``) to the relay.
+
+        Reports :class:`StatsStored`; the returned future resolves to it (on the
+        network thread) or fails with :class:`StatsError`.  Raises ValueError at
+        once for an empty list or one over the protocol's limits
+        (:data:`MAX_UPLOAD_SESSIONS`, :data:`MAX_UPLOAD_BYTES`).
+        """
+        text = json.dumps({"type": "stats_upload", "sessions": payloads},
+                          separators=(",", ":"), ensure_ascii=False)
+        if not 0 < len(payloads) <= MAX_UPLOAD_SESSIONS:
+            raise ValueError(f"upload 1-{MAX_UPLOAD_SESSIONS} sessions at a time")
+        if len(text.encode("utf-8")) > MAX_UPLOAD_BYTES:
+            raise ValueError(f"upload over {MAX_UPLOAD_BYTES} bytes; send fewer sessions")
+        future: concurrent.futures.Future[StatsStored] = concurrent.futures.Future()
+        self._net.call(self._request, self._uploads, future, text)
+        return future
+
+    def request_stats(self, date_from: date,
+                      date_to: date) -> concurrent.futures.Future[dict[str, Any]]:
+        """Ask for the hotline report (supervisors and admins only).
+
+        Reports :class:`StatsReport` or :class:`StatsRefused`; the returned future
+        resolves to the report dict or fails with :class:`StatsError`.
+        """
+        text = json.dumps({"type": "stats_request", "from": date_from.isoformat(),
+                           "to": date_to.isoformat()})
+        future: concurrent.futures.Future[dict[str, Any]] = concurrent.futures.Future()
+        self._net.call(self._request, self._stats, future, text)
+        return future
+
+    def _request(self, pending: deque[Any], future: concurrent.futures.Future[Any],
+                 text: str) -> None:
+        if self._link is None:
+            _settle(future, StatsError("not_signed_in", "not connected to the relay"))
+            return
+        pending.append(future)  # the relay answers in order
+        asyncio.ensure_future(self._send_ordered(self._link, None, text))
+
+    def _leave(self) -> None:
+        if self._link is not None and self._in_room:
+            self._in_room = False
+            leave = json.dumps({"type": "leave"})
+            asyncio.ensure_future(self._send_ordered(self._link, self.session, leave))
+
+    def _fail_pending(self, reason: str) -> None:
+        for pending in (self._uploads, self._stats):
+            while pending:
+                _settle(pending.popleft(), StatsError(reason, "the relay connection ended"))
 
     async def _sign_in(self) -> None:
         hello = {"type": "hello", "version": PROTOCOL_VERSION, "role": "agent",
@@ -346,9 +496,13 @@ class AgentEndpoint(_Endpoint):
         self._main = asyncio.current_task()
         self._emit(self.account)
         pinger = asyncio.create_task(self._pinger())
-        reason = await self._link.run()
-        pinger.cancel()
-        self._link = None
+        try:
+            reason = await self._link.run()
+        finally:  # also when stop() cancels us: nobody waits forever for an answer
+            pinger.cancel()
+            self._link = None
+            self._in_room = False
+            self._fail_pending("connection_lost")
         if self.session is not None and self.session.state.value != "ended":
             self.session.close("connection_lost")
             self._flush()
@@ -358,6 +512,9 @@ class AgentEndpoint(_Endpoint):
         if self._link is None:
             self._emit(JoinFailed("not_signed_in", "not connected to the relay"))
             return
+        if self._in_room:
+            self._emit(JoinFailed("in_room", "end the current session first"))
+            return
         self.session = Session(ev.AGENT, code, entropy=self._entropy)
         self._link.session = self.session
         self._relay_send({"type": "join", "nameplate": code.nameplate})
@@ -365,12 +522,17 @@ class AgentEndpoint(_Endpoint):
     async def _on_relay(self, msg: dict[str, Any]) -> None:
         kind = msg["type"]
         if kind == "joined" and self.session is not None:
+            self._in_room = True
             self._emit(Joined(str(msg.get("nameplate", ""))))
             self.session.start()
+        elif kind in ("stats_stored", "stats") or msg.get("request") == "stats_request":
+            self._stats_answer(msg)
         elif kind == "error":
             self._emit(JoinFailed(str(msg.get("reason", "error")), str(msg.get("message", ""))))
         elif kind == "peer_left" and self.session is not None:
-            self._emit(PeerLeft(str(msg.get("reason", ""))))
+            reason = str(msg.get("reason", ""))
+            self._in_room = self._in_room and reason == "connection_lost"
+            self._emit(PeerLeft(reason))
             if self.session.state.value != "ended":
                 self.session.connection_lost()
         elif kind == "peer_back" and self.session is not None:
@@ -378,7 +540,33 @@ class AgentEndpoint(_Endpoint):
             self._emit(PeerBack())
         self._flush()
 
+    def _stats_answer(self, msg: dict[str, Any]) -> None:
+        kind = msg["type"]
+        if kind == "stats_stored":
+            rejected = tuple((r.get("session_id"), str(r.get("reason", "")))
+                             for r in msg.get("rejected", []) if isinstance(r, dict))
+            stored = StatsStored(tuple(str(s) for s in msg.get("session_ids", [])), rejected)
+            self._emit(stored)
+            if self._uploads:
+                _settle(self._uploads.popleft(), stored)
+        elif kind == "stats":
+            report = msg.get("report")
+            if not isinstance(report, dict):
+                raise ProtocolError("stats without a report")
+            self._emit(StatsReport(report))
+            if self._stats:
+                _settle(self._stats.popleft(), report)
+        else:
+            refused = StatsRefused(str(msg.get("reason", "error")), str(msg.get("message", "")))
+            self._emit(refused)
+            if self._stats:
+                _settle(self._stats.popleft(), StatsError(refused.reason, refused.message))
+
     def _on_session_event(self, event: object) -> None:
+        if isinstance(event, ev.SessionEnded):
+            super()._on_session_event(event)
+            self._leave()
+            return
         if isinstance(event, FrameReceived):
             asyncio.ensure_future(self._apply_frame(event))
             return
@@ -409,3 +597,17 @@ class AgentEndpoint(_Endpoint):
                 nonce = secrets.randbits(62)
                 self._pings = {nonce: time.monotonic()}
                 self._send(ev.Ping(nonce))
+
+
+def _settle(future: concurrent.futures.Future[Any], outcome: object) -> None:
+    """Resolve ``future`` unless the caller cancelled it."""
+    if not future.set_running_or_notify_cancel():
+        return
+    if isinstance(outcome, BaseException):
+        future.set_exception(outcome)
+    else:
+        future.set_result(outcome)
+
+
+def _count(value: object) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
