@@ -39,7 +39,7 @@ def main(out: Path) -> None:
 def shoot(out: Path) -> None:
     import mss
     import mss.tools
-    from conftest import CODE, FakeEndpoint, Rig
+    from citizen_fakes import CODE, FakeEndpoint, Rig
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 

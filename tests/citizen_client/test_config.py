@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import OFFSCREEN
+from citizen_fakes import OFFSCREEN
 
 from citizen_client.config import default_path, link_allowed, load
 from citizen_client.main import build, parse_args

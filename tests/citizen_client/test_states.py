@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from conftest import CODE, OFFSCREEN, to_controlled, to_sharing
+from citizen_fakes import CODE, OFFSCREEN, to_controlled, to_sharing
 
 from citizen_client.app import CitizenApp
 from cobrowse import events as ev

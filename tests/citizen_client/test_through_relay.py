@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import OFFSCREEN, Rig
+from citizen_fakes import OFFSCREEN, Rig
 
 from citizen_client.app import CitizenApp
 from citizen_client.config import CitizenConfig
