@@ -28,6 +28,11 @@ class Compositor:
         self.updates = 0
 
     @property
+    def framebuffer(self) -> Frame | None:
+        """The same array as :attr:`frame` (the name the agent app uses)."""
+        return self.frame
+
+    @property
     def size(self) -> tuple[int, int] | None:
         """``(width, height)`` of the framebuffer, None before the first keyframe."""
         if self.frame is None:

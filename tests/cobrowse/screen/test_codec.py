@@ -121,7 +121,7 @@ def test_resolution_change_sends_a_keyframe() -> None:
     payload = enc.encode(small)
     assert payload is not None and payload[1] & codec.KEYFRAME
     comp.apply(payload)
-    assert comp.size == (320, 200)
+    assert comp.size == (320, 200) and comp.framebuffer is comp.frame
 
 
 def test_many_colour_lossless_rect_round_trips() -> None:
