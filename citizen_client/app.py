@@ -80,6 +80,7 @@ class CitizenApp(QObject):
         v.bar.take_back_clicked.connect(self.take_back)
         v.window.language_clicked.connect(v.toggle_language)
         v.window.closing.connect(self.shutdown)
+        v.window.status.action.clicked.connect(self._main_action)
 
     def start(self) -> None:
         self.view.set_phase("connecting")
@@ -233,6 +234,13 @@ class CitizenApp(QObject):
     def stop_session(self) -> None:
         self.endpoint.end("done")
         self._finish("ended")
+
+    def _main_action(self) -> None:
+        """The main window's button: take back control, or close once it is over."""
+        if self.view.phase == "controlled":
+            self.take_back()
+        elif self.view.phase == "ended":
+            self.view.window.close()
 
     def _hotkey(self) -> None:
         """Esc pressed three times: runs on pynput's thread, so only flag and post."""

@@ -49,7 +49,6 @@ def build(args: argparse.Namespace, devices: Devices | None = None
         view.window.show()
         return None, view
     app = CitizenApp(config, CitizenEndpoint, devices or Devices.system())
-    app.view.window.status.action.clicked.connect(app.view.window.close)
     return app, app.view
 
 

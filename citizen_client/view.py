@@ -146,8 +146,10 @@ class View:
     _main_ask_view = _main_pairing
 
     def _main_sharing(self) -> None:
-        detail = self.t("hotkey_hint") if self.phase == "controlled" else self.t("view_detail")
-        self.window.show_status(self._bar_text(), detail)
+        if self.phase == "controlled":  # the same button as on the bar, for keyboard users
+            self.window.show_status(self._bar_text(), self.t("hotkey_hint"), self.t("take_back"))
+        else:
+            self.window.show_status(self._bar_text(), self.t("view_detail"))
 
     def _main_reconnecting(self) -> None:
         self.window.show_status(self.t("reconnecting"))

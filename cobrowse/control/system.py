@@ -74,11 +74,13 @@ class LocalListeners:
             listener.wait()
         log.info("local input listeners started")
 
-    def stop(self, timeout: float = 0.5) -> None:
-        """Stop the listeners and wait briefly for their (daemon) threads; on X11 a
-        listener thread may linger until the next input event.  Call off the GUI thread."""
+    def stop(self, timeout: float = 0.5) -> bool:
+        """Stop the listeners and wait briefly for their (daemon) threads; True if all
+        ended.  On X11 a listener thread may linger until the next input event (call
+        again to wait for it).  Call off the GUI thread."""
         for listener in self._listeners:
             listener.stop()
         for listener in self._listeners:
             listener.join(timeout)
-        self._listeners = []
+        self._listeners = [t for t in self._listeners if t.is_alive()]
+        return not self._listeners

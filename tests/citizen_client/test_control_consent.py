@@ -103,3 +103,12 @@ def test_events_from_another_thread_arrive_on_the_gui_thread(citizen: CitizenApp
     t.start()
     t.join()
     qtbot.waitUntil(lambda: seen == [True], timeout=2000)
+
+
+def test_main_window_offers_take_back_too(citizen: CitizenApp) -> None:
+    to_controlled(citizen)
+    action = citizen.view.window.status.action
+    assert action.isVisible() and action.text() == "Tag kontrollen tilbage"
+    action.click()
+    assert citizen.endpoint.sent[-1] == ev.ConsentRevoke("control")
+    assert not action.isVisible()

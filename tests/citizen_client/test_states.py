@@ -178,6 +178,8 @@ def test_ended_removes_bar_frame_and_overlays(citizen: CitizenApp, rig: Any,
     qtbot.waitUntil(lambda: "stop" in citizen.endpoint.calls, timeout=3000)
     assert ("stop",) in rig.streamers[0].calls and rig.listener_calls[-1] == "stop"
     assert v.window.status.action.isVisible() and v.window.status.action.text() == "Luk"
+    v.window.status.action.click()
+    assert not v.window.isVisible()
 
 
 def test_stop_button_ends_the_session(citizen: CitizenApp, qtbot: Any) -> None:

@@ -104,3 +104,32 @@ def test_consent_gating_end_to_end(relay: Any, qtbot: Any, rig: Rig) -> None:
         agent.stop()
         app.shutdown()
         app.view.dispose()
+
+
+def test_deny_through_the_relay_gives_a_fresh_code(relay: Any, qtbot: Any, rig: Rig) -> None:
+    app = CitizenApp(CitizenConfig(relay_url=relay.url), CitizenEndpoint,
+                     Devices(rig.injector, rig.streamer, rig.listeners))
+    seen = Seen()
+    agent = AgentEndpoint(relay.url, seen, name="anna", password="correct horse battery")
+    try:
+        app.start()
+        agent.sign_in()
+        qtbot.waitUntil(lambda: app.view.phase == "code" and bool(seen.of(SignedIn)),
+                        timeout=WAIT)
+        first = app.view.code
+        agent.join(first)
+        qtbot.waitUntil(lambda: bool(seen.of(ev.Secured)), timeout=WAIT)
+        agent.send(ev.ConsentRequest("view"))
+        qtbot.waitUntil(app.view.view_dialog.isVisible, timeout=WAIT)
+        app.view.view_dialog.no.click()
+        qtbot.waitUntil(lambda: app.view.phase == "code", timeout=WAIT)
+        assert app.view.code != first and "ikke vist" in app.view.window.code.note.text()
+        qtbot.waitUntil(lambda: bool(seen.of(ev.SessionEnded)), timeout=WAIT)
+        # Session.close() drops control messages still queued, so the agent learns of
+        # the refusal from the end reason (the ConsentDeny sent just before is lost).
+        assert seen.of(ev.SessionEnded)[0].reason == "denied"
+        assert rig.streamers == [] and rig.keyboard.calls == []
+    finally:
+        agent.stop()
+        app.shutdown()
+        app.view.dispose()

@@ -146,3 +146,21 @@ def test_nothing_after_revoke_during_pause_or_for_blocked_combos(form: Form, des
     keys = [line[1] for line in form.seen() if line[0] == "key"]
     assert f4 not in keys and esc not in keys
     assert not [line for line in form.seen() if line[0] == "clicked"]
+
+
+def test_real_listeners_notice_the_citizen_and_the_esc_hotkey(xvfb: Any) -> None:
+    from cobrowse.control.system import LocalListeners
+
+    fired = threading.Event()
+    guard = LocalInputGuard()
+    listeners = LocalListeners(guard, TripleEscape(fired.set))
+    listeners.start()
+    try:
+        subprocess.run(["xdotool", "mousemove", "10", "10"], check=True)
+        subprocess.run(["xdotool", "key", "Escape", "Escape", "Escape"], check=True)
+        assert fired.wait(TIMEOUT)
+        assert guard.paused() and guard.pauses == 1
+    finally:
+        if not listeners.stop():  # X11 listeners end at their next event: give them one
+            subprocess.run(["xdotool", "mousemove", "20", "20", "key", "shift"], check=True)
+            assert listeners.stop(TIMEOUT)
