@@ -8,6 +8,7 @@ accident (the frame and overlays disappear the moment the phase says so).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from citizen_client.dialogs import AskDialog
@@ -45,7 +46,7 @@ class View:
         self.step: tuple[int, int, str, str] | None = None
         self.link_url = ""
         self.ended_key = "ended"
-        self.now = lambda: datetime.now(UTC)  # tests set the clock
+        self.now: Callable[[], datetime] = lambda: datetime.now(UTC)  # tests set the clock
 
     def t(self, key: str, **fields: object) -> str:
         name, municipality = self.agent
@@ -114,7 +115,8 @@ class View:
         self.window.setWindowTitle(self.t("title"))
         self.window.language.setText(self.t("language"))
         self.window.language.setAccessibleName(self.t("language"))
-        getattr(self, f"_main_{self.phase}", self._main_sharing)()
+        paint: Callable[[], None] = getattr(self, f"_main_{self.phase}", self._main_sharing)
+        paint()
         self._bar()
         self._frame()
         if self.phase not in ("sharing", "ask_control", "controlled"):
