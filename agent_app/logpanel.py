@@ -110,9 +110,12 @@ class LogPanel(QWidget):
             self.error.setText("Vælg et udfald, før du afslutter.")
             self.outcome.setFocus()
             return
+        self.end_requested.emit()
+
+    def flush(self) -> None:
+        """Log a typed topic or municipality the agent has not confirmed with Enter."""
         self._emit_topic()
         self._emit_municipality()
-        self.end_requested.emit()
 
     def reset(self) -> None:
         for combo in (self.topic, self.municipality, self.outcome):

@@ -16,10 +16,12 @@ from cobrowse.sessionlog import SessionLog, SessionSummary
 
 log = logging.getLogger(__name__)
 # session.AgentSession.logged kinds that map 1:1 onto session-log kinds
-PASSTHROUGH = {"consent_requested", "consent_granted", "consent_denied", "control_on",
-               "control_off", "pause", "resume", "pointer", "step_shown", "step_ticked",
-               "link_opened", "link_refused", "note", "topic_set", "checklist_set",
-               "outcome_set", "municipality_set"}
+PASSTHROUGH = {
+    "joined", "paired", "consent_requested", "consent_granted", "consent_denied",
+    "control_on", "control_off", "pause", "resume", "pointer", "step_shown", "step_ticked",
+    "link_opened", "link_refused", "note", "topic_set", "checklist_set", "outcome_set",
+    "municipality_set",
+}
 
 
 class SessionRecorder:

@@ -41,7 +41,7 @@ BUTTONS = {Qt.MouseButton.LeftButton: "left", Qt.MouseButton.RightButton: "right
 def key_message(event: QKeyEvent, pressed: bool) -> ev.Key | None:
     """The Key message for a Qt key event, or None for keys we cannot name."""
     key = event.key()
-    text = event.text()
+    text = "" if _is_shortcut(event) else event.text()
     printable = text if len(text) == 1 and text.isprintable() and key != _K.Key_Space else ""
     if key in SPECIAL_KEYS:
         return ev.Key(SPECIAL_KEYS[key], " " if key == _K.Key_Space else "", pressed)
@@ -52,6 +52,15 @@ def key_message(event: QKeyEvent, pressed: bool) -> ev.Key | None:
     if 0x20 < key < 0x250:  # Latin-1/Extended-A keys without text (e.g. ctrl+æ)
         return ev.Key(chr(key).lower(), "", pressed)
     return None
+
+
+def _is_shortcut(event: QKeyEvent) -> bool:
+    """Ctrl or Meta held (but not Ctrl+Alt, which is AltGr on Windows): no text."""
+    mods = event.modifiers()
+    ctrl = bool(mods & Qt.KeyboardModifier.ControlModifier)
+    alt = bool(mods & Qt.KeyboardModifier.AltModifier)
+    meta = bool(mods & Qt.KeyboardModifier.MetaModifier)
+    return meta or (ctrl and not alt)
 
 
 class InputRouter:

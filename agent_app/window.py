@@ -7,6 +7,7 @@ Right: the checklist and the session log.  All slots run on the GUI thread.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any
 
@@ -70,6 +71,7 @@ class MainWindow(QMainWindow):
         self.toolbar = SessionToolbar()
         self.status = StatusLine()
         self.router = InputRouter(session.send)
+        self.confirm_end: Callable[[], bool] = self._ask_end  # tests answer for the agent
         self._build()
         self._wire_session()
         self._wire_widgets()
@@ -228,6 +230,7 @@ class MainWindow(QMainWindow):
     def _log(self, kind: str, data: dict[str, Any]) -> None:
         if kind == "paired":
             self.recorder.start(**self._start_data())
+            self.recorder.record("joined")
         self.recorder.record(kind, data)
 
     def _start_data(self) -> dict[str, Any]:
@@ -248,16 +251,17 @@ class MainWindow(QMainWindow):
     def end_session(self, confirm: bool = True) -> None:
         """End with the citizen (after a confirmation), write the summary, get ready."""
         live = self.session.phase not in ("ended", "ready", "signed_out")
-        if live and confirm and not self._confirm_end():
+        if live and confirm and not self.confirm_end():
             return
         if live:
             self.session.end("done")
         if self.recorder.active:
+            self.log_panel.flush()
             future = self.recorder.end(self.log_panel.outcome_key(), reason="agent_ended")
             future.add_done_callback(self._summary_written)
         self._ready_for_next()
 
-    def _confirm_end(self) -> bool:
+    def _ask_end(self) -> bool:
         answer = QMessageBox.question(self, "Afslut session",
                                       "Afslut sessionen med borgeren nu?",
                                       QMessageBox.StandardButton.Yes
@@ -280,7 +284,7 @@ class MainWindow(QMainWindow):
         self.show_notice("Sessionen er gemt. Klar til næste borger.")
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.session.phase not in ("ended", "ready", "signed_out") and not self._confirm_end():
+        if self.session.phase not in ("ended", "ready", "signed_out") and not self.confirm_end():
             event.ignore()
             return
         self.session.end("agent_closed")

@@ -47,23 +47,38 @@ def fake_frame(screen: tuple[int, int], rect: tuple[int, int, int, int],
 
 
 class Citizen:
-    """A headless citizen endpoint with its events in a queue."""
+    """A headless citizen endpoint; its events (network thread) go to a queue.
 
-    def __init__(self, url: str) -> None:
+    Waiting spins the Qt event loop (qtbot.waitUntil), so the app keeps working
+    while the test waits for the citizen to hear something.
+    """
+
+    def __init__(self, qtbot: Any, url: str) -> None:
+        self.qtbot = qtbot
         self.events: queue.Queue[object] = queue.Queue()
         self.endpoint = CitizenEndpoint(url, self.events.put)
         self.endpoint.start()
 
     def wait_for(self, kind: type, pred: Callable[[Any], bool] | None = None,
                  skip: tuple[type, ...] = (ev.Ping, ev.FrameAck, ev.Pong)) -> Any:
-        """The next event of ``kind``; anything else not in ``skip`` fails the test."""
-        while True:
-            event = self.events.get(timeout=TIMEOUT)
-            if isinstance(event, kind) and (pred is None or pred(event)):
-                return event
-            if not isinstance(event, skip + (ev.Secured, ev.Paired, CodeReady)) and \
-                    type(event).__module__ == "cobrowse.events":
-                raise AssertionError(f"unexpected {type(event).__name__} before {kind.__name__}")
+        """The next event of ``kind``; another wire message not in ``skip`` fails the test."""
+        found: list[object] = []
+
+        def arrived() -> bool:
+            while not found:
+                try:
+                    event = self.events.get_nowait()
+                except queue.Empty:
+                    return False
+                if isinstance(event, kind) and (pred is None or pred(event)):
+                    found.append(event)
+                elif isinstance(event, ev.Message) and not isinstance(event, skip):
+                    raise AssertionError(
+                        f"unexpected {type(event).__name__} before {kind.__name__}")
+            return True
+
+        self.qtbot.waitUntil(arrived, timeout=int(TIMEOUT * 1000))
+        return found[0]
 
     def code(self) -> str:
         return str(self.wait_for(CodeReady).code.display())

@@ -43,15 +43,15 @@ def agent_app(qtbot: Any, tmp_path: Path, settings: QSettings,
     hotline.mkdir()
     app = AgentApp(settings, tmp_path / "sessions.db", hotline, relay.url, "anna",
                    make_compositor=FakeCompositor)
+    app.window.confirm_end = lambda: True
     qtbot.addWidget(app.window)
     app.start()
     yield app
-    app.session.end("test_over")
     app.shutdown()
 
 
 @pytest.fixture
-def citizen(relay: Any) -> Iterator[Citizen]:
-    person = Citizen(relay.url)
+def citizen(qtbot: Any, relay: Any) -> Iterator[Citizen]:
+    person = Citizen(qtbot, relay.url)
     yield person
     person.stop()

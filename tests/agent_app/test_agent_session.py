@@ -1,0 +1,197 @@
+"""A whole session: the app against a real relay and a headless citizen endpoint."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from agent_helpers import QT_NOISE, TIMEOUT, Citizen, fake_frame, sign_in
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QColor
+
+from agent_app.app import AgentApp
+from cobrowse import events as ev
+from cobrowse.sessionlog import SessionLog
+
+pytestmark = pytest.mark.qt_log_ignore(QT_NOISE)
+MS = int(TIMEOUT * 1000)
+SCREEN = (320, 200)
+
+
+def connect(qtbot: Any, app: AgentApp, citizen: Citizen) -> str:
+    """Sign in, type the code with its spaces removed, and let the citizen allow viewing."""
+    sign_in(qtbot, app)
+    code = citizen.code().replace(" ", "")
+    page = app.window.code_page
+    page.code.setText(code)
+    page.connect_button.click()
+    citizen.wait_for(ev.ConsentRequest, lambda e: e.kind == "view")
+    qtbot.waitUntil(lambda: app.session.phase == "waiting_view", timeout=MS)
+    verifier = citizen.endpoint.session.verifier  # type: ignore[union-attr]
+    assert page.verifier.text().replace(" ", "") == verifier
+    assert page.verifier.isVisible()
+    citizen.endpoint.send(ev.ConsentGrant("view"))
+    qtbot.waitUntil(lambda: app.session.phase == "viewing", timeout=MS)
+    return verifier
+
+
+def paint(qtbot: Any, app: AgentApp, citizen: Citizen, frame_id: int,
+          rect: tuple[int, int, int, int], bgra: tuple[int, int, int, int]) -> None:
+    with qtbot.waitSignal(app.window.canvas.painted, timeout=MS,
+                          check_params_cb=lambda fid: fid == frame_id):
+        citizen.endpoint.send_frame(frame_id, fake_frame(SCREEN, rect, bgra))
+
+
+def canvas_point(app: AgentApp, x: int, y: int) -> QPoint:
+    canvas = app.window.canvas
+    s = canvas.scale()
+    off = canvas._offset()
+    return QPoint(int(off.x() + (x + 0.5) * s), int(off.y() + (y + 0.5) * s))
+
+
+def test_code_entry_errors_inline(qtbot: Any, agent_app: AgentApp) -> None:
+    sign_in(qtbot, agent_app)
+    page = agent_app.window.code_page
+    for typed, words in (("12 34", "der mangler 5"), ("123 456 78x", "kun indeholde cifre"),
+                         ("", "9-cifrede kode"), ("1234567890", "1 for mange")):
+        page.code.setText(typed)
+        page.connect_button.click()
+        assert words in page.error.text()
+    assert agent_app.session.phase == "ready"
+
+
+def test_view_paints_frames_cursor_and_pause(qtbot: Any, agent_app: AgentApp,
+                                             citizen: Citizen) -> None:
+    connect(qtbot, agent_app, citizen)
+    window = agent_app.window
+    assert window.stack.currentWidget() is window.view
+    citizen.endpoint.send(ev.ScreenInfo(((0, 0, 320, 200), (320, 0, 640, 480)), 0))
+    paint(qtbot, agent_app, citizen, 1, (0, 0, 320, 200), (255, 0, 0, 255))  # blue
+    paint(qtbot, agent_app, citizen, 2, (10, 20, 30, 40), (0, 0, 255, 255))  # red patch
+    image = window.canvas.image
+    assert image.size().toTuple() == SCREEN
+    assert image.pixelColor(15, 25) == QColor(255, 0, 0)
+    assert image.pixelColor(100, 100) == QColor(0, 0, 255)
+    assert window.canvas.overlay == ""
+    qtbot.waitUntil(lambda: window.toolbar.monitors.count() == 2, timeout=MS)
+    window.toolbar.monitor_selected.emit(1)
+    assert citizen.wait_for(ev.SelectMonitor).index == 1
+    citizen.endpoint.send(ev.Cursor(50, 60, True))
+    qtbot.waitUntil(lambda: window.canvas._cursor == (50, 60), timeout=MS)
+    citizen.endpoint.send(ev.PrivacyPause())
+    qtbot.waitUntil(lambda: agent_app.session.phase == "paused", timeout=MS)
+    assert "pause" in window.canvas.overlay
+    citizen.endpoint.send(ev.PrivacyResume())
+    qtbot.waitUntil(lambda: agent_app.session.phase == "viewing", timeout=MS)
+    assert window.canvas.overlay == ""
+
+
+def test_input_only_in_control_mode_and_pointer_mode(qtbot: Any, agent_app: AgentApp,
+                                                     citizen: Citizen) -> None:
+    connect(qtbot, agent_app, citizen)
+    window, canvas = agent_app.window, agent_app.window.canvas
+    paint(qtbot, agent_app, citizen, 1, (0, 0, 320, 200), (200, 200, 200, 255))
+    target = canvas_point(agent_app, 100, 50)
+    # view mode: nothing leaves; the next thing the citizen sees is our marker step
+    qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=target)
+    qtbot.keyClicks(canvas, "abc")
+    agent_app.session.send(ev.ShowStep(1, 1, "markør", "markør"))
+    citizen.wait_for(ev.ShowStep)
+    # point mode: a click is a highlight at the citizen's pixel
+    window.toolbar.point.trigger()
+    qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=target)
+    highlight = citizen.wait_for(ev.Highlight)
+    assert (highlight.x, highlight.y) == (100, 50)
+    # control: asked, granted, then mouse and keys (æ included) arrive
+    window.toolbar.control.trigger()
+    citizen.wait_for(ev.ConsentRequest, lambda e: e.kind == "control")
+    assert agent_app.session.phase == "waiting_control"
+    citizen.endpoint.send(ev.ConsentGrant("control"))
+    qtbot.waitUntil(lambda: agent_app.session.phase == "controlling", timeout=MS)
+    assert canvas.mode == "control"
+    qtbot.mouseMove(canvas, canvas_point(agent_app, 120, 60))
+    move = citizen.wait_for(ev.PointerMove)
+    assert (move.x, move.y) == (120, 60)
+    qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, pos=target)
+    press = citizen.wait_for(ev.PointerButton)
+    assert (press.x, press.y, press.button, press.pressed) == (100, 50, "left", True)
+    qtbot.keyClicks(canvas, "æ")
+    key = citizen.wait_for(ev.Key, skip=(ev.Ping, ev.FrameAck, ev.PointerMove,
+                                         ev.PointerButton))
+    assert (key.code, key.text, key.pressed) == ("æ", "æ", True)
+    qtbot.keyClick(canvas, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    ctrl_c = citizen.wait_for(ev.Key, lambda k: k.code == "c",
+                              skip=(ev.Ping, ev.FrameAck, ev.Key))
+    assert ctrl_c.text == ""
+    # Esc hands control back
+    qtbot.keyClick(canvas, Qt.Key.Key_Escape)
+    citizen.wait_for(ev.ControlOff, skip=(ev.Ping, ev.FrameAck, ev.Key))
+    assert agent_app.session.phase == "viewing" and canvas.mode == "view"
+
+
+def test_citizen_takes_control_back(qtbot: Any, agent_app: AgentApp, citizen: Citizen) -> None:
+    connect(qtbot, agent_app, citizen)
+    agent_app.window.toolbar.control.trigger()
+    citizen.wait_for(ev.ConsentRequest, lambda e: e.kind == "control")
+    citizen.endpoint.send(ev.ConsentGrant("control"))
+    qtbot.waitUntil(lambda: agent_app.session.phase == "controlling", timeout=MS)
+    citizen.endpoint.send(ev.ConsentRevoke("control"))
+    qtbot.waitUntil(lambda: agent_app.session.phase == "viewing", timeout=MS)
+    assert "tilbage" in agent_app.window.notice.text()
+    assert agent_app.window.router.mode == "view"
+
+
+def test_checklist_steps_links_log_and_next_citizen(qtbot: Any, agent_app: AgentApp,
+                                                    citizen: Citizen, relay: Any) -> None:
+    connect(qtbot, agent_app, citizen)
+    window = agent_app.window
+    panel = window.checklists
+    panel.search.setText("flytning")
+    assert panel.results.count() == 1
+    panel.search.returnPressed.emit()
+    assert window.log_panel.topic.currentText() == "Flytning"
+    panel.steps.setCurrentRow(1)
+    panel.show_button.click()
+    step = citizen.wait_for(ev.ShowStep)
+    assert (step.number, step.total) == (2, 6) and "borger.dk" in step.text
+    panel.link_button.click()
+    link = citizen.wait_for(ev.OpenLink)
+    assert link.url.startswith("https://www.borger.dk/")
+    citizen.endpoint.send(ev.LinkAnswer(link.url, True, ""))
+    qtbot.waitUntil(lambda: "åbnede linket" in window.notice.text(), timeout=MS)
+    panel.steps.item(0).setCheckState(Qt.CheckState.Checked)
+    window.log_panel.municipality.setCurrentText("Ballerup")
+    window.log_panel.note.setPlainText("Borgeren manglede flyttedato.")
+    window.log_panel.add_note.click()
+    window.log_panel.end_button.click()   # no outcome yet: refused inline
+    assert "udfald" in window.log_panel.error.text()
+    window.log_panel.outcome.setCurrentIndex(1)
+    window.log_panel.outcome.activated.emit(1)
+    with qtbot.waitSignal(window.summary_ready, timeout=MS) as blocker:
+        window.end_session(confirm=False)
+    summary = blocker.args[0]
+    assert (summary.outcome, summary.topic, summary.checklist) == ("solved", "Flytning",
+                                                                    "flytning")
+    assert (summary.citizen_municipality, summary.step_reached) == ("Ballerup", 1)
+    assert summary.notes == ("Borgeren manglede flyttedato.",)
+    assert citizen.wait_for(ev.SessionEnded).reason == "done"
+    kinds = [e.kind for e in SessionLog(agent_app.recorder.log.path).events(summary.session_id)]
+    for kind in ("started", "paired", "consent_requested", "consent_granted", "checklist_set",
+                 "step_shown", "link_opened", "step_ticked", "note", "outcome_set", "ended"):
+        assert kind in kinds, kind
+    # ready for the next citizen at once: a second citizen joins on the fresh connection
+    assert window.stack.currentIndex() == 0 and agent_app.session.phase == "ready"
+    nxt = Citizen(qtbot, relay.url)
+    try:
+        connect_again(qtbot, agent_app, nxt)
+    finally:
+        nxt.stop()
+
+
+def connect_again(qtbot: Any, app: AgentApp, citizen: Citizen) -> None:
+    page = app.window.code_page
+    page.code.setText(citizen.code())
+    page.connect_button.click()
+    citizen.wait_for(ev.ConsentRequest, lambda e: e.kind == "view")
+    citizen.endpoint.send(ev.ConsentGrant("view"))
+    qtbot.waitUntil(lambda: app.session.phase == "viewing", timeout=MS)
