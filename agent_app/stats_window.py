@@ -1,0 +1,242 @@
+"""The supervisor's statistics window: hotline figures and bar charts for a date range.
+
+The window only knows a *fetcher*: ``fetch(date_from, date_to)`` returns a
+``concurrent.futures.Future`` that resolves to the report dict of the relay's
+``stats`` message (``AgentEndpoint.request_stats`` fits), or fails with an error
+whose ``reason`` is e.g. ``forbidden``.  The future may resolve on any thread; its
+result crosses to the GUI thread through a queued signal before any widget is
+touched.  Charts are drawn with QPainter (:class:`BarChart`): a few bars need no
+plotting library and no image hand-over between threads.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+from collections.abc import Callable, Sequence
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QDate, QObject, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QDialog,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+Fetcher = Callable[[date, date], "concurrent.futures.Future[dict[str, Any]]"]
+WEEKDAYS_DA = {"Monday": "Man", "Tuesday": "Tir", "Wednesday": "Ons", "Thursday": "Tor",
+               "Friday": "Fre", "Saturday": "Lør", "Sunday": "Søn"}
+OUTCOMES_DA = {"solved": "Løst", "citizen_finished_alone": "Borgeren klarede resten selv",
+               "referred_borger_dk": "Henvist til borger.dk",
+               "referred_skat_dk": "Henvist til skat.dk",
+               "out_of_scope_cpr": "Uden for området (CPR)", "not_solved": "Ikke løst"}
+REFUSALS_DA = {"forbidden": "Kun supervisorer og administratorer kan se hotlinens statistik.",
+               "bad_range": "Slutdatoen ligger før startdatoen.",
+               "not_signed_in": "Du er ikke logget ind på relæet.",
+               "connection_lost": "Forbindelsen til relæet blev afbrudt. Prøv igen."}
+BAR = QColor("#1f5f8b")
+
+
+class BarChart(QWidget):
+    """Horizontal bars with a label and a count each; ``set_data`` replaces them."""
+
+    ROW = 20
+
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = title
+        self.data: list[tuple[str, int]] = []
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+
+    def set_data(self, data: Sequence[tuple[str, int]]) -> None:
+        self.data = list(data)
+        self.setFixedHeight(self.ROW * (len(self.data) + 1) + 8)
+        self.update()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        return QSize(360, self.ROW * (len(self.data) + 1) + 8)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt API
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        bold = QFont(self.font())
+        bold.setBold(True)
+        painter.setFont(bold)
+        painter.drawText(QRectF(0, 0, self.width(), self.ROW), Qt.AlignmentFlag.AlignLeft,
+                         self.title)
+        painter.setFont(self.font())
+        metrics = QFontMetrics(self.font())
+        label_w = max((metrics.horizontalAdvance(label) for label, _ in self.data), default=0) + 8
+        count_w = metrics.horizontalAdvance("00000")
+        top = max((n for _, n in self.data), default=0) or 1
+        span = max(self.width() - label_w - count_w - 8, 10)
+        for row, (label, count) in enumerate(self.data, start=1):
+            y = row * self.ROW
+            painter.drawText(QRectF(0, y, label_w - 6, self.ROW),
+                             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, label)
+            width = span * count / top
+            painter.fillRect(QRectF(label_w, y + 4, width, self.ROW - 8), BAR)
+            painter.drawText(QRectF(label_w + width + 4, y, count_w, self.ROW),
+                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, str(count))
+        painter.end()
+
+
+class _Relay(QObject):
+    """Carries a finished future from whatever thread to the GUI thread."""
+
+    done = Signal(int, object)
+
+
+class StatsWindow(QDialog):
+    """Pick dates, press *Vis*, read the figures and charts."""
+
+    def __init__(self, fetch: Fetcher, parent: QWidget | None = None, *,
+                 today: date | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Hotlinens statistik")
+        self._fetch = fetch
+        self._request = 0
+        self._relay = _Relay(self)
+        self._relay.done.connect(self._answered, Qt.ConnectionType.QueuedConnection)
+        today = today or date.today()
+        self.date_from = _date_edit(today.replace(day=1))
+        self.date_to = _date_edit(today)
+        self.show_button = QPushButton("Vis")
+        self.show_button.clicked.connect(self.refresh)
+        self.status = QLabel("Vælg en periode og tryk Vis.")
+        self.status.setWordWrap(True)
+        self.figures = QFormLayout()
+        self.charts = {key: BarChart(title) for key, title in (
+            ("weekday", "Henvendelser pr. ugedag"), ("hour", "Henvendelser pr. time"),
+            ("topic", "Emner"), ("outcome", "Udfald"), ("municipality", "Kommuner"))}
+        self.stops = QLabel()
+        self.stops.setWordWrap(True)
+        self._build()
+
+    def _build(self) -> None:
+        picker = QHBoxLayout()
+        for text, widget in (("Fra", self.date_from), ("Til", self.date_to)):
+            picker.addWidget(QLabel(text))
+            picker.addWidget(widget)
+        picker.addWidget(self.show_button)
+        picker.addStretch()
+        grid = QGridLayout()
+        for n, key in enumerate(("weekday", "outcome", "hour", "topic", "municipality")):
+            grid.addWidget(self.charts[key], n // 2, n % 2, Qt.AlignmentFlag.AlignTop)
+        body = QWidget()
+        inner = QVBoxLayout(body)
+        inner.addLayout(self.figures)
+        inner.addLayout(grid)
+        inner.addWidget(QLabel("<b>Hvor sessionerne stoppede, pr. tjekliste</b>"))
+        inner.addWidget(self.stops)
+        inner.addStretch()
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(body)
+        layout = QVBoxLayout(self)
+        layout.addLayout(picker)
+        layout.addWidget(self.status)
+        layout.addWidget(scroll)
+        self.resize(900, 760)
+
+    def refresh(self) -> None:
+        """Ask for the report of the chosen period (never blocks)."""
+        first, last = _day(self.date_from), _day(self.date_to)
+        if last < first:
+            self.status.setText(REFUSALS_DA["bad_range"])
+            return
+        self._request += 1
+        number = self._request
+        self.status.setText("Henter statistik …")
+        self.show_button.setEnabled(False)
+        future = self._fetch(first, last)
+        future.add_done_callback(lambda f: self._relay.done.emit(number, f))
+
+    def _answered(self, number: int, future: concurrent.futures.Future[dict[str, Any]]) -> None:
+        if number != self._request:
+            return  # an older request; a newer one is on its way
+        self.show_button.setEnabled(True)
+        try:
+            report = future.result()
+        except Exception as exc:  # noqa: BLE001 - shown to the supervisor
+            reason = str(getattr(exc, "reason", ""))
+            self.status.setText(REFUSALS_DA.get(reason, f"Statistikken kunne ikke hentes ({exc})."))
+            return
+        self.show_report(report)
+
+    def show_report(self, report: dict[str, Any]) -> None:
+        """Fill the figures and charts from a report dict."""
+        self.status.setText(f"Periode {report['date_from']} – {report['date_to']}: "
+                            f"{report['contacts']} henvendelser.")
+        _clear(self.figures)
+        for label, value in _figures(report):
+            self.figures.addRow(label, QLabel(value))
+        self.charts["weekday"].set_data(
+            [(WEEKDAYS_DA.get(k, k), n) for k, n in report["per_weekday"].items()])
+        hours = [(f"{h:02d}", n) for h, n in enumerate(report["per_hour"]) if n]
+        self.charts["hour"].set_data(hours or [("–", 0)])
+        self.charts["topic"].set_data(_top(report["per_topic"]))
+        self.charts["outcome"].set_data(
+            [(OUTCOMES_DA.get(k, k), n) for k, n in report["per_outcome"].items()])
+        self.charts["municipality"].set_data(_top(report["per_municipality"]))
+        self.stops.setText("<br>".join(_stop(s) for s in report["checklist_stops"])
+                           or "Ingen tjeklister brugt i perioden.")
+
+
+def _date_edit(day: date) -> QDateEdit:
+    edit = QDateEdit(QDate(day.year, day.month, day.day))
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("yyyy-MM-dd")
+    return edit
+
+
+def _day(edit: QDateEdit) -> date:
+    chosen = edit.date()
+    return date(chosen.year(), chosen.month(), chosen.day())
+
+
+def _clear(form: QFormLayout) -> None:
+    while form.rowCount():
+        form.removeRow(0)
+
+
+def _top(counts: dict[str, int], limit: int = 10) -> list[tuple[str, int]]:
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    rest = sum(n for _, n in ranked[limit:])
+    return ranked[:limit] + ([("(øvrige)", rest)] if rest else []) or [("–", 0)]
+
+
+def _minutes(seconds: float | None) -> str:
+    return "–" if seconds is None else f"{seconds / 60:.1f} min".replace(".", ",")
+
+
+def _percent(share: float | None) -> str:
+    return "–" if share is None else f"{share * 100:.0f} %"
+
+
+def _figures(report: dict[str, Any]) -> list[tuple[str, str]]:
+    return [("Henvendelser", str(report["contacts"])),
+            ("Median varighed", _minutes(report["median_duration_s"])),
+            ("90 % af sessionerne varede højst", _minutes(report["p90_duration_s"])),
+            ("Borgeren klarede resten selv", _percent(report["finished_alone_share"])),
+            ("Tid med agentens styring", f"{_minutes(report['agent_driven_s'])} "
+                                         f"({_percent(report['agent_driven_share'])})"),
+            ("Tid hvor borgeren styrede", _minutes(report["citizen_driven_s"]))]
+
+
+def _stop(stop: dict[str, Any]) -> str:
+    name = stop["checklist"]
+    if stop["step"] is None:
+        return f"{name}: alle {stop['sessions']} sessioner gennemførte tjeklisten"
+    return (f"{name}: oftest ved trin {stop['step']} ({stop['stopped']} af "
+            f"{stop['sessions']} sessioner; {stop['completed']} gennemført)")
+
