@@ -112,6 +112,8 @@ class FrameWorker(QObject):
         if self._compositor is None:
             self._compositor = self._make()
         rects = self._compositor.apply(payload)
+        if self._compositor.framebuffer is None:
+            raise ValueError("no screen yet")
         framebuffer = np.asarray(self._compositor.framebuffer)
         patches = tuple(p for p in (patch(framebuffer, r) for r in rects) if p is not None)
         height, width = framebuffer.shape[:2]

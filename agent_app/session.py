@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 
 from agent_app import texts
 from agent_app.bridge import Bridge
@@ -62,24 +62,11 @@ class AgentSession(QObject):
         self.endpoint: AgentEndpoint | None = None
         self.account: SignedIn | None = None
         self.phase = "signed_out"
-        # Kept in memory only, to sign in again for the next citizen; never stored.
-        self._credentials: tuple[str, str, str] | None = None
-        self._used = False            # this connection has joined a code
-        self._pending_code: str | None = None
-        self._renew_timer = QTimer(self, singleShot=True, interval=3000)
-        self._renew_timer.timeout.connect(self._renew)
 
     # --- commands (GUI thread) ---------------------------------------------------
 
     def sign_in(self, url: str, name: str, password: str) -> None:
-        self._credentials = (url, name, password)
-        self._connect()
-
-    def _connect(self) -> None:
-        assert self._credentials is not None
-        url, name, password = self._credentials
         self._drop_endpoint()
-        self._used = False
         self._bridge = Bridge(self)  # one per endpoint: a dropped one's late events go nowhere
         self._bridge.event.connect(self._on_event)
         self.endpoint = self._factory(url, self._bridge.deliver, name=name, password=password,
@@ -88,15 +75,11 @@ class AgentSession(QObject):
 
     def join(self, code_text: str) -> None:
         """Join a typed code; raises CodeError at once when it is malformed."""
-        if self.endpoint is not None and self.account is None and self._credentials:
-            parse_code(code_text)  # CodeError at once; join once signed in again
-            self._pending_code = code_text
-        elif self.endpoint is None or self.account is None:
+        if self.endpoint is None or self.account is None:
+            parse_code(code_text)
             self.join_failed.emit(texts.join_error("not_signed_in"))
             return
-        else:
-            self.endpoint.join(code_text)
-            self._used = True
+        self.endpoint.join(code_text)
         self._set_phase("joining")
 
     def send(self, msg: ev.Message) -> None:
@@ -121,24 +104,9 @@ class AgentSession(QObject):
             self.endpoint.end(reason)
 
     def reset(self) -> None:
-        """Ready for the next citizen.
-
-        The relay lets a connection join one room, so a used connection is replaced
-        by a fresh sign-in - once our End has gone out (SessionEnded seen), or after
-        a short grace.  A code typed meanwhile is joined as soon as it is ready.
-        """
-        if self._used:
-            self.account = None
-            if self.phase == "ended":
-                self._renew()
-            else:
-                self._renew_timer.start()
-        self._set_phase("ready" if self._credentials else "signed_out")
-
-    def _renew(self) -> None:
-        self._renew_timer.stop()
-        if self._credentials is not None:
-            self._connect()
+        """Ready for the next citizen.  The endpoint leaves the relay room by itself
+        once the session has ended, and stays signed in."""
+        self._set_phase("ready" if self.account else "signed_out")
 
     def shutdown(self) -> None:
         self._drop_endpoint()
@@ -177,12 +145,7 @@ class AgentSession(QObject):
     def _signed_in(self, event: SignedIn) -> None:
         self.account = event
         self.signed_in.emit(event)
-        code, self._pending_code = self._pending_code, None
-        if code is not None and self.endpoint is not None:
-            self.endpoint.join(code)
-            self._used = True
-        elif self.phase in ("signed_out", "ready"):
-            self._set_phase("ready")
+        self._set_phase("ready")
 
     def _sign_in_failed(self, event: SignInFailed) -> None:
         was_live = self.account is not None
@@ -263,8 +226,7 @@ class AgentSession(QObject):
                          else "Linket blev ikke åbnet hos borgeren.")
 
     def _ended(self, event: ev.SessionEnded) -> None:
-        if self._renew_timer.isActive():  # the agent already moved on: our End is out
-            self._renew()
+        if self.phase in ("ready", "signed_out"):  # the agent has already moved on
             return
         self.logged.emit("session_ended", {"reason": event.reason, "by_peer": event.by_peer})
         self._set_phase("ended")

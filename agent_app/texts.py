@@ -20,6 +20,7 @@ JOIN_REASONS = {
     "nameplate_taken": "Koden er allerede brugt. Bed borgeren om en ny kode.",
     "rate_limited": "For mange forsøg med koder. Vent lidt, og prøv igen.",
     "not_signed_in": "Ikke forbundet til relæet. Log ind igen.",
+    "in_room": "Den forrige session er ikke helt afsluttet. Prøv igen om et øjeblik.",
 }
 END_REASONS = {
     "done": "Sessionen er afsluttet.",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import queue
-import struct
 from collections.abc import Callable
 from typing import Any
 
@@ -23,27 +22,11 @@ TIMEOUT = 10.0
 QT_NOISE = "This plugin does not support propagateSizeHints"
 
 
-class FakeCompositor:
-    """Stand-in decoder: payload = <screen w, h, rect x, y, w, h> + raw BGRA rows."""
-
-    def __init__(self) -> None:
-        self.framebuffer = np.zeros((1, 1, 4), np.uint8)
-
-    def apply(self, payload: bytes) -> list[tuple[int, int, int, int]]:
-        sw, sh, x, y, w, h = struct.unpack_from("<6I", payload)
-        if self.framebuffer.shape[:2] != (sh, sw):
-            self.framebuffer = np.zeros((sh, sw, 4), np.uint8)
-        pixels = np.frombuffer(payload, np.uint8, offset=24).reshape(h, w, 4)
-        self.framebuffer[y:y + h, x:x + w] = pixels
-        return [(x, y, w, h)]
-
-
-def fake_frame(screen: tuple[int, int], rect: tuple[int, int, int, int],
-               bgra: tuple[int, int, int, int]) -> bytes:
-    x, y, w, h = rect
-    pixels = np.empty((h, w, 4), np.uint8)
-    pixels[:] = bgra
-    return struct.pack("<6I", *screen, x, y, w, h) + pixels.tobytes()
+def screen(size: tuple[int, int], bgra: tuple[int, int, int, int]) -> np.ndarray:
+    """A citizen screen of one colour as the capture gives it: (h, w, 4) BGRA."""
+    frame = np.empty((size[1], size[0], 4), np.uint8)
+    frame[:] = bgra
+    return frame
 
 
 class Citizen:

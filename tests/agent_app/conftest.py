@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from agent_helpers import PASSWORD, Citizen, FakeCompositor
+from agent_helpers import PASSWORD, Citizen
 from PySide6.QtCore import QSettings
 
 from agent_app.app import AgentApp
@@ -41,8 +41,7 @@ def agent_app(qtbot: Any, tmp_path: Path, settings: QSettings,
               relay: Any) -> Iterator[AgentApp]:
     hotline = tmp_path / "hotline"
     hotline.mkdir()
-    app = AgentApp(settings, tmp_path / "sessions.db", hotline, relay.url, "anna",
-                   make_compositor=FakeCompositor)
+    app = AgentApp(settings, tmp_path / "sessions.db", hotline, relay.url, "anna")
     app.window.confirm_end = lambda: True
     qtbot.addWidget(app.window)
     app.start()

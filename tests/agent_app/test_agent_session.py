@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pytest
-from agent_helpers import QT_NOISE, TIMEOUT, Citizen, fake_frame, sign_in
+from agent_helpers import QT_NOISE, TIMEOUT, Citizen, screen, sign_in
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor
 
 from agent_app.app import AgentApp
 from cobrowse import events as ev
+from cobrowse.screen.encoder import FrameEncoder
 from cobrowse.sessionlog import SessionLog
 
 pytestmark = pytest.mark.qt_log_ignore(QT_NOISE)
@@ -35,11 +37,14 @@ def connect(qtbot: Any, app: AgentApp, citizen: Citizen) -> str:
     return verifier
 
 
-def paint(qtbot: Any, app: AgentApp, citizen: Citizen, frame_id: int,
-          rect: tuple[int, int, int, int], bgra: tuple[int, int, int, int]) -> None:
+def paint(qtbot: Any, app: AgentApp, citizen: Citizen, encoder: FrameEncoder, frame_id: int,
+          frame: np.ndarray) -> None:
+    """Encode ``frame`` with the real screen encoder and wait until the view painted it."""
+    payload = encoder.encode(frame)
+    assert payload is not None
     with qtbot.waitSignal(app.window.canvas.painted, timeout=MS,
                           check_params_cb=lambda fid: fid == frame_id):
-        citizen.endpoint.send_frame(frame_id, fake_frame(SCREEN, rect, bgra))
+        citizen.endpoint.send_frame(frame_id, payload)
 
 
 def canvas_point(app: AgentApp, x: int, y: int) -> QPoint:
@@ -66,8 +71,12 @@ def test_view_paints_frames_cursor_and_pause(qtbot: Any, agent_app: AgentApp,
     window = agent_app.window
     assert window.stack.currentWidget() is window.view
     citizen.endpoint.send(ev.ScreenInfo(((0, 0, 320, 200), (320, 0, 640, 480)), 0))
-    paint(qtbot, agent_app, citizen, 1, (0, 0, 320, 200), (255, 0, 0, 255))  # blue
-    paint(qtbot, agent_app, citizen, 2, (10, 20, 30, 40), (0, 0, 255, 255))  # red patch
+    encoder = FrameEncoder()
+    frame = screen(SCREEN, (255, 0, 0, 255))  # blue
+    paint(qtbot, agent_app, citizen, encoder, 1, frame)
+    frame = frame.copy()  # the encoder keeps the previous frame as its reference
+    frame[20:60, 10:40] = (0, 0, 255, 255)  # a red patch: only that region travels
+    paint(qtbot, agent_app, citizen, encoder, 2, frame)
     image = window.canvas.image
     assert image.size().toTuple() == SCREEN
     assert image.pixelColor(15, 25) == QColor(255, 0, 0)
@@ -90,7 +99,7 @@ def test_input_only_in_control_mode_and_pointer_mode(qtbot: Any, agent_app: Agen
                                                      citizen: Citizen) -> None:
     connect(qtbot, agent_app, citizen)
     window, canvas = agent_app.window, agent_app.window.canvas
-    paint(qtbot, agent_app, citizen, 1, (0, 0, 320, 200), (200, 200, 200, 255))
+    paint(qtbot, agent_app, citizen, FrameEncoder(), 1, screen(SCREEN, (200, 200, 200, 255)))
     target = canvas_point(agent_app, 100, 50)
     # view mode: nothing leaves; the next thing the citizen sees is our marker step
     qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=target)

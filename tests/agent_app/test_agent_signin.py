@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from agent_helpers import PASSWORD, QT_NOISE, TIMEOUT, FakeCompositor, sign_in
+from agent_helpers import PASSWORD, QT_NOISE, TIMEOUT, sign_in
 from PySide6.QtCore import QSettings
 
 from agent_app.app import AgentApp
@@ -39,8 +39,7 @@ def test_wrong_password_then_disabled_then_success(qtbot: Any, agent_app: AgentA
 
 
 def test_unreachable_relay(qtbot: Any, tmp_path: Path, settings: QSettings) -> None:
-    app = AgentApp(settings, tmp_path / "s.db", None, "ws://127.0.0.1:9/v1", "anna",
-                   make_compositor=FakeCompositor)
+    app = AgentApp(settings, tmp_path / "s.db", None, "ws://127.0.0.1:9/v1", "anna")
     qtbot.addWidget(app.window)
     app.start()
     try:
@@ -65,7 +64,7 @@ def test_missing_fields_and_bad_url_are_caught_before_connecting(qtbot: Any,
 def test_url_and_name_are_remembered(qtbot: Any, tmp_path: Path, settings: QSettings) -> None:
     settings.setValue("relay_url", "wss://relay.kommune.dk/v1")
     settings.setValue("name", "anna")
-    app = AgentApp(settings, tmp_path / "s.db", None, make_compositor=FakeCompositor)
+    app = AgentApp(settings, tmp_path / "s.db", None)
     qtbot.addWidget(app.window)
     try:
         assert app.dialog.url.text() == "wss://relay.kommune.dk/v1"

@@ -1,0 +1,122 @@
+"""The agent app's small parts on their own: keys, modes, scaling, checklist panel, texts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from agent_helpers import QT_NOISE
+from PySide6.QtCore import QPointF, QRect, Qt
+from PySide6.QtGui import QImage, QKeyEvent
+
+from agent_app import texts
+from agent_app.checklistpanel import ChecklistPanel
+from agent_app.frames import FrameUpdate
+from agent_app.remoteinput import InputRouter, key_message
+from agent_app.remoteview import RemoteView
+from agent_app.statusline import RateMeter
+from cobrowse import events as ev
+from cobrowse.checklists import DEFAULT_FOLDER, load_folders
+
+pytestmark = pytest.mark.qt_log_ignore(QT_NOISE)
+K, M = Qt.Key, Qt.KeyboardModifier
+
+
+def key(code: int, text: str = "", mods: Any = M.NoModifier) -> QKeyEvent:
+    return QKeyEvent(QKeyEvent.Type.KeyPress, code, mods, text)
+
+
+@pytest.mark.parametrize(("event", "expected"), [
+    (key(K.Key_A, "a"), ("a", "a")),
+    (key(K.Key_A, "A", M.ShiftModifier), ("a", "A")),
+    (key(0xE6, "æ"), ("æ", "æ")),
+    (key(0xD8, "Ø", M.ShiftModifier), ("ø", "Ø")),
+    (key(K.Key_C, "\x03", M.ControlModifier), ("c", "")),
+    (key(K.Key_2, "@", M.ControlModifier | M.AltModifier), ("@", "@")),  # AltGr on Windows
+    (key(K.Key_Return, "\r"), ("enter", "")),
+    (key(K.Key_Space, " "), ("space", " ")),
+    (key(K.Key_F5), ("f5", "")),
+    (key(K.Key_Control), ("ctrl", "")),
+])
+def test_key_names_and_text(event: QKeyEvent, expected: tuple[str, str]) -> None:
+    msg = key_message(event, True)
+    assert msg is not None and (msg.code, msg.text, msg.pressed) == (*expected, True)
+
+
+def test_router_sends_input_only_in_control_and_highlights_in_point() -> None:
+    sent: list[ev.Message] = []
+    router = InputRouter(sent.append)
+    router.move(1, 2)
+    router.button(1, 2, "left", True)
+    router.wheel(1, 2, 0, 120)
+    router.key(ev.Key("a", "a", True))
+    assert sent == []
+    router.set_mode("point")
+    router.move(1, 2)
+    router.button(3, 4, "left", True)
+    router.button(3, 4, "left", False)
+    router.button(3, 4, "right", True)
+    assert sent == [ev.Highlight(3, 4)]
+    router.set_mode("control")
+    router.wheel(5, 6, 0, 60)   # half a notch: nothing yet
+    router.wheel(5, 6, 0, 60)
+    router.key(ev.Key("æ", "æ", True))
+    assert sent[1:] == [ev.Wheel(5, 6, 0, 1), ev.Key("æ", "æ", True)]
+
+
+def _update(w: int, h: int) -> FrameUpdate:
+    patch = QImage(w, h, QImage.Format.Format_RGB32)
+    patch.fill(Qt.GlobalColor.white)
+    return FrameUpdate(1, w, h, ((QRect(0, 0, w, h), patch),), 0)
+
+
+def test_view_fits_and_maps_back_to_citizen_pixels(qtbot: Any) -> None:
+    view = RemoteView()
+    qtbot.addWidget(view)
+    view.resize(420, 320)
+    view.show()
+    view.canvas.apply(_update(800, 600))
+    canvas = view.canvas
+    assert canvas.scale() == pytest.approx(min(canvas.width() / 800, canvas.height() / 600))
+    centre = QPointF(canvas.width() / 2, canvas.height() / 2)
+    x, y = canvas.to_remote(centre)  # type: ignore[misc]
+    assert abs(x - 400) <= 2 and abs(y - 300) <= 2
+    assert canvas.to_remote(QPointF(-5, -5)) is None
+
+
+def test_one_to_one_is_one_citizen_pixel_per_device_pixel(qtbot: Any) -> None:
+    view = RemoteView()
+    qtbot.addWidget(view)
+    view.resize(300, 200)
+    view.show()
+    view.canvas.apply(_update(800, 600))
+    view.set_fit(False)
+    dpr = view.canvas.devicePixelRatioF()
+    assert view.canvas.scale() == pytest.approx(1 / dpr)
+    assert view.canvas.size().toTuple() == (round(800 / dpr), round(600 / dpr))
+    assert view.horizontalScrollBar().maximum() > 0
+
+
+def test_checklist_panel_reports_broken_hotline_file(qtbot: Any, tmp_path: Path) -> None:
+    (tmp_path / "broken.toml").write_text('title = "x"\ntopic = [\n', encoding="utf-8")
+    panel = ChecklistPanel(load_folders([DEFAULT_FOLDER, tmp_path]))
+    qtbot.addWidget(panel)
+    assert "1 tjekliste" in panel.problems.text()
+    assert f"{tmp_path / 'broken.toml'}:2" in panel.problems.toolTip()
+    panel.search.setText("mitid")
+    assert panel.results.count() == 1
+    assert not panel.show_button.isEnabled()  # no session: nothing reaches a citizen
+
+
+def test_texts_and_rate_meter() -> None:
+    assert "spærret" in texts.sign_in_error("account_disabled")
+    assert "relæet" in texts.sign_in_error("unreachable")
+    assert "mangler 6" in texts.code_error("123")
+    now = [0.0]
+    meter = RateMeter(window=2.0, clock=lambda: now[0])
+    for _ in range(10):
+        meter.tick()
+    assert meter.rate() == 5.0
+    now[0] = 5.0
+    assert meter.rate() == 0.0
