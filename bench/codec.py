@@ -88,17 +88,21 @@ class LocalAgent:
     def _run(self) -> None:
         while (item := self._queue.get()) is not None:
             sent, frame_id, payload = item
-            started = time.perf_counter()
-            with self.cond:
-                self.comp.apply(payload)
-                now = time.perf_counter()
-                self.records.append(Record(frame_id, sent, now, len(payload), now - started,
-                                           bool(payload[1] & 1)))
-                if self.digests is not None and self.comp.frame is not None:
-                    self.digests.append((now, digest(self.comp.frame[..., :3])))
-                self.cond.notify_all()
+            self.apply(sent, frame_id, payload)
             assert self.streamer is not None
             self.streamer.ack(frame_id)
+
+    def apply(self, sent: float, frame_id: int, payload: bytes) -> None:
+        """Decode one payload into the framebuffer and record its figures."""
+        started = time.perf_counter()
+        with self.cond:
+            self.comp.apply(payload)
+            now = time.perf_counter()
+            self.records.append(Record(frame_id, sent, now, len(payload), now - started,
+                                       bool(payload[1] & 1)))
+            if self.digests is not None and self.comp.frame is not None:
+                self.digests.append((now, digest(self.comp.frame[..., :3])))
+            self.cond.notify_all()
 
     def wait(self, predicate: Callable[[], bool], timeout: float) -> bool:
         with self.cond:
@@ -158,6 +162,11 @@ def digest(pixels: np.ndarray) -> bytes:
     return hashlib.blake2b(np.ascontiguousarray(pixels).tobytes(), digest_size=16).digest()
 
 
+PROBE: Callable[[ScreenStreamer, LocalAgent], Probe] = Probe
+"""What measures a phase; bench/stream.py swaps in one that adds the citizen's
+network thread to the CPU figure."""
+
+
 def screen() -> np.ndarray:
     cap = Capturer()
     try:
@@ -174,7 +183,7 @@ def typing(page: formpage.FormPage, streamer: ScreenStreamer,
     agent.quiet(0.3)
     keyboard = citizen_script.Keyboard()
     gaps = np.random.default_rng(7)
-    with Probe(streamer, agent) as probe:
+    with PROBE(streamer, agent) as probe:
         for char in citizen_script.SENTENCE:
             before = agent.crop(box)
             t0 = time.perf_counter()
@@ -198,7 +207,7 @@ def typing(page: formpage.FormPage, streamer: ScreenStreamer,
 
 def scrolling(page: formpage.FormPage, streamer: ScreenStreamer,
               agent: LocalAgent) -> dict[str, Any]:
-    with Probe(streamer, agent) as probe:
+    with PROBE(streamer, agent) as probe:
         for _ in citizen_script.scroll(page, 6):
             pass
         for _ in citizen_script.scroll(page, -6):
@@ -210,7 +219,7 @@ def scrolling(page: formpage.FormPage, streamer: ScreenStreamer,
 
 def mouse(streamer: ScreenStreamer, agent: LocalAgent) -> dict[str, Any]:
     moves0 = agent.cursor_moves
-    with Probe(streamer, agent) as probe:
+    with PROBE(streamer, agent) as probe:
         for _ in citizen_script.move_mouse([(200, 300), (1500, 800), (600, 900)], steps=30):
             pass
         agent.quiet(0.3)
@@ -221,7 +230,7 @@ def mouse(streamer: ScreenStreamer, agent: LocalAgent) -> dict[str, Any]:
 def page_change(page: formpage.FormPage, streamer: ScreenStreamer,
                 agent: LocalAgent) -> dict[str, Any]:
     agent.digests = []  # fingerprint every framebuffer the agent shows from now on
-    with Probe(streamer, agent) as probe:
+    with PROBE(streamer, agent) as probe:
         t0 = time.perf_counter()
         citizen_script.page_change(page, 2)
         agent.quiet(0.5)
@@ -236,7 +245,7 @@ def page_change(page: formpage.FormPage, streamer: ScreenStreamer,
 
 
 def idle(streamer: ScreenStreamer, agent: LocalAgent, seconds: float) -> dict[str, Any]:
-    with Probe(streamer, agent) as probe:
+    with PROBE(streamer, agent) as probe:
         agent.wait(lambda: False, seconds)
     return {"bytes_per_s": probe.bytes / probe.wall, "frames": len(probe.records),
             "capture_cpu_percent": probe.cpu_percent}
@@ -293,18 +302,19 @@ def verdicts(r: dict[str, Any]) -> dict[str, bool]:
     }
 
 
-def report(r: dict[str, Any], ok: dict[str, bool]) -> None:
+def report(r: dict[str, Any], ok: dict[str, bool], *, where: str = "in-process",
+           cpu: str = "capture thread CPU") -> None:
     t, p = r["typing"], r["page_change"]
     lines = [
         f"keyframe 1920x1080: {r['initial']['keyframe_bytes'] / 1000:.1f} kB, exact after "
         f"{r['initial']['bytes_until_exact'] / 1000:.1f} kB in {r['initial']['frames_until_exact']}"
         " frames (lossless refresh of the photo banner)",
         f"typing ({t['chars']} chars): {t['bytes_per_char']:.0f} B/char, latency p50 "
-        f"{t['latency_p50_ms']:.1f} ms p95 {t['latency_p95_ms']:.1f} ms (in-process, "
-        f"{t['seen']}/{t['chars']} seen), capture thread CPU {t['capture_cpu_percent']:.0f}%, "
+        f"{t['latency_p50_ms']:.1f} ms p95 {t['latency_p95_ms']:.1f} ms ({where}, "
+        f"{t['seen']}/{t['chars']} seen), {cpu} {t['capture_cpu_percent']:.0f}%, "
         f"encode {t['encode_ms_per_frame']:.1f} ms/frame",
         f"scrolling: {r['scrolling']['bytes'] / 1000:.1f} kB in {r['scrolling']['frames']} "
-        f"frames, capture thread CPU {r['scrolling']['capture_cpu_percent']:.0f}%",
+        f"frames, {cpu} {r['scrolling']['capture_cpu_percent']:.0f}%",
         f"mouse: {r['mouse']['cursor_messages']} cursor messages, "
         f"{r['mouse']['bytes']} B of frames",
         f"page change: {p['ms']:.0f} ms, {p['bytes'] / 1000:.1f} kB in {p['frames']} frame(s), "

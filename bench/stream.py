@@ -85,6 +85,7 @@ class RelayAgent(codec.LocalAgent):
         self.records: list[codec.Record] = []
         self.cursor_moves = 0
         self.encode_s: dict[int, float] = {}
+        self.digests: list[tuple[float, bytes]] | None = None
         self.sent_at: dict[int, float] = {}
         self.cond = threading.Condition()
         self.streamer: ScreenStreamer | None = None
@@ -97,14 +98,7 @@ class RelayAgent(codec.LocalAgent):
 
     def frame_sink(self, frame_id: int, payload: bytes) -> None:
         """Called by the agent endpoint's decode worker, one frame at a time."""
-        started = time.perf_counter()
-        with self.cond:
-            self.comp.apply(payload)
-            now = time.perf_counter()
-            sent = self.sent_at.pop(frame_id, started)
-            self.records.append(codec.Record(frame_id, sent, now, len(payload), now - started,
-                                             bool(payload[1] & 1)))
-            self.cond.notify_all()
+        self.apply(self.sent_at.pop(frame_id, time.perf_counter()), frame_id, payload)
 
     def on_agent_event(self, event: object) -> None:
         if isinstance(event, ev.Cursor):
@@ -179,7 +173,7 @@ def run(max_fps: float) -> dict[str, Any]:
     agent = RelayAgent()
     citizen, agent_ep, streamer = connect(relay, agent, max_fps)
     net_thread = citizen._net._thread  # the citizen's network thread, for its CPU time
-    codec.Probe = lambda s, a: CitizenProbe(s, a, net_thread)  # type: ignore[misc,assignment]
+    codec.PROBE = lambda s, a: CitizenProbe(s, a, net_thread)
     results: dict[str, Any] = {}
     try:
         agent.quiet(1.0)
@@ -231,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
     results["targets"], results["pass"], results["max_fps"] = codec.TARGETS, ok, args.fps
     print("through a real relay on loopback (ws), encrypted end to end; CPU figures are the "
           "citizen's capture + network threads")
-    codec.report(results, ok)
+    codec.report(results, ok, where="through the relay", cpu="citizen CPU (capture + network)")
     if results["rtt_ms_median"] is not None:
         print(f"session round trip (Ping/Pong through the relay): median "
               f"{results['rtt_ms_median']:.1f} ms")
