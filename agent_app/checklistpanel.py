@@ -34,6 +34,8 @@ class ChecklistPanel(QWidget):
         self.search.setPlaceholderText("Søg tjekliste (titel eller emne) …")
         self.search.setClearButtonEnabled(True)
         self.results = QListWidget()
+        self.results.setWordWrap(True)
+        self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.title = QLabel()
         self.title.setWordWrap(True)
         self.steps = QListWidget()
@@ -48,7 +50,13 @@ class ChecklistPanel(QWidget):
         self._layout()
         self._fill_results("")
         self._show_problems()
+        self._show_checklist(False)
         self.set_live(False)
+
+    def _show_checklist(self, shown: bool) -> None:
+        for widget in (self.title, self.steps, self.details, self.show_button,
+                       self.link_button):
+            widget.setVisible(shown)
 
     def _wire(self) -> None:
         self.search.textChanged.connect(self._fill_results)
@@ -100,6 +108,7 @@ class ChecklistPanel(QWidget):
 
     def choose(self, checklist: Checklist) -> None:
         self.checklist = checklist
+        self._show_checklist(True)
         self.title.setText(f"<b>{checklist.title}</b> ({len(checklist.steps)} trin)")
         self.steps.blockSignals(True)
         self.steps.clear()
@@ -163,6 +172,7 @@ class ChecklistPanel(QWidget):
 
     def reset(self) -> None:
         self.checklist = None
+        self._show_checklist(False)
         self.title.clear()
         self.steps.clear()
         self.details.clear()

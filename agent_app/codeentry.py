@@ -101,6 +101,8 @@ class CodePage(QWidget):
         self.connect_button.setEnabled(not busy)
         self.progress.setText(texts.PHASES.get(phase, "") if phase != "ready" else "")
         self.again.setVisible(phase == "view_denied")
+        if phase == "joining":
+            self.error.clear()
         if phase == "ready":
             self.verifier.clear()
             self.verifier_caption.hide()

@@ -113,9 +113,10 @@ class LogPanel(QWidget):
         self.end_requested.emit()
 
     def flush(self) -> None:
-        """Log a typed topic or municipality the agent has not confirmed with Enter."""
+        """Log what the agent typed but did not confirm: topic, municipality, a note."""
         self._emit_topic()
         self._emit_municipality()
+        self._emit_note()
 
     def reset(self) -> None:
         for combo in (self.topic, self.municipality, self.outcome):

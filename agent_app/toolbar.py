@@ -16,6 +16,7 @@ class SessionToolbar(QToolBar):
     release_control = Signal()
     fit_toggled = Signal(bool)
     monitor_selected = Signal(int)
+    end_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Session", parent)
@@ -42,6 +43,11 @@ class SessionToolbar(QToolBar):
         self.addSeparator()
         self.verifier = QLabel()
         self.addWidget(self.verifier)
+        self.addSeparator()
+        self.end = self.addAction("Afslut session")
+        self.end.setToolTip("Afslut sessionen og gem loggen (Ctrl+E)")
+        self.end.setShortcut(QKeySequence("Ctrl+E"))
+        self.end.triggered.connect(self.end_requested)
         for action in self._monitor_actions:
             action.setVisible(False)
         self.set_phase("ready")
@@ -65,6 +71,10 @@ class SessionToolbar(QToolBar):
         self.control.setText("Venter på lov …" if phase == "waiting_control" else "Styr")
         self.release.setVisible(phase == "controlling")
         self.monitors.setEnabled(live)
+        self.end.setEnabled(phase not in ("ready", "signed_out"))
+        if phase == "ready":
+            for action in self._monitor_actions:
+                action.setVisible(False)
         if phase == "controlling":
             self.control.setChecked(True)
         elif phase not in _LIVE:

@@ -130,6 +130,7 @@ class MainWindow(QMainWindow):
         self.toolbar.mode_selected.connect(self._select_mode)
         self.toolbar.release_control.connect(self.session.release_control)
         self.toolbar.fit_toggled.connect(self.view.set_fit)
+        self.toolbar.end_requested.connect(self._end_clicked)
         self.toolbar.monitor_selected.connect(lambda i: self.session.send(ev.SelectMonitor(i)))
         self.checklists.chosen.connect(self._on_checklist)
         self.checklists.ticked.connect(self._on_tick)
@@ -156,6 +157,7 @@ class MainWindow(QMainWindow):
         mode = "control" if phase == "controlling" else (
             self.router.mode if phase == "viewing" and self.router.mode == "point" else "view")
         self._set_mode(mode)
+        self.log_panel.end_button.setEnabled(phase not in ("ready", "signed_out"))
         if phase == "ready":
             self.code_page.reset()
 
@@ -203,6 +205,11 @@ class MainWindow(QMainWindow):
         self.router.set_mode(mode)
         self.canvas.set_mode(mode)
         self.toolbar.set_mode(mode)
+
+    def _end_clicked(self) -> None:
+        if self.recorder.active and not self.log_panel.outcome_key():
+            self.tabs.setCurrentWidget(self.log_panel)
+        self.log_panel.end_button.click()
 
     def _on_button(self, x: int, y: int, button: str, pressed: bool) -> None:
         self.router.button(x, y, button, pressed)
@@ -280,6 +287,7 @@ class MainWindow(QMainWindow):
         self.checklists.reset()
         self.log_panel.reset()
         self.toolbar.set_verifier("")
+        self.tabs.setCurrentWidget(self.checklists)
         self.session.reset()
         self.show_notice("Sessionen er gemt. Klar til næste borger.")
 

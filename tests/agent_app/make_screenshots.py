@@ -1,0 +1,158 @@
+"""Run the agent app on a real X server with a relay and a scripted citizen; save PNGs.
+
+    Xvfb :77 -screen 0 1440x900x24 &
+    DISPLAY=:77 QT_QPA_PLATFORM=xcb python tests/agent_app/make_screenshots.py docs/screenshots
+
+Not a test: a tool to look at every screen the agent sees (docs/screenshots/agent-*.png).
+"""
+
+from __future__ import annotations
+
+import queue
+import sys
+import tempfile
+from pathlib import Path
+
+import mss
+import mss.tools
+import numpy as np
+from PySide6.QtCore import QEventLoop, QSettings, QTimer
+from PySide6.QtGui import QColor, QFont, QImage, QPainter
+from PySide6.QtWidgets import QApplication, QWidget
+
+from agent_app.app import AgentApp
+from cobrowse import events as ev
+from cobrowse.endpoint import CitizenEndpoint, CodeReady
+from cobrowse.screen.encoder import FrameEncoder
+from relay.accounts import AccountStore
+from relay.config import RelayConfig
+from relay.server import RelayThread
+
+
+def spin(ms: int = 300) -> None:
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
+def wait(pred, timeout_ms: int = 10000) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(timeout_ms // 50):
+        if pred():
+            return
+        spin(50)
+    raise TimeoutError("condition not reached")
+
+
+def citizen_screen() -> np.ndarray:
+    """A mock borger.dk page, drawn with Qt, as (h, w, 4) BGRA."""
+    image = QImage(1280, 800, QImage.Format.Format_RGB32)
+    image.fill(QColor("#f4f4f4"))
+    p = QPainter(image)
+    p.fillRect(0, 0, 1280, 40, QColor("#dcdcdc"))
+    p.setPen(QColor("#333"))
+    p.drawText(16, 26, "https://www.borger.dk/bolig-og-flytning/flytning/flytning-anmeld-flytning")
+    p.fillRect(0, 40, 1280, 90, QColor("#14143c"))
+    p.setPen(QColor("white"))
+    p.setFont(QFont("DejaVu Sans", 28, QFont.Weight.Bold))
+    p.drawText(40, 100, "borger.dk")
+    p.setPen(QColor("#14143c"))
+    p.setFont(QFont("DejaVu Sans", 26, QFont.Weight.Bold))
+    p.drawText(80, 200, "Anmeld flytning")
+    p.setFont(QFont("DejaVu Sans", 14))
+    for i, line in enumerate(("Du skal anmelde din flytning senest 5 dage efter, du er flyttet.",
+                              "Du kan tidligst anmelde flytning 4 uger før.",
+                              "Du skal bruge MitID for at anmelde flytning.")):
+        p.drawText(80, 250 + i * 32, line)
+    p.fillRect(80, 370, 260, 56, QColor("#0059b3"))
+    p.setPen(QColor("white"))
+    p.drawText(150, 405, "Start ›")
+    p.end()
+    bits = image.constBits()
+    return np.frombuffer(bits, np.uint8).reshape(800, 1280, 4).copy()
+
+
+def shoot(widget: QWidget, path: Path) -> None:
+    spin(400)
+    geo = widget.frameGeometry()
+    with mss.MSS() as sct:
+        shot = sct.grab({"left": geo.x(), "top": geo.y(), "width": geo.width(),
+                         "height": geo.height()})
+        mss.tools.to_png(shot.rgb, shot.size, output=str(path))
+    print("saved", path)
+
+
+def main(out: Path) -> None:
+    app = QApplication(sys.argv[:1])
+    tmp = Path(tempfile.mkdtemp())
+    AccountStore(tmp / "relay.db").add("anna", "Anna Jensen", "Albertslund", "hemmelig kode 1")
+    relay = RelayThread(RelayConfig(host="127.0.0.1", port=0, data_dir=tmp, dev=True)).start()
+    settings = QSettings(str(tmp / "agent.ini"), QSettings.Format.IniFormat)
+    agent = AgentApp(settings, tmp / "sessions.db", tmp, relay.url, "anna")
+    agent.window.confirm_end = lambda: True
+    agent.window.move(0, 0)
+    agent.start()
+    dialog = agent.dialog
+    dialog.password.setText("forkert")
+    dialog.buttons.accepted.emit()
+    wait(dialog.error.isVisible)
+    shoot(dialog, out / "agent-signin-error.png")
+    dialog.password.setText("hemmelig kode 1")
+    dialog.buttons.accepted.emit()
+    wait(lambda: agent.session.phase == "ready")
+    events: queue.Queue[object] = queue.Queue()
+    citizen = CitizenEndpoint(relay.url, events.put)
+    citizen.start()
+    code = next(e for e in iter(lambda: events.get(timeout=10), None)
+                if isinstance(e, CodeReady)).code
+    page = agent.window.code_page
+    page.code.setText("12 34")
+    page.connect_button.click()
+    shoot(agent.window, out / "agent-code-error.png")
+    page.code.setText(code.display())
+    page.connect_button.click()
+    wait(lambda: agent.session.phase == "waiting_view")
+    shoot(agent.window, out / "agent-waiting-consent.png")
+    citizen.send(ev.ConsentGrant("view"))
+    wait(lambda: agent.session.phase == "viewing")
+    citizen.send(ev.ScreenInfo(((0, 0, 1280, 800), (1280, 0, 1920, 1080)), 0))
+    encoder = FrameEncoder()
+    citizen.send_frame(1, encoder.encode(citizen_screen()) or b"")
+    citizen.send(ev.Cursor(200, 400, True))
+    wait(lambda: not agent.window.canvas.image.isNull())
+    panel = agent.window.checklists
+    panel.search.setText("flytning")
+    panel.search.returnPressed.emit()
+    panel.steps.setCurrentRow(1)
+    spin(2500)  # a ping or two for the status line
+    shoot(agent.window, out / "agent-viewing-checklist.png")
+    agent.window.toolbar.control.trigger()
+    spin(300)
+    citizen.send(ev.ConsentGrant("control"))
+    wait(lambda: agent.session.phase == "controlling")
+    shoot(agent.window, out / "agent-controlling.png")
+    citizen.send(ev.ConsentRevoke("control"))
+    wait(lambda: agent.session.phase == "viewing")
+    citizen.send(ev.PrivacyPause())
+    wait(lambda: agent.session.phase == "paused")
+    shoot(agent.window, out / "agent-paused.png")
+    citizen.send(ev.PrivacyResume())
+    wait(lambda: agent.session.phase == "viewing")
+    agent.window.tabs.setCurrentIndex(1)
+    log_panel = agent.window.log_panel
+    log_panel.municipality.setCurrentText("Ballerup")
+    log_panel.note.setPlainText("Borgeren kendte ikke flyttedatoen.")
+    citizen.send(ev.End("done"))
+    wait(lambda: agent.session.phase == "ended")
+    shoot(agent.window, out / "agent-session-ended-log.png")
+    log_panel.outcome.setCurrentIndex(1)
+    log_panel.end_button.click()
+    wait(lambda: agent.session.phase == "ready")
+    shoot(agent.window, out / "agent-ready-next.png")
+    citizen.stop()
+    agent.window.close()
+    agent.shutdown()
+    relay.stop()
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots"))
