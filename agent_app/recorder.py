@@ -12,7 +12,9 @@ import logging
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
+from cobrowse.endpoint import AgentEndpoint
 from cobrowse.sessionlog import SessionLog, SessionSummary
+from cobrowse.statsupload import upload_pending
 
 log = logging.getLogger(__name__)
 # session.AgentSession.logged kinds that map 1:1 onto session-log kinds
@@ -74,6 +76,17 @@ class SessionRecorder:
         if sid is None:
             raise ValueError("no session is running")
         return self.log.end_session(sid, outcome, **data)
+
+    def upload(self, endpoint: AgentEndpoint | None) -> None:
+        """Send every ended, not yet uploaded session to the relay's statistics."""
+        if endpoint is not None:
+            self._pool.submit(self._upload, endpoint)
+
+    def _upload(self, endpoint: AgentEndpoint) -> None:
+        try:
+            upload_pending(self.log, endpoint)
+        except ValueError as exc:
+            log.warning("statistics upload not sent: %s", exc)
 
     def wait(self) -> None:
         """Block until every queued write is committed (tests, shutdown)."""

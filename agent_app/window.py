@@ -71,6 +71,7 @@ class MainWindow(QMainWindow):
         self.toolbar = SessionToolbar()
         self.status = StatusLine()
         self.router = InputRouter(session.send)
+        self._end_reason = "agent_ended"
         self.confirm_end: Callable[[], bool] = self._ask_end  # tests answer for the agent
         self._build()
         self._wire_session()
@@ -144,6 +145,7 @@ class MainWindow(QMainWindow):
     def _on_signed_in(self, account: Any) -> None:
         self.code_page.set_greeting(account.display_name, account.municipality)
         self.recorder.agent, self.recorder.municipality = account.name, account.municipality
+        self.recorder.upload(self.session.endpoint)  # anything a crash or lost link kept back
 
     def _on_phase(self, phase: str) -> None:
         self.toolbar.set_phase(phase)
@@ -158,6 +160,8 @@ class MainWindow(QMainWindow):
             self.router.mode if phase == "viewing" and self.router.mode == "point" else "view")
         self._set_mode(mode)
         self.log_panel.end_button.setEnabled(phase not in ("ready", "signed_out"))
+        if phase == "controlling":
+            self.canvas.setFocus()  # keys go to the citizen from the first press
         if phase == "ready":
             self.code_page.reset()
 
@@ -236,8 +240,12 @@ class MainWindow(QMainWindow):
 
     def _log(self, kind: str, data: dict[str, Any]) -> None:
         if kind == "paired":
+            self._end_reason = "agent_ended"
             self.recorder.start(**self._start_data())
             self.recorder.record("joined")
+        elif kind == "session_ended" and (data["by_peer"] or data["reason"] != "done"):
+            by_citizen = data["by_peer"] and data["reason"] == "done"
+            self._end_reason = "citizen_ended" if by_citizen else str(data["reason"])
         self.recorder.record(kind, data)
 
     def _start_data(self) -> dict[str, Any]:
@@ -264,8 +272,9 @@ class MainWindow(QMainWindow):
             self.session.end("done")
         if self.recorder.active:
             self.log_panel.flush()
-            future = self.recorder.end(self.log_panel.outcome_key(), reason="agent_ended")
+            future = self.recorder.end(self.log_panel.outcome_key(), reason=self._end_reason)
             future.add_done_callback(self._summary_written)
+            self.recorder.upload(self.session.endpoint)
         self._ready_for_next()
 
     def _ask_end(self) -> bool:

@@ -82,7 +82,7 @@ def shoot(widget: QWidget, path: Path) -> None:
 
 
 def main(out: Path) -> None:
-    app = QApplication(sys.argv[:1])
+    _qt_app = QApplication(sys.argv[:1])  # keep a reference for the whole run
     tmp = Path(tempfile.mkdtemp())
     AccountStore(tmp / "relay.db").add("anna", "Anna Jensen", "Albertslund", "hemmelig kode 1")
     relay = RelayThread(RelayConfig(host="127.0.0.1", port=0, data_dir=tmp, dev=True)).start()

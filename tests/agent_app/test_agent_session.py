@@ -184,10 +184,14 @@ def test_checklist_steps_links_log_and_next_citizen(qtbot: Any, agent_app: Agent
     assert (summary.citizen_municipality, summary.step_reached) == ("Ballerup", 1)
     assert summary.notes == ("Borgeren manglede flyttedato.",)
     assert citizen.wait_for(ev.SessionEnded).reason == "done"
-    kinds = [e.kind for e in SessionLog(agent_app.recorder.log.path).events(summary.session_id)]
+    log = SessionLog(agent_app.recorder.log.path)
+    kinds = [e.kind for e in log.events(summary.session_id)]
     for kind in ("started", "paired", "consent_requested", "consent_granted", "checklist_set",
                  "step_shown", "link_opened", "step_ticked", "note", "outcome_set", "ended"):
         assert kind in kinds, kind
+    assert log.events(summary.session_id)[-1].data["reason"] == "agent_ended"
+    # the summary reaches the relay's statistics and is marked uploaded
+    qtbot.waitUntil(lambda: summary.session_id not in log.pending_uploads(), timeout=MS)
     # ready for the next citizen at once: a second citizen joins on the fresh connection
     assert window.stack.currentIndex() == 0 and agent_app.session.phase == "ready"
     nxt = Citizen(qtbot, relay.url)
@@ -204,3 +208,39 @@ def connect_again(qtbot: Any, app: AgentApp, citizen: Citizen) -> None:
     citizen.wait_for(ev.ConsentRequest, lambda e: e.kind == "view")
     citizen.endpoint.send(ev.ConsentGrant("view"))
     qtbot.waitUntil(lambda: app.session.phase == "viewing", timeout=MS)
+
+
+def test_view_denied_then_asked_again(qtbot: Any, agent_app: AgentApp, citizen: Citizen) -> None:
+    sign_in(qtbot, agent_app)
+    page = agent_app.window.code_page
+    page.code.setText(citizen.code())
+    page.connect_button.click()
+    citizen.wait_for(ev.ConsentRequest, lambda e: e.kind == "view")
+    citizen.endpoint.send(ev.ConsentDeny("view"))
+    qtbot.waitUntil(lambda: agent_app.session.phase == "view_denied", timeout=MS)
+    assert page.again.isVisible() and "nej" in page.progress.text()
+    page.again.click()
+    citizen.wait_for(ev.ConsentRequest, lambda e: e.kind == "view")
+    citizen.endpoint.send(ev.ConsentGrant("view"))
+    qtbot.waitUntil(lambda: agent_app.session.phase == "viewing", timeout=MS)
+
+
+def test_citizen_ends_and_agent_logs_the_outcome(qtbot: Any, agent_app: AgentApp,
+                                                 citizen: Citizen) -> None:
+    connect(qtbot, agent_app, citizen)
+    window = agent_app.window
+    citizen.endpoint.send(ev.End("done"))
+    qtbot.waitUntil(lambda: agent_app.session.phase == "ended", timeout=MS)
+    assert "Sessionen er slut" in window.canvas.overlay
+    assert "Borgeren afsluttede" in window.notice.text()
+    window.toolbar.end.trigger()   # no outcome yet: the log tab opens and says so
+    assert window.tabs.currentWidget() is window.log_panel
+    assert "udfald" in window.log_panel.error.text()
+    window.log_panel.outcome.setCurrentIndex(2)
+    with qtbot.waitSignal(window.summary_ready, timeout=MS) as blocker:
+        window.toolbar.end.trigger()
+    summary = blocker.args[0]
+    assert summary.outcome == "citizen_finished_alone"
+    events = SessionLog(agent_app.recorder.log.path).events(summary.session_id)
+    assert events[-1].data["reason"] == "citizen_ended"
+    assert agent_app.session.phase == "ready"
