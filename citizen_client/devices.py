@@ -62,7 +62,8 @@ class Devices:
 
     def stop(self) -> None:
         self.release()
-        if self.listeners is not None:
-            self.listeners.stop()
+        # A listener thread that lingers (X11: until the next input event) stays
+        # reachable here so a test can wake it and stop it again.
+        if self.listeners is not None and self.listeners.stop() is not False:
             self.listeners = None
         self.injector = None

@@ -32,6 +32,8 @@ class AskDialog(QDialog):
         self.number.hide()
         self.yes = button("yes")
         self.no = button("no", "secondary")
+        for b in (self.yes, self.no):
+            b.setAutoDefault(True)  # Enter presses the button that has the focus
         self.yes.clicked.connect(lambda: self._answer(True))
         self.no.clicked.connect(lambda: self._answer(False))
         self._done = False

@@ -133,27 +133,28 @@ class Injector:
             return self._press_button(msg)
         if isinstance(msg, ev.Wheel):
             self._move(msg.x, msg.y)
-            self._mouse.scroll(msg.dx, msg.dy)
             self.guard.injected_other()
+            self._mouse.scroll(msg.dx, msg.dy)
             return True
         return False
 
     def _move(self, x: int, y: int) -> None:
         dx, dy = self.monitor.to_desktop(x, y)
+        self.guard.injected_move(dx, dy)  # before: the listener may see it at once
         self._mouse.position = (dx, dy)
-        self.guard.injected_move(dx, dy)
 
     def _press_button(self, msg: ev.PointerButton) -> bool:
         self._move(msg.x, msg.y)
         if msg.pressed:
+            self.guard.injected_other()
             self._mouse.press(self._button(msg.button))
             self._buttons.add(msg.button)
         elif msg.button in self._buttons:
+            self.guard.injected_other()
             self._mouse.release(self._button(msg.button))
             self._buttons.discard(msg.button)
         else:
             return False
-        self.guard.injected_other()
         return True
 
     # keyboard -----------------------------------------------------------------
@@ -176,9 +177,9 @@ class Injector:
         if len(target.char) > 1:
             return self._type(target.char)
         pressed = target.char or self._special(target.special)
+        self._note_key(name)
         self._keyboard.press(pressed)
         self._held[msg.code] = (name, pressed)
-        self._note_key(name)
         return True
 
     def _key_up(self, code: str) -> bool:
@@ -188,18 +189,19 @@ class Injector:
         entry = self._held.pop(code, None)
         if entry is None:
             return False
-        self._keyboard.release(entry[1])
         self._note_key(entry[0])
+        self._keyboard.release(entry[1])
         return True
 
     def _type(self, text: str) -> bool:
+        self.guard.injected_other()
         for ch in text:
             self._keyboard.press(ch)
             self._keyboard.release(ch)
-        self.guard.injected_other()
         return True
 
     def _note_key(self, name: str) -> None:
+        """Tell the guard and hotkey first: the listener may see the event at once."""
         self.guard.injected_other()
         if name == "esc" and self._hotkey is not None:
             self._hotkey.injected_escape()

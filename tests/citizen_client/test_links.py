@@ -59,6 +59,17 @@ def test_escape_in_a_dialog_means_no(citizen: CitizenApp, qtbot: Any) -> None:
     assert citizen.endpoint.sent[-1] == ev.ConsentDeny("control")
 
 
+def test_enter_presses_the_focused_button(citizen: CitizenApp, qtbot: Any) -> None:
+    from PySide6.QtCore import Qt
+
+    to_sharing(citizen)
+    citizen.handle(ev.ConsentRequest("control"))
+    d = citizen.view.control_dialog
+    d.no.setFocus()
+    qtbot.keyClick(d.no, Qt.Key.Key_Return)
+    assert citizen.endpoint.sent[-1] == ev.ConsentDeny("control")
+
+
 def test_every_control_has_an_accessible_name(citizen: CitizenApp) -> None:
     from PySide6.QtWidgets import QAbstractButton, QLabel
 
