@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import numpy as np
@@ -96,7 +97,9 @@ def test_view_paints_frames_cursor_and_pause(qtbot: Any, agent_app: AgentApp,
 
 
 def test_input_only_in_control_mode_and_pointer_mode(qtbot: Any, agent_app: AgentApp,
-                                                     citizen: Citizen) -> None:
+                                                     citizen: Citizen,
+                                                     caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
     connect(qtbot, agent_app, citizen)
     window, canvas = agent_app.window, agent_app.window.canvas
     paint(qtbot, agent_app, citizen, FrameEncoder(), 1, screen(SCREEN, (200, 200, 200, 255)))
@@ -136,6 +139,8 @@ def test_input_only_in_control_mode_and_pointer_mode(qtbot: Any, agent_app: Agen
     qtbot.keyClick(canvas, Qt.Key.Key_Escape)
     citizen.wait_for(ev.ControlOff, skip=(ev.Ping, ev.FrameAck, ev.Key))
     assert agent_app.session.phase == "viewing" and canvas.mode == "view"
+    secret = citizen.endpoint.code.secret  # type: ignore[union-attr]
+    assert caplog.records and secret not in caplog.text and "æ" not in caplog.text
 
 
 def test_citizen_takes_control_back(qtbot: Any, agent_app: AgentApp, citizen: Citizen) -> None:
