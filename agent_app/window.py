@@ -159,7 +159,10 @@ class MainWindow(QMainWindow):
         mode = "control" if phase == "controlling" else (
             self.router.mode if phase == "viewing" and self.router.mode == "point" else "view")
         self._set_mode(mode)
-        self.log_panel.end_button.setEnabled(phase not in ("ready", "signed_out"))
+        # A session cut off by a lost relay link still needs its outcome logged.
+        can_end = phase not in ("ready", "signed_out") or self.recorder.active
+        self.log_panel.end_button.setEnabled(can_end)
+        self.toolbar.end.setEnabled(can_end)
         if phase == "controlling":
             self.canvas.setFocus()  # keys go to the citizen from the first press
         if phase == "ready":

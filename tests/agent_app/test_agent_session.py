@@ -249,3 +249,21 @@ def test_citizen_ends_and_agent_logs_the_outcome(qtbot: Any, agent_app: AgentApp
     events = SessionLog(agent_app.recorder.log.path).events(summary.session_id)
     assert events[-1].data["reason"] == "citizen_ended"
     assert agent_app.session.phase == "ready"
+
+
+def test_lost_relay_link_mid_session_still_lets_the_agent_log_it(
+        qtbot: Any, agent_app: AgentApp, citizen: Citizen) -> None:
+    connect(qtbot, agent_app, citizen)
+    endpoint = agent_app.session.endpoint
+    assert endpoint is not None
+    endpoint._net.call(lambda: endpoint._link and endpoint._link.ws.transport.abort())
+    qtbot.waitUntil(lambda: agent_app.dialog.isVisible(), timeout=MS)
+    assert "afbrudt" in agent_app.dialog.error.text()
+    window = agent_app.window
+    assert window.toolbar.end.isEnabled() and window.log_panel.end_button.isEnabled()
+    window.log_panel.outcome.setCurrentIndex(6)
+    with qtbot.waitSignal(window.summary_ready, timeout=MS) as blocker:
+        window.log_panel.end_button.click()
+    assert blocker.args[0].outcome == "not_solved"
+    events = SessionLog(agent_app.recorder.log.path).events(blocker.args[0].session_id)
+    assert events[-1].data["reason"] == "connection_lost"
