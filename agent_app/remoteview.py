@@ -26,6 +26,7 @@ from PySide6.QtWidgets import QFrame, QScrollArea, QWidget
 
 from agent_app.frames import FrameUpdate
 from agent_app.remoteinput import BUTTONS, key_message
+from cobrowse import events as ev
 
 _CURSOR = QPolygonF([QPointF(0, 0), QPointF(0, 17), QPointF(4.5, 13), QPointF(8, 20),
                      QPointF(10.5, 19), QPointF(7.2, 12), QPointF(12.5, 12)])
@@ -48,6 +49,7 @@ class RemoteCanvas(QWidget):
         self.mode = "view"
         self.overlay = "Venter på borgerens skærm …"
         self._cursor: tuple[int, int] | None = None
+        self._held: dict[int, str] = {}
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setMouseTracking(True)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
@@ -84,6 +86,7 @@ class RemoteCanvas(QWidget):
 
     def set_mode(self, mode: str) -> None:
         self.mode = mode
+        self._held.clear()
         self.setCursor(_MODE_CURSORS.get(mode, Qt.CursorShape.ArrowCursor))
 
     def clear(self) -> None:
@@ -226,6 +229,13 @@ class RemoteCanvas(QWidget):
         if msg is None:
             event.ignore()
             return
+        # Release what was pressed, even if the layout names the key differently on
+        # release (shift let go first, AltGr): the physical key identifies it.
+        physical = event.nativeScanCode() or event.key()
+        if pressed:
+            self._held[physical] = msg.code
+        elif physical in self._held:
+            msg = ev.Key(self._held.pop(physical), "", False)
         self.key.emit(msg)
 
 

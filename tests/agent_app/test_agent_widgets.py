@@ -120,3 +120,19 @@ def test_texts_and_rate_meter() -> None:
     assert meter.rate() == 5.0
     now[0] = 5.0
     assert meter.rate() == 0.0
+
+
+def test_release_names_the_key_that_was_pressed(qtbot: Any) -> None:
+    view = RemoteView()
+    qtbot.addWidget(view)
+    view.canvas.set_mode("control")
+    sent: list[ev.Key] = []
+    view.canvas.key.connect(sent.append)
+    press = QKeyEvent(QKeyEvent.Type.KeyPress, K.Key_A, M.ShiftModifier, 38, 0, 0, "A")
+    release = QKeyEvent(QKeyEvent.Type.KeyRelease, K.Key_A, M.NoModifier, 38, 0, 0, "a")
+    view.canvas.keyPressEvent(press)
+    view.canvas.keyReleaseEvent(release)
+    assert sent == [ev.Key("a", "A", True), ev.Key("a", "", False)]
+    view.canvas.set_mode("view")
+    view.canvas.keyPressEvent(press)
+    assert len(sent) == 2  # nothing in view mode
