@@ -45,6 +45,10 @@ SHARING = ("sharing", "ask_control", "controlled", "paused")
 EndpointFactory = Callable[[str, Callable[[object], None]], Any]
 
 
+def _drop(event: object) -> None:
+    """Where network events go once the app has shut down."""
+
+
 @dataclass(frozen=True, slots=True)
 class TakeBack:
     """Internal event: the citizen pressed Esc three times (from the hotkey thread)."""
@@ -69,6 +73,7 @@ class CitizenApp(QObject):
         self._renewing = False
         self._resume_phase = "sharing"
         self._stopper: threading.Thread | None = None
+        self._closed = False
         self._connect_view()
 
     def _connect_view(self) -> None:
@@ -97,6 +102,8 @@ class CitizenApp(QObject):
     # events (GUI thread) ----------------------------------------------------------
 
     def handle(self, event: object) -> None:
+        if self._closed:
+            return  # late events from the network thread after the window closed
         handler = getattr(self, f"_on_{type(event).__name__}", None)
         if handler is not None:
             handler(event)
@@ -107,6 +114,8 @@ class CitizenApp(QObject):
             self.view.unreachable(e.retry_in)
 
     def _on_CodeReady(self, e: CodeReady) -> None:  # noqa: N802
+        if self.view.phase == "ended":
+            return  # the endpoint is being stopped; a session that ended stays ended
         self._renewing = False
         self.view.agent = ("", "")
         self.view.show_code(e.code.display())
@@ -280,9 +289,13 @@ class CitizenApp(QObject):
 
     def shutdown(self) -> None:
         """The window is closing: end the session and leave nothing running."""
+        if self._closed:
+            return
         if self.view.phase != "ended":
             self.endpoint.end("closed")
             self._finish("ended")
+        self._closed = True
+        self.router.post = _drop
         self.view.close_all()
         if self._stopper is not None:
             self._stopper.join(5)

@@ -26,4 +26,5 @@ def citizen(qtbot: Any, qapp: Any, rig: Rig) -> Iterator[CitizenApp]:
     app = CitizenApp(config, FakeEndpoint, Devices(rig.injector, rig.streamer, rig.listeners))
     app.start()
     yield app
+    app.shutdown()
     app.view.dispose()

@@ -182,6 +182,13 @@ def test_ended_removes_bar_frame_and_overlays(citizen: CitizenApp, rig: Any,
     assert not v.window.isVisible()
 
 
+def test_no_new_code_after_the_end(citizen: CitizenApp) -> None:
+    to_sharing(citizen)
+    citizen.handle(ev.SessionEnded("connection_lost", False))
+    citizen.handle(CodeReady(CODE))
+    assert citizen.view.phase == "ended"
+
+
 def test_stop_button_ends_the_session(citizen: CitizenApp, qtbot: Any) -> None:
     to_sharing(citizen)
     citizen.view.bar.stop.click()
