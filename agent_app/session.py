@@ -213,6 +213,8 @@ class AgentSession(QObject):
         self._set_phase("viewing")
 
     def _peer_left(self, event: PeerLeft) -> None:
+        if self.phase == "controlling":
+            self.logged.emit("control_off", {"by": "disconnect"})
         if self.phase in LIVE:
             self._set_phase("reconnecting")
 

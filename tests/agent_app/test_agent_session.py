@@ -267,3 +267,25 @@ def test_lost_relay_link_mid_session_still_lets_the_agent_log_it(
     assert blocker.args[0].outcome == "not_solved"
     events = SessionLog(agent_app.recorder.log.path).events(blocker.args[0].session_id)
     assert events[-1].data["reason"] == "connection_lost"
+
+
+def test_citizen_drop_and_resume(qtbot: Any, agent_app: AgentApp, citizen: Citizen) -> None:
+    connect(qtbot, agent_app, citizen)
+    window = agent_app.window
+    window.toolbar.control.trigger()
+    citizen.wait_for(ev.ConsentRequest, lambda e: e.kind == "control")
+    citizen.endpoint.send(ev.ConsentGrant("control"))
+    qtbot.waitUntil(lambda: agent_app.session.phase == "controlling", timeout=MS)
+    phases: list[str] = []
+    agent_app.session.phase_changed.connect(phases.append)
+    ep = citizen.endpoint
+    ep._net.call(lambda: ep._link and ep._link.ws.transport.abort())  # the citizen's line drops
+    qtbot.waitUntil(lambda: phases[-2:] == ["reconnecting", "viewing"], timeout=MS)  # resumed
+    assert window.router.mode == "view"  # control fell back to viewing on the drop
+    assert window.canvas.overlay in ("", "Venter på borgerens skærm …")
+    agent_app.window.log_panel.outcome.setCurrentIndex(1)
+    with qtbot.waitSignal(window.summary_ready, timeout=MS) as blocker:
+        window.end_session(confirm=False)
+    events = SessionLog(agent_app.recorder.log.path).events(blocker.args[0].session_id)
+    offs = [e.data["by"] for e in events if e.kind == "control_off"]
+    assert offs == ["disconnect"]
