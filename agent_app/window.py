@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from concurrent.futures import Future
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QLabel,
@@ -28,6 +27,7 @@ from agent_app import texts
 from agent_app.checklistpanel import ChecklistPanel
 from agent_app.codeentry import CodePage
 from agent_app.frames import FrameUpdate, FrameWorker
+from agent_app.logbook import Logbook
 from agent_app.logpanel import LogPanel
 from agent_app.recorder import SessionRecorder
 from agent_app.remoteinput import InputRouter
@@ -38,7 +38,6 @@ from agent_app.toolbar import SessionToolbar
 from cobrowse import events as ev
 from cobrowse.checklists import Catalogue, Checklist
 from cobrowse.errors import CodeError
-from cobrowse.sessionlog import SessionSummary
 
 log = logging.getLogger(__name__)
 CODE_PAGE_PHASES = ("signed_out", "ready", "joining", "pairing", "waiting_view", "view_denied")
@@ -50,8 +49,6 @@ OVERLAYS = {
 
 
 class MainWindow(QMainWindow):
-    summary_ready = Signal(object)  # SessionSummary, after "Afslut session" is written
-
     def __init__(self, session: AgentSession, frames: FrameWorker, catalogue: Catalogue,
                  recorder: SessionRecorder, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -71,7 +68,9 @@ class MainWindow(QMainWindow):
         self.toolbar = SessionToolbar()
         self.status = StatusLine()
         self.router = InputRouter(session.send)
-        self._end_reason = "agent_ended"
+        self.logbook = Logbook(recorder, self._start_data, self)
+        self.summary_ready = self.logbook.summary_ready  # SessionSummary after each session
+        self._log = self.logbook.log
         self.confirm_end: Callable[[], bool] = self._ask_end  # tests answer for the agent
         self._build()
         self._wire_session()
@@ -152,7 +151,7 @@ class MainWindow(QMainWindow):
         self.status.set_phase(phase)
         self.code_page.show_phase(phase)
         self.checklists.set_live(phase in ("viewing", "controlling", "waiting_control", "paused"))
-        on_code_page = phase in CODE_PAGE_PHASES or (phase == "ended" and not self.recorder.active)
+        on_code_page = phase in CODE_PAGE_PHASES or (phase == "ended" and not self.logbook.active)
         self.stack.setCurrentIndex(0 if on_code_page else 1)
         waiting = "Venter på borgerens skærm …" if self.canvas.image.isNull() else ""
         self.canvas.set_overlay(OVERLAYS.get(phase, waiting))
@@ -160,7 +159,7 @@ class MainWindow(QMainWindow):
             self.router.mode if phase == "viewing" and self.router.mode == "point" else "view")
         self._set_mode(mode)
         # A session cut off by a lost relay link still needs its outcome logged.
-        can_end = phase not in ("ready", "signed_out") or self.recorder.active
+        can_end = phase not in ("ready", "signed_out") or self.logbook.active
         self.log_panel.end_button.setEnabled(can_end)
         self.toolbar.end.setEnabled(can_end)
         if phase == "controlling":
@@ -179,7 +178,7 @@ class MainWindow(QMainWindow):
             self.frames.done()
 
     def _on_ended(self, text: str) -> None:
-        if not self.recorder.active:  # ended before the citizen ever paired: back to the code
+        if not self.logbook.active:  # ended before the citizen ever paired: back to the code
             self.session.reset()
             self.code_page.show_error(text)
             return
@@ -214,7 +213,7 @@ class MainWindow(QMainWindow):
         self.toolbar.set_mode(mode)
 
     def _end_clicked(self) -> None:
-        if self.recorder.active and not self.log_panel.outcome_key():
+        if self.logbook.active and not self.log_panel.outcome_key():
             self.tabs.setCurrentWidget(self.log_panel)
         self.log_panel.end_button.click()
 
@@ -241,16 +240,6 @@ class MainWindow(QMainWindow):
         self.session.send(ev.OpenLink(url))
         self.show_notice("Borgeren bliver spurgt, om linket må åbnes …")
 
-    def _log(self, kind: str, data: dict[str, Any]) -> None:
-        if kind == "paired":
-            self._end_reason = "agent_ended"
-            self.recorder.start(**self._start_data())
-            self.recorder.record("joined")
-        elif kind == "session_ended" and (data["by_peer"] or data["reason"] != "done"):
-            by_citizen = data["by_peer"] and data["reason"] == "done"
-            self._end_reason = "citizen_ended" if by_citizen else str(data["reason"])
-        self.recorder.record(kind, data)
-
     def _start_data(self) -> dict[str, Any]:
         data: dict[str, Any] = {}
         topic = self.log_panel.topic.currentText().strip()
@@ -273,11 +262,9 @@ class MainWindow(QMainWindow):
             return
         if live:
             self.session.end("done")
-        if self.recorder.active:
+        if self.logbook.active:
             self.log_panel.flush()
-            future = self.recorder.end(self.log_panel.outcome_key(), reason=self._end_reason)
-            future.add_done_callback(self._summary_written)
-            self.recorder.upload(self.session.endpoint)
+            self.logbook.finish(self.log_panel.outcome_key(), self.session.endpoint)
         self._ready_for_next()
 
     def _ask_end(self) -> bool:
@@ -286,12 +273,6 @@ class MainWindow(QMainWindow):
                                       QMessageBox.StandardButton.Yes
                                       | QMessageBox.StandardButton.No)
         return answer == QMessageBox.StandardButton.Yes
-
-    def _summary_written(self, future: Future[SessionSummary]) -> None:
-        if future.exception() is None:  # runs on the log thread: hand over queued
-            self.summary_ready.emit(future.result())
-        else:
-            log.error("the session summary could not be written: %s", future.exception())
 
     def _ready_for_next(self) -> None:
         self.frames.reset()
@@ -308,6 +289,6 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.session.end("agent_closed")
-        if self.recorder.active:
-            self.recorder.end(self.log_panel.outcome_key() or "not_solved", reason="app_closed")
+        if self.logbook.active:
+            self.logbook.abandon(self.log_panel.outcome_key())
         event.accept()
