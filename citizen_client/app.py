@@ -296,6 +296,7 @@ class CitizenApp(QObject):
             self._finish("ended")
         self._closed = True
         self.router.post = _drop
+        self.bridge.close()
         self.view.close_all()
         if self._stopper is not None:
             self._stopper.join(5)

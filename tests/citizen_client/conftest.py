@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from typing import Any
 
@@ -12,6 +13,18 @@ from citizen_client import style
 from citizen_client.app import CitizenApp
 from citizen_client.config import CitizenConfig
 from citizen_client.devices import Devices
+
+
+@pytest.fixture(autouse=True)
+def collect_on_the_gui_thread() -> Iterator[None]:
+    """Free each test's Qt objects here, on the GUI thread.
+
+    An app left to Python's cycle collector can be freed later by a collection that
+    happens to run on a network or relay thread, deleting QObjects off their thread
+    (a segfault in a later test).
+    """
+    yield
+    gc.collect()
 
 
 @pytest.fixture
