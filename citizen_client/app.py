@@ -24,6 +24,7 @@ from typing import Any
 from PySide6.QtCore import QObject
 
 from citizen_client.bridge import EventBridge
+from citizen_client.combos import BlockedCombo, ComboHandler
 from citizen_client.config import CitizenConfig
 from citizen_client.devices import Devices
 from citizen_client.links import LinkHandler
@@ -69,6 +70,7 @@ class CitizenApp(QObject):
         self.router.share = self.share
         self.devices = devices
         self.links = LinkHandler(self.view, self.endpoint, config.allowed_link_domains)
+        self.combos = ComboHandler(self.view, devices)
         self.armed = False  # read by the injector's gate on the network thread
         self._renewing = False
         self._resume_phase = "sharing"
@@ -185,6 +187,9 @@ class CitizenApp(QObject):
     def _on_TakeBack(self, e: TakeBack) -> None:  # noqa: N802
         self.take_back()
 
+    def _on_BlockedCombo(self, e: BlockedCombo) -> None:  # noqa: N802
+        self.combos.blocked(e.names)
+
     # the citizen's answers and buttons ---------------------------------------
 
     def answer_view(self, yes: bool) -> None:
@@ -199,6 +204,8 @@ class CitizenApp(QObject):
         self.endpoint.send(info)
         self.view.monitor = info.monitors[info.current]
         self.router.injector = self.devices.start(self.gate, self.view.monitor, self._hotkey)
+        if self.router.injector is not None:
+            self.router.injector.on_blocked = lambda names: self.bridge.post(BlockedCombo(names))
         self.view.set_phase("sharing")
 
     def _deny_view(self) -> None:

@@ -41,6 +41,9 @@ DA: dict[str, str] = {
     "allow_control": "Tillad styring",
     "no": "Nej",
     "hotkey_hint": "Tryk på Esc tre gange for at tage kontrollen tilbage.",
+    "combo_question": "{name} vil trykke {keys}.",
+    "combo_detail": "Den tastekombination kan låse, lukke eller genstarte noget på din "
+                    "computer. Tillad den kun, hvis I har aftalt det.",
     "step": "Trin {number} af {total}: {title}",
     "link_question": "{name} vil gerne åbne denne side:",
     "open": "Åbn",
@@ -89,6 +92,9 @@ EN: dict[str, str] = {
     "allow_control": "Allow control",
     "no": "No",
     "hotkey_hint": "Press Esc three times to take back control.",
+    "combo_question": "{name} wants to press {keys}.",
+    "combo_detail": "That key combination can lock, close or restart something on your "
+                    "computer. Only allow it if you have agreed on it.",
     "step": "Step {number} of {total}: {title}",
     "link_question": "{name} wants to open this page:",
     "open": "Open",

@@ -35,6 +35,7 @@ class View:
         self.view_dialog = AskDialog("view")
         self.control_dialog = AskDialog("control")
         self.link_dialog = AskDialog("link")
+        self.combo_dialog = AskDialog("combo")
         self.phase = "connecting"
         self.agent = ("", "")
         self.verifier: str | None = None
@@ -46,6 +47,7 @@ class View:
         self.step: tuple[int, int, str, str] | None = None
         self.link_url = ""
         self.ended_key = "ended"
+        self.combo_keys = ""
         self.now: Callable[[], datetime] = lambda: datetime.now(UTC)  # tests set the clock
 
     def t(self, key: str, **fields: object) -> str:
@@ -90,15 +92,26 @@ class View:
         self._link_texts()
         self.link_dialog.ask(focus_yes=False)
 
+    def ask_combo(self, label: str) -> None:
+        self.combo_keys = label
+        self._combo_texts()
+        self.combo_dialog.ask(focus_yes=False)
+
+    def _combo_texts(self) -> None:
+        self.combo_dialog.set_texts(self.t("title"), self.t("combo_question", keys=self.combo_keys),
+                                    self.t("combo_detail"), self.t("allow"), self.t("no"))
+
     def toggle_language(self) -> None:
         self.lang = "en" if self.lang == "da" else "da"
         self.render()
         if self.link_dialog.isVisible():
             self._link_texts()
+        if self.combo_dialog.isVisible():
+            self._combo_texts()
 
     def close_all(self) -> None:
         for w in (self.bar, self.ring, self.banner, self.view_dialog, self.control_dialog,
-                  self.link_dialog):
+                  self.link_dialog, self.combo_dialog):
             w.hide()
         self.frame.hide()
 
@@ -106,7 +119,7 @@ class View:
         """Hide and schedule deletion of every window (tests, and at exit)."""
         self.close_all()
         for w in (self.window, self.bar, self.ring, self.banner, self.view_dialog,
-                  self.control_dialog, self.link_dialog, *self.frame.edges):
+                  self.control_dialog, self.link_dialog, self.combo_dialog, *self.frame.edges):
             w.deleteLater()
 
     # painting ----------------------------------------------------------------------
@@ -196,6 +209,8 @@ class View:
                             verifier))
         if self.phase in ("ended", "config", "reconnecting", "paused"):
             self.link_dialog.withdraw()
+        if self.phase != "controlled":
+            self.combo_dialog.withdraw()
 
     @staticmethod
     def _dialog(dialog: AskDialog, wanted: bool, focus_yes: bool,

@@ -59,7 +59,8 @@ class Injector:
                  special: Callable[[str], Any], button: Callable[[str], Any],
                  monitor: Monitor, guard: LocalInputGuard | None = None,
                  hotkey: TripleEscape | None = None,
-                 combos: tuple[frozenset[str], ...] = keys.BLOCKED) -> None:
+                 combos: tuple[frozenset[str], ...] = keys.BLOCKED,
+                 on_blocked: Callable[[tuple[str, ...]], None] | None = None) -> None:
         self._mouse = mouse
         self._keyboard = keyboard
         self._gate = gate
@@ -69,6 +70,7 @@ class Injector:
         self.guard = guard or LocalInputGuard()
         self._hotkey = hotkey
         self._combos = combos
+        self.on_blocked = on_blocked  # told (any thread) which combination was stopped
         self._lock = threading.RLock()
         self._held: dict[str, tuple[str, Any]] = {}  # code -> (canonical name, pressed)
         self._buttons: set[str] = set()
@@ -89,6 +91,21 @@ class Injector:
             done = self._dispatch(msg)
             self.injected += int(done)
             return done
+
+    def press_combo(self, names: tuple[str, ...]) -> bool:
+        """Press and release a blocked combination the citizen has allowed, once.
+        Still subject to the consent gate and to local input."""
+        with self._lock:
+            if not self._allowed():
+                return False
+            targets = [self._special(n) if n in keys.SPECIAL_KEYS else n for n in names]
+            self.guard.injected_other()
+            for target in targets:
+                self._keyboard.press(target)
+            for target in reversed(targets):
+                self._keyboard.release(target)
+            self.injected += 1
+            return True
 
     def release_all(self) -> None:
         """Release every key and button the agent still holds (control ended)."""
@@ -168,6 +185,8 @@ class Injector:
         if keys.is_blocked(held, name, self._combos):
             self._swallowed.add(msg.code)
             log.info("blocked a dangerous key combination")
+            if self.on_blocked is not None:
+                self.on_blocked(keys.combo_names(held, name))
             return False
         if msg.code in self._held:
             self._key_up(msg.code)  # auto-repeat: release before pressing again

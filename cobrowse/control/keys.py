@@ -120,3 +120,22 @@ def target_for(name: str, text: str, held: set[str] | frozenset[str]) -> Target 
     if len(name) == 1 and name.isprintable():
         return Target(char=name)
     return None
+
+
+_ORDER = ("ctrl", "cmd", "alt", "shift")
+_LABELS = {"ctrl": "Ctrl", "cmd": "Win", "alt": "Alt", "shift": "Shift", "esc": "Esc",
+           "delete": "Delete", "backspace": "Backspace", "space": "Space"}
+
+
+def combo_names(held: set[str] | frozenset[str], name: str) -> tuple[str, ...]:
+    """The held modifiers (as families, in a fixed order) followed by ``name``."""
+    mods = {family(n) for n in held if is_modifier(n)}
+    return (*(m for m in _ORDER if m in mods), name)
+
+
+def combo_label(names: tuple[str, ...], platform: str = sys.platform) -> str:
+    """``("ctrl", "alt", "delete")`` -> ``"Ctrl+Alt+Delete"`` (Cmd/Option on macOS)."""
+    labels = dict(_LABELS)
+    if platform == "darwin":
+        labels.update(cmd="Cmd", alt="Option")
+    return "+".join(labels.get(n, n.upper() if len(n) <= 3 else n.title()) for n in names)

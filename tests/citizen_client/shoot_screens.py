@@ -85,8 +85,13 @@ def shoot(out: Path) -> None:
     app.handle(ev.ConsentRequest("control"))
     snap("control-consent")
     app.view.control_dialog.yes.click()
+    app.endpoint.session.state = State.CONTROLLING
     app.handle(ev.Highlight(640, 420))
     snap("controlled")
+    for code in ("ctrl", "alt", "delete"):
+        app.router(ev.Key(code, "", True))
+    snap("blocked-combo")
+    app.view.combo_dialog.no.click()
     app.handle(ev.OpenLink("https://www.borger.dk/familie-og-boern"))
     snap("open-link")
     app.view.link_dialog.no.click()

@@ -112,3 +112,32 @@ def test_main_window_offers_take_back_too(citizen: CitizenApp) -> None:
     action.click()
     assert citizen.endpoint.sent[-1] == ev.ConsentRevoke("control")
     assert not action.isVisible()
+
+
+def test_blocked_combo_is_asked_and_pressed_once_if_allowed(citizen: CitizenApp, rig: Any,
+                                                            qtbot: Any) -> None:
+    to_controlled(citizen)
+    for code in ("ctrl", "alt", "delete"):
+        citizen.router(ev.Key(code, "", True))
+    d = citizen.view.combo_dialog
+    qtbot.waitUntil(d.isVisible, timeout=2000)
+    assert d.question.text() == "Anna Jensen vil trykke Ctrl+Alt+Delete."
+    assert ("press", "<delete>") not in rig.keyboard.calls
+    for code in ("delete", "alt", "ctrl"):
+        citizen.router(ev.Key(code, "", False))
+    rig.keyboard.calls.clear()
+    d.yes.click()
+    assert rig.keyboard.calls == [("press", "<ctrl>"), ("press", "<alt>"), ("press", "<delete>"),
+                                  ("release", "<delete>"), ("release", "<alt>"),
+                                  ("release", "<ctrl>")]
+
+
+def test_blocked_combo_question_goes_away_with_control(citizen: CitizenApp, rig: Any,
+                                                       qtbot: Any) -> None:
+    to_controlled(citizen)
+    citizen.router(ev.Key("alt", "", True))
+    citizen.router(ev.Key("f4", "", True))
+    qtbot.waitUntil(citizen.view.combo_dialog.isVisible, timeout=2000)
+    citizen.view.bar.take_back.click()
+    assert not citizen.view.combo_dialog.isVisible()
+    assert ("press", "<f4>") not in rig.keyboard.calls

@@ -154,3 +154,25 @@ def test_auto_repeat_and_unknown_keys() -> None:
     assert rig.injector.handle(key("launch_rocket")) is False
     assert rig.injector.handle(key("alt_gr")) is False
     assert rig.injector.handle(key("nothing", pressed=False)) is False
+
+
+def test_blocked_combo_is_reported_and_can_be_allowed_once() -> None:
+    from cobrowse.control.keys import combo_label
+
+    rig = Rig()
+    stopped: list[tuple[str, ...]] = []
+    rig.injector.on_blocked = stopped.append
+    rig.injector._combos = blocked_combos("win32")
+    rig.injector.handle(key("ctrl_l"))
+    rig.injector.handle(key("alt"))
+    rig.injector.handle(key("delete"))
+    assert stopped == [("ctrl", "alt", "delete")]
+    assert combo_label(stopped[0]) == "Ctrl+Alt+Delete"
+    assert combo_label(("cmd", "alt", "esc"), "darwin") == "Cmd+Option+Esc"
+    rig.injector.release_all()
+    rig.calls.clear()
+    assert rig.injector.press_combo(stopped[0]) is True
+    assert rig.keys() == [("press", "<ctrl>"), ("press", "<alt>"), ("press", "<delete>"),
+                          ("release", "<delete>"), ("release", "<alt>"), ("release", "<ctrl>")]
+    rig.controlling = False
+    assert rig.injector.press_combo(stopped[0]) is False
