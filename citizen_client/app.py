@@ -31,14 +31,7 @@ from citizen_client.links import LinkHandler
 from citizen_client.netside import NetRouter, ScreenShare
 from citizen_client.view import View
 from cobrowse import events as ev
-from cobrowse.endpoint import (
-    AgentJoined,
-    CodeReady,
-    PeerBack,
-    PeerLeft,
-    Reconnecting,
-    RelayUnreachable,
-)
+from cobrowse.endpoint import AgentJoined, CodeReady, RelayUnreachable
 from cobrowse.state import State
 
 log = logging.getLogger(__name__)
@@ -166,14 +159,10 @@ class CitizenApp(QObject):
     def _on_OpenLink(self, e: ev.OpenLink) -> None:  # noqa: N802
         self.links.request(e.url)
 
-    def _on_PeerLeft(self, e: PeerLeft) -> None:  # noqa: N802
-        self._connection_lost()
+    def _on_Reconnecting(self, e: object) -> None:  # noqa: N802
+        self._connection_lost()  # a fresh handshake follows; Secured puts the phase back
 
-    def _on_Reconnecting(self, e: Reconnecting) -> None:  # noqa: N802
-        self._connection_lost()
-
-    def _on_PeerBack(self, e: PeerBack) -> None:  # noqa: N802
-        pass  # a fresh handshake follows; Secured puts the phase back
+    _on_PeerLeft = _on_Reconnecting
 
     def _on_SessionEnded(self, e: ev.SessionEnded) -> None:  # noqa: N802
         if self._renewing:
