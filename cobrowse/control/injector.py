@@ -190,6 +190,8 @@ class Injector:
             return False
         if msg.code in self._held:
             self._key_up(msg.code)  # auto-repeat: release before pressing again
+        if keys.is_altgr_text(held, name, msg.text):
+            return self._type_bare(msg.text)
         target = keys.target_for(name, msg.text, held)
         if target is None:
             return False
@@ -217,6 +219,18 @@ class Injector:
         for ch in text:
             self._keyboard.press(ch)
             self._keyboard.release(ch)
+        return True
+
+    def _type_bare(self, text: str) -> bool:
+        """Type ``text`` with the agent's Ctrl and Alt lifted for a moment (their
+        AltGr on Windows), so "@" arrives as "@" and not as Ctrl+Alt+@."""
+        lifted = [p for n, p in self._held.values() if keys.family(n) in ("ctrl", "alt")]
+        self.guard.injected_other()
+        for pressed in lifted:
+            self._keyboard.release(pressed)
+        self._type(text)
+        for pressed in lifted:
+            self._keyboard.press(pressed)
         return True
 
     def _note_key(self, name: str) -> None:

@@ -105,6 +105,16 @@ def _printable(text: str) -> bool:
     return bool(text) and all(ch.isprintable() for ch in text)
 
 
+def is_altgr_text(held: set[str] | frozenset[str], name: str, text: str) -> bool:
+    """Ctrl+Alt held and the key types a symbol (not a letter or digit): that is AltGr
+    on the agent's Windows keyboard (Danish "@", "€", "{"), so type the text.
+    Ctrl+Alt with a letter or digit stays a shortcut."""
+    fams = {family(n) for n in held}
+    return ({"ctrl", "alt"} <= fams and "cmd" not in fams and len(text) == 1
+            and _printable(text) and not (text.isascii() and text.isalnum())
+            and not is_modifier(name) and text != " ")
+
+
 def target_for(name: str, text: str, held: set[str] | frozenset[str]) -> Target | None:
     """What to press for key ``name`` that types ``text`` while ``held`` are down.
 

@@ -176,3 +176,17 @@ def test_blocked_combo_is_reported_and_can_be_allowed_once() -> None:
                           ("release", "<delete>"), ("release", "<alt>"), ("release", "<ctrl>")]
     rig.controlling = False
     assert rig.injector.press_combo(stopped[0]) is False
+
+
+def test_altgr_symbols_from_a_windows_agent_arrive_as_text() -> None:
+    rig = Rig()
+    rig.injector.handle(key("ctrl"))
+    rig.injector.handle(key("alt"))
+    rig.calls.clear()
+    rig.injector.handle(key("@", "@"))
+    rig.injector.handle(key("@", "@", False))
+    assert rig.keys() == [("release", "<ctrl>"), ("release", "<alt>"), ("press", "@"),
+                          ("release", "@"), ("press", "<ctrl>"), ("press", "<alt>")]
+    rig.calls.clear()
+    rig.injector.handle(key("t", "t"))  # Ctrl+Alt+T stays a shortcut
+    assert rig.keys() == [("press", "t")]
