@@ -117,6 +117,13 @@ def test_real_injection_types_danish_text_and_clicks_the_right_button(form: Form
     assert desk.click(*form.where["edit"])
     desk.type("Hej æøå ÆØÅ")
     assert form.wait_for("text", "Hej æøå ÆØÅ")
+    for code in ("ctrl", "alt"):  # a Windows agent's AltGr+2 on a Danish keyboard
+        desk.injector.handle(ev.Key(code, "", True))
+    desk.injector.handle(ev.Key("@", "@", True))
+    desk.injector.handle(ev.Key("@", "@", False))
+    for code in ("alt", "ctrl"):
+        desk.injector.handle(ev.Key(code, "", False))
+    assert form.wait_for("text", "Hej æøå ÆØÅ@")
     assert desk.click(*form.where["Nej"])
     assert form.wait_for("clicked", "Nej")
     lines = form.seen()
