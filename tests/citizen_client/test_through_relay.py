@@ -133,3 +133,44 @@ def test_deny_through_the_relay_gives_a_fresh_code(relay: Any, qtbot: Any, rig: 
         agent.stop()
         app.shutdown()
         app.view.dispose()
+
+
+def test_dropped_line_resumes_sharing_but_not_control(relay: Any, qtbot: Any, rig: Rig) -> None:
+    app = CitizenApp(CitizenConfig(relay_url=relay.url), CitizenEndpoint,
+                     Devices(rig.injector, rig.streamer, rig.listeners))
+    seen = Seen()
+    agent = AgentEndpoint(relay.url, seen, name="anna", password="correct horse battery")
+    try:
+        app.start()
+        agent.sign_in()
+        qtbot.waitUntil(lambda: app.view.phase == "code" and bool(seen.of(SignedIn)),
+                        timeout=WAIT)
+        agent.join(app.view.code)
+        qtbot.waitUntil(lambda: bool(seen.of(ev.Secured)), timeout=WAIT)
+        agent.send(ev.ConsentRequest("view"))
+        qtbot.waitUntil(app.view.view_dialog.isVisible, timeout=WAIT)
+        app.view.view_dialog.yes.click()
+        qtbot.waitUntil(lambda: bool(seen.of(ev.ConsentGrant)), timeout=WAIT)
+        agent.send(ev.ConsentRequest("control"))
+        qtbot.waitUntil(app.view.control_dialog.isVisible, timeout=WAIT)
+        app.view.control_dialog.yes.click()
+        qtbot.waitUntil(lambda: len(seen.of(ev.ConsentGrant)) == 2, timeout=WAIT)
+
+        phases: list[str] = []
+        set_phase = app.view.set_phase
+        app.view.set_phase = lambda p: (phases.append(p), set_phase(p))  # type: ignore
+        link = app.endpoint._link  # noqa: SLF001 - cut the citizen's line like a bad Wi-Fi
+        app.endpoint._net.call(link.ws.transport.abort)  # noqa: SLF001
+        qtbot.waitUntil(lambda: phases[-2:] == ["reconnecting", "sharing"], timeout=WAIT)
+        assert not app.view.frame.visible() and not app.armed
+        assert ("reset",) in rig.streamers[0].calls and rig.streamers[0].calls[-1] == ("resume",)
+        assert app.endpoint.session.state.value == "viewing"  # control needs a new consent
+        qtbot.waitUntil(lambda: len(seen.of(ev.ScreenInfo)) == 2, timeout=WAIT)
+        agent.send(ev.Key("z", "z", True))  # the agent's side fell back to viewing too
+        agent.send(ev.ShowStep(1, 1, "efter", ""))
+        qtbot.waitUntil(app.view.banner.isVisible, timeout=WAIT)
+        assert ("press", "z") not in rig.keyboard.calls
+    finally:
+        agent.stop()
+        app.shutdown()
+        app.view.dispose()
