@@ -12,6 +12,7 @@ municipality can point it at its relay without rebuilding.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -32,7 +33,8 @@ def pyinstaller_args(target: str, dist: Path) -> list[str]:
     args = [str(ROOT / str(spec["script"])), "--name", str(spec["name"]), "--noconfirm",
             "--clean", "--distpath", str(dist), "--workpath", str(ROOT / "build" / target),
             "--specpath", str(ROOT / "build"), "--paths", str(ROOT),
-            "--collect-data", "cobrowse"]
+            "--collect-data", "cobrowse",
+            "--add-data", f"{ROOT / 'cobrowse' / 'checklists'}{os.pathsep}cobrowse/checklists"]
     args.append("--onefile" if spec["onefile"] else "--onedir")
     if spec["windowed"]:
         args.append("--windowed")

@@ -162,10 +162,11 @@ class Session:
         """End the session: tell the peer (if we can) and report SessionEnded."""
         if self.state is State.ENDED:
             return
-        self._bulk.clear()
-        self._control.clear()
+        self._bulk.clear()  # control already queued (e.g. a ConsentDeny) still goes out first
         if self._records is not None:
             self._control.append(ev.End(reason[:64]))
+        else:
+            self._control.clear()
         self._end(reason, by_peer=False)
 
     def connection_lost(self) -> None:

@@ -55,3 +55,16 @@ def xvfb() -> Iterator[Xvfb]:
         os.environ.pop("DISPLAY", None)
     else:
         os.environ["DISPLAY"] = old
+
+
+@pytest.fixture(autouse=True)
+def _collect_garbage_on_main_thread() -> Iterator[None]:
+    """Free finished tests' objects here, on the main (GUI) thread.
+
+    Otherwise the garbage collector may run on a network thread and destroy Qt
+    objects there, which crashes Qt.
+    """
+    yield
+    import gc
+
+    gc.collect()

@@ -210,3 +210,15 @@ def test_fuzz_session_input_only_ends_cleanly(data: bytes) -> None:
     for s in (p.c, p.a):
         if s.state is State.ENDED:
             assert s.end_reason in ("security", "protocol")
+
+
+def test_control_queued_before_close_still_reaches_peer() -> None:
+    p = Pair()
+    p.events()
+    p.a.send(ev.ConsentRequest("view"))
+    p.pump()
+    p.c.send(ev.ConsentDeny("view"))
+    p.c.close("denied")
+    p.pump()
+    _, ae = p.events()
+    assert ae == [ev.ConsentDeny("view"), ev.SessionEnded("denied", True)]
