@@ -17,7 +17,6 @@ import secrets
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -28,126 +27,51 @@ from cobrowse import events as ev
 from cobrowse.codes import SessionCode, draw_secret, parse_code, validate_nameplate
 from cobrowse.errors import CobrowseError, ProtocolError, RelayRefused, TransportError
 from cobrowse.loop import LoopThread
+from cobrowse.notices import (  # re-exported: apps import them from here
+    AgentJoined,
+    CodeReady,
+    HotlineStatus,
+    Joined,
+    JoinFailed,
+    LinkStats,
+    PeerBack,
+    PeerLeft,
+    Reconnecting,
+    RelayUnreachable,
+    SignedIn,
+    SignInFailed,
+    StatsError,
+    StatsRefused,
+    StatsReport,
+    StatsStored,
+)
 from cobrowse.protocol import FrameReceived, Session
 from cobrowse.transport import Link, open_relay
+
+__all__ = [
+    "AgentEndpoint", "CitizenEndpoint", "EventSink", "MAX_UPLOAD_BYTES", "MAX_UPLOAD_SESSIONS",
+    "AgentJoined",
+    "CodeReady",
+    "HotlineStatus",
+    "JoinFailed",
+    "Joined",
+    "LinkStats",
+    "PeerBack",
+    "PeerLeft",
+    "Reconnecting",
+    "RelayUnreachable",
+    "SignInFailed",
+    "SignedIn",
+    "StatsError",
+    "StatsRefused",
+    "StatsReport",
+    "StatsStored",
+]
 
 log = logging.getLogger(__name__)
 EventSink = Callable[[object], None]
 MAX_UPLOAD_BYTES = 128 * 1024  # one stats_upload message (docs/protocol.md §1)
 MAX_UPLOAD_SESSIONS = 50
-
-
-class StatsError(CobrowseError):
-    """A statistics upload or request was not answered: ``reason`` says why
-    (``forbidden``, ``bad_range``, ``not_signed_in``, ``connection_lost``)."""
-
-    def __init__(self, reason: str, message: str = "") -> None:
-        super().__init__(message or reason)
-        self.reason = reason
-
-
-# --- events the endpoints report (besides the session's own) -----------------
-
-@dataclass(frozen=True, slots=True)
-class RelayUnreachable:
-    message: str
-    retry_in: float
-
-
-@dataclass(frozen=True, slots=True)
-class CodeReady:
-    """Show ``code.display()`` to the citizen.  Never log it."""
-    code: SessionCode
-
-
-@dataclass(frozen=True, slots=True)
-class AgentJoined:
-    name: str
-    municipality: str
-
-
-@dataclass(frozen=True, slots=True)
-class SignedIn:
-    name: str
-    display_name: str
-    municipality: str
-    role: str
-
-
-@dataclass(frozen=True, slots=True)
-class SignInFailed:
-    reason: str
-    message: str
-
-
-@dataclass(frozen=True, slots=True)
-class Joined:
-    nameplate: str
-
-
-@dataclass(frozen=True, slots=True)
-class JoinFailed:
-    reason: str
-    message: str
-
-
-@dataclass(frozen=True, slots=True)
-class PeerLeft:
-    reason: str
-
-
-@dataclass(frozen=True, slots=True)
-class PeerBack:
-    pass
-
-
-@dataclass(frozen=True, slots=True)
-class Reconnecting:
-    message: str
-
-
-@dataclass(frozen=True, slots=True)
-class LinkStats:
-    rtt_ms: float
-    bytes_in: int
-    bytes_out: int
-
-
-@dataclass(frozen=True, slots=True)
-class HotlineStatus:
-    """Open: how many agents are signed in and citizens wait (the relay sends it
-    after each code and when the number of agents changes).  Closed: the wording
-    to show, when it opens next (ISO 8601), and when the endpoint tries again."""
-
-    open: bool
-    agents_online: int = 0
-    waiting: int = 0
-    message_da: str = ""
-    message_en: str = ""
-    next_opening: str | None = None
-    retry_in: float | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class StatsStored:
-    """The relay holds these sessions now (stored, or stored before); ``rejected``
-    holds (session_id or None, reason) pairs for those it refused."""
-
-    session_ids: tuple[str, ...]
-    rejected: tuple[tuple[str | None, str], ...]
-
-
-@dataclass(frozen=True, slots=True)
-class StatsReport:
-    """The hotline report (``relay.report.report_to_dict``'s JSON)."""
-
-    report: dict[str, Any]
-
-
-@dataclass(frozen=True, slots=True)
-class StatsRefused:
-    reason: str
-    message: str
 
 
 class _Endpoint:
