@@ -21,8 +21,7 @@ import json
 import sqlite3
 import threading
 import uuid
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Literal, TextIO
@@ -49,6 +48,7 @@ from cobrowse._sessionlog_model import (
     validate_data,
 )
 from cobrowse.errors import CobrowseError
+from cobrowse.sqlitedb import LockedDatabase
 
 __all__ = [
     "KINDS", "OUTCOMES", "Event", "SessionLog", "SessionLogError", "SessionSummary",
@@ -66,7 +66,7 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class SessionLog:
+class SessionLog(LockedDatabase):
     """An open session log. Safe to share between threads; call :meth:`close` when done.
 
     ``clock`` returns the current time as an aware datetime (tests pass a fake).
@@ -98,28 +98,6 @@ class SessionLog:
             self._db.close()
             raise SessionLogError(f"{self.path} is not a cobrowse session log "
                                   f"(schema version {version}, expected {SCHEMA_VERSION})")
-
-    def close(self) -> None:
-        """Close the database; the log object is unusable afterwards."""
-        with self._lock:
-            self._db.close()
-
-    def __enter__(self) -> SessionLog:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    @contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
 
     # -- writing -------------------------------------------------------------------
 

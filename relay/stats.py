@@ -15,14 +15,14 @@ import hashlib
 import json
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from cobrowse.sqlitedb import LockedDatabase
 from relay._stats_validate import FORMAT, ValidUpload, validate_upload
 
 __all__ = ["FORMAT", "COPENHAGEN", "StatsStore", "StoredSession"]
@@ -74,7 +74,7 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class StatsStore:
+class StatsStore(LockedDatabase):
     """The statistics database at ``path`` (created if missing). Thread-safe.
 
     Call :meth:`close` when done, or use it as a context manager.
@@ -92,27 +92,6 @@ class StatsStore:
         except sqlite3.DatabaseError as exc:
             self._db.close()
             raise ValueError(f"{self.path} is not a usable statistics database: {exc}") from exc
-
-    def close(self) -> None:
-        with self._lock:
-            self._db.close()
-
-    def __enter__(self) -> StatsStore:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    @contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
 
     def store_upload(self, payload: object, uploaded_by: str) -> bool:
         """Validate and store one session upload from account ``uploaded_by``.

@@ -6,12 +6,12 @@ secret digits of the code must never appear in it.
 
 from __future__ import annotations
 
-import queue
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from endpoint_events import Events
 
 from cobrowse import events as ev
 from cobrowse.endpoint import (
@@ -31,22 +31,6 @@ relay_accounts = pytest.importorskip("relay.accounts")
 
 MARKER = "PLAINTEXT-MARKER-Æblegrød-4711"
 TIMEOUT = 15
-
-
-class Events:
-    """Collects endpoint events (delivered on the network thread)."""
-
-    def __init__(self) -> None:
-        self.q: queue.Queue[object] = queue.Queue()
-
-    def __call__(self, event: object) -> None:
-        self.q.put(event)
-
-    def wait_for(self, kind: type, pred: Any = None) -> Any:
-        while True:
-            event = self.q.get(timeout=TIMEOUT)
-            if isinstance(event, kind) and (pred is None or pred(event)):
-                return event
 
 
 @pytest.fixture

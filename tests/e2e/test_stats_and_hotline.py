@@ -3,14 +3,13 @@ connection, and a citizen meeting a closed hotline."""
 
 from __future__ import annotations
 
-import queue
 import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
+from endpoint_events import Events
 
 from cobrowse import events as ev
 from cobrowse.endpoint import (
@@ -37,22 +36,6 @@ from relay.server import RelayThread
 PASSWORD = "correct horse battery"
 TIMEOUT = 10
 START = datetime(2024, 3, 4, 18, 0, tzinfo=UTC)  # Monday 19:00 in Copenhagen
-
-
-class Events:
-    """Collects endpoint events (delivered on the network thread)."""
-
-    def __init__(self) -> None:
-        self.q: queue.Queue[object] = queue.Queue()
-
-    def __call__(self, event: object) -> None:
-        self.q.put(event)
-
-    def wait_for(self, kind: type, pred: Any = None) -> Any:
-        while True:
-            event = self.q.get(timeout=TIMEOUT)
-            if isinstance(event, kind) and (pred is None or pred(event)):
-                return event
 
 
 class WallClock:
