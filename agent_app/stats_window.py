@@ -159,7 +159,14 @@ class StatsWindow(QDialog):
         self.status.setText("Henter statistik …")
         self.show_button.setEnabled(False)
         future = self._fetch(first, last)
-        future.add_done_callback(lambda f: self._relay.done.emit(number, f))
+        future.add_done_callback(lambda f: self._deliver(number, f))
+
+    def _deliver(self, number: int, future: concurrent.futures.Future[dict[str, Any]]) -> None:
+        """Any thread: hand the answer to the GUI thread."""
+        try:
+            self._relay.done.emit(number, future)
+        except RuntimeError:
+            pass  # the window was closed and deleted while the relay answered
 
     def _answered(self, number: int, future: concurrent.futures.Future[dict[str, Any]]) -> None:
         if number != self._request:

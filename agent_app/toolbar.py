@@ -1,4 +1,5 @@
-"""The session toolbar: view / point / control, hand back control, fit or 1:1, monitor, end."""
+"""The session toolbar: view / point / control, hand back control, fit or 1:1, monitor, end;
+for supervisors also *Statistik* (shown by :class:`agent_app.statsaction.StatsLauncher`)."""
 
 from __future__ import annotations
 
@@ -48,6 +49,12 @@ class SessionToolbar(QToolBar):
         self.end.setToolTip("Afslut sessionen og gem loggen (Ctrl+E)")
         self.end.setShortcut(QKeySequence("Ctrl+E"))
         self.end.triggered.connect(self.end_requested)
+        self.stats_separator = self.addSeparator()
+        self.stats = self.addAction("Statistik")
+        self.stats.setToolTip("Hotlinens statistik – kun supervisorer (Ctrl+Shift+S)")
+        self.stats.setShortcut(QKeySequence("Ctrl+Shift+S"))
+        self.stats.visibleChanged.connect(
+            lambda: self.stats_separator.setVisible(self.stats.isVisible()))
         for action in self._monitor_actions:
             action.setVisible(False)
         self.set_phase("ready")

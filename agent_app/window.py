@@ -33,6 +33,7 @@ from agent_app.recorder import SessionRecorder
 from agent_app.remoteinput import InputRouter
 from agent_app.remoteview import RemoteView
 from agent_app.session import AgentSession
+from agent_app.statsaction import StatsLauncher
 from agent_app.statusline import StatusLine
 from agent_app.toolbar import SessionToolbar
 from cobrowse import events as ev
@@ -73,6 +74,7 @@ class MainWindow(QMainWindow):
         self._log = self.logbook.log
         self.confirm_end: Callable[[], bool] = self._ask_end  # tests answer for the agent
         self._build()
+        self.stats = StatsLauncher(session, self.toolbar.stats, self)  # supervisors only
         self._wire_session()
         self._wire_widgets()
 

@@ -24,6 +24,7 @@ def relay(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     store.add("anna", "Anna Jensen", "Albertslund", PASSWORD, role="agent")
     store.add("bo", "Bo Hansen", "Ballerup", PASSWORD, role="agent")
     store.disable("bo")
+    store.add("sara", "Sara Holm", "Ballerup", PASSWORD, role="supervisor")
     thread = relay_server.RelayThread(relay_config.RelayConfig(
         host="127.0.0.1", port=0, data_dir=data, dev=True))
     thread.start()

@@ -3,7 +3,9 @@
     Xvfb :77 -screen 0 1440x900x24 &
     DISPLAY=:77 QT_QPA_PLATFORM=xcb python tests/agent_app/make_screenshots.py docs/screenshots
 
-Not a test: a tool to look at every screen the agent sees (docs/screenshots/agent-*.png).
+Not a test: a tool to look at every screen the agent sees (docs/screenshots/agent-*.png),
+then a supervisor's: the *Statistik* action and the statistics window over sessions
+uploaded through the relay.
 """
 
 from __future__ import annotations
@@ -11,12 +13,13 @@ from __future__ import annotations
 import queue
 import sys
 import tempfile
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import mss
 import mss.tools
 import numpy as np
-from PySide6.QtCore import QEventLoop, QSettings, QTimer
+from PySide6.QtCore import QDate, QEventLoop, QSettings, QTimer
 from PySide6.QtGui import QColor, QFont, QImage, QPainter
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -24,6 +27,7 @@ from agent_app.app import AgentApp
 from cobrowse import events as ev
 from cobrowse.endpoint import CitizenEndpoint, CodeReady
 from cobrowse.screen.encoder import FrameEncoder
+from cobrowse.sessionlog import SessionLog
 from relay.accounts import AccountStore
 from relay.config import RelayConfig
 from relay.server import RelayThread
@@ -84,7 +88,9 @@ def shoot(widget: QWidget, path: Path) -> None:
 def main(out: Path) -> None:
     _qt_app = QApplication(sys.argv[:1])  # keep a reference for the whole run
     tmp = Path(tempfile.mkdtemp())
-    AccountStore(tmp / "relay.db").add("anna", "Anna Jensen", "Albertslund", "hemmelig kode 1")
+    accounts = AccountStore(tmp / "relay.db")
+    accounts.add("anna", "Anna Jensen", "Albertslund", "hemmelig kode 1")
+    accounts.add("sara", "Sara Holm", "Ballerup", "hemmelig kode 2", role="supervisor")
     relay = RelayThread(RelayConfig(host="127.0.0.1", port=0, data_dir=tmp, dev=True)).start()
     settings = QSettings(str(tmp / "agent.ini"), QSettings.Format.IniFormat)
     agent = AgentApp(settings, tmp / "sessions.db", tmp, relay.url, "anna")
@@ -151,7 +157,54 @@ def main(out: Path) -> None:
     citizen.stop()
     agent.window.close()
     agent.shutdown()
+    supervisor(relay.url, tmp, out)
     relay.stop()
+
+
+MARCH = [  # (day, hour in UTC, topic, citizen municipality, outcome, steps ticked)
+    (4, 18, "Digital Post", "Ballerup", "solved", 3), (4, 19, "Flytning", "Herlev", "solved", 2),
+    (5, 18, "Digital Post", "Ballerup", "citizen_finished_alone", 1),
+    (6, 20, "MitID", "Albertslund", "referred_borger_dk", 0),
+    (11, 18, "Digital Post", "Herlev", "not_solved", 1), (12, 19, "Flytning", "Ballerup",
+                                                          "solved", 2),
+    (14, 18, "Digital Post", "Ballerup", "solved", 3)]
+
+
+def supervisor(url: str, tmp: Path, out: Path) -> None:
+    """Sara's sessions reach the relay on sign-in; she opens *Statistik*."""
+    times = iter([datetime(2024, 3, 4, tzinfo=UTC)])
+    with SessionLog(tmp / "sara.db", clock=lambda: next(times)) as log:
+        for day, hour, topic, where, outcome, ticked in MARCH:
+            start = datetime(2024, 3, day, hour, 10 * ticked, tzinfo=UTC)
+            times = iter(start + timedelta(minutes=4 * n) for n in range(20))
+            sid = log.start_session("sara", "Ballerup", citizen_municipality=where,
+                                    topic=topic, checklist="digital-post", steps_total=3)
+            log.append(sid, "control_on")
+            for step in range(1, ticked + 1):
+                log.append(sid, "step_ticked", step=step)
+            log.end_session(sid, outcome)
+    settings = QSettings(str(tmp / "sara.ini"), QSettings.Format.IniFormat)
+    app = AgentApp(settings, tmp / "sara.db", None, url, "sara")
+    app.window.move(0, 0)
+    app.start()
+    app.dialog.password.setText("hemmelig kode 2")
+    app.dialog.buttons.accepted.emit()
+    wait(lambda: app.session.phase == "ready")
+    wait(lambda: not app.recorder.log.pending_uploads())
+    shoot(app.window, out / "agent-supervisor.png")
+    app.window.toolbar.stats.trigger()
+    stats = app.window.stats.window
+    assert stats is not None
+    stats.move(40, 40)
+    wait(stats.show_button.isEnabled)
+    stats.date_from.setDate(QDate(2024, 3, 1))
+    stats.date_to.setDate(QDate(2024, 3, 31))
+    stats.show_button.click()
+    wait(lambda: "henvendelser" in stats.status.text() and stats.show_button.isEnabled())
+    stats.show_button.setFocus()
+    shoot(stats, out / "agent-stats.png")
+    app.window.close()
+    app.shutdown()
 
 
 if __name__ == "__main__":
