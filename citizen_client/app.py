@@ -4,7 +4,7 @@
 :class:`~citizen_client.bridge.EventBridge`) and moves the app between phases::
 
     connecting -> code -> pairing -> ask_view -> sharing <-> ask_control -> controlled
-         ^  unreachable              | deny: new code      sharing <-> paused
+         ^  unreachable, closed      | deny: new code      sharing <-> paused
          |                           v                     any -> reconnecting -> back
          +------------------------- code                   any -> ended
 
@@ -31,16 +31,12 @@ from citizen_client.links import LinkHandler
 from citizen_client.netside import NetRouter, ScreenShare
 from citizen_client.view import View
 from cobrowse import events as ev
-from cobrowse.endpoint import AgentJoined, CodeReady, RelayUnreachable
+from cobrowse.endpoint import AgentJoined, CodeReady, HotlineStatus, RelayUnreachable
 from cobrowse.state import State
 
 log = logging.getLogger(__name__)
 SHARING = ("sharing", "ask_control", "controlled", "paused")
 EndpointFactory = Callable[[str, Callable[[object], None]], Any]
-
-
-def _drop(event: object) -> None:
-    """Where network events go once the app has shut down."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +110,9 @@ class CitizenApp(QObject):
         self._renewing = False
         self.view.agent = ("", "")
         self.view.show_code(e.code.display())
+
+    def _on_HotlineStatus(self, e: HotlineStatus) -> None:  # noqa: N802
+        self.view.hotline_status(e)  # presence under the code, or "closed" while waiting
 
     def _on_AgentJoined(self, e: AgentJoined) -> None:  # noqa: N802
         self.view.agent = (e.name, e.municipality)
@@ -291,7 +290,7 @@ class CitizenApp(QObject):
             self.endpoint.end("closed")
             self._finish("ended")
         self._closed = True
-        self.router.post = _drop
+        self.router.post = lambda event: None  # network events after shutdown go nowhere
         self.bridge.close()
         self.view.close_all()
         if self._stopper is not None:

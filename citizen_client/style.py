@@ -20,6 +20,9 @@ QLabel#code {{ font-size: {CODE_PT}pt; font-weight: bold; letter-spacing: 4px;
 QLabel#verifier {{ font-size: {CODE_PT}pt; font-weight: bold; color: #000000;
                   background: #fff8c4; border: 3px solid #000000; padding: 8px 20px; }}
 QLabel#detail {{ color: #1a1a1a; }}
+QLabel#presence {{ color: #000000; background: #e8f5e9; border-left: 8px solid #1b5e20;
+                  padding: 10px 16px; }}
+QLabel#presence[busy="true"] {{ background: #eef3fb; border-left-color: #0b3d91; }}
 QPushButton {{ background: #0b3d91; color: #ffffff; border: 3px solid #0b3d91;
               border-radius: 8px; padding: 12px 28px; min-height: 40px; font-weight: bold; }}
 QPushButton:hover {{ background: #0d4fbd; }}

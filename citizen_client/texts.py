@@ -6,6 +6,8 @@ no stack traces.  ``tr(lang, key, **fields)`` fills in names and numbers.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 LANGUAGES = ("da", "en")
 
 DA: dict[str, str] = {
@@ -20,6 +22,13 @@ DA: dict[str, str] = {
     "code_hint": "Nummeret virker kun én gang.",
     "new_code": "Nyt nummer",
     "code_expired": "Nummeret er udløbet. Her er et nyt.",
+    "agent_ready": "En medarbejder er klar til at hjælpe dig.",
+    "no_agent": "Der er ingen medarbejder ledig lige nu. Bliv i telefonen, eller prøv igen "
+                "senere.",
+    "hotline_name": "Hotlinens status",
+    "closed": "Hotlinen er lukket.",
+    "next_opening": "Vi åbner igen {when}.",
+    "closed_retry": "Lad vinduet være åbent. Det forbinder selv, når vi åbner.",
     "joined": "{name} fra {municipality} er forbundet.",
     "pairing": "Forbinder sikkert til {name} …",
     "wrong_code": "Nummeret passede ikke. Her er et nyt nummer.",
@@ -71,6 +80,12 @@ EN: dict[str, str] = {
     "code_hint": "The number works only once.",
     "new_code": "New number",
     "code_expired": "The number expired. Here is a new one.",
+    "agent_ready": "An agent will be with you shortly.",
+    "no_agent": "No agent is available right now. Stay on the line, or try again later.",
+    "hotline_name": "Hotline status",
+    "closed": "The hotline is closed.",
+    "next_opening": "Next opening: {when}.",
+    "closed_retry": "Leave this window open. It connects by itself when we open.",
     "joined": "{name} from {municipality} is connected.",
     "pairing": "Connecting securely to {name} …",
     "wrong_code": "The number did not match. Here is a new number.",
@@ -112,6 +127,12 @@ EN: dict[str, str] = {
 }
 
 TABLES = {"da": DA, "en": EN}
+DAYS = {"da": ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag"),
+        "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")}
+MONTHS = {"da": ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august",
+                 "september", "oktober", "november", "december"),
+          "en": ("January", "February", "March", "April", "May", "June", "July", "August",
+                 "September", "October", "November", "December")}
 
 
 def tr(lang: str, key: str, **fields: object) -> str:
@@ -123,3 +144,24 @@ def tr(lang: str, key: str, **fields: object) -> str:
 def spaced(digits: str) -> str:
     """``"4812"`` -> ``"4 8 1 2"``: easier to read aloud and to compare."""
     return " ".join(digits)
+
+
+def clock(lang: str, at: datetime) -> str:
+    """``19.00`` in Danish, ``19:00`` in English."""
+    return f"{at:%H.%M}" if lang == "da" else f"{at:%H:%M}"
+
+
+def when(lang: str, start: datetime, now: datetime) -> str:
+    """``"i morgen kl. 19.00"`` / ``"Monday 3 March at 19:00"``, in ``start``'s own zone
+    (the relay's, i.e. the hotline's local time)."""
+    today = now.astimezone(start.tzinfo).date() if start.tzinfo else now.date()
+    lang = lang if lang in DAYS else "da"
+    if start.date() == today:
+        day = "i dag" if lang == "da" else "today"
+    elif start.date() == today + timedelta(days=1):
+        day = "i morgen" if lang == "da" else "tomorrow"
+    elif lang == "da":
+        day = f"{DAYS['da'][start.weekday()]} den {start.day}. {MONTHS['da'][start.month - 1]}"
+    else:
+        day = f"{DAYS['en'][start.weekday()]} {start.day} {MONTHS['en'][start.month - 1]}"
+    return f"{day} kl. {clock(lang, start)}" if lang == "da" else f"{day} at {clock(lang, start)}"

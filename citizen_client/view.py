@@ -8,17 +8,21 @@ accident (the frame and overlays disappear the moment the phase says so).
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 
 from citizen_client.dialogs import AskDialog
 from citizen_client.overlays import ControlFrame, HighlightRing, SharingBar, StepBanner
 from citizen_client.screens import Rect, logical_point, logical_rect
-from citizen_client.texts import spaced, tr
+from citizen_client.texts import clock, spaced, tr, when
 from citizen_client.window import MainWindow
+from cobrowse.endpoint import HotlineStatus
 from cobrowse.hours import OpeningHours
 
 BAR_PHASES = ("sharing", "ask_control", "controlled", "paused", "reconnecting")
+SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ])")  # not "kl. 19"
+WAITING = ("connecting", "code", "unreachable", "closed")  # no agent has joined yet
 NOTES = {"denied": ("denied", "denied_detail"), "wrong_code": ("wrong_code", ""),
          "expired": ("code_expired", "")}
 
@@ -48,6 +52,7 @@ class View:
         self.link_url = ""
         self.ended_key = "ended"
         self.combo_keys = ""
+        self.hotline: HotlineStatus | None = None  # the relay's last word on presence
         self.now: Callable[[], datetime] = lambda: datetime.now(UTC)  # tests set the clock
 
     def t(self, key: str, **fields: object) -> str:
@@ -70,6 +75,17 @@ class View:
         self.code = digits
         self.verifier = None
         self.set_phase("code")
+
+    def hotline_status(self, status: HotlineStatus) -> None:
+        """Open: repaint the presence line under the code.  Closed while waiting: the code
+        is gone (the relay hung up); show the relay's words until a new code comes."""
+        if status.open:
+            self.hotline = status
+            self.render()
+        elif self.phase in WAITING:
+            self.hotline = status
+            self.code = ""
+            self.set_phase("closed")
 
     def config_problem(self, problem: str) -> None:
         self.problem = problem
@@ -154,6 +170,25 @@ class View:
         heading, detail = NOTES.get(self.note, ("", ""))
         note = " ".join(self.t(k) for k in (heading, detail) if k)
         self.window.show_code(self.t("code_heading"), self.code, self.t("code_hint"), note)
+        h, presence = self.hotline, ""
+        if h is not None and h.open:
+            presence = self.t("agent_ready" if h.agents_online > 0 else "no_agent")
+        self.window.code.show_presence(presence, self.t("hotline_name"),
+                                       busy=h is not None and h.agents_online == 0)
+
+    def _main_closed(self) -> None:
+        h = self.hotline or HotlineStatus(False)
+        message = (h.message_da if self.lang == "da" else h.message_en) or self.t("closed")
+        heading, *lines = SENTENCE.split(message)  # "Hotlinen er lukket." is the heading
+        try:
+            start = datetime.fromisoformat(h.next_opening or "")
+        except ValueError:
+            start = None
+        if start is not None and clock("da", start) not in message \
+                and clock("en", start) not in message:  # the relay did not say when
+            lines.append(self.t("next_opening", when=when(self.lang, start, self.now())))
+        paragraphs = ["\n".join(lines), self.t("closed_retry")]  # a line per sentence
+        self.window.show_status(heading, "\n\n".join(p for p in paragraphs if p))
 
     def _main_pairing(self) -> None:
         self.window.show_status(self.t("joined"), self.t("pairing"))

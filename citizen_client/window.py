@@ -65,6 +65,8 @@ class CodePage(QWidget):
         self.code = label("code", "code", wrap=False)
         self.code.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.hint = label("hint", "detail")
+        self.presence = label("hotline status", "presence")
+        self.presence.hide()
         box = QVBoxLayout(self)
         box.addStretch(1)
         box.addWidget(self.note)
@@ -73,7 +75,21 @@ class CodePage(QWidget):
         box.addWidget(self.code, alignment=Qt.AlignmentFlag.AlignHCenter)
         box.addSpacing(16)
         box.addWidget(self.hint)
+        box.addSpacing(16)
+        box.addWidget(self.presence)
         box.addStretch(1)
+
+    def show_presence(self, text: str, name: str, busy: bool) -> None:
+        """The hotline's presence line ("an agent is ready" / "nobody is free"); ``""``
+        hides it.  The accessible name is the sentence itself, so it is read out."""
+        self.presence.setText(text)
+        self.presence.setAccessibleName(text or name)
+        self.presence.setAccessibleDescription(name)
+        if self.presence.property("busy") != busy:
+            self.presence.setProperty("busy", busy)
+            self.presence.style().unpolish(self.presence)
+            self.presence.style().polish(self.presence)
+        self.presence.setVisible(bool(text))
 
     def show_code(self, digits: str, note: str = "") -> None:
         self.code.setText(digits)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path[:0] = [str(Path(__file__).parent), str(Path(__file__).parents[2])]
@@ -48,7 +49,14 @@ def shoot(out: Path) -> None:
     from citizen_client.config import load
     from citizen_client.devices import Devices
     from cobrowse import events as ev
-    from cobrowse.endpoint import AgentJoined, CodeReady, Reconnecting, RelayUnreachable
+    from cobrowse.endpoint import (
+        AgentJoined,
+        CodeReady,
+        HotlineStatus,
+        Reconnecting,
+        RelayUnreachable,
+    )
+    from cobrowse.hours import OpeningHours
     from cobrowse.state import State
 
     qt = QApplication([])
@@ -71,8 +79,19 @@ def shoot(out: Path) -> None:
     snap("connecting")
     app.handle(RelayUnreachable("x", 5))
     snap("unreachable")
+    monday = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)  # what the relay says then
+    app.view.now = lambda: monday
+    hours = OpeningHours()
+    app.handle(HotlineStatus(False, message_da=hours.closed_message(monday, "da"),
+                             message_en=hours.closed_message(monday, "en"),
+                             next_opening=hours.next_opening(monday).isoformat()))
+    snap("closed")
     app.handle(CodeReady(CODE))
     snap("code")
+    app.handle(HotlineStatus(True, agents_online=0, waiting=2))
+    snap("no-agent")
+    app.handle(HotlineStatus(True, agents_online=1, waiting=2))
+    snap("agent-ready")
     app.handle(AgentJoined("Anna Jensen", "Albertslund"))
     app.handle(ev.Paired("4812"))
     app.endpoint.session.state = State.PAIRED
