@@ -30,6 +30,8 @@ from cobrowse import events as ev
 
 _CURSOR = QPolygonF([QPointF(0, 0), QPointF(0, 17), QPointF(4.5, 13), QPointF(8, 20),
                      QPointF(10.5, 19), QPointF(7.2, 12), QPointF(12.5, 12)])
+_MIN_CURSOR_SCALE = 0.6
+"""In a small fit view the citizen's pointer image is drawn no smaller than this."""
 _MODE_CURSORS = {"view": Qt.CursorShape.ArrowCursor, "point": Qt.CursorShape.PointingHandCursor,
                  "control": Qt.CursorShape.CrossCursor}
 
@@ -49,6 +51,7 @@ class RemoteCanvas(QWidget):
         self.mode = "view"
         self.overlay = "Venter på borgerens skærm …"
         self._cursor: tuple[int, int] | None = None
+        self._shape: tuple[QImage, QPointF] | None = None  # the citizen's pointer image
         self._held: dict[int, str] = {}
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setMouseTracking(True)
@@ -79,6 +82,16 @@ class RemoteCanvas(QWidget):
             if pos is not None:
                 self.update(self._cursor_rect(pos))
 
+    def set_cursor_shape(self, shape: ev.CursorShape) -> None:
+        """Draw the citizen's own pointer image (else a generic arrow)."""
+        old = self._cursor_rect(self._cursor) if self._cursor is not None else None
+        image = QImage(shape.rgba, shape.width, shape.height, shape.width * 4,
+                       QImage.Format.Format_RGBA8888_Premultiplied).copy()
+        self._shape = (image, QPointF(shape.hot_x, shape.hot_y))
+        if self._cursor is not None:
+            assert old is not None
+            self.update(old.united(self._cursor_rect(self._cursor)))
+
     def set_overlay(self, text: str) -> None:
         if text != self.overlay:
             self.overlay = text
@@ -91,7 +104,7 @@ class RemoteCanvas(QWidget):
 
     def clear(self) -> None:
         self.image = QImage()
-        self._cursor = None
+        self._cursor = self._shape = None
         self.update()
 
     # --- geometry ----------------------------------------------------------------
@@ -129,8 +142,19 @@ class RemoteCanvas(QWidget):
         return round(self.image.width() / dpr), round(self.image.height() / dpr)
 
     def _cursor_rect(self, pos: tuple[int, int]) -> QRect:
+        if self._shape is not None:
+            return self._shape_target(pos).toAlignedRect().adjusted(-2, -2, 2, 2)
         area = self._to_widget(QRectF(pos[0], pos[1], 1, 1)).toAlignedRect()
         return area.adjusted(-2, -2, 16, 24)
+
+    def _shape_target(self, pos: tuple[int, int]) -> QRectF:
+        """Where the pointer image goes: its hot spot on ``pos``, scaled with the screen."""
+        assert self._shape is not None
+        image, hot = self._shape
+        tip = self._to_widget(QRectF(pos[0], pos[1], 0, 0)).topLeft()
+        s = max(self.scale(), _MIN_CURSOR_SCALE)
+        return QRectF(tip.x() - hot.x() * s, tip.y() - hot.y() * s,
+                      image.width() * s, image.height() * s)
 
     # --- painting ----------------------------------------------------------------
 
@@ -157,6 +181,10 @@ class RemoteCanvas(QWidget):
 
     def _paint_cursor(self, painter: QPainter) -> None:
         assert self._cursor is not None
+        if self._shape is not None:
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+            painter.drawImage(self._shape_target(self._cursor), self._shape[0])
+            return
         tip = self._to_widget(QRectF(self._cursor[0], self._cursor[1], 0, 0)).topLeft()
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)

@@ -48,6 +48,7 @@ class AgentSession(QObject):
     notice = Signal(str)                  # one-line news for the agent
     screen_info = Signal(object)          # ScreenInfo
     cursor = Signal(object)               # Cursor
+    cursor_shape = Signal(object)         # CursorShape
     stats = Signal(object)                # LinkStats
     ended = Signal(str)                   # text for the agent
     logged = Signal(str, dict)            # session-log kind, data
@@ -254,5 +255,6 @@ _HANDLERS: dict[type, Callable[[AgentSession, Any], None]] = {
     ev.SessionEnded: AgentSession._ended,
     ev.ScreenInfo: lambda s, e: s.screen_info.emit(e),
     ev.Cursor: lambda s, e: s.cursor.emit(e),
+    ev.CursorShape: lambda s, e: s.cursor_shape.emit(e),
     LinkStats: lambda s, e: s.stats.emit(e),
 }

@@ -114,6 +114,7 @@ class MainWindow(QMainWindow):
         s.notice.connect(self.show_notice)
         s.screen_info.connect(self.toolbar.set_screen_info)
         s.cursor.connect(lambda c: self.canvas.set_cursor_position(c.x, c.y, c.visible))
+        s.cursor_shape.connect(self.canvas.set_cursor_shape)
         s.stats.connect(self.status.link_stats)
         s.ended.connect(self._on_ended)
         s.logged.connect(self._log)

@@ -78,7 +78,8 @@ class ScreenShare:
         if self._streamer is not None or self._factory is None:
             return
         self._streamer = self._factory(on_frame=self._endpoint.send_frame,
-                                       on_cursor=self._cursor)
+                                       on_cursor=self._cursor,
+                                       on_cursor_shape=self._cursor_shape)
         if self._selected:
             self._streamer.select_monitor(self.current)
         else:
@@ -125,6 +126,11 @@ class ScreenShare:
 
     def _cursor(self, x: int, y: int, visible: bool = True) -> None:
         self._endpoint.send(ev.Cursor(int(x), int(y), bool(visible)))
+
+    def _cursor_shape(self, image: Any) -> None:
+        """A ``cobrowse.screen.capture.CursorImage``: the pointer looks different now."""
+        self._endpoint.send(ev.CursorShape(image.width, image.height, image.hot_x,
+                                           image.hot_y, image.rgba))
 
 
 def _rect(monitor: Any) -> Rect:

@@ -23,6 +23,8 @@ COORD = {"min": -(2**20), "max": 2**20}
 U31 = {"min": 0, "max": 2**31 - 1}
 U63 = {"min": 0, "max": 2**63 - 1}
 KINDS = {"choices": ("view", "control")}
+MAX_CURSOR = 128
+"""Largest cursor image side in pixels (a 2x HiDPI 64 px cursor fits)."""
 BUTTONS = {"choices": ("left", "right", "middle")}
 
 
@@ -150,6 +152,33 @@ class Cursor(Message):
 
 
 @dataclass(frozen=True, slots=True)
+class CursorShape(Message):
+    """The citizen's pointer image, sent when it changes (where the platform gives it).
+
+    ``rgba`` holds ``width * height`` pixels, rows top to bottom, 4 bytes each in
+    the order R, G, B, A with premultiplied alpha.  ``hot_x``/``hot_y`` is the
+    pixel that sits at the :class:`Cursor` position.
+    """
+
+    TYPE = 25
+    SENDER = (CITIZEN,)
+    width: int = _f(min=1, max=MAX_CURSOR)
+    height: int = _f(min=1, max=MAX_CURSOR)
+    hot_x: int = _f(min=0, max=MAX_CURSOR - 1)
+    hot_y: int = _f(min=0, max=MAX_CURSOR - 1)
+    rgba: bytes = _f(max_len=MAX_CURSOR * MAX_CURSOR * 4)
+
+    @staticmethod
+    def inconsistency(values: dict[str, Any]) -> str | None:
+        """Why these field values do not fit together, or None (see :mod:`cobrowse.wire`)."""
+        if len(values["rgba"]) != values["width"] * values["height"] * 4:
+            return "pixel data does not match width x height"
+        if values["hot_x"] >= values["width"] or values["hot_y"] >= values["height"]:
+            return "hot spot outside the image"
+        return None
+
+
+@dataclass(frozen=True, slots=True)
 class PointerMove(Message):
     """Input: coordinates are pixels of the shared monitor."""
 
@@ -255,7 +284,7 @@ class End(Message):
 MESSAGES: tuple[type[Message], ...] = (
     Hello, ConsentRequest, ConsentGrant, ConsentDeny, ConsentRevoke, ControlOff,
     PrivacyPause, PrivacyResume, ScreenInfo, SelectMonitor, FrameChunk, FrameAck,
-    Cursor, PointerMove, PointerButton, Wheel, Key, Highlight, ShowStep, OpenLink,
+    Cursor, CursorShape, PointerMove, PointerButton, Wheel, Key, Highlight, ShowStep, OpenLink,
     LinkAnswer, Ping, Pong, End,
 )
 BY_TYPE: dict[int, type[Message]] = {m.TYPE: m for m in MESSAGES}

@@ -92,6 +92,10 @@ def _check(cls: type[Message], values: dict[str, Any]) -> None:
         raise ProtocolError(f"{cls.__name__}: missing {sorted(missing)} extra {sorted(extra)}")
     for f in fields(cls):  # type: ignore[arg-type]
         _check_value(f"{cls.__name__}.{f.name}", f.type, dict(f.metadata), values[f.name])
+    inconsistency = getattr(cls, "inconsistency", None)
+    problem = inconsistency(values) if inconsistency is not None else None
+    if problem:
+        raise ProtocolError(f"{cls.__name__}: {problem}")
 
 
 def _check_value(where: str, type_: Any, meta: dict[str, Any], value: Any) -> None:

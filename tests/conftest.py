@@ -57,6 +57,15 @@ def xvfb() -> Iterator[Xvfb]:
         os.environ["DISPLAY"] = old
 
 
+@pytest.fixture
+def bare_xvfb(monkeypatch: pytest.MonkeyPatch) -> Iterator[Xvfb]:
+    """A small Xvfb of the test's own with no windows on it; DISPLAY points at it."""
+    server = Xvfb(640, 480)
+    monkeypatch.setenv("DISPLAY", server.display)
+    yield server
+    server.stop()
+
+
 @pytest.fixture(autouse=True)
 def _collect_garbage_on_main_thread() -> Iterator[None]:
     """Free finished tests' objects here, on the main (GUI) thread.

@@ -4,7 +4,10 @@
 hands each payload to ``on_frame(frame_id, payload)``; the session layer chunks
 it into FrameChunk messages and calls :meth:`ScreenStreamer.ack` when the
 agent's FrameAck arrives.  Cursor moves go to ``on_cursor(x, y, visible)``
-(coordinates relative to the shared monitor).
+(coordinates relative to the shared monitor) and, where the platform gives it,
+each new pointer image to ``on_cursor_shape(image)`` (a
+:class:`~cobrowse.screen.capture.CursorImage`, sent again after a resume, reset
+or monitor change).
 
 Threading rules:
 
@@ -27,7 +30,15 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from cobrowse.screen.capture import Capturer, CursorReader, FrameSource, Monitor, primary_index
+from cobrowse.events import MAX_CURSOR
+from cobrowse.screen.capture import (
+    Capturer,
+    CursorImage,
+    CursorReader,
+    FrameSource,
+    Monitor,
+    primary_index,
+)
 from cobrowse.screen.diff import Frame
 from cobrowse.screen.encoder import FrameEncoder
 from cobrowse.screen.flow import FlowControl
@@ -36,6 +47,7 @@ log = logging.getLogger(__name__)
 
 FrameCallback = Callable[[int, bytes], None]
 CursorCallback = Callable[[int, int, bool], None]
+ShapeCallback = Callable[[CursorImage], None]
 ErrorCallback = Callable[[BaseException], None]
 MAX_FRAME_ID = 2**31 - 1
 
@@ -60,8 +72,10 @@ class ScreenStreamer:
                  clock: Callable[[], float] = time.monotonic,
                  source_factory: Callable[[], FrameSource] = Capturer,
                  cursor_factory: Callable[[], CursorReader] | None = CursorReader,
-                 encoder: FrameEncoder | None = None) -> None:
+                 encoder: FrameEncoder | None = None,
+                 on_cursor_shape: ShapeCallback | None = None) -> None:
         self._on_frame, self._on_cursor, self._on_error = on_frame, on_cursor, on_error
+        self._on_shape = on_cursor_shape
         self._source_factory, self._cursor_factory = source_factory, cursor_factory
         self._clock = clock
         self._cond = threading.Condition()
@@ -74,6 +88,7 @@ class ScreenStreamer:
         self._thread: threading.Thread | None = None
         self._frame_id = 0
         self._cursor: tuple[int, int, bool] | None = None
+        self._shape_serial: int | None = None
         self.stats = StreamStats()
 
     # --- control (any thread) ------------------------------------------------------
@@ -107,6 +122,7 @@ class ScreenStreamer:
         """End a privacy pause; the next frame is a keyframe."""
         with self._cond:
             self._paused, self._keyframe, self._cursor = False, True, None
+            self._shape_serial = None
             self._cond.notify_all()
 
     @property
@@ -131,7 +147,7 @@ class ScreenStreamer:
         """The viewer is new or reconnected: forget frames in flight, send a keyframe."""
         with self._cond:
             self._flow.reset()
-            self._keyframe, self._cursor = True, None
+            self._keyframe, self._cursor, self._shape_serial = True, None, None
             self._cond.notify_all()
 
     def select_monitor(self, index: int) -> bool:
@@ -141,6 +157,7 @@ class ScreenStreamer:
             return False
         with self._cond:
             self._monitor, self._keyframe, self._cursor = index, True, None
+            self._shape_serial = None
             self._cond.notify_all()
         return True
 
@@ -257,6 +274,8 @@ class ScreenStreamer:
             self._on_frame(self._frame_id, payload)
 
     def _poll_cursor(self, cursor: CursorReader | None, index: int) -> None:
+        if cursor is not None and self._on_shape is not None:
+            self._poll_shape(cursor)
         position = cursor.position() if cursor is not None else None
         if position is None or self._on_cursor is None:
             return
@@ -270,3 +289,16 @@ class ScreenStreamer:
             if state != self._cursor:
                 self._cursor = state
                 self._on_cursor(*state)
+
+    def _poll_shape(self, cursor: CursorReader) -> None:
+        with self._cond:
+            known = self._shape_serial
+        image = cursor.image(known)
+        if image is None or image.width > MAX_CURSOR or image.height > MAX_CURSOR:
+            return  # unchanged, unreadable, or too big to send: the agent keeps the last one
+        with self._cond:
+            if self._paused or not self._running or self._shape_serial != known:
+                return
+            self._shape_serial = image.serial
+            assert self._on_shape is not None
+            self._on_shape(image)

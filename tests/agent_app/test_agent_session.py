@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pytest
 from agent_helpers import QT_NOISE, TIMEOUT, Citizen, screen, sign_in
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor
 
 from agent_app.app import AgentApp
@@ -88,6 +88,15 @@ def test_view_paints_frames_cursor_and_pause(qtbot: Any, agent_app: AgentApp,
     assert citizen.wait_for(ev.SelectMonitor).index == 1
     citizen.endpoint.send(ev.Cursor(50, 60, True))
     qtbot.waitUntil(lambda: window.canvas._cursor == (50, 60), timeout=MS)
+    # The citizen's own pointer image replaces the generic arrow, hot spot on the position.
+    citizen.endpoint.send(ev.CursorShape(4, 4, 1, 1, bytes([0, 255, 0, 255]) * 16))
+    qtbot.waitUntil(lambda: window.canvas._shape is not None, timeout=MS)
+    target = window.canvas._shape_target((50, 60))
+    tip = window.canvas._to_widget(QRectF(50, 60, 0, 0)).topLeft()
+    hot = target.topLeft() + QPointF(target.width() / 4, target.height() / 4)
+    assert (hot.x(), hot.y()) == pytest.approx((tip.x(), tip.y()))
+    shot = window.canvas.grab().toImage()
+    assert shot.pixelColor(target.center().toPoint()) == QColor(0, 255, 0)
     citizen.endpoint.send(ev.PrivacyPause())
     qtbot.waitUntil(lambda: agent_app.session.phase == "paused", timeout=MS)
     assert "pause" in window.canvas.overlay

@@ -60,6 +60,7 @@ class FakeEndpoint:
 class FakeStreamer:
     on_frame: Callable[[int, bytes], None]
     on_cursor: Callable[..., None]
+    on_cursor_shape: Callable[..., None]
     calls: list[tuple[Any, ...]] = field(default_factory=list)
 
     def start(self) -> None:

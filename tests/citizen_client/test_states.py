@@ -9,6 +9,7 @@ from citizen_fakes import CODE, OFFSCREEN, to_controlled, to_sharing
 from citizen_client.app import CitizenApp
 from cobrowse import events as ev
 from cobrowse.endpoint import AgentJoined, CodeReady, Reconnecting, RelayUnreachable
+from cobrowse.screen.capture import CursorImage
 
 pytestmark = OFFSCREEN
 
@@ -108,6 +109,8 @@ def test_frames_go_to_the_endpoint_and_acks_to_the_streamer(citizen: CitizenApp,
     assert ("ack", 7) in rig.streamers[0].calls
     rig.streamers[0].on_cursor(5, 6, True)
     assert ev.Cursor(5, 6, True) in citizen.endpoint.sent
+    rig.streamers[0].on_cursor_shape(CursorImage(9, 1, 2, 0, 1, b"\xff" * 8))
+    assert ev.CursorShape(1, 2, 0, 1, b"\xff" * 8) in citizen.endpoint.sent
 
 
 def test_pause_and_resume(citizen: CitizenApp, rig: Any) -> None:

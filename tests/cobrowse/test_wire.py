@@ -14,7 +14,8 @@ SAMPLES = [
     ev.ConsentDeny("control"), ev.ConsentRevoke("control"), ev.ControlOff(), ev.PrivacyPause(),
     ev.PrivacyResume(), ev.ScreenInfo(((0, 0, 1920, 1080), (1920, 0, 1280, 1024)), 1),
     ev.SelectMonitor(1), ev.FrameChunk(7, 0, 2, b"\x00\xff" * 100), ev.FrameAck(7),
-    ev.Cursor(-5, 10, True), ev.PointerMove(1, 2), ev.PointerButton(3, 4, "left", True),
+    ev.Cursor(-5, 10, True), ev.CursorShape(2, 3, 1, 2, bytes(range(24))),
+    ev.PointerMove(1, 2), ev.PointerButton(3, 4, "left", True),
     ev.Wheel(1, 1, 0, -3), ev.Key("ø", "ø", True), ev.Key("ctrl", "", False),
     ev.Highlight(100, 200), ev.ShowStep(3, 7, "Log på", "Klik på 'Log på med MitID'"),
     ev.OpenLink("https://www.borger.dk/"), ev.LinkAnswer("https://x.dk", False, "not_allowed"),
@@ -54,6 +55,9 @@ def _raw(type_: int, header: object, payload: bytes = b"") -> bytes:
     (_raw(22, {"frame_id": 1, "index": 0, "count": 1}, b"x" * (64 * 1024 + 1)), "oversized"),
     (b"\x16" + b"\x00" * (wire.MAX_RECORD + 1), "too large"),
     (_raw(20, {"monitors": [[0, 0, 1]], "current": 0}), "x, y, width, height"),
+    (_raw(25, {"width": 2, "height": 2, "hot_x": 0, "hot_y": 0}, b"x" * 15), "does not match"),
+    (_raw(25, {"width": 2, "height": 2, "hot_x": 2, "hot_y": 0}, b"x" * 16), "hot spot"),
+    (_raw(25, {"width": 129, "height": 1, "hot_x": 0, "hot_y": 0}, b"x" * 516), "out of range"),
 ])
 def test_malformed_is_one_clear_error(data: bytes, says: str) -> None:
     with pytest.raises(ProtocolError, match=says):
@@ -88,7 +92,8 @@ json_values = st.recursive(
                                         "monitors", "current", "url", "opened", "nonce",
                                         "frame_id", "index", "count", "number", "total",
                                         "title", "version", "role", "software", "button",
-                                        "dx", "dy", "visible"]), json_values, max_size=6),
+                                        "dx", "dy", "visible", "width", "height", "hot_x",
+                                        "hot_y"]), json_values, max_size=6),
        st.binary(max_size=20))
 def test_fuzz_structured_headers(type_: int, header: dict[str, object], payload: bytes) -> None:
     try:
