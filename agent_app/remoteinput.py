@@ -101,3 +101,9 @@ class InputRouter:
     def key(self, msg: ev.Key) -> None:
         if self.mode == "control":
             self._send(msg)
+
+    def tap(self, code: str) -> None:
+        """Press and release one key on the citizen's PC (the toolbar's *Send Esc*:
+        Esc itself leaves control here)."""
+        self.key(ev.Key(code, "", True))
+        self.key(ev.Key(code, "", False))

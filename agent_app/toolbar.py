@@ -15,6 +15,7 @@ _LIVE = ("viewing", "controlling", "waiting_control")
 class SessionToolbar(QToolBar):
     mode_selected = Signal(str)       # "view" | "point" | "control"
     release_control = Signal()
+    send_escape = Signal()
     fit_toggled = Signal(bool)
     monitor_selected = Signal(int)
     end_requested = Signal()
@@ -30,6 +31,9 @@ class SessionToolbar(QToolBar):
                                   "Bed borgeren om lov til at styre mus og tastatur")
         self.release = self.addAction("Giv kontrol tilbage (Esc)")
         self.release.triggered.connect(self.release_control)
+        self.escape = self.addAction("Send Esc")
+        self.escape.setToolTip("Tryk Esc på borgerens pc (Esc her giver kontrollen tilbage)")
+        self.escape.triggered.connect(self.send_escape)
         self.addSeparator()
         self.fit = self.addAction("Tilpas til vindue")
         self.fit.setCheckable(True)
@@ -77,6 +81,7 @@ class SessionToolbar(QToolBar):
         self.control.setEnabled(phase in ("viewing", "controlling"))
         self.control.setText("Venter på lov …" if phase == "waiting_control" else "Styr")
         self.release.setVisible(phase == "controlling")
+        self.escape.setVisible(phase == "controlling")
         self.monitors.setEnabled(live)
         self.end.setEnabled(phase not in ("ready", "signed_out"))
         if phase == "ready":

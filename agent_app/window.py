@@ -132,6 +132,7 @@ class MainWindow(QMainWindow):
         self.code_page.ask_again.connect(self.session.request_view)
         self.toolbar.mode_selected.connect(self._select_mode)
         self.toolbar.release_control.connect(self.session.release_control)
+        self.toolbar.send_escape.connect(lambda: r.tap("esc"))
         self.toolbar.fit_toggled.connect(self.view.set_fit)
         self.toolbar.end_requested.connect(self._end_clicked)
         self.toolbar.monitor_selected.connect(lambda i: self.session.send(ev.SelectMonitor(i)))

@@ -144,7 +144,14 @@ def test_input_only_in_control_mode_and_pointer_mode(qtbot: Any, agent_app: Agen
     ctrl_c = citizen.wait_for(ev.Key, lambda k: k.code == "c",
                               skip=(ev.Ping, ev.FrameAck, ev.Key))
     assert ctrl_c.text == ""
-    # Esc hands control back
+    # Esc on the citizen's PC comes from the toolbar; Esc here hands control back
+    assert window.toolbar.escape.isVisible()
+    window.toolbar.escape.trigger()
+    esc_down = citizen.wait_for(ev.Key, lambda k: k.code == "esc",
+                                skip=(ev.Ping, ev.FrameAck, ev.Key))
+    esc_up = citizen.wait_for(ev.Key, skip=(ev.Ping, ev.FrameAck))
+    assert (esc_down.pressed, esc_up.code, esc_up.pressed) == (True, "esc", False)
+    assert agent_app.session.phase == "controlling"
     qtbot.keyClick(canvas, Qt.Key.Key_Escape)
     citizen.wait_for(ev.ControlOff, skip=(ev.Ping, ev.FrameAck, ev.Key))
     assert agent_app.session.phase == "viewing" and canvas.mode == "view"
