@@ -10,18 +10,14 @@ nothing injected, and neither does a blocked combination.
 from __future__ import annotations
 
 import gc
-import json
-import os
-import queue
 import subprocess
-import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from citizen_fakes import OFFSCREEN
+from qt_form_process import QtFormProcess
 
 from citizen_client.app import CitizenApp
 from citizen_client.config import CitizenConfig
@@ -34,28 +30,7 @@ relay_server = pytest.importorskip("relay.server")
 relay_config = pytest.importorskip("relay.config")
 relay_accounts = pytest.importorskip("relay.accounts")
 pytestmark = [OFFSCREEN, pytest.mark.xvfb]
-FORM = Path(__file__).resolve().parents[1] / "cobrowse" / "control" / "qt_form.py"
 WAIT = 10_000
-
-
-class Form:
-    def __init__(self, display: str) -> None:
-        env = dict(os.environ, DISPLAY=display, QT_QPA_PLATFORM="xcb")
-        self.proc = subprocess.Popen([sys.executable, str(FORM)], env=env, text=True,
-                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-        self.lines: queue.Queue[list[Any]] = queue.Queue()
-        self.seen: list[list[Any]] = []
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self) -> None:
-        assert self.proc.stdout is not None
-        for line in self.proc.stdout:
-            self.lines.put(json.loads(line))
-
-    def has(self, kind: str, value: Any = None) -> bool:
-        while not self.lines.empty():
-            self.seen.append(self.lines.get_nowait())
-        return any(s[0] == kind and (value is None or s[1] == value) for s in self.seen)
 
 
 class Agent:
@@ -87,13 +62,14 @@ class Agent:
 
 
 @pytest.fixture
-def world(xvfb: Any, tmp_path: Path, qtbot: Any) -> Iterator[tuple[CitizenApp, Agent, Form]]:
+def world(xvfb: Any, tmp_path: Path,
+          qtbot: Any) -> Iterator[tuple[CitizenApp, Agent, QtFormProcess]]:
     store = relay_accounts.AccountStore(tmp_path / "relay.db")
     store.add("anna", "Anna Jensen", "Albertslund", "correct horse battery", role="agent")
     relay = relay_server.RelayThread(relay_config.RelayConfig(
         host="127.0.0.1", port=0, data_dir=tmp_path, dev=True))
     relay.start()
-    form = Form(xvfb.display)
+    form = QtFormProcess(xvfb.display)
     qtbot.waitUntil(lambda: form.has("ready"), timeout=WAIT)
     app = CitizenApp(CitizenConfig(relay_url=relay.url), CitizenEndpoint, Devices.system())
     agent = Agent(relay.url)
@@ -104,16 +80,9 @@ def world(xvfb: Any, tmp_path: Path, qtbot: Any) -> Iterator[tuple[CitizenApp, A
     if app.devices.listeners is not None and not app.devices.listeners.stop():
         subprocess.run(["xdotool", "mousemove", "1", "1", "key", "shift"], check=True)
         app.devices.listeners.stop(5)
-    form.proc.terminate()
-    form.proc.wait(5)
+    form.stop()
     relay.stop()
     gc.collect()  # close pynput's X connections while the server still runs
-
-
-def where(form: Form, name: str) -> tuple[int, int]:
-    ready = next(s for s in form.seen if s[0] == "ready")
-    x, y = ready[1][name]
-    return int(x), int(y)
 
 
 def test_real_client_injects_only_with_consent(world: Any, qtbot: Any) -> None:
@@ -128,22 +97,22 @@ def test_real_client_injects_only_with_consent(world: Any, qtbot: Any) -> None:
     app.view.view_dialog.yes.click()
     qtbot.waitUntil(lambda: len(agent.of(FrameReceived)) >= 1, timeout=WAIT)
 
-    agent.force(ev.PointerButton(*where(form, "Ja"), "left", True),
-                ev.PointerButton(*where(form, "Ja"), "left", False),
+    agent.force(ev.PointerButton(*form.where["Ja"], "left", True),
+                ev.PointerButton(*form.where["Ja"], "left", False),
                 ev.Key("x", "x", True), ev.Key("x", "x", False))  # before control consent
 
     agent.ep.send(ev.ConsentRequest("control"))
     qtbot.waitUntil(app.view.control_dialog.isVisible, timeout=WAIT)
     app.view.control_dialog.yes.click()
     qtbot.waitUntil(lambda: len(agent.of(ev.ConsentGrant)) == 2, timeout=WAIT)
-    agent.click(*where(form, "edit"))
+    agent.click(*form.where["edit"])
     agent.type("Hej æøå")
     qtbot.waitUntil(lambda: form.has("text", "Hej æøå"), timeout=WAIT)
     for key in ("alt", "f4"):
         agent.ep.send(ev.Key(key, "", True))
     for key in ("f4", "alt"):
         agent.ep.send(ev.Key(key, "", False))
-    agent.click(*where(form, "Nej"))
+    agent.click(*form.where["Nej"])
     qtbot.waitUntil(lambda: form.has("clicked", "Nej"), timeout=WAIT)
 
     app.view.bar.take_back.click()
@@ -155,8 +124,8 @@ def test_real_client_injects_only_with_consent(world: Any, qtbot: Any) -> None:
     qtbot.waitUntil(lambda: app.view.banner.isVisible(), timeout=WAIT)
 
     assert form.has("text", "Hej æøå")
-    texts = [s[1] for s in form.seen if s[0] == "text"]
+    texts = [s[1] for s in form.history if s[0] == "text"]
     assert not any(c in t for t in texts for c in "xrp")
     assert not form.has("clicked", "Ja")
-    assert 0x01000033 not in [s[1] for s in form.seen if s[0] == "key"]  # no F4
+    assert 0x01000033 not in [s[1] for s in form.history if s[0] == "key"]  # no F4
     assert app.view.phase == "paused"

@@ -7,66 +7,29 @@ before consent, after revoke, during a local-input pause, or for a blocked combo
 from __future__ import annotations
 
 import gc
-import json
-import os
-import queue
 import shutil
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
+from qt_form_process import QtFormProcess
 
 from cobrowse import events as ev
 from cobrowse.control import LocalInputGuard, Monitor, TripleEscape
 
 pytestmark = pytest.mark.xvfb
-FORM = Path(__file__).with_name("qt_form.py")
 TIMEOUT = 10
 
 
-class Form:
-    """The form process and the lines it prints."""
-
-    def __init__(self, display: str) -> None:
-        env = dict(os.environ, DISPLAY=display, QT_QPA_PLATFORM="xcb")
-        self.proc = subprocess.Popen([sys.executable, str(FORM)], env=env, text=True,
-                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-        self.lines: queue.Queue[list[Any]] = queue.Queue()
-        threading.Thread(target=self._read, daemon=True).start()
-        self.where = self.wait_for("ready")[1]
-
-    def _read(self) -> None:
-        assert self.proc.stdout is not None
-        for line in self.proc.stdout:
-            self.lines.put(json.loads(line))
-
-    def wait_for(self, kind: str, value: Any = None) -> list[Any]:
-        while True:
-            item = self.lines.get(timeout=TIMEOUT)
-            if item[0] == kind and (value is None or item[1] == value):
-                return item
-
-    def seen(self) -> list[list[Any]]:
-        out = []
-        while not self.lines.empty():
-            out.append(self.lines.get_nowait())
-        return out
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        self.proc.wait(5)
-
-
 @pytest.fixture
-def form(xvfb: Any) -> Iterator[Form]:
+def form(xvfb: Any) -> Iterator[QtFormProcess]:
     if shutil.which("Xvfb") is None:
         pytest.skip("no Xvfb")
-    f = Form(xvfb.display)
+    f = QtFormProcess(xvfb.display)
+    assert f.where  # up and showing
     yield f
     f.stop()
 
@@ -102,14 +65,14 @@ class Desk:
 
 
 @pytest.fixture
-def desk(form: Form) -> Iterator[Desk]:
+def desk(form: QtFormProcess) -> Iterator[Desk]:
     d = Desk()
     yield d
     del d.injector  # close pynput's X connections while the server still runs
     gc.collect()
 
 
-def test_real_injection_types_danish_text_and_clicks_the_right_button(form: Form,
+def test_real_injection_types_danish_text_and_clicks_the_right_button(form: QtFormProcess,
                                                                       desk: Desk) -> None:
     assert desk.click(*form.where["edit"]) is False  # before consent: nothing
     desk.type("x")
@@ -130,7 +93,8 @@ def test_real_injection_types_danish_text_and_clicks_the_right_button(form: Form
     assert not [line for line in lines if line[0] == "clicked" and line[1] == "Ja"]
 
 
-def test_nothing_after_revoke_during_pause_or_for_blocked_combos(form: Form, desk: Desk) -> None:
+def test_nothing_after_revoke_during_pause_or_for_blocked_combos(form: QtFormProcess,
+                                                                  desk: Desk) -> None:
     desk.controlling = True
     assert desk.click(*form.where["edit"])
     desk.type("a")
