@@ -152,7 +152,7 @@ class AgentSession(QObject):
         was_live = self.account is not None
         self.account = None
         text = texts.sign_in_error(event.reason)
-        if was_live:
+        if was_live and event.reason != "account_disabled":  # IT staff cut us off: say so
             text = "Forbindelsen til relæet blev afbrudt. Log ind igen."
         self._drop_endpoint()
         self._set_phase("signed_out")

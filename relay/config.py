@@ -69,6 +69,7 @@ class RelayConfig:
     max_queue: int = 4
     ping_interval: float = 20.0
     sweep_interval: float = 1.0
+    account_recheck: float = 10.0  # seconds between re-reading signed-in agents' accounts
     # [rate_limits]  (token buckets: a burst, refilled at a steady rate)
     claims_burst: int = 10
     claims_per_minute: float = 10.0
@@ -102,7 +103,8 @@ _SECTIONS: dict[str, dict[str, type]] = {
                "tls_cert": Path, "tls_key": Path},
     "limits": {"max_text": int, "max_binary": int, "max_upload": int, "nameplate_ttl": float,
                "resume_grace": float, "hello_timeout": float, "write_limit": int,
-               "max_queue": int, "ping_interval": float, "sweep_interval": float},
+               "max_queue": int, "ping_interval": float, "sweep_interval": float,
+               "account_recheck": float},
     "rate_limits": {"claims_burst": int, "claims_per_minute": float, "joins_burst": int,
                     "joins_per_minute": float, "login_failures_account": int,
                     "login_failures_address": int, "lockout_base": float,
@@ -182,7 +184,7 @@ def _convert(path: Path, key: str, kind: type, value: object) -> object:
 
 _POSITIVE = ("max_text", "max_binary", "max_upload", "nameplate_ttl", "resume_grace",
              "hello_timeout", "write_limit", "max_queue", "ping_interval", "sweep_interval",
-             "claims_burst",
+             "account_recheck", "claims_burst",
              "claims_per_minute", "joins_burst", "joins_per_minute",
              "login_failures_account", "login_failures_address", "lockout_base",
              "lockout_max")

@@ -26,10 +26,18 @@ from websockets.asyncio.server import ServerConnection
 from websockets.exceptions import ConnectionClosed
 
 from cobrowse.errors import ConfigError
-from relay.accounts import Account, AccountDisabled, AccountStore, BadLogin
+from relay.accounts import Account, AccountDisabled, AccountStore, BadLogin, UnknownAgent
 from relay.audit import AuditLog
 from relay.config import RelayConfig
-from relay.messages import Hello, Refusal, decode, encode, parse_hello, parse_message
+from relay.messages import (
+    CLOSE_CODES,
+    Hello,
+    Refusal,
+    decode,
+    encode,
+    parse_hello,
+    parse_message,
+)
 from relay.metrics import Metrics
 from relay.ratelimit import Limits
 from relay.rooms import JoinRefused, NoFreeNameplate, Role, Room, RoomRegistry
@@ -78,6 +86,7 @@ class Hub:
         self.conns: set[Conn] = set()
         self.tap: Tap | None = None
         self._tasks: set[asyncio.Task[None]] = set()
+        self._accounts_checked = clock()
         self._dispatch: dict[str, Callable[[Conn, dict[str, Any]], Awaitable[None]]] = {
             "join": self._join, "new_nameplate": self._new_nameplate,
             "resume_token": self._resume_token, "leave": self._leave,
@@ -238,6 +247,7 @@ class Hub:
         if conn.room is not None:
             raise Refusal("malformed", "join while in a room")
         nameplate = msg["nameplate"]
+        await self._check_account(conn)
         try:
             if not self.limits.may_join(conn.account.name, conn.addr):
                 self.metrics.inc("cobrowse_rate_limited_total")
@@ -367,6 +377,44 @@ class Hub:
         for room in abandoned:
             await self._close_room(room, "timeout")
         self.limits.prune()
+        if self.clock() - self._accounts_checked >= self.config.account_recheck:
+            await self.recheck_accounts()
+
+    async def recheck_accounts(self) -> None:
+        """Let IT staff's changes reach agents who are signed in: a disabled or removed
+        account is cut off (``account_disabled``), a changed role applies at once."""
+        self._accounts_checked = self.clock()
+        agents = [c for c in self.conns if c.account is not None]
+        if not agents:
+            return
+        current = {a.name: a for a in await asyncio.to_thread(self.accounts.list)}
+        for conn in agents:
+            if not self._refresh_account(conn, current.get(conn.account.name)):  # type: ignore[union-attr]
+                task = asyncio.get_running_loop().create_task(
+                    conn.ws.close(CLOSE_CODES["account_disabled"], "account_disabled"))
+                self._tasks.add(task)
+                task.add_done_callback(self._tasks.discard)
+
+    async def _check_account(self, conn: Conn) -> None:
+        """Before a join: the account as it is now; Refusal if it was disabled meanwhile."""
+        assert conn.account is not None
+        try:
+            account = await asyncio.to_thread(self.accounts.get, conn.account.name)
+        except UnknownAgent:
+            account = None
+        if not self._refresh_account(conn, account):
+            raise Refusal("account_disabled", "disabled while signed in")
+
+    def _refresh_account(self, conn: Conn, account: Account | None) -> bool:
+        """Take on ``account``'s current state; False if it is gone or disabled."""
+        assert conn.account is not None
+        if account is not None and not account.disabled:
+            conn.account = account
+            return True
+        log.info("agent %s cut off: account disabled", conn.account.name)
+        self.audit.write("account_disabled", agent=conn.account.name,
+                         municipality=conn.account.municipality)
+        return False
 
     async def _nameplate_expired(self, citizen: Conn, is_open: bool) -> None:
         """Ask for a new code, or, once the hotline has closed, say so and hang up."""

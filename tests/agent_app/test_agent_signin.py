@@ -11,6 +11,7 @@ from PySide6.QtCore import QSettings
 
 from agent_app.app import AgentApp
 from agent_app.main import parse_args
+from relay.accounts import AccountStore
 
 pytestmark = pytest.mark.qt_log_ignore(QT_NOISE)
 
@@ -77,3 +78,24 @@ def test_url_and_name_are_remembered(qtbot: Any, tmp_path: Path, settings: QSett
 def test_command_line() -> None:
     args = parse_args(["--relay", "ws://127.0.0.1:1234/v1", "--name", "anna"])
     assert (args.relay, args.name) == ("ws://127.0.0.1:1234/v1", "anna")
+
+
+def test_account_disabled_while_signed_in(qtbot: Any, tmp_path: Path, settings: QSettings,
+                                          relay: Any) -> None:
+    """IT staff disable the account mid-evening: the next join is refused and the app says
+    why, back at the sign-in."""
+    store = AccountStore(relay.config.data_dir / "relay.db")
+    store.add("cille", "Cille Lund", "Brøndby", PASSWORD)
+    app = AgentApp(settings, tmp_path / "sessions.db", tmp_path, relay.url, "cille")
+    qtbot.addWidget(app.window)
+    app.start()
+    try:
+        sign_in(qtbot, app)
+        store.disable("cille")
+        app.window.code_page.code.setText("123456789")
+        app.window.code_page.connect_button.click()
+        qtbot.waitUntil(lambda: app.dialog.error.isVisible(), timeout=TIMEOUT * 1000)
+        assert "spærret" in app.dialog.error.text()
+        assert app.session.account is None or app.session.phase == "signed_out"
+    finally:
+        app.shutdown()

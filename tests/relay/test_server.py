@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from relay_helpers import PASSWORD, FakeClock, audit_lines, clients, run, running
 
+from relay.accounts import AccountStore
+
 
 def test_citizen_gets_a_nameplate(data_dir: Path) -> None:
     async def body() -> None:
@@ -58,6 +60,60 @@ def test_disabled_agent_is_refused(data_dir: Path) -> None:
             await agent.send(type="hello", version=1, role="agent", name="dan",
                              password=PASSWORD)
             assert await agent.closed() == (4403, "account_disabled")
+    run(body)
+
+
+def test_disabling_a_signed_in_agent_cuts_them_off(data_dir: Path) -> None:
+    """IT staff disable an account (a stolen laptop) while its agent is in a session."""
+    async def body() -> None:
+        async with running(data_dir) as relay, clients(relay) as c:
+            citizen, agent, _ = await c.pair("anna")
+            sara = await c.agent("sara")
+            store = AccountStore(data_dir / "relay.db")
+            store.disable("anna")
+            await relay.hub.recheck_accounts()
+            assert await agent.closed() == (4403, "account_disabled")
+            assert (await citizen.expect("peer_left"))["type"] == "peer_left"
+            store.disable("sara")  # between two checks: her next join is refused
+            other, nameplate = await c.citizen()
+            await sara.send(type="join", nameplate=nameplate)
+            assert await sara.closed() == (4403, "account_disabled")
+            cut = [line["agent"] for line in audit_lines(data_dir)
+                   if line["event"] == "account_disabled"]
+            assert cut == ["anna", "sara"]
+            again = await c.open()
+            await again.send(type="hello", version=1, role="agent", name="anna",
+                             password=PASSWORD)
+            assert await again.closed() == (4403, "account_disabled")
+    run(body)
+
+
+def test_the_sweep_rechecks_accounts_every_ten_seconds(data_dir: Path) -> None:
+    async def body() -> None:
+        clock = FakeClock()
+        async with running(data_dir, clock=clock) as relay, clients(relay) as c:
+            anna = await c.agent("anna")
+            AccountStore(data_dir / "relay.db").disable("anna")
+            clock.advance(9)
+            await relay.sweep()
+            assert not any(line["event"] == "account_disabled" for line in audit_lines(data_dir))
+            clock.advance(1)
+            await relay.sweep()
+            assert await anna.closed() == (4403, "account_disabled")
+    run(body)
+
+
+def test_a_new_role_applies_without_signing_in_again(data_dir: Path) -> None:
+    async def body() -> None:
+        async with running(data_dir) as relay, clients(relay) as c:
+            anna = await c.agent("anna")
+            dates = {"from": "2024-03-01", "to": "2024-03-31"}
+            await anna.send(type="stats_request", **dates)
+            assert (await anna.expect("error"))["reason"] == "forbidden"
+            AccountStore(data_dir / "relay.db").set_role("anna", "supervisor")
+            await relay.hub.recheck_accounts()
+            await anna.send(type="stats_request", **dates)
+            assert (await anna.expect("stats"))["type"] == "stats"
     run(body)
 
 
