@@ -182,8 +182,11 @@ class StatsWindow(QDialog):
 
     def show_report(self, report: dict[str, Any]) -> None:
         """Fill the figures and charts from a report dict."""
+        trimmed = (" Kun de største emner, kommuner og tjeklister er vist (resten er samlet "
+                   "som «andre»); den fulde rapport: cobrowse-relay report."
+                   if report.get("trimmed") else "")
         self.status.setText(f"Periode {report['date_from']} – {report['date_to']}: "
-                            f"{report['contacts']} henvendelser.")
+                            f"{report['contacts']} henvendelser.{trimmed}")
         _clear(self.figures)
         for label, value in _figures(report):
             self.figures.addRow(label, QLabel(value))

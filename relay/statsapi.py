@@ -9,6 +9,7 @@ relay's event loop.  Both return the message to send back (docs/protocol.md §1)
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import sqlite3
 from datetime import date
@@ -22,6 +23,10 @@ from relay.stats import StatsStore
 log = logging.getLogger(__name__)
 STATS_ROLES = ("supervisor", "admin")
 _MAX_REASON = 200
+MAX_REPORT = 96 * 1024
+"""Largest ``stats`` message: well under what an agent accepts (128 KiB)."""
+_LONG_TABLES = ("per_topic", "per_municipality")
+OTHERS = "(andre)"
 
 
 class StatsService:
@@ -67,7 +72,34 @@ class StatsService:
         report = await asyncio.to_thread(build_report, self.store, date_from, date_to)
         self.audit.write("stats_read", agent=account.name, municipality=account.municipality,
                          date_from=date_from.isoformat(), date_to=date_to.isoformat())
-        return {"type": "stats", "report": report_to_dict(report)}
+        return {"type": "stats", "report": fit_report(report_to_dict(report))}
+
+
+def fit_report(report: dict[str, Any], limit: int = MAX_REPORT) -> dict[str, Any]:
+    """``report`` small enough to send: while too big, keep fewer of the long tables'
+    rows (the busiest; the rest summed as ``(andre)``) and checklists, and say so
+    with ``"trimmed": true``.  Totals and every other figure stay exact."""
+    keep = max(len(report[t]) for t in _LONG_TABLES)
+    keep = max(keep, len(report["checklist_stops"]))
+    fitted = report
+    while len(json.dumps({"type": "stats", "report": fitted}).encode()) > limit and keep > 1:
+        keep //= 2
+        fitted = dict(report, trimmed=True)
+        for table in _LONG_TABLES:
+            fitted[table] = _top(report[table], keep)
+        fitted["checklist_stops"] = sorted(report["checklist_stops"],
+                                           key=lambda s: -s["sessions"])[:keep]
+    return fitted
+
+
+def _top(table: dict[str, int], keep: int) -> dict[str, int]:
+    """The first ``keep`` rows of a ranked table and the others summed."""
+    rows = list(table.items())
+    if len(rows) <= keep:
+        return table
+    top = dict(rows[:keep - 1])
+    top[OTHERS] = sum(n for _, n in rows[keep - 1:])
+    return top
 
 
 def _session_id(payload: dict[str, Any]) -> str | None:

@@ -72,6 +72,9 @@ def test_shows_figures_and_charts(qtbot: Any) -> None:
     assert window.show_button.isEnabled()
     window.show()
     assert not window.grab().isNull()  # painting the charts works
+    assert "Kun de største" not in window.status.text()
+    window.show_report(dict(REPORT, trimmed=True))  # the relay had to shorten it
+    assert "Kun de største" in window.status.text()
 
 
 def test_refusal_and_bad_range_are_explained(qtbot: Any) -> None:

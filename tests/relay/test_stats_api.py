@@ -12,6 +12,7 @@ from relay_helpers import Client, clients, run, running
 
 from cobrowse.sessionlog import SessionLog
 from relay.stats import StatsStore
+from relay.statsapi import MAX_REPORT, OTHERS, fit_report
 
 START = datetime(2024, 3, 4, 18, 0, tzinfo=UTC)  # Monday 19:00 in Copenhagen
 
@@ -159,3 +160,23 @@ def test_presence_reaches_waiting_citizens_and_metrics(data_dir: Path) -> None:
 def _audit(data_dir: Path) -> list[dict[str, Any]]:
     text = (data_dir / "audit.jsonl").read_text(encoding="utf-8")
     return [json.loads(line) for line in text.splitlines()]
+
+
+def test_a_huge_report_is_trimmed_to_fit_one_message() -> None:
+    topics = {f"emne nummer {n:05d} med et langt navn fra en fri tekst": 10_000 - n
+              for n in range(5000)}
+    report = {"date_from": "2024-01-01", "date_to": "2024-12-31", "contacts": sum(topics.values()),
+              "per_topic": topics, "per_municipality": {f"Kommune {n}": 5 for n in range(98)},
+              "checklist_stops": [{"checklist": f"liste-{n}", "sessions": n, "completed": 0,
+                                   "step": 1, "stopped": n} for n in range(3000)]}
+    assert len(json.dumps(report)) > MAX_REPORT
+    fitted = fit_report(report)
+    assert len(json.dumps({"type": "stats", "report": fitted}).encode()) <= MAX_REPORT
+    assert fitted["trimmed"] is True and fitted["contacts"] == report["contacts"]
+    assert sum(fitted["per_topic"].values()) == sum(topics.values())
+    assert next(iter(fitted["per_topic"])) == next(iter(topics))  # the busiest stays
+    assert OTHERS in fitted["per_topic"] and len(fitted["per_topic"]) < len(topics)
+    assert fitted["checklist_stops"][0]["checklist"] == "liste-2999"
+    small = dict(report, per_topic={"Flytning": 3}, checklist_stops=[])
+    small["per_municipality"] = {"Albertslund": 3}
+    assert fit_report(small) is small  # what fits is sent as it is
