@@ -30,8 +30,9 @@ from cobrowse import events as ev
 
 _CURSOR = QPolygonF([QPointF(0, 0), QPointF(0, 17), QPointF(4.5, 13), QPointF(8, 20),
                      QPointF(10.5, 19), QPointF(7.2, 12), QPointF(12.5, 12)])
-_MIN_CURSOR_SCALE = 0.6
-"""In a small fit view the citizen's pointer image is drawn no smaller than this."""
+_MIN_CURSOR_SCALE = 1.0
+"""The citizen's pointer image keeps at least its own size when the view scales the
+screen down, so the agent can always find it."""
 _MODE_CURSORS = {"view": Qt.CursorShape.ArrowCursor, "point": Qt.CursorShape.PointingHandCursor,
                  "control": Qt.CursorShape.CrossCursor}
 
@@ -148,7 +149,7 @@ class RemoteCanvas(QWidget):
         return area.adjusted(-2, -2, 16, 24)
 
     def _shape_target(self, pos: tuple[int, int]) -> QRectF:
-        """Where the pointer image goes: its hot spot on ``pos``, scaled with the screen."""
+        """Where the pointer image goes: its hot spot on ``pos``, scaled up with the screen."""
         assert self._shape is not None
         image, hot = self._shape
         tip = self._to_widget(QRectF(pos[0], pos[1], 0, 0)).topLeft()

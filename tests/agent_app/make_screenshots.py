@@ -47,6 +47,14 @@ def wait(pred, timeout_ms: int = 10000) -> None:  # type: ignore[no-untyped-def]
     raise TimeoutError("condition not reached")
 
 
+def ibeam() -> ev.CursorShape:
+    """A text cursor as XFixes reports one: black bar and serifs, white outline."""
+    rgba = np.zeros((19, 9, 4), np.uint8)
+    rgba[:, 3:6] = rgba[0:3, 0:9] = rgba[16:19, 0:9] = (255, 255, 255, 255)
+    rgba[1:18, 4] = rgba[1, 1:8] = rgba[17, 1:8] = (0, 0, 0, 255)
+    return ev.CursorShape(9, 19, 4, 9, rgba.tobytes())
+
+
 def citizen_screen() -> np.ndarray:
     """A mock borger.dk page, drawn with Qt, as (h, w, 4) BGRA."""
     image = QImage(1280, 800, QImage.Format.Format_RGB32)
@@ -135,6 +143,9 @@ def main(out: Path) -> None:
     spin(300)
     citizen.send(ev.ConsentGrant("control"))
     wait(lambda: agent.session.phase == "controlling")
+    citizen.send(ev.Cursor(330, 262, True))  # over a text field: the citizen's I-beam
+    citizen.send(ibeam())
+    wait(lambda: agent.window.canvas._shape is not None)
     shoot(agent.window, out / "agent-controlling.png")
     citizen.send(ev.ConsentRevoke("control"))
     wait(lambda: agent.session.phase == "viewing")
