@@ -118,6 +118,8 @@ def test_agent_guides_citizen_through_the_real_apps(world: World, qtbot: Any) ->
     ask.yes.click()
     qtbot.waitUntil(lambda: agent.session.phase == "viewing", timeout=WAIT)
     qtbot.waitUntil(lambda: agent_sees_the_screen(agent), timeout=WAIT)
+    qtbot.waitUntil(lambda: window.canvas._shape is not None, timeout=WAIT)
+    arrow = window.canvas._shape[0].copy()  # type: ignore[index]  # the citizen's pointer image
     assert citizen.view.bar.isVisible() and "Anna Jensen" in citizen.view.bar.text.text()
 
     # Control: the citizen sees the same check number the agent reads aloud.
@@ -134,6 +136,8 @@ def test_agent_guides_citizen_through_the_real_apps(world: World, qtbot: Any) ->
     qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=on_canvas(agent, *form.where["edit"]))
     qtbot.keyClicks(canvas, "Østergade 5, 2. th.")
     qtbot.waitUntil(lambda: form.has("text", "Østergade 5, 2. th."), timeout=WAIT)
+    # over the text field the citizen's pointer is the form's I-beam, and so is the agent's
+    qtbot.waitUntil(lambda: window.canvas._shape[0] != arrow, timeout=WAIT)  # type: ignore[index]
     qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=on_canvas(agent, *form.where["Ja"]))
     qtbot.waitUntil(lambda: form.has("clicked", "Ja"), timeout=WAIT)
     qtbot.waitUntil(lambda: agent_sees_the_screen(agent), timeout=WAIT)  # the typed text too
