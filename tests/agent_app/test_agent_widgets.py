@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +22,8 @@ from agent_app.remoteview import RemoteView
 from agent_app.statusline import RateMeter
 from cobrowse import events as ev
 from cobrowse.checklists import DEFAULT_FOLDER, load_folders
+
+ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.qt_log_ignore(QT_NOISE)
 K, M = Qt.Key, Qt.KeyboardModifier
@@ -96,6 +102,21 @@ def test_one_to_one_is_one_citizen_pixel_per_device_pixel(qtbot: Any) -> None:
     assert view.canvas.scale() == pytest.approx(1 / dpr)
     assert view.canvas.size().toTuple() == (round(800 / dpr), round(600 / dpr))
     assert view.horizontalScrollBar().maximum() > 0
+
+
+@pytest.mark.parametrize("factor", ["1", "2"])
+def test_one_to_one_on_a_hidpi_screen_is_pixel_exact(factor: str) -> None:
+    """In a child process with QT_SCALE_FACTOR: 1:1 mode paints each citizen pixel onto
+    exactly one device pixel (a 1-px checkerboard survives) and maps clicks back."""
+    env = dict(os.environ, QT_SCALE_FACTOR=factor, QT_QPA_PLATFORM="offscreen",
+               PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
+    done = subprocess.run([sys.executable, str(Path(__file__).with_name("hidpi_probe.py"))],
+                          env=env, capture_output=True, text=True, timeout=60, check=True)
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    scale = int(factor)
+    assert found["dpr"] == scale and found["exact"]
+    assert found["logical"] == [200 // scale, 100 // scale]
+    assert found["remote"] == [int(50.25 * scale), int(25.25 * scale)]
 
 
 def test_checklist_panel_reports_broken_hotline_file(qtbot: Any, tmp_path: Path) -> None:
