@@ -9,6 +9,7 @@ development relay on localhost.  The file groups keys in three tables::
     data_dir = "/var/lib/cobrowse-relay"
     tls_cert = "/etc/cobrowse/relay.crt"
     tls_key = "/etc/cobrowse/relay.key"
+    trusted_proxies = []       # reverse proxies whose X-Forwarded-For is believed
 
     [limits]
     max_text = 4096            # bytes per relay-layer JSON message
@@ -58,6 +59,7 @@ class RelayConfig:
     dev: bool = False
     tls_cert: Path | None = None
     tls_key: Path | None = None
+    trusted_proxies: tuple[str, ...] = ()  # addresses or networks, e.g. "127.0.0.1"
     # [limits]
     max_text: int = 4096
     max_binary: int = 128 * 1024
@@ -100,7 +102,7 @@ class RelayConfig:
 
 _SECTIONS: dict[str, dict[str, type]] = {
     "server": {"host": str, "port": int, "data_dir": Path, "dev": bool,
-               "tls_cert": Path, "tls_key": Path},
+               "tls_cert": Path, "tls_key": Path, "trusted_proxies": list},
     "limits": {"max_text": int, "max_binary": int, "max_upload": int, "nameplate_ttl": float,
                "resume_grace": float, "hello_timeout": float, "write_limit": int,
                "max_queue": int, "ping_interval": float, "sweep_interval": float,
@@ -177,6 +179,8 @@ def _convert(path: Path, key: str, kind: type, value: object) -> object:
         return target if target.is_absolute() else path.parent / target
     if kind is float and isinstance(value, int) and not isinstance(value, bool):
         return float(value)
+    if kind is list:
+        return _networks(path, key, value)
     if type(value) is not kind:
         raise ConfigError(f"{path}: {key} must be {kind.__name__}, not {value!r}")
     return value
@@ -202,6 +206,19 @@ def check_config(config: RelayConfig, where: str = "config") -> None:
         raise ConfigError(f"{where}: set both server.tls_cert and server.tls_key, or neither")
 
 
+def _networks(path: Path, key: str, value: object) -> tuple[str, ...]:
+    """A list of IP addresses or networks (``"10.0.0.0/8"``), checked."""
+    if not isinstance(value, list):
+        raise ConfigError(f"{path}: {key} must be a list of addresses, not {value!r}")
+    for item in value:
+        try:
+            ipaddress.ip_network(item if isinstance(item, str) else "x", strict=False)
+        except ValueError:
+            raise ConfigError(f"{path}: {key}: {item!r} is not an IP address or network") \
+                from None
+    return tuple(value)
+
+
 def check_serve_config(config: RelayConfig) -> None:
     """Refuse settings that would be unsafe to serve with (plain ws off loopback)."""
     check_config(config)
@@ -210,9 +227,12 @@ def check_serve_config(config: RelayConfig) -> None:
             raise ConfigError(f"--dev (plain ws, no TLS) is only allowed on a loopback "
                               f"address such as 127.0.0.1, not {config.host!r}")
         return
+    if not config.tls and config.trusted_proxies and is_loopback(config.host):
+        return  # plain ws on loopback behind a TLS-terminating reverse proxy
     if not config.tls:
         raise ConfigError("no TLS certificate configured: set server.tls_cert and "
-                          "server.tls_key in the config file, or use --dev on localhost")
+                          "server.tls_key in the config file, or use --dev on localhost "
+                          "(or listen on 127.0.0.1 behind a proxy in server.trusted_proxies)")
     for label, file in (("tls_cert", config.tls_cert), ("tls_key", config.tls_key)):
         if file is not None and not file.is_file():
             raise ConfigError(f"TLS file not found: server.{label} = {file}")

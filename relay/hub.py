@@ -27,6 +27,7 @@ from websockets.exceptions import ConnectionClosed
 
 from cobrowse.errors import ConfigError
 from relay.accounts import Account, AccountDisabled, AccountStore, BadLogin, UnknownAgent
+from relay.addresses import client_address, networks
 from relay.audit import AuditLog
 from relay.config import RelayConfig
 from relay.messages import (
@@ -83,6 +84,7 @@ class Hub:
         self.rooms: RoomRegistry[Conn] = RoomRegistry(
             config.nameplate_ttl, config.resume_grace, clock)
         self.limits = Limits(config, clock)
+        self._proxies = networks(config.trusted_proxies)
         self.conns: set[Conn] = set()
         self.tap: Tap | None = None
         self._tasks: set[asyncio.Task[None]] = set()
@@ -97,7 +99,9 @@ class Hub:
 
     async def handle(self, ws: ServerConnection) -> None:
         """Serve one WebSocket until it closes (the websockets handler)."""
-        conn = Conn(ws, str(ws.remote_address[0]) if ws.remote_address else "?")
+        peer = str(ws.remote_address[0]) if ws.remote_address else "?"
+        forwarded = ws.request.headers.get_all("X-Forwarded-For") if ws.request else []
+        conn = Conn(ws, client_address(peer, forwarded, self._proxies))
         self.conns.add(conn)
         try:
             await self._serve(conn)

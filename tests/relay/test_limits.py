@@ -28,6 +28,35 @@ def test_nameplate_claims_per_address(data_dir: Path) -> None:
     run(body)
 
 
+def test_behind_a_trusted_proxy_each_client_has_its_own_claims(data_dir: Path) -> None:
+    async def body() -> None:
+        async with running(data_dir, clock=FakeClock(), claims_burst=2, claims_per_minute=1,
+                           trusted_proxies=("127.0.0.1",)) as relay, clients(relay) as c:
+            def via(address: str) -> dict[str, object]:
+                return {"additional_headers": {"X-Forwarded-For": address}}
+            for _ in range(2):
+                await c.citizen(**via("203.0.113.7"))
+            greedy = await c.open(**via("203.0.113.7"))
+            await greedy.send(type="hello", version=1, role="citizen")
+            assert await greedy.closed() == (4429, "rate_limited")
+            await c.citizen(**via("203.0.113.8"))  # a neighbour is not punished
+            await c.agent(**via("198.51.100.4"))
+            login = next(line for line in audit_lines(data_dir) if line["event"] == "login")
+            assert login["addr"] == "198.51.100.4"
+    run(body)
+
+
+def test_a_forwarded_header_from_anyone_else_is_ignored(data_dir: Path) -> None:
+    async def body() -> None:
+        async with running(data_dir, clock=FakeClock(), claims_burst=1,
+                           claims_per_minute=1) as relay, clients(relay) as c:
+            await c.citizen(additional_headers={"X-Forwarded-For": "203.0.113.7"})
+            cheat = await c.open(additional_headers={"X-Forwarded-For": "203.0.113.99"})
+            await cheat.send(type="hello", version=1, role="citizen")
+            assert await cheat.closed() == (4429, "rate_limited")
+    run(body)
+
+
 def test_joins_per_account_leave_the_agent_signed_in(data_dir: Path) -> None:
     clock = FakeClock()
 

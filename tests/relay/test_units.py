@@ -24,8 +24,9 @@ from relay.accounts import (
     generate_password,
     hash_password,
 )
+from relay.addresses import client_address, networks
 from relay.audit import AuditLog
-from relay.config import RelayConfig, is_loopback, load_config
+from relay.config import RelayConfig, check_serve_config, is_loopback, load_config
 from relay.messages import Refusal, decode, parse_hello, parse_message
 from relay.metrics import Metrics
 from relay.ratelimit import LoginThrottle, RateLimiter
@@ -75,6 +76,8 @@ def test_load_config(tmp_path: Path) -> None:
     ("[limits]\nmax_text = 0", "max_text must be positive"),
     ("[server]\ntls_cert = 'a.crt'", "both server.tls_cert and server.tls_key"),
     ("port = 1", "unknown table [port]"),
+    ("[server]\ntrusted_proxies = '10.0.0.1'", "must be a list of addresses"),
+    ("[server]\ntrusted_proxies = ['10.0.0.1', 'proxy.local']", "'proxy.local' is not an IP"),
 ])
 def test_bad_config_names_file_and_key(tmp_path: Path, text: str, words: str) -> None:
     path = write(tmp_path / "relay.toml", text)
@@ -86,6 +89,38 @@ def test_bad_config_names_file_and_key(tmp_path: Path, text: str, words: str) ->
 def test_missing_config_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="config file not found"):
         load_config(tmp_path / "nope.toml")
+
+
+def test_proxy_config_and_plain_ws_only_on_loopback_behind_it(tmp_path: Path) -> None:
+    path = write(tmp_path / "relay.toml", """
+        [server]
+        trusted_proxies = ["127.0.0.1", "10.20.0.0/16"]
+    """)
+    config = load_config(path)
+    assert config.trusted_proxies == ("127.0.0.1", "10.20.0.0/16")
+    check_serve_config(config)  # plain ws on 127.0.0.1: TLS is the proxy's job
+    with pytest.raises(ConfigError, match="no TLS certificate configured"):
+        check_serve_config(config.replace(host="0.0.0.0"))
+    with pytest.raises(ConfigError, match="trusted_proxies"):
+        check_serve_config(RelayConfig())
+
+
+@pytest.mark.parametrize("peer,forwarded,client", [
+    ("203.0.113.9", ["198.51.100.1"], "203.0.113.9"),              # not a proxy: header ignored
+    ("127.0.0.1", ["198.51.100.1"], "198.51.100.1"),               # our proxy says who it is
+    ("127.0.0.1", ["6.6.6.6, 198.51.100.1"], "198.51.100.1"),      # a client's own claim skipped
+    ("127.0.0.1", ["198.51.100.1, 10.20.3.4"], "198.51.100.1"),    # through two of our proxies
+    ("127.0.0.1", ["198.51.100.1", "10.20.3.4"], "198.51.100.1"),  # headers in order
+    ("127.0.0.1", [], "127.0.0.1"),                                # no header
+    ("127.0.0.1", ["198.51.100.1, garbage"], "127.0.0.1"),         # garbled: believe nothing
+    ("127.0.0.1", ["2001:db8::1"], "2001:db8::1"),
+    ("127.0.0.1", ["10.20.0.1"], "127.0.0.1"),                     # only proxies in the chain
+])
+def test_client_address_behind_trusted_proxies(peer: str, forwarded: list[str],
+                                               client: str) -> None:
+    proxies = networks(["127.0.0.1", "10.20.0.0/16"])
+    assert client_address(peer, forwarded, proxies) == client
+    assert client_address(peer, forwarded, ()) == peer  # no proxies configured
 
 
 def test_loopback() -> None:
