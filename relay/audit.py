@@ -3,13 +3,16 @@
 Only the fields listed in :data:`FIELDS` are ever written, so a password, the
 secret part of a code, a resume token or session content cannot slip into the
 log by accident: anything else passed in is dropped.  Each line is flushed as it
-is written.
+is written.  If the file is moved away or deleted (logrotate's default ``create``
+mode), the next line goes to a new file at the same path, as with
+:class:`logging.handlers.WatchedFileHandler`; no restart or signal is needed.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -47,6 +50,9 @@ class AuditLog:
         text = json.dumps(line, ensure_ascii=False, sort_keys=False) + "\n"
         with self._lock:
             try:
+                if self._file is not None and self._rotated(self._file):
+                    self._file.close()
+                    self._file = None
                 if self._file is None:
                     self.path.parent.mkdir(parents=True, exist_ok=True)
                     self._file = self.path.open("a", encoding="utf-8")
@@ -54,6 +60,15 @@ class AuditLog:
                 self._file.flush()
             except OSError as exc:  # the relay keeps serving; operators see the log
                 log.error("cannot write audit log %s: %s", self.path, exc.strerror)
+
+    def _rotated(self, file: IO[str]) -> bool:
+        """True if ``path`` no longer names the file we hold open."""
+        try:
+            now = os.stat(self.path)
+        except FileNotFoundError:
+            return True
+        held = os.fstat(file.fileno())
+        return (now.st_dev, now.st_ino) != (held.st_dev, held.st_ino)
 
     def close(self) -> None:
         with self._lock:

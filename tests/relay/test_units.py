@@ -292,6 +292,20 @@ def test_audit_writes_only_allowed_fields(tmp_path: Path) -> None:
                     "agent": "anna", "outcome": "ok"}
 
 
+def test_audit_follows_logrotate(tmp_path: Path) -> None:
+    path = tmp_path / "audit.jsonl"
+    audit = AuditLog(path)
+    audit.write("login", agent="anna")
+    path.rename(tmp_path / "audit.jsonl.1")  # logrotate moves it away ...
+    audit.write("login", agent="bo")         # ... and the next line starts a new file
+    (tmp_path / "audit.jsonl").unlink()      # deleted by hand: the same
+    audit.write("login", agent="cille")
+    audit.close()
+    first = (tmp_path / "audit.jsonl.1").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line)["agent"] for line in first] == ["anna"]
+    assert json.loads(path.read_text(encoding="utf-8"))["agent"] == "cille"
+
+
 def test_metrics_text() -> None:
     metrics = Metrics(rooms_active=lambda: 3)
     metrics.inc("cobrowse_joins_rejected_total", reason='odd"reason')
