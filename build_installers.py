@@ -18,6 +18,16 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
+PYNPUT_BACKENDS = {
+    # pynput picks its backend at import time, by platform, through importlib: PyInstaller
+    # cannot see those imports, and without them the citizen client cannot inject input.
+    "linux": ["pynput.keyboard._xorg", "pynput.mouse._xorg", "pynput._util.xorg",
+              "pynput._util.xorg_keysyms"],
+    "win32": ["pynput.keyboard._win32", "pynput.mouse._win32", "pynput._util.win32",
+              "pynput._util.win32_vks"],
+    "darwin": ["pynput.keyboard._darwin", "pynput.mouse._darwin", "pynput._util.darwin",
+               "pynput._util.darwin_vks"],
+}
 TARGETS = {
     "citizen": {"script": "citizen_client/main.py", "name": "cobrowse-borger",
                 "windowed": True, "onefile": True, "config": "citizen_client/citizen.toml"},
@@ -40,6 +50,12 @@ def pyinstaller_args(target: str, dist: Path) -> list[str]:
         args.append("--windowed")
     if target == "relay":  # the relay must not drag Qt along
         args += ["--exclude-module", "PySide6", "--exclude-module", "shiboken6"]
+    if target == "citizen":
+        platform = "linux" if sys.platform.startswith("linux") else sys.platform
+        for module in PYNPUT_BACKENDS.get(platform, []):
+            args += ["--hidden-import", module]
+        if platform == "linux":  # python-xlib loads keysym tables and extensions by name
+            args += ["--collect-submodules", "Xlib"]
     return args
 
 

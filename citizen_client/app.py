@@ -29,6 +29,7 @@ from citizen_client.config import CitizenConfig
 from citizen_client.devices import Devices
 from citizen_client.links import LinkHandler
 from citizen_client.netside import NetRouter, ScreenShare
+from citizen_client.shielding import ShieldPublisher
 from citizen_client.view import View
 from cobrowse import events as ev
 from cobrowse.endpoint import AgentJoined, CodeReady, HotlineStatus, RelayUnreachable
@@ -61,6 +62,7 @@ class CitizenApp(QObject):
         self.links = LinkHandler(self.view, self.endpoint, config.allowed_link_domains)
         self.combos = ComboHandler(self.view, devices)
         self.armed = False  # read by the injector's gate on the network thread
+        self.shielding = ShieldPublisher()  # our own windows are out of the agent's reach
         self._renewing = False
         self._resume_phase = "sharing"
         self._stopper: threading.Thread | None = None
@@ -194,6 +196,7 @@ class CitizenApp(QObject):
         self.router.injector = self.devices.start(self.gate, self.view.monitor, self._hotkey)
         if self.router.injector is not None:
             self.router.injector.on_blocked = lambda names: self.bridge.post(BlockedCombo(names))
+            self.router.injector.shield = self.shielding.shield
         self.view.set_phase("sharing")
 
     def _deny_view(self) -> None:
@@ -292,6 +295,7 @@ class CitizenApp(QObject):
         self._closed = True
         self.router.post = lambda event: None  # network events after shutdown go nowhere
         self.bridge.close()
+        self.shielding.close()
         self.view.close_all()
         if self._stopper is not None:
             self._stopper.join(5)

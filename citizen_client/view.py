@@ -64,8 +64,21 @@ class View:
     def set_phase(self, phase: str) -> None:
         if phase not in ("connecting", "code", "unreachable"):
             self.note = ""
-        self.phase = phase
+        before, self.phase = self.phase, phase
         self.render()
+        self._place_window(before)
+
+    def _place_window(self, before: str) -> None:
+        """Out of the way while the screen is shared - the agent needs to see the
+        citizen's form, not this window, and the bar on top says what is going on -
+        and back when the session has ended."""
+        if before == "ask_view" and self.phase == "sharing":
+            self.window.showMinimized()
+        elif self.phase == "ended" and self.window.isMinimized():
+            self.window.showNormal()
+            self.window.raise_()
+            self.window.activateWindow()
+            self.window.status.action.setFocus()  # Enter closes
 
     def unreachable(self, retry_in: float) -> None:
         self.retry = max(1, math.ceil(retry_in))

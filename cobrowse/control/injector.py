@@ -11,7 +11,10 @@ four checks, in this order:
 3. **blocked combinations** - lock, log-out, task manager, run dialog ... never
    reach the OS (:mod:`cobrowse.control.keys`);
 4. **coordinates** - the agent's coordinates are pixels of the shared monitor and
-   are clamped into it.
+   are clamped into it;
+5. **the client's own windows** - no click or wheel on them, no key press while
+   they have the focus (:class:`cobrowse.control.shield.Shield`), so the agent
+   can never answer a consent question for the citizen.
 
 Keys and buttons the agent holds are remembered and released by
 :meth:`Injector.release_all` - call it when control ends for any reason.
@@ -29,6 +32,7 @@ from typing import Any
 from cobrowse import events as ev
 from cobrowse.control import keys
 from cobrowse.control.local import LocalInputGuard, TripleEscape
+from cobrowse.control.shield import Shield
 
 log = logging.getLogger(__name__)
 Gate = Callable[[], bool]
@@ -71,6 +75,7 @@ class Injector:
         self._hotkey = hotkey
         self._combos = combos
         self.on_blocked = on_blocked  # told (any thread) which combination was stopped
+        self.shield = Shield()  # the citizen client publishes its windows here
         self._lock = threading.RLock()
         self._held: dict[str, tuple[str, Any]] = {}  # code -> (canonical name, pressed)
         self._buttons: set[str] = set()
@@ -150,6 +155,8 @@ class Injector:
             return self._press_button(msg)
         if isinstance(msg, ev.Wheel):
             self._move(msg.x, msg.y)
+            if self._shielded(msg.x, msg.y):
+                return False
             self.guard.injected_other()
             self._mouse.scroll(msg.dx, msg.dy)
             return True
@@ -162,6 +169,8 @@ class Injector:
 
     def _press_button(self, msg: ev.PointerButton) -> bool:
         self._move(msg.x, msg.y)
+        if msg.pressed and self._shielded(msg.x, msg.y):
+            return False
         if msg.pressed:
             self.guard.injected_other()
             self._mouse.press(self._button(msg.button))
@@ -179,7 +188,17 @@ class Injector:
     def _key(self, msg: ev.Key) -> bool:
         return self._key_down(msg) if msg.pressed else self._key_up(msg.code)
 
+    def _shielded(self, x: int, y: int) -> bool:
+        if self.shield.covers(*self.monitor.to_desktop(x, y)):
+            log.info("refused a click on the cobrowse window")
+            return True
+        return False
+
     def _key_down(self, msg: ev.Key) -> bool:
+        if self.shield.focused:
+            self._swallowed.add(msg.code)
+            log.info("refused a key: the cobrowse window has the focus")
+            return False
         name = keys.normalize(msg.code)
         held = frozenset(n for n, _ in self._held.values())
         if keys.is_blocked(held, name, self._combos):

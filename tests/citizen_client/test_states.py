@@ -171,12 +171,15 @@ def test_reconnecting_then_back_to_sharing_without_control(citizen: CitizenApp,
 
 def test_ended_removes_bar_frame_and_overlays(citizen: CitizenApp, rig: Any,
                                               qtbot: Any) -> None:
+    citizen.view.window.show()
     to_controlled(citizen)
+    v = citizen.view
+    assert v.window.isMinimized()  # out of the agent's way while shared; the bar says it
     citizen.handle(ev.ShowStep(1, 2, "Trin", ""))
     citizen.handle(ev.Highlight(5, 5))
     citizen.handle(ev.SessionEnded("done", True))
     assert main_text(citizen).startswith("Sessionen er slut. Du kan lukke vinduet.")
-    v = citizen.view
+    assert v.window.isVisible() and not v.window.isMinimized()  # back to say it has ended
     assert not (v.bar.isVisible() or v.frame.visible() or v.banner.isVisible())
     qtbot.waitUntil(lambda: "stop" in citizen.endpoint.calls, timeout=3000)
     assert ("stop",) in rig.streamers[0].calls and rig.listener_calls[-1] == "stop"

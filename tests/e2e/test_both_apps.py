@@ -102,6 +102,8 @@ def on_canvas(agent: AgentApp, x: int, y: int) -> QPoint:
 def test_agent_guides_citizen_through_the_real_apps(world: World, qtbot: Any) -> None:
     agent, citizen, form = world.agent, world.citizen, world.form
     window = agent.window
+    # the pointer rests on the bare desktop (an earlier test may have left it on a field)
+    subprocess.run(["xdotool", "mousemove", "1900", "1060"], check=True)
     citizen.start()
     agent.start()
     agent.dialog.password.setText(PASSWORD)

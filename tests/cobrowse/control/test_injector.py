@@ -190,3 +190,25 @@ def test_altgr_symbols_from_a_windows_agent_arrive_as_text() -> None:
     rig.calls.clear()
     rig.injector.handle(key("t", "t"))  # Ctrl+Alt+T stays a shortcut
     assert rig.keys() == [("press", "t")]
+
+
+def test_the_clients_own_windows_are_out_of_reach() -> None:
+    """A consent dialog at (600, 400, 300, 200) on a second monitor: the agent can point
+    at it but not click, scroll or type into it."""
+    rig = Rig(Monitor(1920, 0, 1280, 1024))
+    rig.injector.shield.publish([(2520, 400, 300, 200)], focused=False)
+    assert rig.injector.handle(ev.PointerMove(650, 450))            # hovering is harmless
+    assert not rig.injector.handle(ev.PointerButton(650, 450, "left", True))
+    assert not rig.injector.handle(ev.Wheel(650, 450, 0, -1))
+    assert rig.injector.handle(ev.PointerButton(100, 100, "left", True))  # the form: fine
+    assert rig.injector.handle(ev.PointerButton(650, 450, "left", False))  # released anywhere
+    assert [c for c in rig.calls if c[0] != "move"] == [("mouse_press", "[left]"),
+                                                        ("mouse_release", "[left]")]
+    rig.calls.clear()
+    rig.injector.shield.publish([(2520, 400, 300, 200)], focused=True)  # the dialog has focus
+    assert not rig.injector.handle(key("enter"))
+    assert not rig.injector.handle(key("enter", pressed=False))     # its release swallowed too
+    rig.injector.shield.publish([], focused=False)                   # the dialog closed
+    tap(rig, "a", "a")
+    assert rig.keys() == [("press", "a"), ("release", "a")]
+    assert rig.injector.handle(ev.PointerButton(650, 450, "left", True))

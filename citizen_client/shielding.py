@@ -1,0 +1,62 @@
+"""Publish where the client's own windows are, so the agent cannot click them.
+
+:class:`ShieldPublisher` lives on the GUI thread.  It watches the client's
+top-level windows (shown, hidden, moved, resized, minimised) and the keyboard
+focus, and writes a snapshot into a :class:`cobrowse.control.shield.Shield` that
+the injector reads on the network thread.  Click-through overlays (the control
+frame, the pointer ring) are left out: they never receive input.  Windows on the
+``offscreen`` platform (tests) are not on any screen, so nothing is published.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QWidget
+
+from cobrowse.control.shield import Rect, Shield
+
+_WATCHED = {QEvent.Type.Show, QEvent.Type.Hide, QEvent.Type.Move, QEvent.Type.Resize,
+            QEvent.Type.WindowStateChange}
+
+
+class ShieldPublisher(QObject):
+    def __init__(self, shield: Shield | None = None) -> None:
+        super().__init__()
+        self.shield = shield or Shield()
+        app = QGuiApplication.instance()
+        assert isinstance(app, QGuiApplication)
+        app.installEventFilter(self)
+        app.focusWindowChanged.connect(self.publish)
+        self.publish()
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if event.type() in _WATCHED and isinstance(obj, QWidget) and obj.isWindow():
+            self.publish()                     # at once: a dialog is shielded before it maps
+            QTimer.singleShot(0, self.publish)  # and once the change has settled
+        return False
+
+    def publish(self, *_: object) -> None:
+        if QGuiApplication.platformName() == "offscreen":
+            self.shield.publish((), False)
+            return
+        self.shield.publish(self.windows(), QGuiApplication.focusWindow() is not None)
+
+    @staticmethod
+    def windows() -> list[Rect]:
+        """Desktop rectangles (device pixels) of the client's visible, clickable windows."""
+        rects = []
+        for w in QApplication.topLevelWidgets():
+            if not w.isVisible() or w.isMinimized() or \
+                    w.windowFlags() & Qt.WindowType.WindowTransparentForInput:
+                continue
+            g, dpr = w.frameGeometry(), w.devicePixelRatioF()
+            rects.append((round(g.x() * dpr), round(g.y() * dpr),
+                          round(g.width() * dpr), round(g.height() * dpr)))
+        return rects
+
+    def close(self) -> None:
+        app = QGuiApplication.instance()
+        if isinstance(app, QGuiApplication):
+            app.removeEventFilter(self)
+            app.focusWindowChanged.disconnect(self.publish)
