@@ -35,6 +35,12 @@ log = logging.getLogger(__name__)
 FrameSink = Callable[[int, bytes], None]
 EndpointFactory = Callable[..., AgentEndpoint]
 LIVE = ("viewing", "controlling", "waiting_control", "paused", "reconnecting")
+REFUSED = {  # why the citizen's PC did not take our input (InputRefused)
+    "own_window": "Dit klik eller tastetryk ramte borgerens cobrowse-vindue – det kan du "
+                  "ikke styre. Klik i borgerens side først.",
+    "citizen_active": "Borgeren bruger selv mus eller tastatur – dine input venter et "
+                      "øjeblik.",
+}
 
 
 class AgentSession(QObject):
@@ -228,6 +234,9 @@ class AgentSession(QObject):
         self.notice.emit("Borgeren åbnede linket." if event.opened
                          else "Linket blev ikke åbnet hos borgeren.")
 
+    def _input_refused(self, event: ev.InputRefused) -> None:
+        self.notice.emit(REFUSED.get(event.reason, REFUSED["citizen_active"]))
+
     def _ended(self, event: ev.SessionEnded) -> None:
         if self.phase in ("ready", "signed_out"):  # the agent has already moved on
             return
@@ -252,6 +261,7 @@ _HANDLERS: dict[type, Callable[[AgentSession, Any], None]] = {
     PeerLeft: AgentSession._peer_left,
     PeerBack: AgentSession._peer_back,
     ev.LinkAnswer: AgentSession._link_answer,
+    ev.InputRefused: AgentSession._input_refused,
     ev.SessionEnded: AgentSession._ended,
     ev.ScreenInfo: lambda s, e: s.screen_info.emit(e),
     ev.Cursor: lambda s, e: s.cursor.emit(e),

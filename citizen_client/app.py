@@ -197,6 +197,7 @@ class CitizenApp(QObject):
         if self.router.injector is not None:
             self.router.injector.on_blocked = lambda names: self.bridge.post(BlockedCombo(names))
             self.router.injector.shield = self.shielding.shield
+            self.router.injector.on_refused = lambda why: self.endpoint.send(ev.InputRefused(why))
         self.view.set_phase("sharing")
 
     def _deny_view(self) -> None:

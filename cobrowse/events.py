@@ -221,6 +221,17 @@ class Key(Message):
 
 
 @dataclass(frozen=True, slots=True)
+class InputRefused(Message):
+    """Citizen tells the agent why its input did not arrive (at most every few seconds):
+    ``own_window`` - it aimed at the cobrowse window itself, or that window has the
+    keyboard focus; ``citizen_active`` - the citizen is using mouse or keyboard."""
+
+    TYPE = 34
+    SENDER = (CITIZEN,)
+    reason: str = _f(choices=("own_window", "citizen_active"))
+
+
+@dataclass(frozen=True, slots=True)
 class Highlight(Message):
     """Pointer mode: draw a short-lived ring at (x, y) on the citizen's screen."""
 
@@ -284,8 +295,8 @@ class End(Message):
 MESSAGES: tuple[type[Message], ...] = (
     Hello, ConsentRequest, ConsentGrant, ConsentDeny, ConsentRevoke, ControlOff,
     PrivacyPause, PrivacyResume, ScreenInfo, SelectMonitor, FrameChunk, FrameAck,
-    Cursor, CursorShape, PointerMove, PointerButton, Wheel, Key, Highlight, ShowStep, OpenLink,
-    LinkAnswer, Ping, Pong, End,
+    Cursor, CursorShape, PointerMove, PointerButton, Wheel, Key, InputRefused, Highlight,
+    ShowStep, OpenLink, LinkAnswer, Ping, Pong, End,
 )
 BY_TYPE: dict[int, type[Message]] = {m.TYPE: m for m in MESSAGES}
 INPUT_MESSAGES = (PointerMove, PointerButton, Wheel, Key)

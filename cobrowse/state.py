@@ -67,6 +67,9 @@ TABLE: dict[tuple[State, str], State | _Drop] = {
     (C, "ConsentRevoke:control"): V,
     (C, "ControlOff"): V,
     (C, "PrivacyPause"): Z,
+    (C, "InputRefused"): C,
+    (V, "InputRefused"): DROP,  # crossed with the end of control
+    (Z, "InputRefused"): DROP,
     # paused: nothing of the screen, no input, no pointer
     (Z, "PrivacyResume"): V,
     (Z, "ConsentRequest:control"): DROP,

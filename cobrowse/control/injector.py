@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -36,6 +37,8 @@ from cobrowse.control.shield import Shield
 
 log = logging.getLogger(__name__)
 Gate = Callable[[], bool]
+TELL_EVERY = 3.0
+"""Seconds between two InputRefused notices with the same reason."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +79,9 @@ class Injector:
         self._combos = combos
         self.on_blocked = on_blocked  # told (any thread) which combination was stopped
         self.shield = Shield()  # the citizen client publishes its windows here
+        # told (network thread, at most every TELL_EVERY s per reason) why input was dropped
+        self.on_refused: Callable[[str], None] | None = None
+        self._told: dict[str, float] = {}
         self._lock = threading.RLock()
         self._held: dict[str, tuple[str, Any]] = {}  # code -> (canonical name, pressed)
         self._buttons: set[str] = set()
@@ -132,8 +138,15 @@ class Injector:
         self.guard.pointer_at(*self._pointer())
         if self.guard.paused():
             self._release_if_held()
+            self._tell("citizen_active")
             return False
         return True
+
+    def _tell(self, reason: str) -> None:
+        now = time.monotonic()
+        if self.on_refused is not None and now - self._told.get(reason, -TELL_EVERY) >= TELL_EVERY:
+            self._told[reason] = now
+            self.on_refused(reason)
 
     def _release_if_held(self) -> None:
         if self._held or self._buttons:
@@ -191,6 +204,7 @@ class Injector:
     def _shielded(self, x: int, y: int) -> bool:
         if self.shield.covers(*self.monitor.to_desktop(x, y)):
             log.info("refused a click on the cobrowse window")
+            self._tell("own_window")
             return True
         return False
 
@@ -198,6 +212,7 @@ class Injector:
         if self.shield.focused:
             self._swallowed.add(msg.code)
             log.info("refused a key: the cobrowse window has the focus")
+            self._tell("own_window")
             return False
         name = keys.normalize(msg.code)
         held = frozenset(n for n, _ in self._held.values())

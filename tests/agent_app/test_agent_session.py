@@ -144,6 +144,8 @@ def test_input_only_in_control_mode_and_pointer_mode(qtbot: Any, agent_app: Agen
     ctrl_c = citizen.wait_for(ev.Key, lambda k: k.code == "c",
                               skip=(ev.Ping, ev.FrameAck, ev.Key))
     assert ctrl_c.text == ""
+    citizen.endpoint.send(ev.InputRefused("own_window"))  # aimed at the citizen's cobrowse
+    qtbot.waitUntil(lambda: "cobrowse-vindue" in window.notice.text(), timeout=MS)
     # Esc on the citizen's PC comes from the toolbar; Esc here hands control back
     assert window.toolbar.escape.isVisible()
     window.toolbar.escape.trigger()

@@ -141,3 +141,18 @@ def test_blocked_combo_question_goes_away_with_control(citizen: CitizenApp, rig:
     citizen.view.bar.take_back.click()
     assert not citizen.view.combo_dialog.isVisible()
     assert ("press", "<f4>") not in rig.keyboard.calls
+
+
+def test_input_aimed_at_the_clients_own_window_is_refused_and_the_agent_told(
+        citizen: CitizenApp, rig: Any) -> None:
+    to_controlled(citizen)
+    injector = citizen.router.injector
+    assert injector is not None and injector.shield is citizen.shielding.shield
+    injector.shield.publish([(0, 0, 400, 300)], focused=True)  # as on a real X display
+    citizen.router(ev.PointerButton(100, 100, "left", True))
+    citizen.router(ev.Key("a", "a", True))
+    assert rig.keyboard.calls == [] and ("press", "[left]") not in rig.mouse.calls
+    injector.shield.publish([], focused=False)  # the citizen clicked into the form
+    citizen.router(ev.PointerButton(100, 100, "left", True))
+    assert ("press", "[left]") in rig.mouse.calls  # the same click lands now
+    assert citizen.endpoint.of(ev.InputRefused) == [ev.InputRefused("own_window")]  # once

@@ -17,7 +17,8 @@ SAMPLES = [
     ev.Cursor(-5, 10, True), ev.CursorShape(2, 3, 1, 2, bytes(range(24))),
     ev.PointerMove(1, 2), ev.PointerButton(3, 4, "left", True),
     ev.Wheel(1, 1, 0, -3), ev.Key("ø", "ø", True), ev.Key("ctrl", "", False),
-    ev.Highlight(100, 200), ev.ShowStep(3, 7, "Log på", "Klik på 'Log på med MitID'"),
+    ev.InputRefused("own_window"), ev.Highlight(100, 200),
+    ev.ShowStep(3, 7, "Log på", "Klik på 'Log på med MitID'"),
     ev.OpenLink("https://www.borger.dk/"), ev.LinkAnswer("https://x.dk", False, "not_allowed"),
     ev.Ping(2**62), ev.Pong(1), ev.End("done"),
 ]

@@ -115,6 +115,8 @@ def test_pointer_is_mapped_to_the_shared_monitor_and_clamped() -> None:
 
 def test_citizen_moving_the_mouse_pauses_agent_input_for_over_a_second() -> None:
     rig = Rig()
+    told: list[str] = []
+    rig.injector.on_refused = told.append
     rig.injector.handle(ev.PointerMove(100, 100))
     rig.mouse.citizen_moves(400, 300)
     rig.clock.now += 0.01
@@ -124,6 +126,7 @@ def test_citizen_moving_the_mouse_pauses_agent_input_for_over_a_second() -> None
     rig.clock.now += 0.6
     assert rig.injector.handle(ev.PointerMove(120, 120)) is True
     assert rig.guard.pauses == 1
+    assert told == ["citizen_active"]  # the agent hears why, once (not per dropped message)
 
 
 def test_citizen_typing_pauses_and_releases_agent_keys() -> None:
