@@ -44,6 +44,7 @@ from typing import Any
 
 from cobrowse.errors import ConfigError
 from cobrowse.hours import OpeningHours
+from relay.addresses import networks
 
 DEFAULT_DATA_DIR = Path("cobrowse-relay-data")
 
@@ -212,7 +213,9 @@ def _networks(path: Path, key: str, value: object) -> tuple[str, ...]:
         raise ConfigError(f"{path}: {key} must be a list of addresses, not {value!r}")
     for item in value:
         try:
-            ipaddress.ip_network(item if isinstance(item, str) else "x", strict=False)
+            if not isinstance(item, str):
+                raise ValueError(item)
+            networks([item])  # parsed as the relay will use it
         except ValueError:
             raise ConfigError(f"{path}: {key}: {item!r} is not an IP address or network") \
                 from None

@@ -313,9 +313,7 @@ class Hub:
         room, old = found
         if old is not None and old is not conn:
             old.room = None
-            task = asyncio.get_running_loop().create_task(old.ws.close(1000, "replaced"))
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
+            self._close_later(old, 1000, "replaced")
         conn.room, conn.paired = room, True
         other = room.other(conn.role)
         await conn.send_json({"type": "resumed", "nameplate": room.nameplate,
@@ -394,10 +392,7 @@ class Hub:
         current = {a.name: a for a in await asyncio.to_thread(self.accounts.list)}
         for conn in agents:
             if not self._refresh_account(conn, current.get(conn.account.name)):  # type: ignore[union-attr]
-                task = asyncio.get_running_loop().create_task(
-                    conn.ws.close(CLOSE_CODES["account_disabled"], "account_disabled"))
-                self._tasks.add(task)
-                task.add_done_callback(self._tasks.discard)
+                self._close_later(conn, CLOSE_CODES["account_disabled"], "account_disabled")
 
     async def _check_account(self, conn: Conn) -> None:
         """Before a join: the account as it is now; Refusal if it was disabled meanwhile."""
@@ -426,7 +421,11 @@ class Hub:
             await citizen.send_json({"type": "nameplate_expired"})
             return
         await citizen.send_json(self.closed_message())
-        task = asyncio.get_running_loop().create_task(citizen.ws.close(4423, "closed"))
+        self._close_later(citizen, CLOSE_CODES["closed"], "closed")
+
+    def _close_later(self, conn: Conn, code: int, reason: str) -> None:
+        """Close ``conn`` without waiting for its handshake (kept referenced until done)."""
+        task = asyncio.get_running_loop().create_task(conn.ws.close(code, reason))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
