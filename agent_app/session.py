@@ -235,7 +235,7 @@ class AgentSession(QObject):
                          else "Linket blev ikke åbnet hos borgeren.")
 
     def _input_refused(self, event: ev.InputRefused) -> None:
-        self.notice.emit(REFUSED.get(event.reason, REFUSED["citizen_active"]))
+        self.notice.emit(REFUSED[event.reason])  # the wire admits only these reasons
 
     def _ended(self, event: ev.SessionEnded) -> None:
         if self.phase in ("ready", "signed_out"):  # the agent has already moved on

@@ -62,7 +62,8 @@ class CitizenApp(QObject):
         self.links = LinkHandler(self.view, self.endpoint, config.allowed_link_domains)
         self.combos = ComboHandler(self.view, devices)
         self.armed = False  # read by the injector's gate on the network thread
-        self.shielding = ShieldPublisher()  # our own windows are out of the agent's reach
+        # our own windows are out of the agent's reach
+        self.shielding = ShieldPublisher(self.view.windows())
         self._renewing = False
         self._resume_phase = "sharing"
         self._stopper: threading.Thread | None = None

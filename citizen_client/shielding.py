@@ -1,14 +1,18 @@
 """Publish where the client's own windows are, so the agent cannot click them.
 
 :class:`ShieldPublisher` lives on the GUI thread.  It watches the client's
-top-level windows (shown, hidden, moved, resized, minimised) and the keyboard
-focus, and writes a snapshot into a :class:`cobrowse.control.shield.Shield` that
-the injector reads on the network thread.  Click-through overlays (the control
-frame, the pointer ring) are left out: they never receive input.  Windows on the
-``offscreen`` platform (tests) are not on any screen, so nothing is published.
+top-level windows it is given (shown, hidden, moved, resized, minimised - an
+event filter on those windows only, not on every event of the application) and
+the keyboard focus, and writes a snapshot of all visible top-level windows into
+a :class:`cobrowse.control.shield.Shield` that the injector reads on the network
+thread.  Click-through overlays (the control frame, the pointer ring) are left
+out: they never receive input.  Windows on the ``offscreen`` platform (tests) are
+not on any screen, so nothing is published.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
@@ -21,17 +25,19 @@ _WATCHED = {QEvent.Type.Show, QEvent.Type.Hide, QEvent.Type.Move, QEvent.Type.Re
 
 
 class ShieldPublisher(QObject):
-    def __init__(self, shield: Shield | None = None) -> None:
+    def __init__(self, watch: Iterable[QWidget], shield: Shield | None = None) -> None:
         super().__init__()
         self.shield = shield or Shield()
+        self._watched = tuple(watch)
+        for window in self._watched:
+            window.installEventFilter(self)
         app = QGuiApplication.instance()
         assert isinstance(app, QGuiApplication)
-        app.installEventFilter(self)
         app.focusWindowChanged.connect(self.publish)
         self.publish()
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
-        if event.type() in _WATCHED and isinstance(obj, QWidget) and obj.isWindow():
+        if event.type() in _WATCHED:
             self.publish()                     # at once: a dialog is shielded before it maps
             QTimer.singleShot(0, self.publish)  # and once the change has settled
         return False
@@ -56,7 +62,8 @@ class ShieldPublisher(QObject):
         return rects
 
     def close(self) -> None:
+        for window in self._watched:
+            window.removeEventFilter(self)
         app = QGuiApplication.instance()
         if isinstance(app, QGuiApplication):
-            app.removeEventFilter(self)
             app.focusWindowChanged.disconnect(self.publish)

@@ -12,6 +12,8 @@ import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from PySide6.QtWidgets import QWidget
+
 from citizen_client.dialogs import AskDialog
 from citizen_client.overlays import ControlFrame, HighlightRing, SharingBar, StepBanner
 from citizen_client.screens import Rect, logical_point, logical_rect
@@ -138,17 +140,19 @@ class View:
         if self.combo_dialog.isVisible():
             self._combo_texts()
 
+    def windows(self) -> tuple[QWidget, ...]:
+        """Every top-level window of the client, overlays included."""
+        return (self.window, self.bar, self.ring, self.banner, self.view_dialog,
+                self.control_dialog, self.link_dialog, self.combo_dialog, *self.frame.edges)
+
     def close_all(self) -> None:
-        for w in (self.bar, self.ring, self.banner, self.view_dialog, self.control_dialog,
-                  self.link_dialog, self.combo_dialog):
+        for w in self.windows()[1:]:  # all but the main window
             w.hide()
-        self.frame.hide()
 
     def dispose(self) -> None:
         """Hide and schedule deletion of every window (tests, and at exit)."""
         self.close_all()
-        for w in (self.window, self.bar, self.ring, self.banner, self.view_dialog,
-                  self.control_dialog, self.link_dialog, self.combo_dialog, *self.frame.edges):
+        for w in self.windows():
             w.deleteLater()
 
     # painting ----------------------------------------------------------------------

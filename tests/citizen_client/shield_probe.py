@@ -30,9 +30,10 @@ def until(app: QApplication, done: Callable[[], bool], timeout: float = 5.0) -> 
 
 def main() -> None:
     app = QApplication([])
-    publisher = ShieldPublisher()
-    shield = publisher.shield
     dialog = AskDialog("link")
+    frame = ControlFrame()
+    publisher = ShieldPublisher([dialog, *frame.edges])
+    shield = publisher.shield
     dialog.set_texts("cobrowse", "Åbn linket?", "", "Åbn", "Nej")
     dialog.setGeometry(1000, 600, 720, 300)
     presses: list[bool] = []
@@ -59,7 +60,6 @@ def main() -> None:
 
     dialog.hide()
     result["hidden_released"] = until(app, lambda: not shield.covers(x, y))
-    frame = ControlFrame()
     frame.show_around(QRect(0, 0, 1920, 1080))
     app.processEvents()
     result["frame_click_through"] = not shield.covers(5, 5)

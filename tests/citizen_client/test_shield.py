@@ -37,7 +37,7 @@ def test_offscreen_windows_are_on_no_screen(qtbot: Any) -> None:
     qtbot.addWidget(widget)
     widget.setGeometry(10, 10, 300, 200)
     widget.show()
-    publisher = ShieldPublisher()
+    publisher = ShieldPublisher([widget])
     try:
         assert not publisher.shield.covers(50, 50) and not publisher.shield.focused
     finally:
