@@ -7,7 +7,7 @@ import json
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QRect
+from PySide6.QtCore import QCoreApplication, QEvent, QRect
 from PySide6.QtWidgets import QApplication
 
 from citizen_client.dialogs import AskDialog
@@ -65,6 +65,10 @@ def main() -> None:
     result["frame_click_through"] = not shield.covers(5, 5)
     print(json.dumps(result), flush=True)
     publisher.close()
+    frame.hide()
+    for window in (dialog, *frame.edges):  # gone before the QApplication, in order
+        window.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 if __name__ == "__main__":
