@@ -4,43 +4,27 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository: bench/
+import bench.xserver  # noqa: E402
 
 # Widget tests render offscreen unless a test asks for the real X server.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
-class Xvfb:
-    """A running Xvfb; ``display`` is e.g. ``":5"``."""
+class Xvfb(bench.xserver.Xvfb):
+    """bench's Xvfb; skipped where it is not installed, a failure on CI."""
 
     def __init__(self, width: int = 1920, height: int = 1080, screens: int = 1) -> None:
         if shutil.which("Xvfb") is None:
             pytest.skip("Xvfb is not installed (CI installs it)") if not os.environ.get(
                 "CI") else pytest.fail("Xvfb missing on CI")
-        read_fd, write_fd = os.pipe()
-        args = ["Xvfb", "-displayfd", str(write_fd), "-nolisten", "tcp", "-noreset",
-                "+extension", "XTEST", "+extension", "RANDR"]
-        for n in range(screens):
-            args += ["-screen", str(n), f"{width}x{height}x24"]
-        self.proc = subprocess.Popen(args, pass_fds=(write_fd,), stderr=subprocess.DEVNULL)
-        os.close(write_fd)
-        with os.fdopen(read_fd) as pipe:
-            number = pipe.readline().strip()  # blocks until the server is ready
-        if not number:
-            self.proc.kill()
-            raise RuntimeError("Xvfb did not start")
-        self.display = f":{number}"
-        self.width, self.height = width, height
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
+        super().__init__(width, height, screens)
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,6 @@ endpoint, walks through the phases and saves ``citizen-<phase>.png`` via mss.
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,24 +16,15 @@ from pathlib import Path
 sys.path[:0] = [str(Path(__file__).parent), str(Path(__file__).parents[2])]
 
 
-def start_xvfb() -> subprocess.Popen[bytes]:
-    read_fd, write_fd = os.pipe()
-    proc = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-nolisten", "tcp",
-                             "-screen", "0", "1280x800x24"], pass_fds=(write_fd,),
-                            stderr=subprocess.DEVNULL)
-    os.close(write_fd)
-    with os.fdopen(read_fd) as pipe:
-        os.environ["DISPLAY"] = ":" + pipe.readline().strip()
-    os.environ["QT_QPA_PLATFORM"] = "xcb"
-    return proc
-
-
 def main(out: Path) -> None:
-    xvfb = start_xvfb()
+    from bench.xserver import Xvfb
+
+    xvfb = Xvfb(1280, 800)
+    os.environ["DISPLAY"], os.environ["QT_QPA_PLATFORM"] = xvfb.display, "xcb"
     try:
         shoot(out)
     finally:
-        xvfb.terminate()
+        xvfb.stop()
 
 
 def shoot(out: Path) -> None:

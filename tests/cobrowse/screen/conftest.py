@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture(scope="session")
 def formpage(xvfb: Any) -> Iterator[Any]:
     """bench/formpage.py running on the test Xvfb (a real Qt window to capture)."""
-    sys.path.insert(0, str(ROOT))
-    from bench import formpage as module
+    from bench import formpage as module  # the repository is on sys.path (tests/conftest.py)
 
     page = module.launch(xvfb.display)
     yield page
