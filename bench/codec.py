@@ -331,23 +331,31 @@ def report(r: dict[str, Any], ok: dict[str, bool], *, where: str = "in-process",
         print(f"  {'PASS' if passed else 'FAIL'}  {name}")
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def bench_main(description: str, run_at: Callable[[float], dict[str, Any]],
+               show: Callable[[dict[str, Any], dict[str, bool]], None],
+               argv: list[str] | None) -> int:
+    """The benchmarks' command line: ``--json PATH --fps N``; ``run_at(fps)`` on a private
+    Xvfb, verdicts against :data:`TARGETS`, ``show`` prints; exit 0 only if all pass."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--json", type=Path, help="write the figures to this file")
     parser.add_argument("--fps", type=float, default=30.0, help="frame-rate cap (default 30)")
     args = parser.parse_args(argv)
     xvfb = Xvfb()
     os.environ["DISPLAY"] = xvfb.display
     try:
-        results = run(args.fps)
+        results = run_at(args.fps)
     finally:
         xvfb.stop()
     ok = verdicts(results)
     results["targets"], results["pass"], results["max_fps"] = TARGETS, ok, args.fps
-    report(results, ok)
+    show(results, ok)
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
     return 0 if all(ok.values()) else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    return bench_main(__doc__.splitlines()[0], run, report, argv)
 
 
 if __name__ == "__main__":

@@ -19,9 +19,6 @@ Each is printed with PASS/FAIL against the targets of issue 3.
 
 from __future__ import annotations
 
-import argparse
-import json
-import os
 import queue
 import statistics
 import sys
@@ -38,7 +35,6 @@ if __package__ in (None, ""):
 import numpy as np  # noqa: E402
 
 from bench import codec, formpage  # noqa: E402
-from bench.xserver import Xvfb  # noqa: E402
 from cobrowse import events as ev  # noqa: E402
 from cobrowse.endpoint import (  # noqa: E402
     AgentEndpoint,
@@ -210,28 +206,17 @@ def run(max_fps: float) -> dict[str, Any]:
     return results
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--json", type=Path, help="write the figures to this file")
-    parser.add_argument("--fps", type=float, default=30.0, help="frame-rate cap (default 30)")
-    args = parser.parse_args(argv)
-    xvfb = Xvfb()
-    os.environ["DISPLAY"] = xvfb.display
-    try:
-        results = run(args.fps)
-    finally:
-        xvfb.stop()
-    ok = codec.verdicts(results)
-    results["targets"], results["pass"], results["max_fps"] = codec.TARGETS, ok, args.fps
+def show(results: dict[str, Any], ok: dict[str, bool]) -> None:
     print("through a real relay on loopback (ws), encrypted end to end; CPU figures are the "
           "citizen's capture + network threads")
     codec.report(results, ok, where="through the relay", cpu="citizen CPU (capture + network)")
     if results["rtt_ms_median"] is not None:
         print(f"session round trip (Ping/Pong through the relay): median "
               f"{results['rtt_ms_median']:.1f} ms")
-    if args.json:
-        args.json.write_text(json.dumps(results, indent=2))
-    return 0 if all(ok.values()) else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    return codec.bench_main(__doc__.splitlines()[0], run, show, argv)
 
 
 if __name__ == "__main__":
