@@ -16,7 +16,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from agent_app.recorder import SessionRecorder
-from cobrowse.endpoint import AgentEndpoint
+from cobrowse.session.endpoint import AgentEndpoint
 from cobrowse.sessionlog import SessionSummary
 
 log = logging.getLogger(__name__)

@@ -12,9 +12,9 @@ import logging
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
-from cobrowse.endpoint import AgentEndpoint
+from cobrowse.session.endpoint import AgentEndpoint
 from cobrowse.sessionlog import SessionLog, SessionSummary
-from cobrowse.statsupload import upload_pending
+from cobrowse.sessionlog.upload import upload_pending
 
 log = logging.getLogger(__name__)
 # session.AgentSession.logged kinds that map 1:1 onto session-log kinds

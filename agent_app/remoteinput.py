@@ -1,7 +1,7 @@
 """What the agent's mouse and keys do on the citizen's PC, by mode.
 
 * ``view``: nothing is sent.
-* ``point``: a left click sends :class:`~cobrowse.events.Highlight`.
+* ``point``: a left click sends :class:`~cobrowse.session.events.Highlight`.
 * ``control`` (only after the citizen's consent): moves, buttons, wheel and keys
   are sent as input messages in the citizen's screen pixels.
 
@@ -18,7 +18,7 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent
 
-from cobrowse import events as ev
+from cobrowse.session import events as ev
 
 Send = Callable[[ev.Message], None]
 MODES = ("view", "point", "control")

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import QFrame, QScrollArea, QWidget
 
 from agent_app.frames import FrameUpdate
 from agent_app.remoteinput import BUTTONS, key_message
-from cobrowse import events as ev
+from cobrowse.session import events as ev
 
 _CURSOR = QPolygonF([QPointF(0, 0), QPointF(0, 17), QPointF(4.5, 13), QPointF(8, 20),
                      QPointF(10.5, 19), QPointF(7.2, 12), QPointF(12.5, 12)])
@@ -41,7 +41,7 @@ class RemoteCanvas(QWidget):
     moved = Signal(int, int)
     button = Signal(int, int, str, bool)
     wheeled = Signal(int, int, int, int)
-    key = Signal(object)          # cobrowse.events.Key
+    key = Signal(object)          # cobrowse.session.events.Key
     escape = Signal()             # Esc in control mode: leave control
     painted = Signal(int)         # frame_id, after the update is applied
 

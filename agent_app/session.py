@@ -1,6 +1,6 @@
 """The agent's side of one relay sign-in and its sessions, as a GUI-thread QObject.
 
-:class:`AgentSession` owns the :class:`~cobrowse.endpoint.AgentEndpoint`, turns its
+:class:`AgentSession` owns the :class:`~cobrowse.session.endpoint.AgentEndpoint`, turns its
 events (handed over by the :class:`~agent_app.bridge.Bridge`) into a ``phase`` and a
 few plain signals the widgets listen to, and reports every loggable happening via
 :attr:`AgentSession.logged` for the session log.  It never blocks: endpoint calls
@@ -18,9 +18,9 @@ from PySide6.QtCore import QObject, Signal
 
 from agent_app import texts
 from agent_app.bridge import Bridge
-from cobrowse import events as ev
-from cobrowse.codes import parse_code
-from cobrowse.endpoint import (
+from cobrowse.session import events as ev
+from cobrowse.session.codes import parse_code
+from cobrowse.session.endpoint import (
     AgentEndpoint,
     Joined,
     JoinFailed,

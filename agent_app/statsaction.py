@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QWidget
 
 from agent_app.session import AgentSession
 from agent_app.stats_window import StatsWindow
-from cobrowse.endpoint import SignedIn, StatsError
+from cobrowse.session.endpoint import SignedIn, StatsError
 
 STATS_ROLES = ("supervisor", "admin")
 

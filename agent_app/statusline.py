@@ -9,7 +9,7 @@ from collections.abc import Callable
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
 from agent_app import texts
-from cobrowse.endpoint import LinkStats
+from cobrowse.session.endpoint import LinkStats
 
 
 class RateMeter:

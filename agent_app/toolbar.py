@@ -7,7 +7,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QComboBox, QLabel, QToolBar, QWidget
 
-from cobrowse import events as ev
+from cobrowse.session import events as ev
 
 _LIVE = ("viewing", "controlling", "waiting_control")
 

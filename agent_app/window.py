@@ -36,9 +36,9 @@ from agent_app.session import AgentSession
 from agent_app.statsaction import StatsLauncher
 from agent_app.statusline import StatusLine
 from agent_app.toolbar import SessionToolbar
-from cobrowse import events as ev
 from cobrowse.checklists import Catalogue, Checklist
 from cobrowse.errors import CodeError
+from cobrowse.session import events as ev
 
 log = logging.getLogger(__name__)
 CODE_PAGE_PHASES = ("signed_out", "ready", "joining", "pairing", "waiting_view", "view_denied")

@@ -35,16 +35,16 @@ if __package__ in (None, ""):
 import numpy as np  # noqa: E402
 
 from bench import codec, formpage  # noqa: E402
-from cobrowse import events as ev  # noqa: E402
-from cobrowse.endpoint import (  # noqa: E402
+from cobrowse.screen.compositor import Compositor  # noqa: E402
+from cobrowse.screen.streamer import ScreenStreamer  # noqa: E402
+from cobrowse.session import events as ev  # noqa: E402
+from cobrowse.session.endpoint import (  # noqa: E402
     AgentEndpoint,
     CitizenEndpoint,
     CodeReady,
     LinkStats,
     SignedIn,
 )
-from cobrowse.screen.compositor import Compositor  # noqa: E402
-from cobrowse.screen.streamer import ScreenStreamer  # noqa: E402
 from relay.accounts import AccountStore  # noqa: E402
 from relay.config import RelayConfig  # noqa: E402
 from relay.server import RelayThread  # noqa: E402

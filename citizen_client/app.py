@@ -31,9 +31,9 @@ from citizen_client.links import LinkHandler
 from citizen_client.netside import NetRouter, ScreenShare
 from citizen_client.shielding import ShieldPublisher
 from citizen_client.view import View
-from cobrowse import events as ev
-from cobrowse.endpoint import AgentJoined, CodeReady, HotlineStatus, RelayUnreachable
-from cobrowse.state import State
+from cobrowse.session import events as ev
+from cobrowse.session.endpoint import AgentJoined, CodeReady, HotlineStatus, RelayUnreachable
+from cobrowse.session.state import State
 
 log = logging.getLogger(__name__)
 SHARING = ("sharing", "ask_control", "controlled", "paused")

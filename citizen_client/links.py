@@ -12,7 +12,7 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 
 from citizen_client.config import link_allowed
-from cobrowse import events as ev
+from cobrowse.session import events as ev
 
 log = logging.getLogger(__name__)
 

@@ -20,8 +20,8 @@ from citizen_client.app import CitizenApp
 from citizen_client.config import load
 from citizen_client.devices import Devices
 from citizen_client.view import View
-from cobrowse.endpoint import CitizenEndpoint
 from cobrowse.errors import ConfigError
+from cobrowse.session.endpoint import CitizenEndpoint
 
 log = logging.getLogger("citizen_client")
 

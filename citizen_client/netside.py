@@ -13,9 +13,9 @@ import logging
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from cobrowse import events as ev
 from cobrowse.control import Injector
-from cobrowse.endpoint import Reconnecting
+from cobrowse.session import events as ev
+from cobrowse.session.endpoint import Reconnecting
 
 log = logging.getLogger(__name__)
 Rect = tuple[int, int, int, int]

@@ -19,8 +19,8 @@ from citizen_client.overlays import ControlFrame, HighlightRing, SharingBar, Ste
 from citizen_client.screens import Rect, logical_point, logical_rect
 from citizen_client.texts import clock, spaced, tr, when
 from citizen_client.window import MainWindow
-from cobrowse.endpoint import HotlineStatus
 from cobrowse.hours import OpeningHours
+from cobrowse.session.endpoint import HotlineStatus
 
 BAR_PHASES = ("sharing", "ask_control", "controlled", "paused", "reconnecting")
 SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ])")  # not "kl. 19"

@@ -15,8 +15,8 @@ from datetime import date
 from typing import Any
 
 from cobrowse import PROTOCOL_VERSION
-from cobrowse.codes import validate_nameplate
 from cobrowse.errors import CobrowseError, CodeError
+from cobrowse.session.codes import validate_nameplate
 
 CLOSE_CODES: dict[str, int] = {
     "malformed": 4400,

@@ -33,7 +33,7 @@ def test_no_qt_in_core_or_relay(package: str) -> None:
 
 
 def test_relay_never_imports_screen_input_or_crypto() -> None:
-    forbidden = ("cobrowse.screen", "cobrowse.control", "cobrowse.crypto", "mss", "pynput")
+    forbidden = ("cobrowse.screen", "cobrowse.control", "cobrowse.session.crypto", "mss", "pynput")
     for path in files("relay"):
         bad = {n for n in imports_of(path) if n.startswith(forbidden)}
         assert not bad, f"{path.relative_to(ROOT)} imports {bad}"

@@ -1,6 +1,6 @@
 """Inject the agent's input into the citizen's desktop - only when the citizen allows it.
 
-:class:`Injector` takes :data:`cobrowse.events.INPUT_MESSAGES` and turns them into
+:class:`Injector` takes :data:`cobrowse.session.events.INPUT_MESSAGES` and turns them into
 calls on a pynput-style mouse and keyboard controller.  Every message passes
 four checks, in this order:
 
@@ -30,10 +30,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from cobrowse import events as ev
 from cobrowse.control import keys
 from cobrowse.control.local import LocalInputGuard, TripleEscape
 from cobrowse.control.shield import Shield
+from cobrowse.session import events as ev
 
 log = logging.getLogger(__name__)
 Gate = Callable[[], bool]

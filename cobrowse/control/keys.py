@@ -1,6 +1,6 @@
 """Key names on the wire, modifiers, and the key combinations that are never injected.
 
-A :class:`cobrowse.events.Key` message names its key in ``code`` and says what it
+A :class:`cobrowse.session.events.Key` message names its key in ``code`` and says what it
 types in ``text``.  Names are pynput's ``Key`` member names (``"enter"``,
 ``"ctrl_l"``, ``"f4"``, ``"page_down"``) or a single character (``"a"``); a few
 common aliases (``"escape"``, ``"return"``, ``"control"``, ``"win"``, ``"super"``,

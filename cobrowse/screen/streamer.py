@@ -30,7 +30,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from cobrowse.events import MAX_CURSOR
 from cobrowse.screen.capture import (
     Capturer,
     CursorImage,
@@ -42,6 +41,7 @@ from cobrowse.screen.capture import (
 from cobrowse.screen.diff import Frame
 from cobrowse.screen.encoder import FrameEncoder
 from cobrowse.screen.flow import FlowControl
+from cobrowse.session.events import MAX_CURSOR
 
 log = logging.getLogger(__name__)
 

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from agent_app.app import AgentApp
-from cobrowse import events as ev
-from cobrowse.endpoint import CitizenEndpoint, CodeReady
+from cobrowse.session import events as ev
+from cobrowse.session.endpoint import CitizenEndpoint, CodeReady
 
 relay_server = pytest.importorskip("relay.server")
 relay_config = pytest.importorskip("relay.config")

@@ -24,9 +24,9 @@ from PySide6.QtGui import QColor, QFont, QImage, QPainter
 from PySide6.QtWidgets import QApplication, QWidget
 
 from agent_app.app import AgentApp
-from cobrowse import events as ev
-from cobrowse.endpoint import CitizenEndpoint, CodeReady
 from cobrowse.screen.encoder import FrameEncoder
+from cobrowse.session import events as ev
+from cobrowse.session.endpoint import CitizenEndpoint, CodeReady
 from cobrowse.sessionlog import SessionLog
 from relay.accounts import AccountStore
 from relay.config import RelayConfig

@@ -12,8 +12,8 @@ from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor
 
 from agent_app.app import AgentApp
-from cobrowse import events as ev
 from cobrowse.screen.encoder import FrameEncoder
+from cobrowse.session import events as ev
 from cobrowse.sessionlog import SessionLog
 
 pytestmark = pytest.mark.qt_log_ignore(QT_NOISE)

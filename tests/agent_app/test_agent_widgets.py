@@ -20,8 +20,8 @@ from agent_app.frames import FrameUpdate
 from agent_app.remoteinput import InputRouter, key_message
 from agent_app.remoteview import RemoteView
 from agent_app.statusline import RateMeter
-from cobrowse import events as ev
 from cobrowse.checklists import DEFAULT_FOLDER, load_folders
+from cobrowse.session import events as ev
 
 ROOT = Path(__file__).resolve().parents[2]
 

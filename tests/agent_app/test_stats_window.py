@@ -13,7 +13,7 @@ from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QLabel
 
 from agent_app.stats_window import StatsWindow
-from cobrowse.endpoint import StatsError
+from cobrowse.session.endpoint import StatsError
 
 MS = 5000
 REPORT: dict[str, Any] = {

@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 
 from citizen_client.app import CitizenApp
-from cobrowse import events as ev
-from cobrowse.codes import SessionCode
 from cobrowse.control import Injector, LocalInputGuard, Monitor, TripleEscape
-from cobrowse.endpoint import AgentJoined, CodeReady
-from cobrowse.state import State
+from cobrowse.session import events as ev
+from cobrowse.session.codes import SessionCode
+from cobrowse.session.endpoint import AgentJoined, CodeReady
+from cobrowse.session.state import State
 
 CODE = SessionCode("042", "123456")
 

@@ -13,9 +13,9 @@ from PySide6.QtWidgets import QApplication
 from citizen_client.dialogs import AskDialog
 from citizen_client.overlays import ControlFrame
 from citizen_client.shielding import ShieldPublisher
-from cobrowse import events as ev
 from cobrowse.control import Monitor
 from cobrowse.control.system import create_injector
+from cobrowse.session import events as ev
 
 
 def until(app: QApplication, done: Callable[[], bool], timeout: float = 5.0) -> bool:

@@ -38,16 +38,16 @@ def shoot(out: Path) -> None:
     from citizen_client.app import CitizenApp
     from citizen_client.config import load
     from citizen_client.devices import Devices
-    from cobrowse import events as ev
-    from cobrowse.endpoint import (
+    from cobrowse.hours import OpeningHours
+    from cobrowse.session import events as ev
+    from cobrowse.session.endpoint import (
         AgentJoined,
         CodeReady,
         HotlineStatus,
         Reconnecting,
         RelayUnreachable,
     )
-    from cobrowse.hours import OpeningHours
-    from cobrowse.state import State
+    from cobrowse.session.state import State
 
     qt = QApplication([])
     style.apply(qt)

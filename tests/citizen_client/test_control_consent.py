@@ -7,8 +7,8 @@ from typing import Any
 from citizen_fakes import OFFSCREEN, to_controlled, to_sharing
 
 from citizen_client.app import CitizenApp
-from cobrowse import events as ev
-from cobrowse.state import State
+from cobrowse.session import events as ev
+from cobrowse.session.state import State
 
 pytestmark = OFFSCREEN
 

@@ -17,8 +17,8 @@ from citizen_fakes import CODE, OFFSCREEN, Rig, to_sharing
 from citizen_client.app import CitizenApp
 from citizen_client.config import CitizenConfig
 from citizen_client.devices import Devices
-from cobrowse.endpoint import AgentEndpoint, CitizenEndpoint, CodeReady, HotlineStatus
 from cobrowse.hours import OpeningHours
+from cobrowse.session.endpoint import AgentEndpoint, CitizenEndpoint, CodeReady, HotlineStatus
 
 pytestmark = OFFSCREEN
 MONDAY_MORNING = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)

@@ -7,7 +7,7 @@ from typing import Any
 from citizen_fakes import OFFSCREEN, to_sharing
 
 from citizen_client.app import CitizenApp
-from cobrowse import events as ev
+from cobrowse.session import events as ev
 
 pytestmark = OFFSCREEN
 

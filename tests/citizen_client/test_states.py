@@ -7,9 +7,9 @@ from typing import Any
 from citizen_fakes import CODE, OFFSCREEN, to_controlled, to_sharing
 
 from citizen_client.app import CitizenApp
-from cobrowse import events as ev
-from cobrowse.endpoint import AgentJoined, CodeReady, Reconnecting, RelayUnreachable
 from cobrowse.screen.capture import CursorImage
+from cobrowse.session import events as ev
+from cobrowse.session.endpoint import AgentJoined, CodeReady, Reconnecting, RelayUnreachable
 
 pytestmark = OFFSCREEN
 

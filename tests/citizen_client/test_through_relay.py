@@ -18,9 +18,9 @@ from citizen_fakes import OFFSCREEN, Rig
 from citizen_client.app import CitizenApp
 from citizen_client.config import CitizenConfig
 from citizen_client.devices import Devices
-from cobrowse import events as ev
-from cobrowse.endpoint import AgentEndpoint, CitizenEndpoint, SignedIn
-from cobrowse.protocol import FrameReceived
+from cobrowse.session import events as ev
+from cobrowse.session.endpoint import AgentEndpoint, CitizenEndpoint, SignedIn
+from cobrowse.session.protocol import FrameReceived
 
 relay_server = pytest.importorskip("relay.server")
 relay_config = pytest.importorskip("relay.config")

@@ -1,7 +1,7 @@
 import pytest
 
-from cobrowse.codes import SessionCode, draw_secret, parse_code, validate_nameplate
 from cobrowse.errors import CodeError
+from cobrowse.session.codes import SessionCode, draw_secret, parse_code, validate_nameplate
 
 
 @pytest.mark.parametrize("typed", ["123 456 789", "123456789", "123-456-789",

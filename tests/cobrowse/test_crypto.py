@@ -2,9 +2,9 @@ import random
 
 import pytest
 
-from cobrowse import crypto as cr
-from cobrowse.codes import SessionCode
 from cobrowse.errors import PairingError, SecurityError
+from cobrowse.session import crypto as cr
+from cobrowse.session.codes import SessionCode
 
 
 def rng(seed: int) -> cr.Entropy:

@@ -7,11 +7,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cobrowse import events as ev
-from cobrowse.codes import SessionCode
 from cobrowse.errors import LocalProtocolError
-from cobrowse.protocol import FrameReceived, Session, pump
-from cobrowse.state import State
+from cobrowse.session import events as ev
+from cobrowse.session.codes import SessionCode
+from cobrowse.session.protocol import FrameReceived, Session, pump
+from cobrowse.session.state import State
 
 CODE = SessionCode("042", "123456")
 

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from sessionlog_helpers import FakeClock, sample_session, t
 
-from cobrowse._sessionlog_chain import row_hash
 from cobrowse.sessionlog import SessionLog
-from cobrowse.sessionlog_cli import main
+from cobrowse.sessionlog.chain import row_hash
+from cobrowse.sessionlog.cli import main
 
 
 @pytest.fixture

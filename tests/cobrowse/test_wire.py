@@ -5,9 +5,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cobrowse import events as ev
-from cobrowse import wire
 from cobrowse.errors import LocalProtocolError, ProtocolError
+from cobrowse.session import events as ev
+from cobrowse.session import wire
 
 SAMPLES = [
     ev.Hello(1, "agent", "cobrowse/0.1"), ev.ConsentRequest("control"), ev.ConsentGrant("view"),

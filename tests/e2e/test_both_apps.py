@@ -27,7 +27,7 @@ from agent_app.app import AgentApp
 from citizen_client.app import CitizenApp
 from citizen_client.config import CitizenConfig
 from citizen_client.devices import Devices
-from cobrowse.endpoint import CitizenEndpoint
+from cobrowse.session.endpoint import CitizenEndpoint
 from cobrowse.sessionlog import SessionLog
 
 relay_server = pytest.importorskip("relay.server")

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from endpoint_events import Events
 
-from cobrowse import events as ev
-from cobrowse.endpoint import (
+from cobrowse.session import events as ev
+from cobrowse.session.endpoint import (
     AgentEndpoint,
     AgentJoined,
     CitizenEndpoint,
@@ -23,7 +23,7 @@ from cobrowse.endpoint import (
     SignedIn,
     SignInFailed,
 )
-from cobrowse.protocol import FrameReceived
+from cobrowse.session.protocol import FrameReceived
 
 relay_server = pytest.importorskip("relay.server")
 relay_config = pytest.importorskip("relay.config")
@@ -129,7 +129,7 @@ def test_unreachable_relay_is_reported_and_retried() -> None:
     citizen = CitizenEndpoint("ws://127.0.0.1:9/v1", ce, retry_delays=(0.05,))
     citizen.start()
     try:
-        from cobrowse.endpoint import RelayUnreachable
+        from cobrowse.session.endpoint import RelayUnreachable
         first = ce.wait_for(RelayUnreachable)
         second = ce.wait_for(RelayUnreachable)
         assert "cannot reach" in first.message and second.retry_in == 0.05

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from endpoint_events import Events
 
-from cobrowse import events as ev
-from cobrowse.endpoint import (
+from cobrowse.session import events as ev
+from cobrowse.session.endpoint import (
     AgentEndpoint,
     AgentJoined,
     CitizenEndpoint,
@@ -27,7 +27,7 @@ from cobrowse.endpoint import (
     StatsStored,
 )
 from cobrowse.sessionlog import SessionLog
-from cobrowse.statsupload import batches, upload_pending
+from cobrowse.sessionlog.upload import batches, upload_pending
 from relay.accounts import AccountStore
 from relay.cli import main as relay_cli
 from relay.config import RelayConfig

@@ -155,7 +155,7 @@ def test_not_a_database(tmp_path: Path) -> None:
 def test_stats_and_report_import_no_qt_or_screen_code() -> None:
     code = ("import sys, relay.stats, relay.report, relay._report_html; "
             "bad = [m for m in sys.modules if m.startswith(('PySide6', 'cobrowse.screen', "
-            "'cobrowse.control', 'cobrowse.crypto'))]; print(bad)")
+            "'cobrowse.control', 'cobrowse.session.crypto'))]; print(bad)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=Path(__file__).resolve().parents[2], check=True)
     assert out.stdout.strip() == "[]"

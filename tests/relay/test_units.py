@@ -319,7 +319,8 @@ def test_metrics_text() -> None:
 def test_relay_imports_no_qt_screen_input_or_crypto() -> None:
     code = ("import sys, relay, relay.cli, relay.server; "
             "bad = [m for m in sys.modules if m.split('.')[0] in ('PySide6', 'mss', 'pynput')"
-            " or m.startswith(('cobrowse.screen', 'cobrowse.control', 'cobrowse.crypto'))]; "
+            " or m.startswith(('cobrowse.screen', 'cobrowse.control',"
+            " 'cobrowse.session.crypto'))]; "
             "print(bad); sys.exit(bool(bad))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             cwd=Path(__file__).resolve().parents[2], timeout=30, check=False)

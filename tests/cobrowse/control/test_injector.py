@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from control_fakes import Rig
 
-from cobrowse import events as ev
 from cobrowse.control import Monitor
 from cobrowse.control.keys import blocked_combos
+from cobrowse.session import events as ev
 
 
 def key(code: str, text: str = "", pressed: bool = True) -> ev.Key:

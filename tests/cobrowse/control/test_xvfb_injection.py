@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 from qt_form_process import QtFormProcess
 
-from cobrowse import events as ev
 from cobrowse.control import LocalInputGuard, Monitor, TripleEscape
+from cobrowse.session import events as ev
 
 pytestmark = pytest.mark.xvfb
 TIMEOUT = 10

@@ -7,8 +7,8 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from cobrowse._sessionlog_chain import format_at
-from cobrowse._sessionlog_model import Event, SessionSummary
+from cobrowse.sessionlog.chain import format_at
+from cobrowse.sessionlog.model import Event, SessionSummary
 
 SCHEMA_VERSION = 1
 SCHEMA = """

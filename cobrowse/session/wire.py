@@ -18,7 +18,7 @@ from dataclasses import fields
 from typing import Any
 
 from cobrowse.errors import LocalProtocolError, ProtocolError
-from cobrowse.events import BY_TYPE, Message
+from cobrowse.session.events import BY_TYPE, Message
 
 MAX_RECORD = 80 * 1024
 """Largest plaintext of one record (a 64 KiB frame chunk plus its header)."""

@@ -23,12 +23,13 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from cobrowse import PROTOCOL_VERSION, __version__, wire
-from cobrowse import crypto as cr
-from cobrowse import events as ev
-from cobrowse.codes import SessionCode
+from cobrowse import PROTOCOL_VERSION, __version__
 from cobrowse.errors import LocalProtocolError, ProtocolError, SecurityError
-from cobrowse.state import State, StateMachine
+from cobrowse.session import crypto as cr
+from cobrowse.session import events as ev
+from cobrowse.session import wire
+from cobrowse.session.codes import SessionCode
+from cobrowse.session.state import State, StateMachine
 
 PAKE, CONFIRM, HANDSHAKE, RECORD = 0x01, 0x02, 0x03, 0x04
 CHUNK_SIZE = 60 * 1024

@@ -23,11 +23,11 @@ from typing import Any
 from websockets.exceptions import ConnectionClosed
 
 from cobrowse import PROTOCOL_VERSION
-from cobrowse import events as ev
-from cobrowse.codes import SessionCode, draw_secret, parse_code, validate_nameplate
 from cobrowse.errors import CobrowseError, ProtocolError, RelayRefused, TransportError
-from cobrowse.loop import LoopThread
-from cobrowse.notices import (  # re-exported: apps import them from here
+from cobrowse.session import events as ev
+from cobrowse.session.codes import SessionCode, draw_secret, parse_code, validate_nameplate
+from cobrowse.session.loop import LoopThread
+from cobrowse.session.notices import (  # re-exported: apps import them from here
     AgentJoined,
     CodeReady,
     HotlineStatus,
@@ -45,8 +45,8 @@ from cobrowse.notices import (  # re-exported: apps import them from here
     StatsReport,
     StatsStored,
 )
-from cobrowse.protocol import FrameReceived, Session
-from cobrowse.transport import Link, open_relay
+from cobrowse.session.protocol import FrameReceived, Session
+from cobrowse.session.transport import Link, open_relay
 
 __all__ = [
     "AgentEndpoint", "CitizenEndpoint", "EventSink", "MAX_UPLOAD_BYTES", "MAX_UPLOAD_SESSIONS",

@@ -3,7 +3,7 @@
 Each event is committed in its own transaction as it happens (WAL journal,
 ``synchronous=FULL``: a committed event survives kill -9 and power loss). Events
 are never updated or deleted; triggers refuse it. One hash chain runs through the
-whole file (see :mod:`cobrowse._sessionlog_chain`); :meth:`SessionLog.verify`
+whole file (see :mod:`cobrowse.sessionlog.chain`); :meth:`SessionLog.verify`
 finds the first broken link.
 
 The ``sessions`` table is a derived cache, rewritten from the session's events in
@@ -27,9 +27,10 @@ from pathlib import Path
 from typing import Any, Literal, TextIO
 from zoneinfo import ZoneInfo
 
-from cobrowse import _sessionlog_export as _export
-from cobrowse._sessionlog_chain import GENESIS, VerifyResult, format_at, row_hash, verify_chain
-from cobrowse._sessionlog_db import (
+from cobrowse.errors import CobrowseError
+from cobrowse.sessionlog import export as _export
+from cobrowse.sessionlog.chain import GENESIS, VerifyResult, format_at, row_hash, verify_chain
+from cobrowse.sessionlog.db import (
     CACHE_COLUMNS,
     EVENT_COLUMNS,
     SCHEMA,
@@ -38,7 +39,7 @@ from cobrowse._sessionlog_db import (
     row_event,
     utc_range,
 )
-from cobrowse._sessionlog_model import (
+from cobrowse.sessionlog.model import (
     KINDS,
     OUTCOMES,
     Event,
@@ -47,7 +48,6 @@ from cobrowse._sessionlog_model import (
     fold,
     validate_data,
 )
-from cobrowse.errors import CobrowseError
 from cobrowse.sqlitedb import LockedDatabase
 
 __all__ = [

@@ -1,7 +1,7 @@
 """The asyncio adapter: the only code that owns a socket.
 
 :func:`open_relay` connects and does the relay-layer hello.  :class:`Link` then
-moves bytes between one WebSocket and one sans-I/O :class:`~cobrowse.protocol.Session`:
+moves bytes between one WebSocket and one sans-I/O :class:`~cobrowse.session.protocol.Session`:
 binary frames go to the session, text frames (relay messages) go to a callback,
 and a writer task drains the session's queues (control before bulk) whenever
 :meth:`Link.wake` is called.
@@ -20,7 +20,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 
 from cobrowse.errors import ProtocolError, RelayRefused, TransportError
-from cobrowse.protocol import Session
+from cobrowse.session.protocol import Session
 
 log = logging.getLogger(__name__)
 MAX_MESSAGE = 128 * 1024

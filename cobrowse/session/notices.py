@@ -1,4 +1,4 @@
-"""What the endpoints report besides the session's own events (see cobrowse.endpoint).
+"""What the endpoints report besides the session's own events (see cobrowse.session.endpoint).
 
 Plain frozen dataclasses: status objects shown to people, carrying no secrets
 (``CodeReady`` holds the code for display only; it is never logged).
@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from cobrowse.codes import SessionCode
 from cobrowse.errors import CobrowseError
+from cobrowse.session.codes import SessionCode
 
 
 class StatsError(CobrowseError):

@@ -16,8 +16,8 @@ from __future__ import annotations
 from enum import Enum
 from typing import Final
 
-from cobrowse import events as ev
 from cobrowse.errors import ProtocolError
+from cobrowse.session import events as ev
 
 
 class State(Enum):

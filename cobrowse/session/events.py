@@ -2,7 +2,7 @@
 
 Each message class has a one-byte wire ``TYPE`` and a ``SENDER`` (which role may
 send it).  Field limits live in the field metadata and are enforced by
-:mod:`cobrowse.wire` when decoding *and* encoding, so a peer can never hand us an
+:mod:`cobrowse.session.wire` when decoding *and* encoding, so a peer can never hand us an
 out-of-range value and we can never send one.
 
 Sans-I/O session events that do not cross the wire (``Paired``, ``SessionEnded``)
@@ -170,7 +170,7 @@ class CursorShape(Message):
 
     @staticmethod
     def inconsistency(values: dict[str, Any]) -> str | None:
-        """Why these field values do not fit together, or None (see :mod:`cobrowse.wire`)."""
+        """Why these field values do not fit together, or None (see :mod:`.wire`)."""
         if len(values["rgba"]) != values["width"] * values["height"] * 4:
             return "pixel data does not match width x height"
         if values["hot_x"] >= values["width"] or values["hot_y"] >= values["height"]:

@@ -21,7 +21,7 @@ import json
 import logging
 from typing import Any
 
-from cobrowse.endpoint import (
+from cobrowse.session.endpoint import (
     MAX_UPLOAD_BYTES,
     MAX_UPLOAD_SESSIONS,
     AgentEndpoint,

@@ -12,8 +12,8 @@ import json
 from collections.abc import Iterable
 from typing import Any, TextIO
 
-from cobrowse._sessionlog_chain import format_at
-from cobrowse._sessionlog_model import Event, SessionSummary
+from cobrowse.sessionlog.chain import format_at
+from cobrowse.sessionlog.model import Event, SessionSummary
 
 FORMAT = "cobrowse-session/1"
 SESSION_COLUMNS = (

@@ -26,9 +26,9 @@ from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from spake2 import SPAKE2_A, SPAKE2_B
 
-from cobrowse.codes import SessionCode
 from cobrowse.errors import PairingError, SecurityError
-from cobrowse.events import AGENT, CITIZEN
+from cobrowse.session.codes import SessionCode
+from cobrowse.session.events import AGENT, CITIZEN
 
 Entropy = Callable[[int], bytes]
 SALT = b"cobrowse-v1"
