@@ -21,30 +21,71 @@ ROOT = Path(__file__).resolve().parent
 PYNPUT_BACKENDS = {
     # pynput picks its backend at import time, by platform, through importlib: PyInstaller
     # cannot see those imports, and without them the citizen client cannot inject input.
-    "linux": ["pynput.keyboard._xorg", "pynput.mouse._xorg", "pynput._util.xorg",
-              "pynput._util.xorg_keysyms"],
-    "win32": ["pynput.keyboard._win32", "pynput.mouse._win32", "pynput._util.win32",
-              "pynput._util.win32_vks"],
-    "darwin": ["pynput.keyboard._darwin", "pynput.mouse._darwin", "pynput._util.darwin",
-               "pynput._util.darwin_vks"],
+    "linux": [
+        "pynput.keyboard._xorg",
+        "pynput.mouse._xorg",
+        "pynput._util.xorg",
+        "pynput._util.xorg_keysyms",
+    ],
+    "win32": [
+        "pynput.keyboard._win32",
+        "pynput.mouse._win32",
+        "pynput._util.win32",
+        "pynput._util.win32_vks",
+    ],
+    "darwin": [
+        "pynput.keyboard._darwin",
+        "pynput.mouse._darwin",
+        "pynput._util.darwin",
+        "pynput._util.darwin_vks",
+    ],
 }
 TARGETS = {
-    "citizen": {"script": "citizen_client/main.py", "name": "cobrowse-borger",
-                "windowed": True, "onefile": True, "config": "citizen_client/citizen.toml"},
-    "agent": {"script": "agent_app/main.py", "name": "cobrowse-agent",
-              "windowed": True, "onefile": False, "config": None},
-    "relay": {"script": "relay/__main__.py", "name": "cobrowse-relay",
-              "windowed": False, "onefile": True, "config": None},
+    "citizen": {
+        "script": "citizen_client/main.py",
+        "name": "cobrowse-borger",
+        "windowed": True,
+        "onefile": True,
+        "config": "citizen_client/citizen.toml",
+    },
+    "agent": {
+        "script": "agent_app/main.py",
+        "name": "cobrowse-agent",
+        "windowed": True,
+        "onefile": False,
+        "config": None,
+    },
+    "relay": {
+        "script": "relay/__main__.py",
+        "name": "cobrowse-relay",
+        "windowed": False,
+        "onefile": True,
+        "config": None,
+    },
 }
 
 
 def pyinstaller_args(target: str, dist: Path) -> list[str]:
     spec = TARGETS[target]
-    args = [str(ROOT / str(spec["script"])), "--name", str(spec["name"]), "--noconfirm",
-            "--clean", "--distpath", str(dist), "--workpath", str(ROOT / "build" / target),
-            "--specpath", str(ROOT / "build"), "--paths", str(ROOT),
-            "--collect-data", "cobrowse",
-            "--add-data", f"{ROOT / 'cobrowse' / 'checklists'}{os.pathsep}cobrowse/checklists"]
+    args = [
+        str(ROOT / str(spec["script"])),
+        "--name",
+        str(spec["name"]),
+        "--noconfirm",
+        "--clean",
+        "--distpath",
+        str(dist),
+        "--workpath",
+        str(ROOT / "build" / target),
+        "--specpath",
+        str(ROOT / "build"),
+        "--paths",
+        str(ROOT),
+        "--collect-data",
+        "cobrowse",
+        "--add-data",
+        f"{ROOT / 'cobrowse' / 'checklists'}{os.pathsep}cobrowse/checklists",
+    ]
     args.append("--onefile" if spec["onefile"] else "--onedir")
     if spec["windowed"]:
         args.append("--windowed")

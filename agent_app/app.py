@@ -23,12 +23,19 @@ from cobrowse.sessionlog import SessionLog
 class AgentApp(QObject):
     """Owns the session, the frame worker, the recorder, the window and the sign-in dialog."""
 
-    def __init__(self, settings: QSettings, log_path: Path, checklist_folder: Path | None,
-                 relay_url: str = "", name: str = "",
-                 make_compositor: Callable[[], Compositor] = default_compositor) -> None:
+    def __init__(
+        self,
+        settings: QSettings,
+        log_path: Path,
+        checklist_folder: Path | None,
+        relay_url: str = "",
+        name: str = "",
+        make_compositor: Callable[[], Compositor] = default_compositor,
+    ) -> None:
         super().__init__()
         self.catalogue: Catalogue = load_folders(
-            [DEFAULT_FOLDER, *([checklist_folder] if checklist_folder else [])])
+            [DEFAULT_FOLDER, *([checklist_folder] if checklist_folder else [])]
+        )
         self.frames = FrameWorker(make_compositor)
         self.session = AgentSession(self.frames.sink, parent=self)
         self.recorder = SessionRecorder(SessionLog(log_path))

@@ -2,7 +2,7 @@
 
 :class:`Bridge` is created on the GUI thread.  The endpoint calls :meth:`deliver`
 on its network thread; the event is re-emitted through a queued connection, so
-every slot connected to :attr:`event` runs on the GUI thread.
+every slot connected to :attr:`received` runs on the GUI thread.
 """
 
 from __future__ import annotations
@@ -11,9 +11,13 @@ from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 
 class Bridge(QObject):
-    """Thread-safe ``deliver(event)`` -> GUI-thread ``event(object)`` signal."""
+    """Thread-safe ``deliver(event)`` -> GUI-thread ``received(object)`` signal.
 
-    event = Signal(object)
+    Not named ``event``: that would shadow ``QObject.event``, the virtual every
+    QEvent goes through.
+    """
+
+    received = Signal(object)
     _incoming = Signal(object)
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -26,4 +30,4 @@ class Bridge(QObject):
 
     @Slot(object)
     def _relay(self, event: object) -> None:
-        self.event.emit(event)
+        self.received.emit(event)

@@ -21,10 +21,10 @@ ID_ROLE = Qt.ItemDataRole.UserRole
 
 
 class ChecklistPanel(QWidget):
-    chosen = Signal(object)              # Checklist
-    ticked = Signal(int, bool)           # step number (1-based), done
+    chosen = Signal(object)  # Checklist
+    ticked = Signal(int, bool)  # step number (1-based), done
     show_step = Signal(int, int, str, str)  # number, total, title, citizen text
-    open_link = Signal(int, str)         # step number, url
+    open_link = Signal(int, str)  # step number, url
 
     def __init__(self, catalogue: Catalogue, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -54,8 +54,7 @@ class ChecklistPanel(QWidget):
         self.set_live(False)
 
     def _show_checklist(self, shown: bool) -> None:
-        for widget in (self.title, self.steps, self.details, self.show_button,
-                       self.link_button):
+        for widget in (self.title, self.steps, self.details, self.show_button, self.link_button):
             widget.setVisible(shown)
 
     def _wire(self) -> None:
@@ -152,8 +151,9 @@ class ChecklistPanel(QWidget):
         current = self.current_step()
         if current is not None and self.checklist is not None:
             number, step = current
-            self.show_step.emit(number, len(self.checklist.steps), step.title,
-                                step.citizen_text or step.title)
+            self.show_step.emit(
+                number, len(self.checklist.steps), step.title, step.citizen_text or step.title
+            )
 
     def _open_link(self) -> None:
         current = self.current_step()

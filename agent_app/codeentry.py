@@ -65,8 +65,12 @@ class CodePage(QWidget):
         box = QVBoxLayout(self)
         box.addStretch(1)
         box.addWidget(self.greeting)
-        box.addWidget(QLabel("<h1>Ny borger</h1>Skriv koden, som borgeren læser op "
-                             "(9 cifre, mellemrum er valgfrie):"))
+        box.addWidget(
+            QLabel(
+                "<h1>Ny borger</h1>Skriv koden, som borgeren læser op "
+                "(9 cifre, mellemrum er valgfrie):"
+            )
+        )
         box.addLayout(row)
         box.addWidget(self.error)
         box.addSpacing(16)

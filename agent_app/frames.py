@@ -52,7 +52,7 @@ class FrameUpdate:
 def default_compositor() -> Compositor:
     from cobrowse.screen.compositor import Compositor as Real
 
-    return Real()  # type: ignore[no-any-return]
+    return Real()
 
 
 def patch(framebuffer: np.ndarray, rect: Rect) -> tuple[QRect, QImage] | None:
@@ -74,8 +74,11 @@ class FrameWorker(QObject):
     updated = Signal(object)  # FrameUpdate, delivered queued to the GUI thread
     failed = Signal(str)
 
-    def __init__(self, make_compositor: Callable[[], Compositor] = default_compositor,
-                 parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        make_compositor: Callable[[], Compositor] = default_compositor,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self._make = make_compositor
         self._lock = threading.Lock()  # guards the compositor (sink vs. reset)

@@ -25,8 +25,12 @@ log = logging.getLogger(__name__)
 class Logbook(QObject):
     summary_ready = Signal(object)  # SessionSummary, once the ended event is committed
 
-    def __init__(self, recorder: SessionRecorder, start_data: Callable[[], dict[str, Any]],
-                 parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        recorder: SessionRecorder,
+        start_data: Callable[[], dict[str, Any]],
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self.recorder = recorder
         self._start_data = start_data

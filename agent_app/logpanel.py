@@ -7,6 +7,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -17,7 +18,7 @@ from agent_app import texts
 
 
 class LogPanel(QWidget):
-    logged = Signal(str, dict)   # session-log kind, data
+    logged = Signal(str, dict)  # session-log kind, data
     end_requested = Signal()
 
     def __init__(self, topics: list[str], parent: QWidget | None = None) -> None:
@@ -25,11 +26,11 @@ class LogPanel(QWidget):
         self.topic = QComboBox()
         self.topic.setEditable(True)
         self.topic.addItems(["", *sorted(set(topics))])
-        self.topic.lineEdit().setPlaceholderText("Vælg eller skriv emne")
+        _line_edit(self.topic).setPlaceholderText("Vælg eller skriv emne")
         self.municipality = QComboBox()
         self.municipality.setEditable(True)
         self.municipality.addItems(["", *texts.MUNICIPALITIES])
-        self.municipality.lineEdit().setPlaceholderText("Borgerens kommune")
+        _line_edit(self.municipality).setPlaceholderText("Borgerens kommune")
         self.outcome = QComboBox()
         self.outcome.addItem("Vælg udfald …", "")
         for key, label in texts.OUTCOMES.items():
@@ -48,9 +49,9 @@ class LogPanel(QWidget):
 
     def _wire(self) -> None:
         self.topic.activated.connect(lambda _: self._emit_topic())
-        self.topic.lineEdit().editingFinished.connect(self._emit_topic)
+        _line_edit(self.topic).editingFinished.connect(self._emit_topic)
         self.municipality.activated.connect(lambda _: self._emit_municipality())
-        self.municipality.lineEdit().editingFinished.connect(self._emit_municipality)
+        _line_edit(self.municipality).editingFinished.connect(self._emit_municipality)
         self.outcome.activated.connect(self._emit_outcome)
         self.add_note.clicked.connect(self._emit_note)
         self.end_button.clicked.connect(self._end)
@@ -74,8 +75,12 @@ class LogPanel(QWidget):
         self._emit_once("topic", "topic_set", "topic", self.topic.currentText().strip())
 
     def _emit_municipality(self) -> None:
-        self._emit_once("municipality", "municipality_set", "citizen_municipality",
-                        self.municipality.currentText().strip())
+        self._emit_once(
+            "municipality",
+            "municipality_set",
+            "citizen_municipality",
+            self.municipality.currentText().strip(),
+        )
 
     def _emit_once(self, slot: str, kind: str, key: str, value: str) -> None:
         if value and value != self._sent[slot]:
@@ -126,3 +131,10 @@ class LogPanel(QWidget):
         self.notes_saved.clear()
         self.notes_saved.setProperty("count", 0)
         self._sent = {"topic": "", "municipality": ""}
+
+
+def _line_edit(box: QComboBox) -> QLineEdit:
+    """The line edit of an editable combo box (Qt types it as optional)."""
+    edit = box.lineEdit()
+    assert edit is not None, "combo box is not editable"
+    return edit

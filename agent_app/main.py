@@ -15,22 +15,30 @@ from cobrowse.paths import default_session_log, user_data_dir
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="cobrowse-agent",
-                                     description="Digital hjælp – agent-programmet")
+    parser = argparse.ArgumentParser(
+        prog="cobrowse-agent", description="Digital hjælp – agent-programmet"
+    )
     parser.add_argument("--relay", default="", help="relay URL, e.g. wss://relay.kommune.dk/v1")
     parser.add_argument("--name", default="", help="your agent name (pre-filled)")
-    parser.add_argument("--checklists", type=Path, default=user_data_dir() / "checklists",
-                        help="the hotline's folder of extra checklists (*.toml)")
-    parser.add_argument("--log", type=Path, default=default_session_log(),
-                        help="the session log file (SQLite)")
+    parser.add_argument(
+        "--checklists",
+        type=Path,
+        default=user_data_dir() / "checklists",
+        help="the hotline's folder of extra checklists (*.toml)",
+    )
+    parser.add_argument(
+        "--log", type=Path, default=default_session_log(), help="the session log file (SQLite)"
+    )
     parser.add_argument("--verbose", action="store_true")
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("cobrowse-agent")
     app.setOrganizationName("cobrowse")

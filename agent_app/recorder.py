@@ -19,9 +19,24 @@ from cobrowse.sessionlog.upload import upload_pending
 log = logging.getLogger(__name__)
 # session.AgentSession.logged kinds that map 1:1 onto session-log kinds
 PASSTHROUGH = {
-    "joined", "paired", "consent_requested", "consent_granted", "consent_denied",
-    "control_on", "control_off", "pause", "resume", "pointer", "step_shown", "step_ticked",
-    "link_opened", "link_refused", "note", "topic_set", "checklist_set", "outcome_set",
+    "joined",
+    "paired",
+    "consent_requested",
+    "consent_granted",
+    "consent_denied",
+    "control_on",
+    "control_off",
+    "pause",
+    "resume",
+    "pointer",
+    "step_shown",
+    "step_ticked",
+    "link_opened",
+    "link_refused",
+    "note",
+    "topic_set",
+    "checklist_set",
+    "outcome_set",
     "municipality_set",
 }
 
@@ -33,7 +48,7 @@ class SessionRecorder:
         self.log = log_file
         self.agent = agent
         self.municipality = municipality
-        self.active = False               # GUI side: a session is open
+        self.active = False  # GUI side: a session is open
         self.session_id: str | None = None  # worker side: its id once written
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="agent-sessionlog")
         self._pool.submit(self._recover)
@@ -49,8 +64,9 @@ class SessionRecorder:
         return self._pool.submit(self._start, data)
 
     def _start(self, data: dict[str, Any]) -> str:
-        self.session_id = self.log.start_session(self.agent or "agent",
-                                                 self.municipality or "ukendt", **data)
+        self.session_id = self.log.start_session(
+            self.agent or "agent", self.municipality or "ukendt", **data
+        )
         return self.session_id
 
     def record(self, kind: str, data: dict[str, Any] | None = None) -> None:

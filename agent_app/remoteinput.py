@@ -24,18 +24,41 @@ Send = Callable[[ev.Message], None]
 MODES = ("view", "point", "control")
 _K = Qt.Key
 SPECIAL_KEYS: dict[int, str] = {
-    _K.Key_Return: "enter", _K.Key_Enter: "enter", _K.Key_Tab: "tab", _K.Key_Backtab: "tab",
-    _K.Key_Backspace: "backspace", _K.Key_Delete: "delete", _K.Key_Insert: "insert",
-    _K.Key_Escape: "esc", _K.Key_Space: "space", _K.Key_Left: "left", _K.Key_Right: "right",
-    _K.Key_Up: "up", _K.Key_Down: "down", _K.Key_Home: "home", _K.Key_End: "end",
-    _K.Key_PageUp: "page_up", _K.Key_PageDown: "page_down", _K.Key_Shift: "shift",
-    _K.Key_Control: "ctrl", _K.Key_Alt: "alt", _K.Key_AltGr: "alt_gr", _K.Key_Meta: "cmd",
-    _K.Key_CapsLock: "caps_lock", _K.Key_Menu: "menu", _K.Key_Print: "print_screen",
-    _K.Key_NumLock: "num_lock", _K.Key_Pause: "pause", _K.Key_ScrollLock: "scroll_lock",
+    _K.Key_Return: "enter",
+    _K.Key_Enter: "enter",
+    _K.Key_Tab: "tab",
+    _K.Key_Backtab: "tab",
+    _K.Key_Backspace: "backspace",
+    _K.Key_Delete: "delete",
+    _K.Key_Insert: "insert",
+    _K.Key_Escape: "esc",
+    _K.Key_Space: "space",
+    _K.Key_Left: "left",
+    _K.Key_Right: "right",
+    _K.Key_Up: "up",
+    _K.Key_Down: "down",
+    _K.Key_Home: "home",
+    _K.Key_End: "end",
+    _K.Key_PageUp: "page_up",
+    _K.Key_PageDown: "page_down",
+    _K.Key_Shift: "shift",
+    _K.Key_Control: "ctrl",
+    _K.Key_Alt: "alt",
+    _K.Key_AltGr: "alt_gr",
+    _K.Key_Meta: "cmd",
+    _K.Key_CapsLock: "caps_lock",
+    _K.Key_Menu: "menu",
+    _K.Key_Print: "print_screen",
+    _K.Key_NumLock: "num_lock",
+    _K.Key_Pause: "pause",
+    _K.Key_ScrollLock: "scroll_lock",
 }
 SPECIAL_KEYS.update({int(_K.Key_F1) + i: f"f{i + 1}" for i in range(12)})
-BUTTONS = {Qt.MouseButton.LeftButton: "left", Qt.MouseButton.RightButton: "right",
-           Qt.MouseButton.MiddleButton: "middle"}
+BUTTONS = {
+    Qt.MouseButton.LeftButton: "left",
+    Qt.MouseButton.RightButton: "right",
+    Qt.MouseButton.MiddleButton: "middle",
+}
 
 
 def key_message(event: QKeyEvent, pressed: bool) -> ev.Key | None:

@@ -28,22 +28,34 @@ from agent_app.frames import FrameUpdate
 from agent_app.remoteinput import BUTTONS, key_message
 from cobrowse.session import events as ev
 
-_CURSOR = QPolygonF([QPointF(0, 0), QPointF(0, 17), QPointF(4.5, 13), QPointF(8, 20),
-                     QPointF(10.5, 19), QPointF(7.2, 12), QPointF(12.5, 12)])
+_CURSOR = QPolygonF(
+    [
+        QPointF(0, 0),
+        QPointF(0, 17),
+        QPointF(4.5, 13),
+        QPointF(8, 20),
+        QPointF(10.5, 19),
+        QPointF(7.2, 12),
+        QPointF(12.5, 12),
+    ]
+)
 _MIN_CURSOR_SCALE = 1.0
 """The citizen's pointer image keeps at least its own size when the view scales the
 screen down, so the agent can always find it."""
-_MODE_CURSORS = {"view": Qt.CursorShape.ArrowCursor, "point": Qt.CursorShape.PointingHandCursor,
-                 "control": Qt.CursorShape.CrossCursor}
+_MODE_CURSORS = {
+    "view": Qt.CursorShape.ArrowCursor,
+    "point": Qt.CursorShape.PointingHandCursor,
+    "control": Qt.CursorShape.CrossCursor,
+}
 
 
 class RemoteCanvas(QWidget):
     moved = Signal(int, int)
     button = Signal(int, int, str, bool)
     wheeled = Signal(int, int, int, int)
-    key = Signal(object)          # cobrowse.session.events.Key
-    escape = Signal()             # Esc in control mode: leave control
-    painted = Signal(int)         # frame_id, after the update is applied
+    key = Signal(object)  # cobrowse.session.events.Key
+    escape = Signal()  # Esc in control mode: leave control
+    painted = Signal(int)  # frame_id, after the update is applied
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -86,8 +98,13 @@ class RemoteCanvas(QWidget):
     def set_cursor_shape(self, shape: ev.CursorShape) -> None:
         """Draw the citizen's own pointer image (else a generic arrow)."""
         old = self._cursor_rect(self._cursor) if self._cursor is not None else None
-        image = QImage(shape.rgba, shape.width, shape.height, shape.width * 4,
-                       QImage.Format.Format_RGBA8888_Premultiplied).copy()
+        image = QImage(
+            shape.rgba,
+            shape.width,
+            shape.height,
+            shape.width * 4,
+            QImage.Format.Format_RGBA8888_Premultiplied,
+        ).copy()
         self._shape = (image, QPointF(shape.hot_x, shape.hot_y))
         if self._cursor is not None:
             assert old is not None
@@ -120,13 +137,16 @@ class RemoteCanvas(QWidget):
 
     def _offset(self) -> QPointF:
         s = self.scale()
-        return QPointF(max(0.0, (self.width() - self.image.width() * s) / 2),
-                       max(0.0, (self.height() - self.image.height() * s) / 2))
+        return QPointF(
+            max(0.0, (self.width() - self.image.width() * s) / 2),
+            max(0.0, (self.height() - self.image.height() * s) / 2),
+        )
 
     def _to_widget(self, rect: QRectF) -> QRectF:
         s, off = self.scale(), self._offset()
-        return QRectF(off.x() + rect.x() * s, off.y() + rect.y() * s,
-                      rect.width() * s, rect.height() * s)
+        return QRectF(
+            off.x() + rect.x() * s, off.y() + rect.y() * s, rect.width() * s, rect.height() * s
+        )
 
     def to_remote(self, pos: QPointF) -> tuple[int, int] | None:
         """Citizen pixel under a widget position, or None outside the screen."""
@@ -154,8 +174,9 @@ class RemoteCanvas(QWidget):
         image, hot = self._shape
         tip = self._to_widget(QRectF(pos[0], pos[1], 0, 0)).topLeft()
         s = max(self.scale(), _MIN_CURSOR_SCALE)
-        return QRectF(tip.x() - hot.x() * s, tip.y() - hot.y() * s,
-                      image.width() * s, image.height() * s)
+        return QRectF(
+            tip.x() - hot.x() * s, tip.y() - hot.y() * s, image.width() * s, image.height() * s
+        )
 
     # --- painting ----------------------------------------------------------------
 
@@ -175,8 +196,12 @@ class RemoteCanvas(QWidget):
         target = self._to_widget(QRectF(self.image.rect())).intersected(exposed)
         if target.isEmpty():
             return
-        source = QRectF((target.x() - off.x()) / s, (target.y() - off.y()) / s,
-                        target.width() / s, target.height() / s)
+        source = QRectF(
+            (target.x() - off.x()) / s,
+            (target.y() - off.y()) / s,
+            target.width() / s,
+            target.height() / s,
+        )
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, s < 0.999 or s > 1.001)
         painter.drawImage(target, self.image, source)
 
@@ -202,8 +227,11 @@ class RemoteCanvas(QWidget):
         font.setBold(True)
         painter.setFont(font)
         painter.setPen(QColor("white"))
-        painter.drawText(self.rect().adjusted(24, 24, -24, -24),
-                         Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, self.overlay)
+        painter.drawText(
+            self.rect().adjusted(24, 24, -24, -24),
+            Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
+            self.overlay,
+        )
 
     # --- input -------------------------------------------------------------------
 

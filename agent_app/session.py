@@ -37,31 +37,34 @@ EndpointFactory = Callable[..., AgentEndpoint]
 LIVE = ("viewing", "controlling", "waiting_control", "paused", "reconnecting")
 REFUSED = {  # why the citizen's PC did not take our input (InputRefused)
     "own_window": "Dit klik eller tastetryk ramte borgerens cobrowse-vindue – det kan du "
-                  "ikke styre. Klik i borgerens side først.",
-    "citizen_active": "Borgeren bruger selv mus eller tastatur – dine input venter et "
-                      "øjeblik.",
+    "ikke styre. Klik i borgerens side først.",
+    "citizen_active": "Borgeren bruger selv mus eller tastatur – dine input venter et øjeblik.",
 }
 
 
 class AgentSession(QObject):
     """Sign-in, join, consent and control state for the agent app."""
 
-    signed_in = Signal(object)            # SignedIn
-    sign_in_failed = Signal(str, str)     # reason, text for the agent
-    join_failed = Signal(str)             # text
+    signed_in = Signal(object)  # SignedIn
+    sign_in_failed = Signal(str, str)  # reason, text for the agent
+    join_failed = Signal(str)  # text
     phase_changed = Signal(str)
     verifier = Signal(str)
-    notice = Signal(str)                  # one-line news for the agent
-    screen_info = Signal(object)          # ScreenInfo
-    cursor = Signal(object)               # Cursor
-    cursor_shape = Signal(object)         # CursorShape
-    stats = Signal(object)                # LinkStats
-    ended = Signal(str)                   # text for the agent
-    logged = Signal(str, dict)            # session-log kind, data
+    notice = Signal(str)  # one-line news for the agent
+    screen_info = Signal(object)  # ScreenInfo
+    cursor = Signal(object)  # Cursor
+    cursor_shape = Signal(object)  # CursorShape
+    stats = Signal(object)  # LinkStats
+    ended = Signal(str)  # text for the agent
+    logged = Signal(str, dict)  # session-log kind, data
 
-    def __init__(self, frame_sink: FrameSink | None = None, *,
-                 endpoint_factory: EndpointFactory = AgentEndpoint,
-                 parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        frame_sink: FrameSink | None = None,
+        *,
+        endpoint_factory: EndpointFactory = AgentEndpoint,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self._bridge: Bridge | None = None
         self._frame_sink = frame_sink
@@ -75,9 +78,10 @@ class AgentSession(QObject):
     def sign_in(self, url: str, name: str, password: str) -> None:
         self._drop_endpoint()
         self._bridge = Bridge(self)  # one per endpoint: a dropped one's late events go nowhere
-        self._bridge.event.connect(self._on_event)
-        self.endpoint = self._factory(url, self._bridge.deliver, name=name, password=password,
-                                      frame_sink=self._frame_sink)
+        self._bridge.received.connect(self._on_event)
+        self.endpoint = self._factory(
+            url, self._bridge.deliver, name=name, password=password, frame_sink=self._frame_sink
+        )
         self.endpoint.sign_in()
 
     def join(self, code_text: str) -> None:
@@ -132,7 +136,7 @@ class AgentSession(QObject):
     def _drop_endpoint(self) -> None:
         old, self.endpoint = self.endpoint, None
         if self._bridge is not None:
-            self._bridge.event.disconnect(self._on_event)
+            self._bridge.received.disconnect(self._on_event)
             self._bridge.deleteLater()
             self._bridge = None
         if old is not None:  # joining its thread may take a moment: not on the GUI thread
@@ -231,8 +235,9 @@ class AgentSession(QObject):
     def _link_answer(self, event: ev.LinkAnswer) -> None:
         kind = "link_opened" if event.opened else "link_refused"
         self.logged.emit(kind, {"url": event.url})
-        self.notice.emit("Borgeren åbnede linket." if event.opened
-                         else "Linket blev ikke åbnet hos borgeren.")
+        self.notice.emit(
+            "Borgeren åbnede linket." if event.opened else "Linket blev ikke åbnet hos borgeren."
+        )
 
     def _input_refused(self, event: ev.InputRefused) -> None:
         self.notice.emit(REFUSED[event.reason])  # the wire admits only these reasons

@@ -23,8 +23,13 @@ DEFAULT_RELAY = "wss://relay.example.dk/v1"
 class SignInDialog(QDialog):
     submitted = Signal(str, str, str)  # url, name, password
 
-    def __init__(self, settings: QSettings, relay_url: str = "", name: str = "",
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        settings: QSettings,
+        relay_url: str = "",
+        name: str = "",
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self._settings = settings
         self.setWindowTitle("Log ind – Digital hjælp")
@@ -37,8 +42,9 @@ class SignInDialog(QDialog):
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #b00020; font-weight: bold;")
         self.error.hide()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Log ind")
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annullér")
         self.buttons.accepted.connect(self._submit)
@@ -60,10 +66,20 @@ class SignInDialog(QDialog):
         (self.password if self.name.text() else self.name).setFocus()
 
     def _submit(self) -> None:
-        url, name, password = (self.url.text().strip(), self.name.text().strip(),
-                               self.password.text())
-        missing = [label for label, value in (("relæ-adresse", url), ("brugernavn", name),
-                                              ("adgangskode", password)) if not value]
+        url, name, password = (
+            self.url.text().strip(),
+            self.name.text().strip(),
+            self.password.text(),
+        )
+        missing = [
+            label
+            for label, value in (
+                ("relæ-adresse", url),
+                ("brugernavn", name),
+                ("adgangskode", password),
+            )
+            if not value
+        ]
         if missing:
             self.show_error("Udfyld " + " og ".join(missing) + ".")
             return

@@ -33,16 +33,29 @@ from PySide6.QtWidgets import (
 )
 
 Fetcher = Callable[[date, date], "concurrent.futures.Future[dict[str, Any]]"]
-WEEKDAYS_DA = {"Monday": "Man", "Tuesday": "Tir", "Wednesday": "Ons", "Thursday": "Tor",
-               "Friday": "Fre", "Saturday": "Lør", "Sunday": "Søn"}
-OUTCOMES_DA = {"solved": "Løst", "citizen_finished_alone": "Borgeren klarede resten selv",
-               "referred_borger_dk": "Henvist til borger.dk",
-               "referred_skat_dk": "Henvist til skat.dk",
-               "out_of_scope_cpr": "Uden for området (CPR)", "not_solved": "Ikke løst"}
-REFUSALS_DA = {"forbidden": "Kun supervisorer og administratorer kan se hotlinens statistik.",
-               "bad_range": "Slutdatoen ligger før startdatoen.",
-               "not_signed_in": "Du er ikke logget ind på relæet.",
-               "connection_lost": "Forbindelsen til relæet blev afbrudt. Prøv igen."}
+WEEKDAYS_DA = {
+    "Monday": "Man",
+    "Tuesday": "Tir",
+    "Wednesday": "Ons",
+    "Thursday": "Tor",
+    "Friday": "Fre",
+    "Saturday": "Lør",
+    "Sunday": "Søn",
+}
+OUTCOMES_DA = {
+    "solved": "Løst",
+    "citizen_finished_alone": "Borgeren klarede resten selv",
+    "referred_borger_dk": "Henvist til borger.dk",
+    "referred_skat_dk": "Henvist til skat.dk",
+    "out_of_scope_cpr": "Uden for området (CPR)",
+    "not_solved": "Ikke løst",
+}
+REFUSALS_DA = {
+    "forbidden": "Kun supervisorer og administratorer kan se hotlinens statistik.",
+    "bad_range": "Slutdatoen ligger før startdatoen.",
+    "not_signed_in": "Du er ikke logget ind på relæet.",
+    "connection_lost": "Forbindelsen til relæet blev afbrudt. Prøv igen.",
+}
 BAR = QColor("#1f5f8b")
 
 
@@ -71,8 +84,9 @@ class BarChart(QWidget):
         bold = QFont(self.font())
         bold.setBold(True)
         painter.setFont(bold)
-        painter.drawText(QRectF(0, 0, self.width(), self.ROW), Qt.AlignmentFlag.AlignLeft,
-                         self.title)
+        painter.drawText(
+            QRectF(0, 0, self.width(), self.ROW), Qt.AlignmentFlag.AlignLeft, self.title
+        )
         painter.setFont(self.font())
         metrics = QFontMetrics(self.font())
         label_w = max((metrics.horizontalAdvance(label) for label, _ in self.data), default=0) + 8
@@ -81,12 +95,18 @@ class BarChart(QWidget):
         span = max(self.width() - label_w - count_w - 8, 10)
         for row, (label, count) in enumerate(self.data, start=1):
             y = row * self.ROW
-            painter.drawText(QRectF(0, y, label_w - 6, self.ROW),
-                             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, label)
+            painter.drawText(
+                QRectF(0, y, label_w - 6, self.ROW),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                label,
+            )
             width = span * count / top
             painter.fillRect(QRectF(label_w, y + 4, width, self.ROW - 8), BAR)
-            painter.drawText(QRectF(label_w + width + 4, y, count_w, self.ROW),
-                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, str(count))
+            painter.drawText(
+                QRectF(label_w + width + 4, y, count_w, self.ROW),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                str(count),
+            )
         painter.end()
 
 
@@ -99,8 +119,9 @@ class _Relay(QObject):
 class StatsWindow(QDialog):
     """Pick dates, press *Vis*, read the figures and charts."""
 
-    def __init__(self, fetch: Fetcher, parent: QWidget | None = None, *,
-                 today: date | None = None) -> None:
+    def __init__(
+        self, fetch: Fetcher, parent: QWidget | None = None, *, today: date | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Hotlinens statistik")
         self._fetch = fetch
@@ -115,9 +136,16 @@ class StatsWindow(QDialog):
         self.status = QLabel("Vælg en periode og tryk Vis.")
         self.status.setWordWrap(True)
         self.figures = QFormLayout()
-        self.charts = {key: BarChart(title) for key, title in (
-            ("weekday", "Henvendelser pr. ugedag"), ("hour", "Henvendelser pr. time"),
-            ("topic", "Emner"), ("outcome", "Udfald"), ("municipality", "Kommuner"))}
+        self.charts = {
+            key: BarChart(title)
+            for key, title in (
+                ("weekday", "Henvendelser pr. ugedag"),
+                ("hour", "Henvendelser pr. time"),
+                ("topic", "Emner"),
+                ("outcome", "Udfald"),
+                ("municipality", "Kommuner"),
+            )
+        }
         self.stops = QLabel()
         self.stops.setWordWrap(True)
         self._build()
@@ -182,24 +210,33 @@ class StatsWindow(QDialog):
 
     def show_report(self, report: dict[str, Any]) -> None:
         """Fill the figures and charts from a report dict."""
-        trimmed = (" Kun de største emner, kommuner og tjeklister er vist (resten er samlet "
-                   "som «andre»); den fulde rapport: cobrowse-relay report."
-                   if report.get("trimmed") else "")
-        self.status.setText(f"Periode {report['date_from']} – {report['date_to']}: "
-                            f"{report['contacts']} henvendelser.{trimmed}")
+        trimmed = (
+            " Kun de største emner, kommuner og tjeklister er vist (resten er samlet "
+            "som «andre»); den fulde rapport: cobrowse-relay report."
+            if report.get("trimmed")
+            else ""
+        )
+        self.status.setText(
+            f"Periode {report['date_from']} – {report['date_to']}: "
+            f"{report['contacts']} henvendelser.{trimmed}"
+        )
         _clear(self.figures)
         for label, value in _figures(report):
             self.figures.addRow(label, QLabel(value))
         self.charts["weekday"].set_data(
-            [(WEEKDAYS_DA.get(k, k), n) for k, n in report["per_weekday"].items()])
+            [(WEEKDAYS_DA.get(k, k), n) for k, n in report["per_weekday"].items()]
+        )
         hours = [(f"{h:02d}", n) for h, n in enumerate(report["per_hour"]) if n]
         self.charts["hour"].set_data(hours or [("–", 0)])
         self.charts["topic"].set_data(_top(report["per_topic"]))
         self.charts["outcome"].set_data(
-            [(OUTCOMES_DA.get(k, k), n) for k, n in report["per_outcome"].items()])
+            [(OUTCOMES_DA.get(k, k), n) for k, n in report["per_outcome"].items()]
+        )
         self.charts["municipality"].set_data(_top(report["per_municipality"]))
-        self.stops.setText("<br>".join(_stop(s) for s in report["checklist_stops"])
-                           or "Ingen tjeklister brugt i perioden.")
+        self.stops.setText(
+            "<br>".join(_stop(s) for s in report["checklist_stops"])
+            or "Ingen tjeklister brugt i perioden."
+        )
 
 
 def _date_edit(day: date) -> QDateEdit:
@@ -234,19 +271,24 @@ def _percent(share: float | None) -> str:
 
 
 def _figures(report: dict[str, Any]) -> list[tuple[str, str]]:
-    return [("Henvendelser", str(report["contacts"])),
-            ("Median varighed", _minutes(report["median_duration_s"])),
-            ("90 % af sessionerne varede højst", _minutes(report["p90_duration_s"])),
-            ("Borgeren klarede resten selv", _percent(report["finished_alone_share"])),
-            ("Tid med agentens styring", f"{_minutes(report['agent_driven_s'])} "
-                                         f"({_percent(report['agent_driven_share'])})"),
-            ("Tid hvor borgeren styrede", _minutes(report["citizen_driven_s"]))]
+    return [
+        ("Henvendelser", str(report["contacts"])),
+        ("Median varighed", _minutes(report["median_duration_s"])),
+        ("90 % af sessionerne varede højst", _minutes(report["p90_duration_s"])),
+        ("Borgeren klarede resten selv", _percent(report["finished_alone_share"])),
+        (
+            "Tid med agentens styring",
+            f"{_minutes(report['agent_driven_s'])} ({_percent(report['agent_driven_share'])})",
+        ),
+        ("Tid hvor borgeren styrede", _minutes(report["citizen_driven_s"])),
+    ]
 
 
 def _stop(stop: dict[str, Any]) -> str:
     name = stop["checklist"]
     if stop["step"] is None:
         return f"{name}: alle {stop['sessions']} sessioner gennemførte tjeklisten"
-    return (f"{name}: oftest ved trin {stop['step']} ({stop['stopped']} af "
-            f"{stop['sessions']} sessioner; {stop['completed']} gennemført)")
-
+    return (
+        f"{name}: oftest ved trin {stop['step']} ({stop['stopped']} af "
+        f"{stop['sessions']} sessioner; {stop['completed']} gennemført)"
+    )

@@ -54,8 +54,7 @@ class StatsLauncher:
         self.window.activateWindow()
         return self.window
 
-    def fetch(self, date_from: date, date_to: date
-              ) -> concurrent.futures.Future[dict[str, Any]]:
+    def fetch(self, date_from: date, date_to: date) -> concurrent.futures.Future[dict[str, Any]]:
         endpoint = self.session.endpoint
         if endpoint is None or self.session.account is None:
             refused: concurrent.futures.Future[dict[str, Any]] = concurrent.futures.Future()

@@ -33,8 +33,9 @@ class RateMeter:
 class StatusLine(QStatusBar):
     """``state · latency · fps · kbit/s`` at the bottom of the window."""
 
-    def __init__(self, parent: QWidget | None = None,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, parent: QWidget | None = None, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         super().__init__(parent)
         self._clock = clock
         self.state = QLabel(texts.PHASES["signed_out"])

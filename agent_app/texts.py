@@ -52,8 +52,7 @@ OUTCOMES = {
     "out_of_scope_cpr": "Uden for området – borgerens egen CPR-sag",
     "not_solved": "Ikke løst",
 }
-MUNICIPALITIES = ("Albertslund", "Ballerup", "Glostrup", "Høje-Taastrup", "Ishøj",
-                  "Anden kommune")
+MUNICIPALITIES = ("Albertslund", "Ballerup", "Glostrup", "Høje-Taastrup", "Ishøj", "Anden kommune")
 
 
 def sign_in_error(reason: str, detail: str = "") -> str:

@@ -13,7 +13,7 @@ _LIVE = ("viewing", "controlling", "waiting_control")
 
 
 class SessionToolbar(QToolBar):
-    mode_selected = Signal(str)       # "view" | "point" | "control"
+    mode_selected = Signal(str)  # "view" | "point" | "control"
     release_control = Signal()
     send_escape = Signal()
     fit_toggled = Signal(bool)
@@ -25,10 +25,12 @@ class SessionToolbar(QToolBar):
         self.setMovable(False)
         self.group = QActionGroup(self)
         self.view = self._mode("Se", "view", "Ctrl+1", "Se borgerens skærm (intet sendes)")
-        self.point = self._mode("Peg", "point", "Ctrl+2",
-                                "Klik for at vise en ring på borgerens skærm")
-        self.control = self._mode("Styr", "control", "Ctrl+3",
-                                  "Bed borgeren om lov til at styre mus og tastatur")
+        self.point = self._mode(
+            "Peg", "point", "Ctrl+2", "Klik for at vise en ring på borgerens skærm"
+        )
+        self.control = self._mode(
+            "Styr", "control", "Ctrl+3", "Bed borgeren om lov til at styre mus og tastatur"
+        )
         self.release = self.addAction("Giv kontrol tilbage (Esc)")
         self.release.triggered.connect(self.release_control)
         self.escape = self.addAction("Send Esc")
@@ -43,8 +45,7 @@ class SessionToolbar(QToolBar):
         self.monitor_label = QLabel(" Skærm: ")
         self.monitors = QComboBox()
         self.monitors.activated.connect(self.monitor_selected)
-        self._monitor_actions = (self.addWidget(self.monitor_label),
-                                 self.addWidget(self.monitors))
+        self._monitor_actions = (self.addWidget(self.monitor_label), self.addWidget(self.monitors))
         self.addSeparator()
         self.verifier = QLabel()
         self.addWidget(self.verifier)
@@ -58,7 +59,8 @@ class SessionToolbar(QToolBar):
         self.stats.setToolTip("Hotlinens statistik – kun supervisorer (Ctrl+Shift+S)")
         self.stats.setShortcut(QKeySequence("Ctrl+Shift+S"))
         self.stats.visibleChanged.connect(
-            lambda: self.stats_separator.setVisible(self.stats.isVisible()))
+            lambda: self.stats_separator.setVisible(self.stats.isVisible())
+        )
         for action in self._monitor_actions:
             action.setVisible(False)
         self.set_phase("ready")

@@ -50,8 +50,14 @@ OVERLAYS = {
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, session: AgentSession, frames: FrameWorker, catalogue: Catalogue,
-                 recorder: SessionRecorder, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        session: AgentSession,
+        frames: FrameWorker,
+        catalogue: Catalogue,
+        recorder: SessionRecorder,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.session, self.frames, self.recorder = session, frames, recorder
         self.setWindowTitle("Digital hjælp – agent")
@@ -59,8 +65,9 @@ class MainWindow(QMainWindow):
         self.view = RemoteView()
         self.canvas = self.view.canvas
         self.notice = QLabel()
-        self.notice.setStyleSheet("background: #fff3c4; color: #3d2e00; padding: 6px;"
-                                  " font-weight: bold;")
+        self.notice.setStyleSheet(
+            "background: #fff3c4; color: #3d2e00; padding: 6px; font-weight: bold;"
+        )
         self.notice.hide()
         self._notice_timer = QTimer(self, singleShot=True, interval=8000)
         self._notice_timer.timeout.connect(self.notice.hide)
@@ -159,8 +166,13 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentIndex(0 if on_code_page else 1)
         waiting = "Venter på borgerens skærm …" if self.canvas.image.isNull() else ""
         self.canvas.set_overlay(OVERLAYS.get(phase, waiting))
-        mode = "control" if phase == "controlling" else (
-            self.router.mode if phase == "viewing" and self.router.mode == "point" else "view")
+        mode = (
+            "control"
+            if phase == "controlling"
+            else (
+                self.router.mode if phase == "viewing" and self.router.mode == "point" else "view"
+            )
+        )
         self._set_mode(mode)
         # A session cut off by a lost relay link still needs its outcome logged.
         can_end = phase not in ("ready", "signed_out") or self.logbook.active
@@ -228,8 +240,7 @@ class MainWindow(QMainWindow):
 
     def _on_checklist(self, checklist: Checklist) -> None:
         self.log_panel.set_topic(checklist.topic)
-        self._log("checklist_set", {"checklist": checklist.id,
-                                    "steps_total": len(checklist.steps)})
+        self._log("checklist_set", {"checklist": checklist.id, "steps_total": len(checklist.steps)})
 
     def _on_tick(self, number: int, done: bool) -> None:
         if done:
@@ -272,10 +283,12 @@ class MainWindow(QMainWindow):
         self._ready_for_next()
 
     def _ask_end(self) -> bool:
-        answer = QMessageBox.question(self, "Afslut session",
-                                      "Afslut sessionen med borgeren nu?",
-                                      QMessageBox.StandardButton.Yes
-                                      | QMessageBox.StandardButton.No)
+        answer = QMessageBox.question(
+            self,
+            "Afslut session",
+            "Afslut sessionen med borgeren nu?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        )
         return answer == QMessageBox.StandardButton.Yes
 
     def _ready_for_next(self) -> None:

@@ -55,8 +55,12 @@ class Keyboard:
         x11.XStringToKeysym.argtypes = [ctypes.c_char_p]
         x11.XKeysymToKeycode.argtypes = [ctypes.c_void_p, ctypes.c_ulong]
         x11.XFlush.argtypes = x11.XCloseDisplay.argtypes = [ctypes.c_void_p]
-        self.xtst.XTestFakeKeyEvent.argtypes = [ctypes.c_void_p, ctypes.c_uint, ctypes.c_int,
-                                                ctypes.c_ulong]
+        self.xtst.XTestFakeKeyEvent.argtypes = [
+            ctypes.c_void_p,
+            ctypes.c_uint,
+            ctypes.c_int,
+            ctypes.c_ulong,
+        ]
         self.x11 = x11
         self.display = x11.XOpenDisplay(None)
         if not self.display:
@@ -64,8 +68,7 @@ class Keyboard:
         self.shift = self._keycode("Shift_L")
 
     def _keycode(self, name: str) -> int:
-        code = int(self.x11.XKeysymToKeycode(self.display, self.x11.XStringToKeysym(
-            name.encode())))
+        code = int(self.x11.XKeysymToKeycode(self.display, self.x11.XStringToKeysym(name.encode())))
         if code == 0:
             raise ValueError(f"no key for {name!r}")
         return code

@@ -42,8 +42,11 @@ from cobrowse.screen.compositor import Compositor  # noqa: E402
 from cobrowse.screen.streamer import ScreenStreamer  # noqa: E402
 
 TARGETS = {
-    "typing_latency_p50_ms": 30.0, "typing_latency_p95_ms": 60.0,
-    "page_change_ms": 100.0, "page_change_kb": 150.0, "idle_bytes_per_s": 1024.0,
+    "typing_latency_p50_ms": 30.0,
+    "typing_latency_p95_ms": 60.0,
+    "page_change_ms": 100.0,
+    "page_change_kb": 150.0,
+    "idle_bytes_per_s": 1024.0,
 }
 
 
@@ -98,8 +101,9 @@ class LocalAgent:
         with self.cond:
             self.comp.apply(payload)
             now = time.perf_counter()
-            self.records.append(Record(frame_id, sent, now, len(payload), now - started,
-                                       bool(payload[1] & 1)))
+            self.records.append(
+                Record(frame_id, sent, now, len(payload), now - started, bool(payload[1] & 1))
+            )
             if self.digests is not None and self.comp.frame is not None:
                 self.digests.append((now, digest(self.comp.frame[..., :3])))
             self.cond.notify_all()
@@ -112,7 +116,7 @@ class LocalAgent:
         x, y, w, h = box
         with self.cond:
             assert self.comp.frame is not None
-            return self.comp.frame[y:y + h, x:x + w, :3].copy()
+            return self.comp.frame[y : y + h, x : x + w, :3].copy()
 
     def quiet(self, seconds: float, limit: float = 30.0) -> None:
         """Return once no frame has arrived for ``seconds``."""
@@ -175,8 +179,7 @@ def screen() -> np.ndarray:
         cap.close()
 
 
-def typing(page: formpage.FormPage, streamer: ScreenStreamer,
-           agent: LocalAgent) -> dict[str, Any]:
+def typing(page: formpage.FormPage, streamer: ScreenStreamer, agent: LocalAgent) -> dict[str, Any]:
     box = page.fields["adresse"]
     latencies = []
     citizen_script.focus_field(page, "adresse")
@@ -197,24 +200,35 @@ def typing(page: formpage.FormPage, streamer: ScreenStreamer,
     keyboard.close()
     n = len(citizen_script.SENTENCE)
     ms = sorted(x * 1000 for x in latencies)
-    return {"chars": n, "seen": len(ms), "bytes": probe.bytes, "bytes_per_char": probe.bytes / n,
-            "frames": len(probe.records), "latency_p50_ms": statistics.median(ms),
-            "latency_p95_ms": ms[min(len(ms) - 1, int(0.95 * len(ms)))],
-            "capture_cpu_percent": probe.cpu_percent,
-            "encode_ms_per_frame": 1000 * statistics.mean(
-                agent.encode_s[r.frame_id] for r in probe.records)}
+    return {
+        "chars": n,
+        "seen": len(ms),
+        "bytes": probe.bytes,
+        "bytes_per_char": probe.bytes / n,
+        "frames": len(probe.records),
+        "latency_p50_ms": statistics.median(ms),
+        "latency_p95_ms": ms[min(len(ms) - 1, int(0.95 * len(ms)))],
+        "capture_cpu_percent": probe.cpu_percent,
+        "encode_ms_per_frame": 1000
+        * statistics.mean(agent.encode_s[r.frame_id] for r in probe.records),
+    }
 
 
-def scrolling(page: formpage.FormPage, streamer: ScreenStreamer,
-              agent: LocalAgent) -> dict[str, Any]:
+def scrolling(
+    page: formpage.FormPage, streamer: ScreenStreamer, agent: LocalAgent
+) -> dict[str, Any]:
     with PROBE(streamer, agent) as probe:
         for _ in citizen_script.scroll(page, 6):
             pass
         for _ in citizen_script.scroll(page, -6):
             pass
         agent.quiet(0.5)
-    return {"bytes": probe.bytes, "frames": len(probe.records),
-            "capture_cpu_percent": probe.cpu_percent, "seconds": probe.wall}
+    return {
+        "bytes": probe.bytes,
+        "frames": len(probe.records),
+        "capture_cpu_percent": probe.cpu_percent,
+        "seconds": probe.wall,
+    }
 
 
 def mouse(streamer: ScreenStreamer, agent: LocalAgent) -> dict[str, Any]:
@@ -223,12 +237,16 @@ def mouse(streamer: ScreenStreamer, agent: LocalAgent) -> dict[str, Any]:
         for _ in citizen_script.move_mouse([(200, 300), (1500, 800), (600, 900)], steps=30):
             pass
         agent.quiet(0.3)
-    return {"bytes": probe.bytes, "frames": len(probe.records),
-            "cursor_messages": agent.cursor_moves - moves0}
+    return {
+        "bytes": probe.bytes,
+        "frames": len(probe.records),
+        "cursor_messages": agent.cursor_moves - moves0,
+    }
 
 
-def page_change(page: formpage.FormPage, streamer: ScreenStreamer,
-                agent: LocalAgent) -> dict[str, Any]:
+def page_change(
+    page: formpage.FormPage, streamer: ScreenStreamer, agent: LocalAgent
+) -> dict[str, Any]:
     agent.digests = []  # fingerprint every framebuffer the agent shows from now on
     with PROBE(streamer, agent) as probe:
         t0 = time.perf_counter()
@@ -239,16 +257,23 @@ def page_change(page: formpage.FormPage, streamer: ScreenStreamer,
     done = next((applied for applied, d in agent.digests if d == target), math.inf)
     agent.digests = None
     first = [r for r in probe.records if r.applied <= done]
-    return {"ms": 1000 * (done - t0), "bytes": sum(r.size for r in first), "frames": len(first),
-            "encode_ms": 1000 * sum(agent.encode_s[r.frame_id] for r in first),
-            "decode_ms": 1000 * sum(r.decode_s for r in first)}
+    return {
+        "ms": 1000 * (done - t0),
+        "bytes": sum(r.size for r in first),
+        "frames": len(first),
+        "encode_ms": 1000 * sum(agent.encode_s[r.frame_id] for r in first),
+        "decode_ms": 1000 * sum(r.decode_s for r in first),
+    }
 
 
 def idle(streamer: ScreenStreamer, agent: LocalAgent, seconds: float) -> dict[str, Any]:
     with PROBE(streamer, agent) as probe:
         agent.wait(lambda: False, seconds)
-    return {"bytes_per_s": probe.bytes / probe.wall, "frames": len(probe.records),
-            "capture_cpu_percent": probe.cpu_percent}
+    return {
+        "bytes_per_s": probe.bytes / probe.wall,
+        "frames": len(probe.records),
+        "capture_cpu_percent": probe.cpu_percent,
+    }
 
 
 def run(max_fps: float = 30.0) -> dict[str, Any]:
@@ -262,9 +287,12 @@ def run(max_fps: float = 30.0) -> dict[str, Any]:
         streamer.start()
         agent.quiet(1.0)
         start = agent.since(t0)
-        results["initial"] = {"keyframe_bytes": start[0].size, "frames_until_exact": len(start),
-                              "bytes_until_exact": sum(r.size for r in start),
-                              "keyframe_decode_ms": 1000 * start[0].decode_s}
+        results["initial"] = {
+            "keyframe_bytes": start[0].size,
+            "frames_until_exact": len(start),
+            "bytes_until_exact": sum(r.size for r in start),
+            "keyframe_decode_ms": 1000 * start[0].decode_s,
+        }
         results["idle"] = idle(streamer, agent, 3.0)
         results["typing"] = typing(page, streamer, agent)
         results["scrolling"] = scrolling(page, streamer, agent)
@@ -281,9 +309,13 @@ def run(max_fps: float = 30.0) -> dict[str, Any]:
         results["idle_caret_blink"] = idle(streamer, agent, 5.0)
         records = agent.since(0.0)
         results["decode_ms_per_frame"] = 1000 * statistics.mean(r.decode_s for r in records)
-        results["totals"] = {"frames": len(records), "bytes": sum(r.size for r in records),
-                             "encode_ms_per_capture": 1000 * streamer.stats.encode_seconds
-                             / max(1, streamer.stats.captures)}
+        results["totals"] = {
+            "frames": len(records),
+            "bytes": sum(r.size for r in records),
+            "encode_ms_per_capture": 1000
+            * streamer.stats.encode_seconds
+            / max(1, streamer.stats.captures),
+        }
     finally:
         streamer.stop()
         agent.close()
@@ -302,8 +334,13 @@ def verdicts(r: dict[str, Any]) -> dict[str, bool]:
     }
 
 
-def report(r: dict[str, Any], ok: dict[str, bool], *, where: str = "in-process",
-           cpu: str = "capture thread CPU") -> None:
+def report(
+    r: dict[str, Any],
+    ok: dict[str, bool],
+    *,
+    where: str = "in-process",
+    cpu: str = "capture thread CPU",
+) -> None:
     t, p = r["typing"], r["page_change"]
     lines = [
         f"keyframe 1920x1080: {r['initial']['keyframe_bytes'] / 1000:.1f} kB, exact after "
@@ -331,9 +368,12 @@ def report(r: dict[str, Any], ok: dict[str, bool], *, where: str = "in-process",
         print(f"  {'PASS' if passed else 'FAIL'}  {name}")
 
 
-def bench_main(description: str, run_at: Callable[[float], dict[str, Any]],
-               show: Callable[[dict[str, Any], dict[str, bool]], None],
-               argv: list[str] | None) -> int:
+def bench_main(
+    description: str,
+    run_at: Callable[[float], dict[str, Any]],
+    show: Callable[[dict[str, Any], dict[str, bool]], None],
+    argv: list[str] | None,
+) -> int:
     """The benchmarks' command line: ``--json PATH --fps N``; ``run_at(fps)`` on a private
     Xvfb, verdicts against :data:`TARGETS`, ``show`` prints; exit 0 only if all pass."""
     parser = argparse.ArgumentParser(description=description)

@@ -174,8 +174,7 @@ def _build_window() -> Any:
         return scroll, nxt
 
     page1, next1 = page(FIELDS_PAGE1, HELP_TEXT, "Ansøg om boligstøtte")
-    fields2 = [(f"p2_{i}", f"Person {i}: indkomst (kr.)", "Beløb før skat.") for i in
-               range(1, 9)]
+    fields2 = [(f"p2_{i}", f"Person {i}: indkomst (kr.)", "Beløb før skat.") for i in range(1, 9)]
     page2, next2 = page(fields2, PAGE2_TEXT, "Husstandens indkomst")
     stack.addWidget(page1)
     stack.addWidget(page2)
@@ -211,8 +210,17 @@ def main() -> int:
         window.repaint()
         app.processEvents()
         fields = {k: _geometry(w) for k, w in widgets.items() if not k.startswith("_")}
-        print(json.dumps({"ready": True, "fields": fields, "next": _geometry(widgets["_next"]),
-                          "scroll": _geometry(widgets["_scroll"])}), flush=True)
+        print(
+            json.dumps(
+                {
+                    "ready": True,
+                    "fields": fields,
+                    "next": _geometry(widgets["_next"]),
+                    "scroll": _geometry(widgets["_scroll"]),
+                }
+            ),
+            flush=True,
+        )
 
     pending = bytearray()
 
@@ -300,8 +308,7 @@ def launch(display: str | None = None, *, blink: bool = True) -> FormPage:
     if display:
         env["DISPLAY"] = display
     argv = [sys.executable, str(Path(__file__).resolve())] + ([] if blink else ["--no-blink"])
-    proc = subprocess.Popen(argv, env=env,
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(argv, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     page = FormPage(proc)
     try:
         ready = page._read_json()

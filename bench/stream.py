@@ -110,8 +110,9 @@ class RelayAgent(codec.LocalAgent):
 class CitizenProbe(codec.Probe):
     """CPU of the citizen side: the capture thread plus the citizen's network thread."""
 
-    def __init__(self, streamer: ScreenStreamer, agent: codec.LocalAgent,
-                 net_thread: threading.Thread) -> None:
+    def __init__(
+        self, streamer: ScreenStreamer, agent: codec.LocalAgent, net_thread: threading.Thread
+    ) -> None:
         super().__init__(streamer, agent)
         self.net_clock = time.pthread_getcpuclockid(net_thread.ident or 0)
 
@@ -125,8 +126,9 @@ class CitizenProbe(codec.Probe):
         self.cpu += time.clock_gettime(self.net_clock) - self.net0
 
 
-def connect(relay: RelayThread, agent: RelayAgent, max_fps: float
-            ) -> tuple[CitizenEndpoint, AgentEndpoint, ScreenStreamer]:
+def connect(
+    relay: RelayThread, agent: RelayAgent, max_fps: float
+) -> tuple[CitizenEndpoint, AgentEndpoint, ScreenStreamer]:
     holder: dict[str, Any] = {}
 
     def citizen_react(event: object) -> None:
@@ -147,8 +149,14 @@ def connect(relay: RelayThread, agent: RelayAgent, max_fps: float
     agent.streamer = holder["streamer"] = streamer
     cw, aw = Waiter(citizen_react), Waiter(agent.on_agent_event)
     citizen = holder["citizen"] = CitizenEndpoint(relay.url, cw)
-    agent_ep = AgentEndpoint(relay.url, aw, name="bench", password=PASSWORD,
-                             frame_sink=agent.frame_sink, ping_interval=0.5)
+    agent_ep = AgentEndpoint(
+        relay.url,
+        aw,
+        name="bench",
+        password=PASSWORD,
+        frame_sink=agent.frame_sink,
+        ping_interval=0.5,
+    )
     citizen.start()
     agent_ep.sign_in()
     code = cw.wait_for(CodeReady).code
@@ -174,9 +182,12 @@ def run(max_fps: float) -> dict[str, Any]:
     try:
         agent.quiet(1.0)
         start = agent.since(0.0)
-        results["initial"] = {"keyframe_bytes": start[0].size, "frames_until_exact": len(start),
-                              "bytes_until_exact": sum(r.size for r in start),
-                              "keyframe_decode_ms": 1000 * start[0].decode_s}
+        results["initial"] = {
+            "keyframe_bytes": start[0].size,
+            "frames_until_exact": len(start),
+            "bytes_until_exact": sum(r.size for r in start),
+            "keyframe_decode_ms": 1000 * start[0].decode_s,
+        }
         results["idle"] = codec.idle(streamer, agent, 3.0)
         results["typing"] = codec.typing(page, streamer, agent)
         results["scrolling"] = codec.scrolling(page, streamer, agent)
@@ -193,9 +204,13 @@ def run(max_fps: float) -> dict[str, Any]:
         results["idle_caret_blink"] = codec.idle(streamer, agent, 5.0)
         records = agent.since(0.0)
         results["decode_ms_per_frame"] = 1000 * statistics.mean(r.decode_s for r in records)
-        results["totals"] = {"frames": len(records), "bytes": sum(r.size for r in records),
-                             "encode_ms_per_capture": 1000 * streamer.stats.encode_seconds
-                             / max(1, streamer.stats.captures)}
+        results["totals"] = {
+            "frames": len(records),
+            "bytes": sum(r.size for r in records),
+            "encode_ms_per_capture": 1000
+            * streamer.stats.encode_seconds
+            / max(1, streamer.stats.captures),
+        }
         results["rtt_ms_median"] = statistics.median(agent.rtts) if agent.rtts else None
     finally:
         streamer.stop()
@@ -207,12 +222,16 @@ def run(max_fps: float) -> dict[str, Any]:
 
 
 def show(results: dict[str, Any], ok: dict[str, bool]) -> None:
-    print("through a real relay on loopback (ws), encrypted end to end; CPU figures are the "
-          "citizen's capture + network threads")
+    print(
+        "through a real relay on loopback (ws), encrypted end to end; CPU figures are the "
+        "citizen's capture + network threads"
+    )
     codec.report(results, ok, where="through the relay", cpu="citizen CPU (capture + network)")
     if results["rtt_ms_median"] is not None:
-        print(f"session round trip (Ping/Pong through the relay): median "
-              f"{results['rtt_ms_median']:.1f} ms")
+        print(
+            f"session round trip (Ping/Pong through the relay): median "
+            f"{results['rtt_ms_median']:.1f} ms"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -12,8 +12,18 @@ class Xvfb:
 
     def __init__(self, width: int = 1920, height: int = 1080, screens: int = 1) -> None:
         read_fd, write_fd = os.pipe()
-        args = ["Xvfb", "-displayfd", str(write_fd), "-nolisten", "tcp", "-noreset",
-                "+extension", "XTEST", "+extension", "RANDR"]
+        args = [
+            "Xvfb",
+            "-displayfd",
+            str(write_fd),
+            "-nolisten",
+            "tcp",
+            "-noreset",
+            "+extension",
+            "XTEST",
+            "+extension",
+            "RANDR",
+        ]
         for n in range(screens):
             args += ["-screen", str(n), f"{width}x{height}x24"]
         self.proc = subprocess.Popen(args, pass_fds=(write_fd,), stderr=subprocess.DEVNULL)

@@ -48,8 +48,9 @@ class TakeBack:
 class CitizenApp(QObject):
     """Owns the endpoint, the screen share, the injector and the view."""
 
-    def __init__(self, config: CitizenConfig, endpoint_factory: EndpointFactory,
-                 devices: Devices) -> None:
+    def __init__(
+        self, config: CitizenConfig, endpoint_factory: EndpointFactory, devices: Devices
+    ) -> None:
         super().__init__()
         self.config = config
         self.view = View(config.language, config.hours)
@@ -278,8 +279,9 @@ class CitizenApp(QObject):
     def _stop_in_background(self) -> None:
         """Stopping joins threads (capture, listeners, network): never on the GUI thread."""
         if self._stopper is None:
-            self._stopper = threading.Thread(target=self._stop_all, name="citizen-stop",
-                                             daemon=True)
+            self._stopper = threading.Thread(
+                target=self._stop_all, name="citizen-stop", daemon=True
+            )
             self._stopper.start()
 
     def _stop_all(self) -> None:

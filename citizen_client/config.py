@@ -39,8 +39,9 @@ def default_path() -> Path:
     return Path(__file__).resolve().parent / FILE_NAME
 
 
-def load(path: Path | None = None, *, relay: str | None = None,
-         lang: str | None = None) -> CitizenConfig:
+def load(
+    path: Path | None = None, *, relay: str | None = None, lang: str | None = None
+) -> CitizenConfig:
     """Read the config file and apply the command-line overrides."""
     path = path or default_path()
     if path.exists():

@@ -21,9 +21,12 @@ ListenersFactory = Callable[[LocalInputGuard, TripleEscape], Any]
 
 
 class Devices:
-    def __init__(self, injector_factory: InjectorFactory | None,
-                 streamer_factory: StreamerFactory | None,
-                 listeners_factory: ListenersFactory | None = None) -> None:
+    def __init__(
+        self,
+        injector_factory: InjectorFactory | None,
+        streamer_factory: StreamerFactory | None,
+        listeners_factory: ListenersFactory | None = None,
+    ) -> None:
         self._injector_factory = injector_factory
         self.streamer_factory = streamer_factory
         self._listeners_factory = listeners_factory
@@ -43,8 +46,9 @@ class Devices:
             return self.injector
         guard, hotkey = LocalInputGuard(), TripleEscape(on_hotkey)
         try:
-            self.injector = self._injector_factory(gate, Monitor(*monitor), guard=guard,
-                                                   hotkey=hotkey)
+            self.injector = self._injector_factory(
+                gate, Monitor(*monitor), guard=guard, hotkey=hotkey
+            )
             if self._listeners_factory is not None:
                 self.listeners = self._listeners_factory(guard, hotkey)
                 self.listeners.start()

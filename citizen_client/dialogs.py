@@ -54,8 +54,9 @@ class AskDialog(QDialog):
         box.addSpacing(20)
         box.addLayout(row)
 
-    def set_texts(self, title: str, question: str, detail: str, yes: str, no: str,
-                  number: str = "") -> None:
+    def set_texts(
+        self, title: str, question: str, detail: str, yes: str, no: str, number: str = ""
+    ) -> None:
         self.setWindowTitle(title)
         self.question.setText(question)
         self.detail.setText(detail)

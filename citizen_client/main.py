@@ -27,17 +27,20 @@ log = logging.getLogger("citizen_client")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="cobrowse-citizen",
-                                     description="Get help with your computer.")
+    parser = argparse.ArgumentParser(
+        prog="cobrowse-citizen", description="Get help with your computer."
+    )
     parser.add_argument("--relay", help="relay URL, e.g. wss://relay.example.dk/v1")
     parser.add_argument("--lang", choices=("da", "en"), help="language of the window")
-    parser.add_argument("--config", type=Path, help="settings file (default: citizen.toml "
-                                                     "next to the program)")
+    parser.add_argument(
+        "--config", type=Path, help="settings file (default: citizen.toml next to the program)"
+    )
     return parser.parse_args(argv)
 
 
-def build(args: argparse.Namespace, devices: Devices | None = None
-          ) -> tuple[CitizenApp | None, View | None]:
+def build(
+    args: argparse.Namespace, devices: Devices | None = None
+) -> tuple[CitizenApp | None, View | None]:
     """The app, or (when the settings are broken) a window that says so."""
     try:
         config = load(args.config, relay=args.relay, lang=args.lang)

@@ -77,9 +77,11 @@ class ScreenShare:
     def start(self) -> None:
         if self._streamer is not None or self._factory is None:
             return
-        self._streamer = self._factory(on_frame=self._endpoint.send_frame,
-                                       on_cursor=self._cursor,
-                                       on_cursor_shape=self._cursor_shape)
+        self._streamer = self._factory(
+            on_frame=self._endpoint.send_frame,
+            on_cursor=self._cursor,
+            on_cursor_shape=self._cursor_shape,
+        )
         if self._selected:
             self._streamer.select_monitor(self.current)
         else:
@@ -129,8 +131,9 @@ class ScreenShare:
 
     def _cursor_shape(self, image: Any) -> None:
         """A ``cobrowse.screen.capture.CursorImage``: the pointer looks different now."""
-        self._endpoint.send(ev.CursorShape(image.width, image.height, image.hot_x,
-                                           image.hot_y, image.rgba))
+        self._endpoint.send(
+            ev.CursorShape(image.width, image.height, image.hot_x, image.hot_y, image.rgba)
+        )
 
 
 def _rect(monitor: Any) -> Rect:

@@ -14,10 +14,10 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 from citizen_client.style import FRAME_COLOUR, RING_COLOUR
 from citizen_client.window import button, label
 
-ON_TOP = (Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint
-          | Qt.WindowType.Tool)
-CLICK_THROUGH = (ON_TOP | Qt.WindowType.WindowTransparentForInput
-                 | Qt.WindowType.WindowDoesNotAcceptFocus)
+ON_TOP = Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint | Qt.WindowType.Tool
+CLICK_THROUGH = (
+    ON_TOP | Qt.WindowType.WindowTransparentForInput | Qt.WindowType.WindowDoesNotAcceptFocus
+)
 FRAME_WIDTH = 8
 RING_SIZE = 120
 RING_MS = 1500
@@ -99,8 +99,12 @@ class ControlFrame:
 
     def show_around(self, area: QRect) -> None:
         x, y, w, h, t = area.x(), area.y(), area.width(), area.height(), FRAME_WIDTH
-        rects = [QRect(x, y, w, t), QRect(x, y + h - t, w, t), QRect(x, y, t, h),
-                 QRect(x + w - t, y, t, h)]
+        rects = [
+            QRect(x, y, w, t),
+            QRect(x, y + h - t, w, t),
+            QRect(x, y, t, h),
+            QRect(x + w - t, y, t, h),
+        ]
         for edge, rect in zip(self.edges, rects, strict=True):
             edge.setGeometry(rect)
             edge.show()
@@ -125,8 +129,13 @@ class HighlightRing(QWidget):
         self.resize(RING_SIZE, RING_SIZE)
         # A ring-shaped window: only the ring exists, even without a compositor.
         whole = QRegion(0, 0, RING_SIZE, RING_SIZE, QRegion.RegionType.Ellipse)
-        hole = QRegion(RING_INNER, RING_INNER, RING_SIZE - 2 * RING_INNER,
-                       RING_SIZE - 2 * RING_INNER, QRegion.RegionType.Ellipse)
+        hole = QRegion(
+            RING_INNER,
+            RING_INNER,
+            RING_SIZE - 2 * RING_INNER,
+            RING_SIZE - 2 * RING_INNER,
+            QRegion.RegionType.Ellipse,
+        )
         self.setMask(whole.subtracted(hole))
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
@@ -173,6 +182,5 @@ class StepBanner(QFrame):
         area = screen_rect()
         self.setFixedWidth(min(900, area.width() - 40))
         self.adjustSize()
-        self.move(area.x() + (area.width() - self.width()) // 2,
-                  area.bottom() - self.height() - 60)
+        self.move(area.x() + (area.width() - self.width()) // 2, area.bottom() - self.height() - 60)
         self.show()

@@ -20,8 +20,13 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from cobrowse.control.shield import Rect, Shield
 
-_WATCHED = {QEvent.Type.Show, QEvent.Type.Hide, QEvent.Type.Move, QEvent.Type.Resize,
-            QEvent.Type.WindowStateChange}
+_WATCHED = {
+    QEvent.Type.Show,
+    QEvent.Type.Hide,
+    QEvent.Type.Move,
+    QEvent.Type.Resize,
+    QEvent.Type.WindowStateChange,
+}
 
 
 class ShieldPublisher(QObject):
@@ -38,7 +43,7 @@ class ShieldPublisher(QObject):
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
         if event.type() in _WATCHED:
-            self.publish()                     # at once: a dialog is shielded before it maps
+            self.publish()  # at once: a dialog is shielded before it maps
             QTimer.singleShot(0, self.publish)  # and once the change has settled
         return False
 
@@ -53,12 +58,21 @@ class ShieldPublisher(QObject):
         """Desktop rectangles (device pixels) of the client's visible, clickable windows."""
         rects = []
         for w in QApplication.topLevelWidgets():
-            if not w.isVisible() or w.isMinimized() or \
-                    w.windowFlags() & Qt.WindowType.WindowTransparentForInput:
+            if (
+                not w.isVisible()
+                or w.isMinimized()
+                or w.windowFlags() & Qt.WindowType.WindowTransparentForInput
+            ):
                 continue
             g, dpr = w.frameGeometry(), w.devicePixelRatioF()
-            rects.append((round(g.x() * dpr), round(g.y() * dpr),
-                          round(g.width() * dpr), round(g.height() * dpr)))
+            rects.append(
+                (
+                    round(g.x() * dpr),
+                    round(g.y() * dpr),
+                    round(g.width() * dpr),
+                    round(g.height() * dpr),
+                )
+            )
         return rects
 
     def close(self) -> None:

@@ -16,15 +16,14 @@ DA: dict[str, str] = {
     "connecting_detail": "Vent et øjeblik.",
     "unreachable": "Vi kan ikke få forbindelse lige nu.",
     "unreachable_detail": "Tjek at computeren er på internettet. Vi prøver igen om {seconds} "
-                          "sekunder.",
+    "sekunder.",
     "retrying": "Prøver igen …",
     "code_heading": "Læs dette nummer op for den, der hjælper dig:",
     "code_hint": "Nummeret virker kun én gang.",
     "new_code": "Nyt nummer",
     "code_expired": "Nummeret er udløbet. Her er et nyt.",
     "agent_ready": "En medarbejder er klar til at hjælpe dig.",
-    "no_agent": "Der er ingen medarbejder ledig lige nu. Bliv i telefonen, eller prøv igen "
-                "senere.",
+    "no_agent": "Der er ingen medarbejder ledig lige nu. Bliv i telefonen, eller prøv igen senere.",
     "hotline_name": "Hotlinens status",
     "closed": "Hotlinen er lukket.",
     "next_opening": "Vi åbner igen {when}.",
@@ -52,7 +51,7 @@ DA: dict[str, str] = {
     "hotkey_hint": "Tryk på Esc tre gange for at tage kontrollen tilbage.",
     "combo_question": "{name} vil trykke {keys}.",
     "combo_detail": "Den tastekombination kan låse, lukke eller genstarte noget på din "
-                    "computer. Tillad den kun, hvis I har aftalt det.",
+    "computer. Tillad den kun, hvis I har aftalt det.",
     "step": "Trin {number} af {total}: {title}",
     "link_question": "{name} vil gerne åbne denne side:",
     "open": "Åbn",
@@ -74,7 +73,7 @@ EN: dict[str, str] = {
     "connecting_detail": "Please wait a moment.",
     "unreachable": "We cannot connect right now.",
     "unreachable_detail": "Check that the computer is on the internet. We will try again in "
-                          "{seconds} seconds.",
+    "{seconds} seconds.",
     "retrying": "Trying again …",
     "code_heading": "Read this number to the person helping you:",
     "code_hint": "The number works only once.",
@@ -109,14 +108,14 @@ EN: dict[str, str] = {
     "hotkey_hint": "Press Esc three times to take back control.",
     "combo_question": "{name} wants to press {keys}.",
     "combo_detail": "That key combination can lock, close or restart something on your "
-                    "computer. Only allow it if you have agreed on it.",
+    "computer. Only allow it if you have agreed on it.",
     "step": "Step {number} of {total}: {title}",
     "link_question": "{name} wants to open this page:",
     "open": "Open",
     "reconnecting": "The connection was lost. Reconnecting …",
     "ended": "The session has ended. You can close this window.",
     "ended_security": "The connection was not secure and has been closed. "
-                      "You can close this window.",
+    "You can close this window.",
     "close": "Close",
     "config_problem": "The program is not set up correctly.",
     "config_detail": "Call the person helping you and say: \u201c{problem}\u201d.",
@@ -127,12 +126,40 @@ EN: dict[str, str] = {
 }
 
 TABLES = {"da": DA, "en": EN}
-DAYS = {"da": ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag"),
-        "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")}
-MONTHS = {"da": ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august",
-                 "september", "oktober", "november", "december"),
-          "en": ("January", "February", "March", "April", "May", "June", "July", "August",
-                 "September", "October", "November", "December")}
+DAYS = {
+    "da": ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag"),
+    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+}
+MONTHS = {
+    "da": (
+        "januar",
+        "februar",
+        "marts",
+        "april",
+        "maj",
+        "juni",
+        "juli",
+        "august",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ),
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
+}
 
 
 def tr(lang: str, key: str, **fields: object) -> str:

@@ -25,8 +25,11 @@ from cobrowse.session.endpoint import HotlineStatus
 BAR_PHASES = ("sharing", "ask_control", "controlled", "paused", "reconnecting")
 SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ])")  # not "kl. 19"
 WAITING = ("connecting", "code", "unreachable", "closed")  # no agent has joined yet
-NOTES = {"denied": ("denied", "denied_detail"), "wrong_code": ("wrong_code", ""),
-         "expired": ("code_expired", "")}
+NOTES = {
+    "denied": ("denied", "denied_detail"),
+    "wrong_code": ("wrong_code", ""),
+    "expired": ("code_expired", ""),
+}
 
 
 class View:
@@ -129,8 +132,13 @@ class View:
         self.combo_dialog.ask(focus_yes=False)
 
     def _combo_texts(self) -> None:
-        self.combo_dialog.set_texts(self.t("title"), self.t("combo_question", keys=self.combo_keys),
-                                    self.t("combo_detail"), self.t("allow"), self.t("no"))
+        self.combo_dialog.set_texts(
+            self.t("title"),
+            self.t("combo_question", keys=self.combo_keys),
+            self.t("combo_detail"),
+            self.t("allow"),
+            self.t("no"),
+        )
 
     def toggle_language(self) -> None:
         self.lang = "en" if self.lang == "da" else "da"
@@ -142,8 +150,17 @@ class View:
 
     def windows(self) -> tuple[QWidget, ...]:
         """Every top-level window of the client, overlays included."""
-        return (self.window, self.bar, self.ring, self.banner, self.view_dialog,
-                self.control_dialog, self.link_dialog, self.combo_dialog, *self.frame.edges)
+        return (
+            self.window,
+            self.bar,
+            self.ring,
+            self.banner,
+            self.view_dialog,
+            self.control_dialog,
+            self.link_dialog,
+            self.combo_dialog,
+            *self.frame.edges,
+        )
 
     def close_all(self) -> None:
         for w in self.windows()[1:]:  # all but the main window
@@ -190,8 +207,9 @@ class View:
         h, presence = self.hotline, ""
         if h is not None and h.open:
             presence = self.t("agent_ready" if h.agents_online > 0 else "no_agent")
-        self.window.code.show_presence(presence, self.t("hotline_name"),
-                                       busy=h is not None and h.agents_online == 0)
+        self.window.code.show_presence(
+            presence, self.t("hotline_name"), busy=h is not None and h.agents_online == 0
+        )
 
     def _main_closed(self) -> None:
         h = self.hotline or HotlineStatus(False)
@@ -201,8 +219,11 @@ class View:
             start = datetime.fromisoformat(h.next_opening or "")
         except ValueError:
             start = None
-        if start is not None and clock("da", start) not in message \
-                and clock("en", start) not in message:  # the relay did not say when
+        if (
+            start is not None
+            and clock("da", start) not in message
+            and clock("en", start) not in message
+        ):  # the relay did not say when
             lines.append(self.t("next_opening", when=when(self.lang, start, self.now())))
         paragraphs = ["\n".join(lines), self.t("closed_retry")]  # a line per sentence
         self.window.show_status(heading, "\n\n".join(p for p in paragraphs if p))
@@ -225,12 +246,14 @@ class View:
         self.window.show_status(self.t(self.ended_key), "", self.t("close"))
 
     def _main_config(self) -> None:
-        self.window.show_status(self.t("config_problem"),
-                                self.t("config_detail", problem=self.problem), self.t("close"))
+        self.window.show_status(
+            self.t("config_problem"), self.t("config_detail", problem=self.problem), self.t("close")
+        )
 
     def _bar_text(self) -> str:
-        key = {"paused": "paused", "controlled": "controlled",
-               "reconnecting": "reconnecting"}.get(self.phase, "sharing")
+        key = {"paused": "paused", "controlled": "controlled", "reconnecting": "reconnecting"}.get(
+            self.phase, "sharing"
+        )
         return self.t(key)
 
     def _bar(self) -> None:
@@ -251,22 +274,39 @@ class View:
             self.frame.hide()
 
     def _dialogs(self) -> None:
-        self._dialog(self.view_dialog, self.phase == "ask_view", focus_yes=True,
-                     texts=(self.t("title"), self.t("view_question"), self.t("view_detail"),
-                            self.t("allow"), self.t("deny")))
+        self._dialog(
+            self.view_dialog,
+            self.phase == "ask_view",
+            focus_yes=True,
+            texts=(
+                self.t("title"),
+                self.t("view_question"),
+                self.t("view_detail"),
+                self.t("allow"),
+                self.t("deny"),
+            ),
+        )
         verifier = spaced(self.verifier or "")
-        self._dialog(self.control_dialog, self.phase == "ask_control", focus_yes=False,
-                     texts=(self.t("title"), self.t("control_question"),
-                            self.t("control_verifier"), self.t("allow_control"), self.t("no"),
-                            verifier))
+        self._dialog(
+            self.control_dialog,
+            self.phase == "ask_control",
+            focus_yes=False,
+            texts=(
+                self.t("title"),
+                self.t("control_question"),
+                self.t("control_verifier"),
+                self.t("allow_control"),
+                self.t("no"),
+                verifier,
+            ),
+        )
         if self.phase in ("ended", "config", "reconnecting", "paused"):
             self.link_dialog.withdraw()
         if self.phase != "controlled":
             self.combo_dialog.withdraw()
 
     @staticmethod
-    def _dialog(dialog: AskDialog, wanted: bool, focus_yes: bool,
-                texts: tuple[str, ...]) -> None:
+    def _dialog(dialog: AskDialog, wanted: bool, focus_yes: bool, texts: tuple[str, ...]) -> None:
         dialog.set_texts(*texts)
         if wanted and not dialog.isVisible():
             dialog.ask(focus_yes)
@@ -275,8 +315,9 @@ class View:
 
     def _link_texts(self) -> None:
         shown = self.link_url.replace("/", "/\u200b")  # let long addresses wrap
-        self.link_dialog.set_texts(self.t("title"), self.t("link_question"), shown,
-                                   self.t("open"), self.t("no"))
+        self.link_dialog.set_texts(
+            self.t("title"), self.t("link_question"), shown, self.t("open"), self.t("no")
+        )
 
     def _banner(self) -> None:
         if self.step is None or self.phase not in BAR_PHASES:

@@ -106,8 +106,9 @@ def load_file(path: Path) -> Checklist:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ChecklistError(path, _toml_error_line(str(exc), text),
-                             f"not valid TOML: {exc}") from None
+        raise ChecklistError(
+            path, _toml_error_line(str(exc), text), f"not valid TOML: {exc}"
+        ) from None
     return _build(path, text, data)
 
 
@@ -128,6 +129,7 @@ def load_folders(folders: Iterable[Path]) -> Catalogue:
 
 
 # --- validation -----------------------------------------------------------------
+
 
 def _build(path: Path, text: str, data: dict[str, Any]) -> Checklist:
     lines = _Lines(path, text)
@@ -155,8 +157,12 @@ def _step(lines: _Lines, number: int, raw: object) -> Step:
         raise ChecklistError(lines.path, line, f"step {number} must be a table")
     unknown = set(raw) - _STEP_KEYS
     if unknown:
-        raise ChecklistError(lines.path, line, f"step {number}: unknown key "
-                             f"{sorted(unknown)[0]!r} (allowed: {', '.join(sorted(_STEP_KEYS))})")
+        raise ChecklistError(
+            lines.path,
+            line,
+            f"step {number}: unknown key "
+            f"{sorted(unknown)[0]!r} (allowed: {', '.join(sorted(_STEP_KEYS))})",
+        )
     values: dict[str, str] = {}
     for key in sorted(_STEP_KEYS):
         value = raw.get(key, "")
@@ -166,8 +172,7 @@ def _step(lines: _Lines, number: int, raw: object) -> Step:
     if not values["title"]:
         raise ChecklistError(lines.path, line, f"step {number} has no title")
     if values["link"] and not _is_https(values["link"]):
-        raise ChecklistError(lines.path, line,
-                             f"step {number}: link must be an https:// address")
+        raise ChecklistError(lines.path, line, f"step {number}: link must be an https:// address")
     return Step(**values)
 
 

@@ -56,7 +56,8 @@ class Period:
 
 
 DEFAULT_WEEK: Mapping[int, tuple[Period, ...]] = {
-    day: (Period(19 * 60, 22 * 60),) for day in range(4)}
+    day: (Period(19 * 60, 22 * 60),) for day in range(4)
+}
 
 
 @dataclass(frozen=True)
@@ -69,12 +70,14 @@ class OpeningHours:
 
     def __post_init__(self) -> None:
         if not any(self.weekly.values()):
-            raise ConfigError("opening hours: the hotline is never open; give at least "
-                              "one weekly period")
+            raise ConfigError(
+                "opening hours: the hotline is never open; give at least one weekly period"
+            )
 
     @classmethod
-    def from_config(cls, section: Mapping[str, Any] | None,
-                    name: str = "opening_hours") -> OpeningHours:
+    def from_config(
+        cls, section: Mapping[str, Any] | None, name: str = "opening_hours"
+    ) -> OpeningHours:
         """Build from a parsed TOML table; missing keys take the defaults.
 
         Raises ConfigError saying which key is wrong.
@@ -82,21 +85,33 @@ class OpeningHours:
         section = section or {}
         unknown = set(section) - _KEYS
         if unknown:
-            raise ConfigError(f"{name}: unknown key(s) {', '.join(sorted(unknown))}; "
-                              f"allowed: {', '.join(sorted(_KEYS))}")
-        weekly = (_parse_week(section["weekly"], f"{name}.weekly")
-                  if "weekly" in section else dict(DEFAULT_WEEK))
-        return cls(weekly, _parse_zone(section.get("timezone", "Europe/Copenhagen"), name),
-                   _parse_dates(section.get("closed_dates", []), f"{name}.closed_dates"))
+            raise ConfigError(
+                f"{name}: unknown key(s) {', '.join(sorted(unknown))}; "
+                f"allowed: {', '.join(sorted(_KEYS))}"
+            )
+        weekly = (
+            _parse_week(section["weekly"], f"{name}.weekly")
+            if "weekly" in section
+            else dict(DEFAULT_WEEK)
+        )
+        return cls(
+            weekly,
+            _parse_zone(section.get("timezone", "Europe/Copenhagen"), name),
+            _parse_dates(section.get("closed_dates", []), f"{name}.closed_dates"),
+        )
 
     def openings_on(self, day: date) -> list[tuple[datetime, datetime]]:
         """The periods starting on local date ``day``, as (start, end) UTC instants."""
         if day in self.closed_dates:
             return []
         periods = self.weekly.get(day.weekday(), ())
-        return [(self._instant(day, p.start),
-                 self._instant(day + timedelta(days=p.crosses_midnight), p.end))
-                for p in periods]
+        return [
+            (
+                self._instant(day, p.start),
+                self._instant(day + timedelta(days=p.crosses_midnight), p.end),
+            )
+            for p in periods
+        ]
 
     def _instant(self, day: date, minutes: int) -> datetime:
         day += timedelta(days=minutes // 1440)
@@ -112,9 +127,11 @@ class OpeningHours:
     def is_open(self, now: datetime) -> bool:
         """True if ``now`` (aware) falls in an opening period."""
         today = self._local_date(now)
-        return any(start <= now < end
-                   for day in (today - timedelta(days=1), today)
-                   for start, end in self.openings_on(day))
+        return any(
+            start <= now < end
+            for day in (today - timedelta(days=1), today)
+            for start, end in self.openings_on(day)
+        )
 
     def _starts_from(self, now: datetime) -> Iterator[datetime]:
         day = self._local_date(now) - timedelta(days=1)
@@ -143,13 +160,13 @@ class OpeningHours:
 
 def _parse_week(table: Any, where: str) -> dict[int, tuple[Period, ...]]:
     if not isinstance(table, Mapping):
-        raise ConfigError(f"{where} must be a table of weekday = [\"HH:MM-HH:MM\", ...]")
+        raise ConfigError(f'{where} must be a table of weekday = ["HH:MM-HH:MM", ...]')
     week: dict[int, tuple[Period, ...]] = {}
     for name, periods in table.items():
         if name not in WEEKDAYS:
             raise ConfigError(f"{where}: {name!r} is not a weekday ({', '.join(WEEKDAYS)})")
         if not isinstance(periods, list):
-            raise ConfigError(f"{where}.{name} must be a list like [\"19:00-22:00\"]")
+            raise ConfigError(f'{where}.{name} must be a list like ["19:00-22:00"]')
         parsed = sorted(Period.parse(p, f"{where}.{name}") for p in periods)
         _check_overlap(parsed, f"{where}.{name}")
         week[WEEKDAYS.index(name)] = tuple(parsed)
@@ -166,8 +183,9 @@ def _parse_zone(name: Any, section: str) -> ZoneInfo:
     try:
         return ZoneInfo(str(name))
     except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(f"{section}.timezone: unknown time zone {name!r} "
-                          "(e.g. 'Europe/Copenhagen')") from None
+        raise ConfigError(
+            f"{section}.timezone: unknown time zone {name!r} (e.g. 'Europe/Copenhagen')"
+        ) from None
 
 
 def _parse_dates(values: Any, where: str) -> frozenset[date]:

@@ -40,13 +40,23 @@ def ensure_demo_agent(data_dir: Path) -> str:
     """Create (or reset) the demo account; return its fresh password."""
     password = secrets.token_urlsafe(9)
     base = ["--data-dir", str(data_dir)]
-    listed = subprocess.run(python("relay", "list-agents", *base), capture_output=True,
-                            text=True, check=False)
+    listed = subprocess.run(
+        python("relay", "list-agents", *base), capture_output=True, text=True, check=False
+    )
     if DEMO_AGENT in listed.stdout.split():
         cmd = python("relay", "reset-password", DEMO_AGENT, "--password-stdin", *base)
     else:
-        cmd = python("relay", "add-agent", DEMO_AGENT, "--municipality", "Albertslund",
-                     "--display-name", "Demo Agent", "--password-stdin", *base)
+        cmd = python(
+            "relay",
+            "add-agent",
+            DEMO_AGENT,
+            "--municipality",
+            "Albertslund",
+            "--display-name",
+            "Demo Agent",
+            "--password-stdin",
+            *base,
+        )
     subprocess.run(cmd, input=password + "\n", text=True, check=True, capture_output=True)
     return password
 
@@ -66,8 +76,9 @@ def wait_healthy(port: int, relay: subprocess.Popen[bytes], timeout: float = 15)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Run a relay, a citizen client and an "
-                                                 "agent app on this PC.")
+    parser = argparse.ArgumentParser(
+        description="Run a relay, a citizen client and an agent app on this PC."
+    )
     parser.add_argument("--data-dir", type=Path, default=default_data_dir())
     parser.add_argument("--port", type=int, default=0, help="relay port (default: a free one)")
     args = parser.parse_args(argv)
@@ -75,14 +86,29 @@ def main(argv: list[str] | None = None) -> int:
     port = args.port or free_port()
     url = f"ws://127.0.0.1:{port}/v1"
     password = ensure_demo_agent(args.data_dir)
-    relay = subprocess.Popen(python("relay", "serve", "--dev", "--host", "127.0.0.1",
-                                    "--port", str(port), "--data-dir", str(args.data_dir)))
+    relay = subprocess.Popen(
+        python(
+            "relay",
+            "serve",
+            "--dev",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--data-dir",
+            str(args.data_dir),
+        )
+    )
     try:
         wait_healthy(port, relay)
-        print(f"\nRelay:  {url}\nAgent sign-in: name '{DEMO_AGENT}', password '{password}'\n",
-              flush=True)
-        apps = [subprocess.Popen(python("citizen_client", "--relay", url)),
-                subprocess.Popen(python("agent_app", "--relay", url, "--name", DEMO_AGENT))]
+        print(
+            f"\nRelay:  {url}\nAgent sign-in: name '{DEMO_AGENT}', password '{password}'\n",
+            flush=True,
+        )
+        apps = [
+            subprocess.Popen(python("citizen_client", "--relay", url)),
+            subprocess.Popen(python("agent_app", "--relay", url, "--name", DEMO_AGENT)),
+        ]
         for app in apps:
             app.wait()
     except KeyboardInterrupt:

@@ -10,8 +10,9 @@ from pathlib import Path
 APP_NAME = "cobrowse"
 
 
-def user_data_dir(env: Mapping[str, str] | None = None, platform: str | None = None,
-                  home: Path | None = None) -> Path:
+def user_data_dir(
+    env: Mapping[str, str] | None = None, platform: str | None = None, home: Path | None = None
+) -> Path:
     """The per-user data folder: ``$XDG_DATA_HOME/cobrowse`` (default
     ``~/.local/share/cobrowse``) on Linux, ``%APPDATA%\\cobrowse`` on Windows and
     ``~/Library/Application Support/cobrowse`` on macOS. The folder is not created.

@@ -39,7 +39,7 @@ def _svg(fig: Figure) -> str:
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "cobrowse"}):
         fig.savefig(buf, format="svg", bbox_inches="tight")
     text = buf.getvalue()
-    return text[text.index("<svg"):]
+    return text[text.index("<svg") :]
 
 
 def bar_chart(counts: Mapping[str, int], title: str, horizontal: bool = False) -> str:
@@ -65,8 +65,11 @@ def time_chart(report: Report) -> str:
     """Agent-driven vs citizen-driven minutes as a two-bar SVG chart."""
     fig = Figure(figsize=(7, 2.2))
     ax = fig.add_subplot()
-    ax.barh(["Citizen-driven", "Agent-driven"],
-            [report.citizen_driven_s / 60, report.agent_driven_s / 60], color=[_BAR, "#c05621"])
+    ax.barh(
+        ["Citizen-driven", "Agent-driven"],
+        [report.citizen_driven_s / 60, report.agent_driven_s / 60],
+        color=[_BAR, "#c05621"],
+    )
     ax.set_xlabel("Minutes")
     ax.set_title("Who drove the screen")
     ax.spines[["top", "right"]].set_visible(False)
@@ -74,16 +77,17 @@ def time_chart(report: Report) -> str:
 
 
 def _table(rows: list[tuple[str, str]], head: tuple[str, str]) -> str:
-    body = "".join(f"<tr><td>{escape(k)}</td><td class=n>{escape(v)}</td></tr>"
-                   for k, v in rows)
+    body = "".join(f"<tr><td>{escape(k)}</td><td class=n>{escape(v)}</td></tr>" for k, v in rows)
     return f"<table><tr><th>{escape(head[0])}</th><th>{escape(head[1])}</th></tr>{body}</table>"
 
 
 def _section(title: str, counts: Mapping[str, int], horizontal: bool) -> str:
     rows = [(k, str(n)) for k, n in counts.items()]
     chart = bar_chart(counts, title, horizontal) if counts else "<p>No data.</p>"
-    return (f"<section><h2>{escape(title)}</h2><div class=chart>{chart}</div>"
-            f"{_table(rows, ('', 'Contacts'))}</section>")
+    return (
+        f"<section><h2>{escape(title)}</h2><div class=chart>{chart}</div>"
+        f"{_table(rows, ('', 'Contacts'))}</section>"
+    )
 
 
 def render_html(report: Report) -> str:
@@ -92,10 +96,12 @@ def render_html(report: Report) -> str:
     hours = {f"{h:02d}": n for h, n in report.per_hour.items()}
     stops = [(s.checklist, stop_text(s)) for s in report.checklist_stops]
     parts = [
-        f"<section><h2>Nøgletal / Key figures</h2>{_table(headline(report), ('', ''))}"
-        f"</section>",
-        _section("Kontakter pr. ugedag / Contacts per weekday",
-                 {day[:3]: n for day, n in report.per_weekday.items()}, False),
+        f"<section><h2>Nøgletal / Key figures</h2>{_table(headline(report), ('', ''))}</section>",
+        _section(
+            "Kontakter pr. ugedag / Contacts per weekday",
+            {day[:3]: n for day, n in report.per_weekday.items()},
+            False,
+        ),
         _section("Kontakter pr. time / Contacts per hour", hours, False),
         _section("Emner / Topics", report.per_topic, True),
         _section("Resultat / Outcomes", report.per_outcome, True),
@@ -106,8 +112,10 @@ def render_html(report: Report) -> str:
         f"{_table(stops, ('Checklist', 'Most common stop')) if stops else '<p>None.</p>'}"
         f"</section>",
     ]
-    return (f"<!DOCTYPE html>\n<html lang=da><head><meta charset=utf-8>"
-            f"<title>Hotline statistics {escape(period)}</title><style>{_STYLE}</style>"
-            f"</head><body><h1>Hotlinens statistik / Hotline statistics</h1>"
-            f"<p>{escape(period)} · {report.contacts} contacts · times are Danish local time"
-            f"</p>{''.join(parts)}</body></html>\n")
+    return (
+        f"<!DOCTYPE html>\n<html lang=da><head><meta charset=utf-8>"
+        f"<title>Hotline statistics {escape(period)}</title><style>{_STYLE}</style>"
+        f"</head><body><h1>Hotlinens statistik / Hotline statistics</h1>"
+        f"<p>{escape(period)} · {report.contacts} contacts · times are Danish local time"
+        f"</p>{''.join(parts)}</body></html>\n"
+    )

@@ -15,10 +15,21 @@ from typing import Any
 from cobrowse.sessionlog import OUTCOMES, Event, agent_driven_seconds, validate_data
 
 FORMAT = "cobrowse-session/1"
-SESSION_FIELDS = frozenset({
-    "session_id", "agent", "agent_municipality", "citizen_municipality", "topic",
-    "checklist", "step_reached", "steps_total", "outcome", "started_at", "ended_at",
-})
+SESSION_FIELDS = frozenset(
+    {
+        "session_id",
+        "agent",
+        "agent_municipality",
+        "citizen_municipality",
+        "topic",
+        "checklist",
+        "step_reached",
+        "steps_total",
+        "outcome",
+        "started_at",
+        "ended_at",
+    }
+)
 EVENT_FIELDS = frozenset({"n", "at", "kind", "data"})
 MAX_EVENTS = 10_000
 MAX_NAME = 100
@@ -50,15 +61,17 @@ def validate_upload(payload: object, uploaded_by: str) -> ValidUpload:
     session = _exact_keys(doc["session"], SESSION_FIELDS, "session")
     _check_session(session)
     if session["agent"] != uploaded_by:
-        raise ValueError(f"session.agent {session['agent']!r} is not the uploading account "
-                         f"{uploaded_by!r}")
-    started, ended = _time(session["started_at"], "session.started_at"), _time(
-        session["ended_at"], "session.ended_at")
+        raise ValueError(
+            f"session.agent {session['agent']!r} is not the uploading account {uploaded_by!r}"
+        )
+    started, ended = (
+        _time(session["started_at"], "session.started_at"),
+        _time(session["ended_at"], "session.ended_at"),
+    )
     if ended < started:
         raise ValueError("session.ended_at is before session.started_at")
     events = _check_events(doc["events"], session, started, ended)
-    return ValidUpload(dict(session), started, ended, events,
-                       agent_driven_seconds(events, ended))
+    return ValidUpload(dict(session), started, ended, events, agent_driven_seconds(events, ended))
 
 
 def _exact_keys(value: object, keys: frozenset[str], where: str) -> dict[str, Any]:
@@ -114,8 +127,9 @@ def _time(value: object, where: str) -> datetime:
     return parsed
 
 
-def _check_events(raw: object, session: Mapping[str, Any], started: datetime,
-                  ended: datetime) -> tuple[Event, ...]:
+def _check_events(
+    raw: object, session: Mapping[str, Any], started: datetime, ended: datetime
+) -> tuple[Event, ...]:
     if not isinstance(raw, list) or not 2 <= len(raw) <= MAX_EVENTS:
         raise ValueError(f"events must be a list of 2..{MAX_EVENTS} events")
     events, previous = [], started
@@ -147,14 +161,15 @@ def _event_data(kind: str, data: dict[str, Any], where: str) -> dict[str, Any]:
         raise ValueError(f"{where}: {exc}") from None
 
 
-def _check_ends(events: list[Event], session: Mapping[str, Any], started: datetime,
-                ended: datetime) -> None:
+def _check_ends(
+    events: list[Event], session: Mapping[str, Any], started: datetime, ended: datetime
+) -> None:
     first, last = events[0], events[-1]
     if first.kind != "started" or first.at != started or first.data["agent"] != session["agent"]:
-        raise ValueError("events[0] must be the 'started' event of session.agent "
-                         "at session.started_at")
+        raise ValueError(
+            "events[0] must be the 'started' event of session.agent at session.started_at"
+        )
     if last.kind != "ended" or last.at != ended or last.data["outcome"] != session["outcome"]:
-        raise ValueError("the last event must be 'ended' at session.ended_at with "
-                         "session.outcome")
+        raise ValueError("the last event must be 'ended' at session.ended_at with session.outcome")
     if any(e.kind in ("started", "ended") for e in events[1:-1]):
         raise ValueError("'started' and 'ended' may appear only first and last")

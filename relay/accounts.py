@@ -86,8 +86,9 @@ def hash_password(password: str, salt: bytes | None = None) -> str:
     """Hash ``password`` with scrypt (n=2**14, r=8, p=1, 16-byte salt)."""
     salt = secrets.token_bytes(16) if salt is None else salt
     digest = _scrypt(password, salt, _SCRYPT_N, _SCRYPT_R, _SCRYPT_P)
-    return "$".join(["scrypt", str(_SCRYPT_N), str(_SCRYPT_R), str(_SCRYPT_P),
-                     _b64(salt), _b64(digest)])
+    return "$".join(
+        ["scrypt", str(_SCRYPT_N), str(_SCRYPT_R), str(_SCRYPT_P), _b64(salt), _b64(digest)]
+    )
 
 
 def check_password(password: str, stored: str) -> bool:
@@ -109,8 +110,9 @@ def generate_password(length: int = 20) -> str:
 
 
 def _scrypt(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
-    return hashlib.scrypt(password.encode("utf-8"), salt=salt, n=n, r=r, p=p,
-                          maxmem=64 * 1024 * 1024, dklen=32)
+    return hashlib.scrypt(
+        password.encode("utf-8"), salt=salt, n=n, r=r, p=p, maxmem=64 * 1024 * 1024, dklen=32
+    )
 
 
 def _b64(data: bytes) -> str:
@@ -134,8 +136,9 @@ class AccountStore:
         with closing(sqlite3.connect(self.path, timeout=10)) as db, db:
             yield db
 
-    def add(self, name: str, display_name: str, municipality: str, password: str,
-            role: str = "agent") -> Account:
+    def add(
+        self, name: str, display_name: str, municipality: str, password: str, role: str = "agent"
+    ) -> Account:
         """Create an account; raises :class:`DuplicateAgent` or :class:`AccountError`."""
         _check_name(name)
         _check_role(role)
@@ -145,9 +148,17 @@ class AccountStore:
         created = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
         try:
             with self._db() as db:
-                db.execute("INSERT INTO agents VALUES (?, ?, ?, ?, ?, 0, ?)",
-                           (name, display_name.strip(), municipality.strip(), role,
-                            hash_password(password), created))
+                db.execute(
+                    "INSERT INTO agents VALUES (?, ?, ?, ?, ?, 0, ?)",
+                    (
+                        name,
+                        display_name.strip(),
+                        municipality.strip(),
+                        role,
+                        hash_password(password),
+                        created,
+                    ),
+                )
         except sqlite3.IntegrityError:
             raise DuplicateAgent(f"agent {name!r} already exists") from None
         return self.get(name)
@@ -155,8 +166,11 @@ class AccountStore:
     def get(self, name: str) -> Account:
         """The account called ``name``; raises :class:`UnknownAgent`."""
         with self._db() as db:
-            row = db.execute("SELECT name, display_name, municipality, role, disabled, "
-                             "created FROM agents WHERE name = ?", (name,)).fetchone()
+            row = db.execute(
+                "SELECT name, display_name, municipality, role, disabled, "
+                "created FROM agents WHERE name = ?",
+                (name,),
+            ).fetchone()
         if row is None:
             raise UnknownAgent(f"no agent called {name!r}")
         return Account(row[0], row[1], row[2], row[3], bool(row[4]), row[5])
@@ -181,8 +195,10 @@ class AccountStore:
     def list(self) -> list[Account]:
         """All accounts, sorted by name."""
         with self._db() as db:
-            rows = db.execute("SELECT name, display_name, municipality, role, disabled, "
-                              "created FROM agents ORDER BY name").fetchall()
+            rows = db.execute(
+                "SELECT name, display_name, municipality, role, disabled, "
+                "created FROM agents ORDER BY name"
+            ).fetchall()
         return [Account(r[0], r[1], r[2], r[3], bool(r[4]), r[5]) for r in rows]
 
     def disable(self, name: str) -> None:
@@ -208,8 +224,10 @@ class AccountStore:
 
 def _check_name(name: str) -> None:
     if not _NAME.fullmatch(name):
-        raise AccountError(f"agent name {name!r} must be 1-64 lowercase letters, digits, "
-                           "'.', '_' or '-', starting with a letter or digit")
+        raise AccountError(
+            f"agent name {name!r} must be 1-64 lowercase letters, digits, "
+            "'.', '_' or '-', starting with a letter or digit"
+        )
 
 
 def _check_role(role: str) -> None:

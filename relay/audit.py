@@ -22,11 +22,25 @@ from typing import IO
 
 log = logging.getLogger(__name__)
 
-FIELDS = frozenset({
-    "agent", "municipality", "role", "nameplate", "outcome", "reason", "addr",
-    "bytes_citizen_to_agent", "bytes_agent_to_citizen", "duration", "started",
-    "stored", "rejected", "date_from", "date_to",
-})
+FIELDS = frozenset(
+    {
+        "agent",
+        "municipality",
+        "role",
+        "nameplate",
+        "outcome",
+        "reason",
+        "addr",
+        "bytes_citizen_to_agent",
+        "bytes_agent_to_citizen",
+        "duration",
+        "started",
+        "stored",
+        "rejected",
+        "date_from",
+        "date_to",
+    }
+)
 
 
 def iso(stamp: float) -> str:

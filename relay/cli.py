@@ -47,8 +47,10 @@ def main(argv: list[str] | None = None) -> int:
     except (CobrowseError, sqlite3.Error) as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
     except OSError as exc:
-        print(f"{PROG}: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "),
-              file=sys.stderr)
+        print(
+            f"{PROG}: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "),
+            file=sys.stderr,
+        )
     except KeyboardInterrupt:
         return 130
     return 1
@@ -56,15 +58,19 @@ def main(argv: list[str] | None = None) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--data-dir", type=Path,
-                        help="folder with relay.db and audit.jsonl "
-                             "(default: $COBROWSE_RELAY_DATA or ./cobrowse-relay-data)")
+    common.add_argument(
+        "--data-dir",
+        type=Path,
+        help="folder with relay.db and audit.jsonl "
+        "(default: $COBROWSE_RELAY_DATA or ./cobrowse-relay-data)",
+    )
     common.add_argument("--config", type=Path, help="relay.toml with server settings")
     parser = argparse.ArgumentParser(prog=PROG, description="The cobrowse relay.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def command(name: str, func: Callable[[argparse.Namespace], int],
-                text: str) -> argparse.ArgumentParser:
+    def command(
+        name: str, func: Callable[[argparse.Namespace], int], text: str
+    ) -> argparse.ArgumentParser:
         p = sub.add_parser(name, parents=[common], help=text, description=text)
         p.set_defaults(func=func)
         return p
@@ -72,18 +78,24 @@ def _parser() -> argparse.ArgumentParser:
     serve = command("serve", _serve, "run the relay")
     serve.add_argument("--host", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, help="TCP port (default 8765; 0 picks one)")
-    serve.add_argument("--dev", action="store_true",
-                       help="plain ws without TLS; only on a loopback address")
+    serve.add_argument(
+        "--dev", action="store_true", help="plain ws without TLS; only on a loopback address"
+    )
     add = command("add-agent", _add_agent, "create an agent account")
     add.add_argument("name", help="login name, e.g. anna.jensen")
     add.add_argument("--municipality", required=True)
     add.add_argument("--display-name", help='name the citizen sees, e.g. "Anna Jensen"')
     add.add_argument("--role", choices=ROLES, default="agent")
-    add.add_argument("--password-stdin", action="store_true",
-                     help="read the password from standard input instead of generating one")
+    add.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from standard input instead of generating one",
+    )
     command("list-agents", _list_agents, "list agent accounts")
-    for name, func, text in (("disable-agent", _disable, "disable an account"),
-                             ("enable-agent", _enable, "enable a disabled account")):
+    for name, func, text in (
+        ("disable-agent", _disable, "disable an account"),
+        ("enable-agent", _enable, "enable a disabled account"),
+    ):
         command(name, func, text).add_argument("name")
     role = command("set-role", _set_role, "change an account's role")
     role.add_argument("name")
@@ -92,14 +104,28 @@ def _parser() -> argparse.ArgumentParser:
     reset.add_argument("name")
     reset.add_argument("--password-stdin", action="store_true")
     report = command("report", _report, "hotline statistics for a date range")
-    report.add_argument("--from", dest="date_from", type=_date, required=True,
-                        metavar="DATE", help="first day, YYYY-MM-DD (Copenhagen local date)")
-    report.add_argument("--to", dest="date_to", type=_date, required=True,
-                        metavar="DATE", help="last day, YYYY-MM-DD (inclusive)")
-    report.add_argument("--html", type=Path, metavar="FILE",
-                        help="also write a printable HTML report with charts")
-    report.add_argument("--csv", type=Path, metavar="FILE",
-                        help="also write the figures as section,key,value rows")
+    report.add_argument(
+        "--from",
+        dest="date_from",
+        type=_date,
+        required=True,
+        metavar="DATE",
+        help="first day, YYYY-MM-DD (Copenhagen local date)",
+    )
+    report.add_argument(
+        "--to",
+        dest="date_to",
+        type=_date,
+        required=True,
+        metavar="DATE",
+        help="last day, YYYY-MM-DD (inclusive)",
+    )
+    report.add_argument(
+        "--html", type=Path, metavar="FILE", help="also write a printable HTML report with charts"
+    )
+    report.add_argument(
+        "--csv", type=Path, metavar="FILE", help="also write the figures as section,key,value rows"
+    )
     return parser
 
 
@@ -133,16 +159,18 @@ def _serve(args: argparse.Namespace) -> int:
     overrides = {"host": args.host, "port": args.port, "dev": args.dev or None}
     config = config.replace(**{k: v for k, v in overrides.items() if v is not None})
     check_serve_config(config)
-    logging.basicConfig(level=logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     logging.getLogger("websockets").setLevel(logging.WARNING)
     try:
         asyncio.run(_run(config))
     except OSError as exc:
         if exc.errno == errno.EADDRINUSE:
             raise CliError(f"port {config.port} on {config.host} is already in use") from None
-        raise CliError(f"cannot listen on {config.host}:{config.port}: "
-                       f"{exc.strerror or exc}") from None
+        raise CliError(
+            f"cannot listen on {config.host}:{config.port}: {exc.strerror or exc}"
+        ) from None
     return 0
 
 
@@ -163,10 +191,12 @@ async def _run(config: RelayConfig) -> None:
 
 def _add_agent(args: argparse.Namespace) -> int:
     password = _read_password() if args.password_stdin else generate_password()
-    account = _store(args, create=True).add(args.name, args.display_name or args.name,
-                                            args.municipality, password, args.role)
-    print(f"Created {account.role} {account.name} ({account.display_name}, "
-          f"{account.municipality}).")
+    account = _store(args, create=True).add(
+        args.name, args.display_name or args.name, args.municipality, password, args.role
+    )
+    print(
+        f"Created {account.role} {account.name} ({account.display_name}, {account.municipality})."
+    )
     if not args.password_stdin:
         _show_password(account.name, password)
     return 0
@@ -178,8 +208,17 @@ def _list_agents(args: argparse.Namespace) -> int:
         print(f"No agents yet. Add one with: {PROG} add-agent NAME --municipality M")
         return 0
     rows = [("NAME", "DISPLAY NAME", "MUNICIPALITY", "ROLE", "STATUS", "CREATED")]
-    rows += [(a.name, a.display_name, a.municipality, a.role,
-              "disabled" if a.disabled else "active", a.created) for a in accounts]
+    rows += [
+        (
+            a.name,
+            a.display_name,
+            a.municipality,
+            a.role,
+            "disabled" if a.disabled else "active",
+            a.created,
+        )
+        for a in accounts
+    ]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
         print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
@@ -219,8 +258,10 @@ def _report(args: argparse.Namespace) -> int:
         raise CliError(f"--to {args.date_to} is before --from {args.date_from}")
     path = _config(args).data_dir / "stats.db"
     if not path.exists():
-        raise CliError(f"no statistics at {path} (wrong --data-dir? the relay creates it "
-                       "when it first runs, agents' apps fill it)")
+        raise CliError(
+            f"no statistics at {path} (wrong --data-dir? the relay creates it "
+            "when it first runs, agents' apps fill it)"
+        )
     for out in (args.html, args.csv):
         if out is not None and not out.parent.is_dir():
             raise CliError(f"cannot write {out}: folder {out.parent} does not exist")

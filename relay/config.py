@@ -102,16 +102,38 @@ class RelayConfig:
 
 
 _SECTIONS: dict[str, dict[str, type]] = {
-    "server": {"host": str, "port": int, "data_dir": Path, "dev": bool,
-               "tls_cert": Path, "tls_key": Path, "trusted_proxies": list},
-    "limits": {"max_text": int, "max_binary": int, "max_upload": int, "nameplate_ttl": float,
-               "resume_grace": float, "hello_timeout": float, "write_limit": int,
-               "max_queue": int, "ping_interval": float, "sweep_interval": float,
-               "account_recheck": float},
-    "rate_limits": {"claims_burst": int, "claims_per_minute": float, "joins_burst": int,
-                    "joins_per_minute": float, "login_failures_account": int,
-                    "login_failures_address": int, "lockout_base": float,
-                    "lockout_max": float},
+    "server": {
+        "host": str,
+        "port": int,
+        "data_dir": Path,
+        "dev": bool,
+        "tls_cert": Path,
+        "tls_key": Path,
+        "trusted_proxies": list,
+    },
+    "limits": {
+        "max_text": int,
+        "max_binary": int,
+        "max_upload": int,
+        "nameplate_ttl": float,
+        "resume_grace": float,
+        "hello_timeout": float,
+        "write_limit": int,
+        "max_queue": int,
+        "ping_interval": float,
+        "sweep_interval": float,
+        "account_recheck": float,
+    },
+    "rate_limits": {
+        "claims_burst": int,
+        "claims_per_minute": float,
+        "joins_burst": int,
+        "joins_per_minute": float,
+        "login_failures_account": int,
+        "login_failures_address": int,
+        "lockout_base": float,
+        "lockout_max": float,
+    },
 }
 
 
@@ -149,8 +171,9 @@ def _read_hours(path: Path, table: object) -> dict[str, Any]:
     table = dict(table)
     out: dict[str, Any] = {}
     if "always_open" in table:
-        out["always_open"] = _convert(path, "opening_hours.always_open", bool,
-                                      table.pop("always_open"))
+        out["always_open"] = _convert(
+            path, "opening_hours.always_open", bool, table.pop("always_open")
+        )
     try:
         out["opening_hours"] = OpeningHours.from_config(table)
     except ConfigError as exc:
@@ -187,12 +210,27 @@ def _convert(path: Path, key: str, kind: type, value: object) -> object:
     return value
 
 
-_POSITIVE = ("max_text", "max_binary", "max_upload", "nameplate_ttl", "resume_grace",
-             "hello_timeout", "write_limit", "max_queue", "ping_interval", "sweep_interval",
-             "account_recheck", "claims_burst",
-             "claims_per_minute", "joins_burst", "joins_per_minute",
-             "login_failures_account", "login_failures_address", "lockout_base",
-             "lockout_max")
+_POSITIVE = (
+    "max_text",
+    "max_binary",
+    "max_upload",
+    "nameplate_ttl",
+    "resume_grace",
+    "hello_timeout",
+    "write_limit",
+    "max_queue",
+    "ping_interval",
+    "sweep_interval",
+    "account_recheck",
+    "claims_burst",
+    "claims_per_minute",
+    "joins_burst",
+    "joins_per_minute",
+    "login_failures_account",
+    "login_failures_address",
+    "lockout_base",
+    "lockout_max",
+)
 
 
 def check_config(config: RelayConfig, where: str = "config") -> None:
@@ -217,8 +255,7 @@ def _networks(path: Path, key: str, value: object) -> tuple[str, ...]:
                 raise ValueError(item)
             networks([item])  # parsed as the relay will use it
         except ValueError:
-            raise ConfigError(f"{path}: {key}: {item!r} is not an IP address or network") \
-                from None
+            raise ConfigError(f"{path}: {key}: {item!r} is not an IP address or network") from None
     return tuple(value)
 
 
@@ -227,15 +264,19 @@ def check_serve_config(config: RelayConfig) -> None:
     check_config(config)
     if config.dev:
         if not is_loopback(config.host):
-            raise ConfigError(f"--dev (plain ws, no TLS) is only allowed on a loopback "
-                              f"address such as 127.0.0.1, not {config.host!r}")
+            raise ConfigError(
+                f"--dev (plain ws, no TLS) is only allowed on a loopback "
+                f"address such as 127.0.0.1, not {config.host!r}"
+            )
         return
     if not config.tls and config.trusted_proxies and is_loopback(config.host):
         return  # plain ws on loopback behind a TLS-terminating reverse proxy
     if not config.tls:
-        raise ConfigError("no TLS certificate configured: set server.tls_cert and "
-                          "server.tls_key in the config file, or use --dev on localhost "
-                          "(or listen on 127.0.0.1 behind a proxy in server.trusted_proxies)")
+        raise ConfigError(
+            "no TLS certificate configured: set server.tls_cert and "
+            "server.tls_key in the config file, or use --dev on localhost "
+            "(or listen on 127.0.0.1 behind a proxy in server.trusted_proxies)"
+        )
     for label, file in (("tls_cert", config.tls_cert), ("tls_key", config.tls_key)):
         if file is not None and not file.is_file():
             raise ConfigError(f"TLS file not found: server.{label} = {file}")

@@ -76,13 +76,22 @@ class Conn:
 class Hub:
     """Rooms, limits and the handler for each connection."""
 
-    def __init__(self, config: RelayConfig, accounts: AccountStore, audit: AuditLog,
-                 metrics: Metrics, clock: Callable[[], float], *,
-                 stats: StatsService | None = None, wallclock: WallClock = utc_now) -> None:
+    def __init__(
+        self,
+        config: RelayConfig,
+        accounts: AccountStore,
+        audit: AuditLog,
+        metrics: Metrics,
+        clock: Callable[[], float],
+        *,
+        stats: StatsService | None = None,
+        wallclock: WallClock = utc_now,
+    ) -> None:
         self.config, self.accounts, self.audit, self.metrics = config, accounts, audit, metrics
         self.clock, self.wallclock, self.stats = clock, wallclock, stats
         self.rooms: RoomRegistry[Conn] = RoomRegistry(
-            config.nameplate_ttl, config.resume_grace, clock)
+            config.nameplate_ttl, config.resume_grace, clock
+        )
         self.limits = Limits(config, clock)
         self._proxies = networks(config.trusted_proxies)
         self.conns: set[Conn] = set()
@@ -90,9 +99,12 @@ class Hub:
         self._tasks: set[asyncio.Task[None]] = set()
         self._accounts_checked = clock()
         self._dispatch: dict[str, Callable[[Conn, dict[str, Any]], Awaitable[None]]] = {
-            "join": self._join, "new_nameplate": self._new_nameplate,
-            "resume_token": self._resume_token, "leave": self._leave,
-            "stats_upload": self._stats_upload, "stats_request": self._stats_request,
+            "join": self._join,
+            "new_nameplate": self._new_nameplate,
+            "resume_token": self._resume_token,
+            "leave": self._leave,
+            "stats_upload": self._stats_upload,
+            "stats_request": self._stats_request,
         }
         metrics.agents_online = lambda: self.presence()[0]
         metrics.citizens_waiting = lambda: self.presence()[1]
@@ -163,13 +175,21 @@ class Hub:
         """The ``hotline`` message a citizen gets outside opening hours."""
         hours, now = self.config.opening_hours, self.wallclock()
         try:
-            return {"type": "hotline", "open": False,
-                    "message_da": hours.closed_message(now, "da"),
-                    "message_en": hours.closed_message(now, "en"),
-                    "next_opening": hours.next_opening(now).isoformat()}
+            return {
+                "type": "hotline",
+                "open": False,
+                "message_da": hours.closed_message(now, "da"),
+                "message_en": hours.closed_message(now, "en"),
+                "next_opening": hours.next_opening(now).isoformat(),
+            }
         except ConfigError:  # every coming opening is a closed date
-            return {"type": "hotline", "open": False, "message_da": "Hotlinen er lukket.",
-                    "message_en": "The hotline is closed.", "next_opening": None}
+            return {
+                "type": "hotline",
+                "open": False,
+                "message_da": "Hotlinen er lukket.",
+                "message_en": "The hotline is closed.",
+                "next_opening": None,
+            }
 
     def presence(self) -> tuple[int, int]:
         """(agents signed in, citizens waiting with a code nobody has joined)."""
@@ -185,11 +205,15 @@ class Hub:
         """Tell every waiting citizen how many agents are signed in now.  A citizen
         that does not read cannot hold the caller up for more than a moment."""
         msg = self._presence_message()
-        waiting = [c for c in self.conns if c.role == "citizen" and c.room is not None
-                   and c.room.joined_at is None]
+        waiting = [
+            c
+            for c in self.conns
+            if c.role == "citizen" and c.room is not None and c.room.joined_at is None
+        ]
         if waiting:
-            await asyncio.wait([asyncio.create_task(c.send_json(msg)) for c in waiting],
-                               timeout=_BROADCAST_TIMEOUT)
+            await asyncio.wait(
+                [asyncio.create_task(c.send_json(msg)) for c in waiting], timeout=_BROADCAST_TIMEOUT
+            )
 
     async def _first_message(self, conn: Conn) -> dict[str, Any]:
         try:
@@ -218,11 +242,23 @@ class Hub:
             raise Refusal("account_disabled") from None
         self.limits.login_succeeded(hello.name)
         conn.account = account
-        self.audit.write("login", agent=account.name, municipality=account.municipality,
-                         role=account.role, addr=conn.addr, outcome="ok")
-        await conn.send_json({"type": "welcome", "name": account.name,
-                              "display_name": account.display_name,
-                              "municipality": account.municipality, "role": account.role})
+        self.audit.write(
+            "login",
+            agent=account.name,
+            municipality=account.municipality,
+            role=account.role,
+            addr=conn.addr,
+            outcome="ok",
+        )
+        await conn.send_json(
+            {
+                "type": "welcome",
+                "name": account.name,
+                "display_name": account.display_name,
+                "municipality": account.municipality,
+                "role": account.role,
+            }
+        )
 
     def _refused_login(self, conn: Conn, name: str, reason: str) -> None:
         self.audit.write("login", agent=name, addr=conn.addr, outcome="refused", reason=reason)
@@ -236,8 +272,13 @@ class Hub:
         except NoFreeNameplate as exc:
             raise Refusal("busy", str(exc)) from None
         conn.room = room
-        await conn.send_json({"type": "nameplate", "nameplate": room.nameplate,
-                              "ttl": round(self.config.nameplate_ttl)})
+        await conn.send_json(
+            {
+                "type": "nameplate",
+                "nameplate": room.nameplate,
+                "ttl": round(self.config.nameplate_ttl),
+            }
+        )
         await conn.send_json(self._presence_message())
 
     async def _new_nameplate(self, conn: Conn, msg: dict[str, Any]) -> None:
@@ -268,16 +309,21 @@ class Hub:
         self._audit_agent("join", conn.account, nameplate, outcome="ok")
         await conn.send_json({"type": "joined", "nameplate": nameplate})
         if room.citizen is not None:
-            await room.citizen.send_json({"type": "agent_joined",
-                                          "name": conn.account.display_name,
-                                          "municipality": conn.account.municipality})
+            await room.citizen.send_json(
+                {
+                    "type": "agent_joined",
+                    "name": conn.account.display_name,
+                    "municipality": conn.account.municipality,
+                }
+            )
 
     async def _join_refused(self, conn: Conn, nameplate: str, exc: JoinRefused) -> None:
         assert conn.account is not None
         self.metrics.inc("cobrowse_joins_rejected_total", reason=exc.reason)
         self._audit_agent("join", conn.account, nameplate, outcome="refused", reason=exc.reason)
-        await conn.send_json({"type": "error", "request": "join", "reason": exc.reason,
-                              "message": str(exc)})
+        await conn.send_json(
+            {"type": "error", "request": "join", "reason": exc.reason, "message": str(exc)}
+        )
 
     async def _leave(self, conn: Conn, msg: dict[str, Any]) -> None:
         """The agent is done with its room but stays signed in for the next citizen.
@@ -316,8 +362,9 @@ class Hub:
             self._close_later(old, 1000, "replaced")
         conn.room, conn.paired = room, True
         other = room.other(conn.role)
-        await conn.send_json({"type": "resumed", "nameplate": room.nameplate,
-                              "peer": other is not None})
+        await conn.send_json(
+            {"type": "resumed", "nameplate": room.nameplate, "peer": other is not None}
+        )
         if other is not None:
             await other.send_json({"type": "peer_back"})
 
@@ -354,11 +401,13 @@ class Hub:
                 await other.send_json({"type": "peer_left", "reason": "connection_lost"})
             return
         room.set_member(role, None)
-        await self._close_room(room, f"{role}_left",
-                               peer_reason="connection_lost" if dropped else "left")
+        await self._close_room(
+            room, f"{role}_left", peer_reason="connection_lost" if dropped else "left"
+        )
 
-    async def _close_room(self, room: Room[Conn], reason: str,
-                          peer_reason: str | None = None) -> None:
+    async def _close_room(
+        self, room: Room[Conn], reason: str, peer_reason: str | None = None
+    ) -> None:
         """Close ``room``, tell whoever is still in it, and audit it."""
         self.rooms.close(room)
         for member in (room.citizen, room.agent):
@@ -411,8 +460,9 @@ class Hub:
             conn.account = account
             return True
         log.info("agent %s cut off: account disabled", conn.account.name)
-        self.audit.write("account_disabled", agent=conn.account.name,
-                         municipality=conn.account.municipality)
+        self.audit.write(
+            "account_disabled", agent=conn.account.name, municipality=conn.account.municipality
+        )
         return False
 
     async def _nameplate_expired(self, citizen: Conn, is_open: bool) -> None:
@@ -436,18 +486,32 @@ class Hub:
             self._audit_room(room, "relay_stopped")
 
     def _audit_agent(self, event: str, account: Account, nameplate: str, **fields: str) -> None:
-        self.audit.write(event, agent=account.name, municipality=account.municipality,
-                         nameplate=nameplate, **fields)
+        self.audit.write(
+            event,
+            agent=account.name,
+            municipality=account.municipality,
+            nameplate=nameplate,
+            **fields,
+        )
 
     def _audit_room(self, room: Room[Conn], reason: str) -> None:
         log.info("room closed (%s): %d rooms open", reason, len(self.rooms))
         if room.joined_at is None or room.account is None:
-            self.audit.write("nameplate_closed", nameplate=room.nameplate, reason=reason,
-                             duration=round(self.clock() - room.created, 3))
+            self.audit.write(
+                "nameplate_closed",
+                nameplate=room.nameplate,
+                reason=reason,
+                duration=round(self.clock() - room.created, 3),
+            )
             return
         self.audit.write(
-            "session_end", agent=room.account.name, municipality=room.account.municipality,
-            nameplate=room.nameplate, outcome="closed", reason=reason,
+            "session_end",
+            agent=room.account.name,
+            municipality=room.account.municipality,
+            nameplate=room.nameplate,
+            outcome="closed",
+            reason=reason,
             duration=round(self.clock() - room.joined_at, 3),
             bytes_citizen_to_agent=room.forwarded["citizen_to_agent"],
-            bytes_agent_to_citizen=room.forwarded["agent_to_citizen"])
+            bytes_agent_to_citizen=room.forwarded["agent_to_citizen"],
+        )

@@ -39,9 +39,13 @@ MAX_UPLOAD_SESSIONS = 50
 # type -> {field: JSON type} for everything after the hello, per role.
 SCHEMAS: dict[str, dict[str, dict[str, type]]] = {
     "citizen": {"new_nameplate": {}, "resume_token": {"token": str}},
-    "agent": {"join": {"nameplate": str}, "resume_token": {"token": str}, "leave": {},
-              "stats_upload": {"sessions": list},
-              "stats_request": {"from": str, "to": str}},
+    "agent": {
+        "join": {"nameplate": str},
+        "resume_token": {"token": str},
+        "leave": {},
+        "stats_upload": {"sessions": list},
+        "stats_request": {"from": str, "to": str},
+    },
 }
 
 
@@ -94,8 +98,9 @@ def parse_hello(msg: dict[str, Any]) -> Hello:
         check_fields(msg, {"version": int, "role": str}, {"resume": str})
         return Hello("citizen", resume=_token(msg.get("resume")))
     if role == "agent":
-        check_fields(msg, {"version": int, "role": str, "name": str, "password": str},
-                     {"resume": str})
+        check_fields(
+            msg, {"version": int, "role": str, "name": str, "password": str}, {"resume": str}
+        )
         if not 0 < len(msg["name"]) <= _MAX_NAME or len(msg["password"]) > _MAX_PASSWORD:
             raise Refusal("malformed", "name or password of impossible length")
         return Hello("agent", msg["name"], msg["password"], _token(msg.get("resume")))
@@ -124,8 +129,10 @@ def parse_message(msg: dict[str, Any], role: str) -> dict[str, Any]:
 
 def _check_sessions(sessions: list[Any]) -> None:
     if not 0 < len(sessions) <= MAX_UPLOAD_SESSIONS:
-        raise Refusal("malformed", f"stats_upload with {len(sessions)} sessions "
-                      f"(1-{MAX_UPLOAD_SESSIONS} allowed)")
+        raise Refusal(
+            "malformed",
+            f"stats_upload with {len(sessions)} sessions (1-{MAX_UPLOAD_SESSIONS} allowed)",
+        )
     if not all(isinstance(s, dict) for s in sessions):
         raise Refusal("malformed", "stats_upload sessions must be objects")
 
@@ -140,8 +147,9 @@ def parse_date(text: str) -> date:
         raise Refusal("malformed", "date is not YYYY-MM-DD") from None
 
 
-def check_fields(msg: dict[str, Any], required: dict[str, type],
-                 optional: dict[str, type] | None = None) -> None:
+def check_fields(
+    msg: dict[str, Any], required: dict[str, type], optional: dict[str, type] | None = None
+) -> None:
     """Exactly ``required`` (plus any of ``optional``), each of exactly its type."""
     allowed = {**required, **(optional or {})}
     keys = set(msg) - {"type"}

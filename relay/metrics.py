@@ -32,8 +32,11 @@ class Metrics:
             self._values[("cobrowse_connections", (("role", role),))] += 0
         for direction in ("citizen_to_agent", "agent_to_citizen"):
             self._values[("cobrowse_bytes_forwarded_total", (("direction", direction),))] += 0
-        for name in ("cobrowse_sessions_total", "cobrowse_logins_failed_total",
-                     "cobrowse_rate_limited_total"):
+        for name in (
+            "cobrowse_sessions_total",
+            "cobrowse_logins_failed_total",
+            "cobrowse_rate_limited_total",
+        ):
             self._values[(name, ())] += 0
 
     def inc(self, name: str, amount: int = 1, **labels: str) -> None:

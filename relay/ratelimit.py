@@ -50,8 +50,11 @@ class RateLimiter:
     def prune(self) -> None:
         """Forget keys whose bucket is full again (they would behave as new)."""
         now = self.clock()
-        full = [key for key, b in self._buckets.items()
-                if b.tokens + (now - b.stamp) * self.rate >= self.burst]
+        full = [
+            key
+            for key, b in self._buckets.items()
+            if b.tokens + (now - b.stamp) * self.rate >= self.burst
+        ]
         for key in full:
             del self._buckets[key]
         if len(self._buckets) >= MAX_KEYS:  # under attack: fail open on old keys
@@ -98,7 +101,7 @@ class LoginThrottle:
         entry.count += 1
         entry.stamp = now
         if entry.count >= self.limit:
-            delay = min(self.cap, self.base * 2.0 ** entry.lockouts)
+            delay = min(self.cap, self.base * 2.0**entry.lockouts)
             entry.locked_until = now + delay
             entry.lockouts += 1
             entry.count = 0
@@ -132,10 +135,12 @@ class Limits:
         self.claims = RateLimiter(config.claims_burst, config.claims_per_minute, clock)
         self.joins_account = RateLimiter(config.joins_burst, config.joins_per_minute, clock)
         self.joins_address = RateLimiter(config.joins_burst, config.joins_per_minute, clock)
-        self.fails_account = LoginThrottle(config.login_failures_account, config.lockout_base,
-                                           config.lockout_max, clock)
-        self.fails_address = LoginThrottle(config.login_failures_address, config.lockout_base,
-                                           config.lockout_max, clock)
+        self.fails_account = LoginThrottle(
+            config.login_failures_account, config.lockout_base, config.lockout_max, clock
+        )
+        self.fails_address = LoginThrottle(
+            config.login_failures_address, config.lockout_base, config.lockout_max, clock
+        )
 
     def may_try_login(self, name: str, addr: str) -> bool:
         """False while the account or the address is locked out."""
@@ -156,6 +161,11 @@ class Limits:
         return by_account and by_address
 
     def prune(self) -> None:
-        for limiter in (self.claims, self.joins_account, self.joins_address,
-                        self.fails_account, self.fails_address):
+        for limiter in (
+            self.claims,
+            self.joins_account,
+            self.joins_address,
+            self.fails_account,
+            self.fails_address,
+        ):
             limiter.prune()

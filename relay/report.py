@@ -80,7 +80,9 @@ def build_report(store: StatsStore, date_from: date, date_to: date) -> Report:
     durations = sorted(s.duration_s for s in sessions)
     outcomes = Counter(s.outcome for s in sessions)
     return Report(
-        date_from=date_from, date_to=date_to, contacts=len(sessions),
+        date_from=date_from,
+        date_to=date_to,
+        contacts=len(sessions),
         per_weekday={d: sum(1 for t in local if t.weekday() == i) for i, d in enumerate(WEEKDAYS)},
         per_hour={h: sum(1 for t in local if t.hour == h) for h in range(24)},
         per_topic=_ranked(s.topic or NO_TOPIC for s in sessions),
@@ -88,11 +90,13 @@ def build_report(store: StatsStore, date_from: date, date_to: date) -> Report:
         per_municipality=_ranked(s.citizen_municipality or NO_MUNICIPALITY for s in sessions),
         median_duration_s=statistics.median(durations) if durations else None,
         p90_duration_s=durations[math.ceil(0.9 * len(durations)) - 1] if durations else None,
-        finished_alone_share=(outcomes["citizen_finished_alone"] / len(sessions)
-                              if sessions else None),
+        finished_alone_share=(
+            outcomes["citizen_finished_alone"] / len(sessions) if sessions else None
+        ),
         agent_driven_s=sum(s.agent_s for s in sessions),
         citizen_driven_s=sum(s.citizen_s for s in sessions),
-        checklist_stops=_checklist_stops(sessions))
+        checklist_stops=_checklist_stops(sessions),
+    )
 
 
 def _ranked(values: Iterable[str]) -> dict[str, int]:
@@ -110,8 +114,9 @@ def _checklist_stops(sessions: list[StoredSession]) -> tuple[ChecklistStop, ...]
         group = by_checklist[name]
         stops = Counter(s.step_reached + 1 for s in group if not _completed(s))
         step, stopped = min(stops.items(), key=lambda kv: (-kv[1], kv[0]), default=(None, 0))
-        result.append(ChecklistStop(name, len(group), len(group) - sum(stops.values()),
-                                    step, stopped))
+        result.append(
+            ChecklistStop(name, len(group), len(group) - sum(stops.values()), step, stopped)
+        )
     return tuple(result)
 
 
@@ -127,20 +132,30 @@ def report_to_dict(report: Report) -> dict[str, Any]:
     seconds and shares fractions (null without sessions).
     """
     return {
-        "date_from": report.date_from.isoformat(), "date_to": report.date_to.isoformat(),
+        "date_from": report.date_from.isoformat(),
+        "date_to": report.date_to.isoformat(),
         "contacts": report.contacts,
         "per_weekday": dict(report.per_weekday),
         "per_hour": [report.per_hour.get(h, 0) for h in range(24)],
-        "per_topic": dict(report.per_topic), "per_outcome": dict(report.per_outcome),
+        "per_topic": dict(report.per_topic),
+        "per_outcome": dict(report.per_outcome),
         "per_municipality": dict(report.per_municipality),
         "median_duration_s": report.median_duration_s,
         "p90_duration_s": report.p90_duration_s,
         "finished_alone_share": report.finished_alone_share,
-        "agent_driven_s": report.agent_driven_s, "citizen_driven_s": report.citizen_driven_s,
+        "agent_driven_s": report.agent_driven_s,
+        "citizen_driven_s": report.citizen_driven_s,
         "agent_driven_share": report.agent_driven_share,
         "checklist_stops": [
-            {"checklist": s.checklist, "sessions": s.sessions, "completed": s.completed,
-             "step": s.step, "stopped": s.stopped} for s in report.checklist_stops],
+            {
+                "checklist": s.checklist,
+                "sessions": s.sessions,
+                "completed": s.completed,
+                "step": s.step,
+                "stopped": s.stopped,
+            }
+            for s in report.checklist_stops
+        ],
     }
 
 
@@ -169,8 +184,11 @@ def headline(report: Report) -> list[tuple[str, str]]:
 
 def stop_text(stop: ChecklistStop) -> str:
     """E.g. ``"step 3 (2 of 5 sessions; 1 completed)"``."""
-    where = "none stopped" if stop.step is None else (
-        f"step {stop.step} ({stop.stopped} of {stop.sessions} sessions")
+    where = (
+        "none stopped"
+        if stop.step is None
+        else (f"step {stop.step} ({stop.stopped} of {stop.sessions} sessions")
+    )
     tail = f"; {stop.completed} completed" + ("" if stop.step is None else ")")
     return where + tail
 
@@ -182,13 +200,16 @@ def format_text(report: Report) -> str:
     tables: list[tuple[str, dict[str, int]]] = [
         ("Per weekday", report.per_weekday),
         ("Per hour", {f"{h:02d}": n for h, n in report.per_hour.items() if n}),
-        ("Per topic", report.per_topic), ("Per outcome", report.per_outcome),
-        ("Per municipality", report.per_municipality)]
+        ("Per topic", report.per_topic),
+        ("Per outcome", report.per_outcome),
+        ("Per municipality", report.per_municipality),
+    ]
     for title, counts in tables:
         lines += ["", title] + [f"  {key:<24}{n:>5}" for key, n in counts.items()]
     lines += ["", "Where sessions stopped, per checklist"]
     lines += [f"  {s.checklist:<24}{stop_text(s)}" for s in report.checklist_stops] or [
-        "  (no checklists used)"]
+        "  (no checklists used)"
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -212,12 +233,15 @@ def write_csv(report: Report, path: Path) -> None:
 def _summary_values(report: Report) -> list[tuple[str, object]]:
     def num(x: float | None) -> object:
         return "" if x is None else round(x, 3)
-    return [("contacts", report.contacts),
-            ("median_duration_s", num(report.median_duration_s)),
-            ("p90_duration_s", num(report.p90_duration_s)),
-            ("finished_alone_share", num(report.finished_alone_share)),
-            ("agent_driven_s", num(report.agent_driven_s)),
-            ("citizen_driven_s", num(report.citizen_driven_s))]
+
+    return [
+        ("contacts", report.contacts),
+        ("median_duration_s", num(report.median_duration_s)),
+        ("p90_duration_s", num(report.p90_duration_s)),
+        ("finished_alone_share", num(report.finished_alone_share)),
+        ("agent_driven_s", num(report.agent_driven_s)),
+        ("citizen_driven_s", num(report.citizen_driven_s)),
+    ]
 
 
 def write_html(report: Report, path: Path) -> None:
@@ -227,8 +251,9 @@ def write_html(report: Report, path: Path) -> None:
     Path(path).write_text(render_html(report), encoding="utf-8")
 
 
-def report_main(db_path: Path, date_from: date, date_to: date, html: Path | None,
-                csv: Path | None) -> str:
+def report_main(
+    db_path: Path, date_from: date, date_to: date, html: Path | None, csv: Path | None
+) -> str:
     """Build the report from the store at ``db_path``, write the files asked for,
     and return the text summary (what ``cobrowse-relay report`` prints)."""
     with StatsStore(db_path) as store:

@@ -56,7 +56,8 @@ class Room(Generic[P]):
     grace_until: float | None = None
     tokens: dict[str, str] = field(default_factory=dict)
     forwarded: dict[str, int] = field(
-        default_factory=lambda: {"citizen_to_agent": 0, "agent_to_citizen": 0})
+        default_factory=lambda: {"citizen_to_agent": 0, "agent_to_citizen": 0}
+    )
 
     @property
     def complete(self) -> bool:
@@ -82,9 +83,14 @@ class Room(Generic[P]):
 class RoomRegistry(Generic[P]):
     """All live rooms, keyed by nameplate, and their resume tokens."""
 
-    def __init__(self, ttl: float, grace: float, clock: Callable[[], float],
-                 randbelow: Callable[[int], int] = secrets.randbelow,
-                 cooldown: float = 120.0) -> None:
+    def __init__(
+        self,
+        ttl: float,
+        grace: float,
+        clock: Callable[[], float],
+        randbelow: Callable[[int], int] = secrets.randbelow,
+        cooldown: float = 120.0,
+    ) -> None:
         self.ttl, self.grace, self.cooldown = ttl, grace, cooldown
         self.clock = clock
         self.randbelow = randbelow
@@ -150,8 +156,9 @@ class RoomRegistry(Generic[P]):
         room.grace_until = self.clock() + self.grace
         return True
 
-    def resume(self, role: Role, token: str, peer: P,
-               agent: str | None = None) -> tuple[Room[P], P | None] | None:
+    def resume(
+        self, role: Role, token: str, peer: P, agent: str | None = None
+    ) -> tuple[Room[P], P | None] | None:
         """Put ``peer`` back into its room; returns (room, replaced old handle).
 
         ``None`` if the token is unknown, its grace period is over, or (for an
@@ -173,10 +180,12 @@ class RoomRegistry(Generic[P]):
     def expire(self) -> tuple[list[Room[P]], list[Room[P]]]:
         """Close rooms whose time is up: (expired nameplates, rooms past grace)."""
         now = self.clock()
-        expired = [r for r in self.rooms.values()
-                   if r.joined_at is None and now >= r.expires]
-        abandoned = [r for r in self.rooms.values()
-                     if r.grace_until is not None and now >= r.grace_until and not r.complete]
+        expired = [r for r in self.rooms.values() if r.joined_at is None and now >= r.expires]
+        abandoned = [
+            r
+            for r in self.rooms.values()
+            if r.grace_until is not None and now >= r.grace_until and not r.complete
+        ]
         for room in expired + abandoned:
             self.close(room)
         return expired, abandoned

@@ -39,16 +39,29 @@ _METRICS_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 class Relay:
     """One relay bound to ``config.host:config.port`` (port 0 picks a free one)."""
 
-    def __init__(self, config: RelayConfig, *, clock: Callable[[], float] = time.monotonic,
-                 wallclock: WallClock = utc_now, accounts: AccountStore | None = None,
-                 audit: AuditLog | None = None) -> None:
+    def __init__(
+        self,
+        config: RelayConfig,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        wallclock: WallClock = utc_now,
+        accounts: AccountStore | None = None,
+        audit: AuditLog | None = None,
+    ) -> None:
         self.config = config
         self.accounts = accounts or AccountStore(config.data_dir / "relay.db")
         self.audit = audit or AuditLog(config.data_dir / "audit.jsonl")
         self.stats = StatsStore(config.data_dir / "stats.db")
         self.metrics = Metrics()
-        self.hub = Hub(config, self.accounts, self.audit, self.metrics, clock,
-                       stats=StatsService(self.stats, self.audit), wallclock=wallclock)
+        self.hub = Hub(
+            config,
+            self.accounts,
+            self.audit,
+            self.metrics,
+            clock,
+            stats=StatsService(self.stats, self.audit),
+            wallclock=wallclock,
+        )
         self.metrics.rooms_active = lambda: len(self.hub.rooms)
         self.port = 0
         self._server: Server | None = None
@@ -76,11 +89,19 @@ class Relay:
         check_serve_config(self.config)
         limit = max(self.config.max_binary, self.config.max_text, self.config.max_upload)
         self._server = await serve(
-            self.hub.handle, self.config.host, self.config.port,
-            compression=None, max_size=limit, max_queue=self.config.max_queue,
-            write_limit=self.config.write_limit, process_request=self._http,
-            ping_interval=self.config.ping_interval, ping_timeout=self.config.ping_interval,
-            ssl=_tls_context(self.config), server_header=None)
+            self.hub.handle,
+            self.config.host,
+            self.config.port,
+            compression=None,
+            max_size=limit,
+            max_queue=self.config.max_queue,
+            write_limit=self.config.write_limit,
+            process_request=self._http,
+            ping_interval=self.config.ping_interval,
+            ping_timeout=self.config.ping_interval,
+            ssl=_tls_context(self.config),
+            server_header=None,
+        )
         self.port = self._server.sockets[0].getsockname()[1]
         self._sweeper = asyncio.get_running_loop().create_task(self._sweep_forever())
         log.info("relay listening on %s", self.url)
@@ -143,8 +164,9 @@ def _tls_context(config: RelayConfig) -> ssl.SSLContext | None:
     try:
         context.load_cert_chain(config.tls_cert, config.tls_key)
     except (OSError, ssl.SSLError) as exc:
-        raise ConfigError(f"cannot load TLS certificate {config.tls_cert} / key "
-                          f"{config.tls_key}: {exc}") from None
+        raise ConfigError(
+            f"cannot load TLS certificate {config.tls_cert} / key {config.tls_key}: {exc}"
+        ) from None
     return context
 
 
@@ -163,8 +185,9 @@ class RelayThread:
 
     def start(self, timeout: float = 10.0) -> RelayThread:
         """Start the thread; returns once the relay listens (raises if it cannot)."""
-        self._thread = threading.Thread(target=asyncio.run, args=(self._main(),),
-                                        name="cobrowse-relay", daemon=True)
+        self._thread = threading.Thread(
+            target=asyncio.run, args=(self._main(),), name="cobrowse-relay", daemon=True
+        )
         self._thread.start()
         if not self._ready.wait(timeout):
             raise TimeoutError("the relay did not start in time")
@@ -206,6 +229,7 @@ class RelayThread:
     def __enter__(self) -> RelayThread:
         return self.start()
 
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.stop()

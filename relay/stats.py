@@ -42,8 +42,17 @@ CREATE TABLE IF NOT EXISTS stat_events (
     at TEXT NOT NULL, kind TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (session_id, n));
 """
 _SESSION_COLUMNS = (
-    "session_id", "agent", "agent_municipality", "citizen_municipality", "topic",
-    "checklist", "step_reached", "steps_total", "outcome", "started_at", "ended_at",
+    "session_id",
+    "agent",
+    "agent_municipality",
+    "citizen_municipality",
+    "topic",
+    "checklist",
+    "step_reached",
+    "steps_total",
+    "outcome",
+    "started_at",
+    "ended_at",
 )
 
 
@@ -105,8 +114,9 @@ class StatsStore(LockedDatabase):
         digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
         sid = upload.session["session_id"]
         with self._tx() as db:
-            row = db.execute("SELECT digest FROM stat_sessions WHERE session_id=?",
-                             (sid,)).fetchone()
+            row = db.execute(
+                "SELECT digest FROM stat_sessions WHERE session_id=?", (sid,)
+            ).fetchone()
             if row is not None:
                 if row[0] != digest:
                     raise ValueError(f"session {sid} was already stored with different content")
@@ -114,33 +124,52 @@ class StatsStore(LockedDatabase):
             self._insert(db, upload, uploaded_by, digest)
         return True
 
-    def _insert(self, db: sqlite3.Connection, up: ValidUpload, uploaded_by: str,
-                digest: str) -> None:
+    def _insert(
+        self, db: sqlite3.Connection, up: ValidUpload, uploaded_by: str, digest: str
+    ) -> None:
         values = [up.session[c] for c in _SESSION_COLUMNS] + [
-            up.started_at.timestamp(), up.duration_seconds, up.agent_seconds, uploaded_by,
-            self._clock().astimezone(UTC).isoformat(), digest]
-        db.execute(f"INSERT INTO stat_sessions ({', '.join(_SESSION_COLUMNS)}, started_ts, "
-                   "duration_s, agent_s, uploaded_by, received_at, digest) VALUES "
-                   f"({', '.join('?' * len(values))})", values)
-        db.executemany("INSERT INTO stat_events VALUES (?, ?, ?, ?, ?)", [
-            (e.session_id, e.seq, e.at.isoformat(), e.kind, json.dumps(dict(e.data)))
-            for e in up.events])
+            up.started_at.timestamp(),
+            up.duration_seconds,
+            up.agent_seconds,
+            uploaded_by,
+            self._clock().astimezone(UTC).isoformat(),
+            digest,
+        ]
+        db.execute(
+            f"INSERT INTO stat_sessions ({', '.join(_SESSION_COLUMNS)}, started_ts, "
+            "duration_s, agent_s, uploaded_by, received_at, digest) VALUES "
+            f"({', '.join('?' * len(values))})",
+            values,
+        )
+        db.executemany(
+            "INSERT INTO stat_events VALUES (?, ?, ?, ?, ?)",
+            [
+                (e.session_id, e.seq, e.at.isoformat(), e.kind, json.dumps(dict(e.data)))
+                for e in up.events
+            ],
+        )
 
     def has_session(self, session_id: str) -> bool:
         """True if the session has been stored."""
         with self._lock:
-            return self._db.execute("SELECT 1 FROM stat_sessions WHERE session_id=?",
-                                    (session_id,)).fetchone() is not None
+            return (
+                self._db.execute(
+                    "SELECT 1 FROM stat_sessions WHERE session_id=?", (session_id,)
+                ).fetchone()
+                is not None
+            )
 
     def event_count(self, session_id: str) -> int:
         """How many events are stored for the session."""
         with self._lock:
-            row = self._db.execute("SELECT COUNT(*) FROM stat_events WHERE session_id=?",
-                                   (session_id,)).fetchone()
+            row = self._db.execute(
+                "SELECT COUNT(*) FROM stat_events WHERE session_id=?", (session_id,)
+            ).fetchone()
         return int(row[0])
 
-    def sessions_between(self, date_from: date, date_to: date,
-                         tz: ZoneInfo = COPENHAGEN) -> list[StoredSession]:
+    def sessions_between(
+        self, date_from: date, date_to: date, tz: ZoneInfo = COPENHAGEN
+    ) -> list[StoredSession]:
         """Sessions that started on local dates ``date_from``..``date_to`` inclusive."""
         start = datetime.combine(date_from, time(0), tzinfo=tz).timestamp()
         end = datetime.combine(date_to + timedelta(days=1), time(0), tzinfo=tz).timestamp()
@@ -149,7 +178,9 @@ class StatsStore(LockedDatabase):
                 "SELECT session_id, agent, agent_municipality, citizen_municipality, topic, "
                 "checklist, step_reached, steps_total, outcome, started_at, duration_s, "
                 "agent_s FROM stat_sessions WHERE started_ts >= ? AND started_ts < ? "
-                "ORDER BY started_ts", (start, end)).fetchall()
+                "ORDER BY started_ts",
+                (start, end),
+            ).fetchall()
         return [_stored(row) for row in rows]
 
 

@@ -38,12 +38,18 @@ class StatsService:
     async def upload(self, account: Account, sessions: list[dict[str, Any]]) -> dict[str, Any]:
         """Store ``sessions``; the ``stats_stored`` answer lists stored and rejected ids."""
         stored, rejected = await asyncio.to_thread(self._store_all, account.name, sessions)
-        self.audit.write("stats_upload", agent=account.name, municipality=account.municipality,
-                         stored=len(stored), rejected=len(rejected))
+        self.audit.write(
+            "stats_upload",
+            agent=account.name,
+            municipality=account.municipality,
+            stored=len(stored),
+            rejected=len(rejected),
+        )
         return {"type": "stats_stored", "session_ids": stored, "rejected": rejected}
 
-    def _store_all(self, name: str, sessions: list[dict[str, Any]]
-                   ) -> tuple[list[str], list[dict[str, Any]]]:
+    def _store_all(
+        self, name: str, sessions: list[dict[str, Any]]
+    ) -> tuple[list[str], list[dict[str, Any]]]:
         stored: list[str] = []
         rejected: list[dict[str, Any]] = []
         for payload in sessions:
@@ -61,17 +67,22 @@ class StatsService:
             stored.append(sid)
         return stored, rejected
 
-    async def report(self, account: Account, date_from: date,
-                     date_to: date) -> dict[str, Any]:
+    async def report(self, account: Account, date_from: date, date_to: date) -> dict[str, Any]:
         """The ``stats`` answer, or an ``error`` (forbidden role, reversed range)."""
         if account.role not in STATS_ROLES:
-            return _error("forbidden", "Only supervisors and admins may read the hotline's "
-                                       "statistics.")
+            return _error(
+                "forbidden", "Only supervisors and admins may read the hotline's statistics."
+            )
         if date_to < date_from:
             return _error("bad_range", "The end date is before the start date.")
         report = await asyncio.to_thread(build_report, self.store, date_from, date_to)
-        self.audit.write("stats_read", agent=account.name, municipality=account.municipality,
-                         date_from=date_from.isoformat(), date_to=date_to.isoformat())
+        self.audit.write(
+            "stats_read",
+            agent=account.name,
+            municipality=account.municipality,
+            date_from=date_from.isoformat(),
+            date_to=date_to.isoformat(),
+        )
         return {"type": "stats", "report": fit_report(report_to_dict(report))}
 
 
@@ -87,8 +98,9 @@ def fit_report(report: dict[str, Any], limit: int = MAX_REPORT) -> dict[str, Any
         fitted = dict(report, trimmed=True)
         for table in _LONG_TABLES:
             fitted[table] = _top(report[table], keep)
-        fitted["checklist_stops"] = sorted(report["checklist_stops"],
-                                           key=lambda s: -s["sessions"])[:keep]
+        fitted["checklist_stops"] = sorted(report["checklist_stops"], key=lambda s: -s["sessions"])[
+            :keep
+        ]
     return fitted
 
 
@@ -97,8 +109,8 @@ def _top(table: dict[str, int], keep: int) -> dict[str, int]:
     rows = list(table.items())
     if len(rows) <= keep:
         return table
-    top = dict(rows[:keep - 1])
-    top[OTHERS] = sum(n for _, n in rows[keep - 1:])
+    top = dict(rows[: keep - 1])
+    top[OTHERS] = sum(n for _, n in rows[keep - 1 :])
     return top
 
 

@@ -23,7 +23,8 @@ class Xvfb(bench.xserver.Xvfb):
     def __init__(self, width: int = 1920, height: int = 1080, screens: int = 1) -> None:
         if shutil.which("Xvfb") is None:
             pytest.skip("Xvfb is not installed (CI installs it)") if not os.environ.get(
-                "CI") else pytest.fail("Xvfb missing on CI")
+                "CI"
+            ) else pytest.fail("Xvfb missing on CI")
         super().__init__(width, height, screens)
 
 

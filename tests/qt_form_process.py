@@ -23,8 +23,13 @@ SCRIPT = Path(__file__).with_name("qt_form.py")
 class QtFormProcess:
     def __init__(self, display: str, timeout: float = 10.0) -> None:
         env = dict(os.environ, DISPLAY=display, QT_QPA_PLATFORM="xcb")
-        self.proc = subprocess.Popen([sys.executable, str(SCRIPT)], env=env, text=True,
-                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        self.proc = subprocess.Popen(
+            [sys.executable, str(SCRIPT)],
+            env=env,
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
         self.timeout = timeout
         self.history: list[list[Any]] = []
         self._lines: queue.Queue[list[Any]] = queue.Queue()

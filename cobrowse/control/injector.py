@@ -62,12 +62,20 @@ class Injector:
     ``Controller`` objects, or fakes).  ``special(name)`` returns the controller's
     object for a special key name, ``button(name)`` the one for a mouse button."""
 
-    def __init__(self, mouse: Any, keyboard: Any, gate: Gate, *,
-                 special: Callable[[str], Any], button: Callable[[str], Any],
-                 monitor: Monitor, guard: LocalInputGuard | None = None,
-                 hotkey: TripleEscape | None = None,
-                 combos: tuple[frozenset[str], ...] = keys.BLOCKED,
-                 on_blocked: Callable[[tuple[str, ...]], None] | None = None) -> None:
+    def __init__(
+        self,
+        mouse: Any,
+        keyboard: Any,
+        gate: Gate,
+        *,
+        special: Callable[[str], Any],
+        button: Callable[[str], Any],
+        monitor: Monitor,
+        guard: LocalInputGuard | None = None,
+        hotkey: TripleEscape | None = None,
+        combos: tuple[frozenset[str], ...] = keys.BLOCKED,
+        on_blocked: Callable[[tuple[str, ...]], None] | None = None,
+    ) -> None:
         self._mouse = mouse
         self._keyboard = keyboard
         self._gate = gate

@@ -18,25 +18,79 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 
-SPECIAL_KEYS = frozenset({
-    "alt", "alt_l", "alt_r", "alt_gr", "backspace", "caps_lock", "cmd", "cmd_l", "cmd_r",
-    "ctrl", "ctrl_l", "ctrl_r", "delete", "down", "end", "enter", "esc", "home", "left",
-    "page_down", "page_up", "right", "shift", "shift_l", "shift_r", "space", "tab", "up",
-    "insert", "menu", "num_lock", "pause", "print_screen", "scroll_lock",
-    *(f"f{n}" for n in range(1, 21)),
-})
+SPECIAL_KEYS = frozenset(
+    {
+        "alt",
+        "alt_l",
+        "alt_r",
+        "alt_gr",
+        "backspace",
+        "caps_lock",
+        "cmd",
+        "cmd_l",
+        "cmd_r",
+        "ctrl",
+        "ctrl_l",
+        "ctrl_r",
+        "delete",
+        "down",
+        "end",
+        "enter",
+        "esc",
+        "home",
+        "left",
+        "page_down",
+        "page_up",
+        "right",
+        "shift",
+        "shift_l",
+        "shift_r",
+        "space",
+        "tab",
+        "up",
+        "insert",
+        "menu",
+        "num_lock",
+        "pause",
+        "print_screen",
+        "scroll_lock",
+        *(f"f{n}" for n in range(1, 21)),
+    }
+)
 ALIASES = {
-    "escape": "esc", "return": "enter", "control": "ctrl", "win": "cmd", "super": "cmd",
-    "meta": "cmd", "command": "cmd", "option": "alt", "del": "delete", "pageup": "page_up",
-    "pagedown": "page_down", "ins": "insert", "altgr": "alt_gr", "printscreen": "print_screen",
-    "arrowup": "up", "arrowdown": "down", "arrowleft": "left", "arrowright": "right",
+    "escape": "esc",
+    "return": "enter",
+    "control": "ctrl",
+    "win": "cmd",
+    "super": "cmd",
+    "meta": "cmd",
+    "command": "cmd",
+    "option": "alt",
+    "del": "delete",
+    "pageup": "page_up",
+    "pagedown": "page_down",
+    "ins": "insert",
+    "altgr": "alt_gr",
+    "printscreen": "print_screen",
+    "arrowup": "up",
+    "arrowdown": "down",
+    "arrowleft": "left",
+    "arrowright": "right",
 }
 # Modifier family of each modifier key name (left/right variants fold together).
 MODIFIERS = {
-    "shift": "shift", "shift_l": "shift", "shift_r": "shift",
-    "ctrl": "ctrl", "ctrl_l": "ctrl", "ctrl_r": "ctrl",
-    "alt": "alt", "alt_l": "alt", "alt_r": "alt",
-    "cmd": "cmd", "cmd_l": "cmd", "cmd_r": "cmd",
+    "shift": "shift",
+    "shift_l": "shift",
+    "shift_r": "shift",
+    "ctrl": "ctrl",
+    "ctrl_l": "ctrl",
+    "ctrl_r": "ctrl",
+    "alt": "alt",
+    "alt_l": "alt",
+    "alt_r": "alt",
+    "cmd": "cmd",
+    "cmd_l": "cmd",
+    "cmd_r": "cmd",
 }
 # Modifiers that turn a printable key into a shortcut (so the key code is sent).
 SHORTCUT_MODIFIERS = frozenset({"ctrl", "alt", "cmd"})
@@ -48,11 +102,15 @@ _PLATFORM = {
     # Win+L lock, Win+R run, Ctrl+Shift+Esc Task Manager, Win+X power menu
     "win32": ("cmd+x",),
     # Force Quit, lock screen, log out (with and without asking), Quit app, Spotlight
-    "darwin": ("cmd+alt+esc", "ctrl+cmd+q", "cmd+shift+q", "cmd+alt+shift+q", "cmd+q",
-               "cmd+space"),
+    "darwin": ("cmd+alt+esc", "ctrl+cmd+q", "cmd+shift+q", "cmd+alt+shift+q", "cmd+q", "cmd+space"),
     # lock screen, kill X, run dialog, xkill, switch to a virtual terminal
-    "linux": ("ctrl+alt+l", "ctrl+alt+backspace", "alt+f2", "ctrl+alt+esc",
-              *(f"ctrl+alt+f{n}" for n in range(1, 13))),
+    "linux": (
+        "ctrl+alt+l",
+        "ctrl+alt+backspace",
+        "alt+f2",
+        "ctrl+alt+esc",
+        *(f"ctrl+alt+f{n}" for n in range(1, 13)),
+    ),
 }
 
 
@@ -92,8 +150,9 @@ def is_modifier(name: str) -> bool:
     return name in MODIFIERS
 
 
-def is_blocked(held: set[str] | frozenset[str], name: str,
-               combos: tuple[frozenset[str], ...] = BLOCKED) -> bool:
+def is_blocked(
+    held: set[str] | frozenset[str], name: str, combos: tuple[frozenset[str], ...] = BLOCKED
+) -> bool:
     """True if pressing ``name`` while ``held`` (canonical names) completes one of
     ``combos``."""
     pressed = {family(n) for n in held} | {family(name)}
@@ -110,9 +169,15 @@ def is_altgr_text(held: set[str] | frozenset[str], name: str, text: str) -> bool
     on the agent's Windows keyboard (Danish "@", "€", "{"), so type the text.
     Ctrl+Alt with a letter or digit stays a shortcut."""
     fams = {family(n) for n in held}
-    return ({"ctrl", "alt"} <= fams and "cmd" not in fams and len(text) == 1
-            and _printable(text) and not (text.isascii() and text.isalnum())
-            and not is_modifier(name) and text != " ")
+    return (
+        {"ctrl", "alt"} <= fams
+        and "cmd" not in fams
+        and len(text) == 1
+        and _printable(text)
+        and not (text.isascii() and text.isalnum())
+        and not is_modifier(name)
+        and text != " "
+    )
 
 
 def target_for(name: str, text: str, held: set[str] | frozenset[str]) -> Target | None:
@@ -133,8 +198,16 @@ def target_for(name: str, text: str, held: set[str] | frozenset[str]) -> Target 
 
 
 _ORDER = ("ctrl", "cmd", "alt", "shift")
-_LABELS = {"ctrl": "Ctrl", "cmd": "Win", "alt": "Alt", "shift": "Shift", "esc": "Esc",
-           "delete": "Delete", "backspace": "Backspace", "space": "Space"}
+_LABELS = {
+    "ctrl": "Ctrl",
+    "cmd": "Win",
+    "alt": "Alt",
+    "shift": "Shift",
+    "esc": "Esc",
+    "delete": "Delete",
+    "backspace": "Backspace",
+    "space": "Space",
+}
 
 
 def combo_names(held: set[str] | frozenset[str], name: str) -> tuple[str, ...]:

@@ -30,8 +30,13 @@ Clock = Callable[[], float]
 class LocalInputGuard:
     """Decides whether the citizen is using mouse or keyboard right now."""
 
-    def __init__(self, *, clock: Clock = time.monotonic, pause: float = PAUSE_SECONDS,
-                 on_pause: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        clock: Clock = time.monotonic,
+        pause: float = PAUSE_SECONDS,
+        on_pause: Callable[[], None] | None = None,
+    ) -> None:
         self._clock = clock
         self._pause = pause
         self._on_pause = on_pause
@@ -112,8 +117,14 @@ def _near(a: tuple[int, int], b: tuple[int, int]) -> bool:
 class TripleEscape:
     """Calls ``on_trigger`` when Esc is pressed ``count`` times within ``window`` s."""
 
-    def __init__(self, on_trigger: Callable[[], None], *, clock: Clock = time.monotonic,
-                 count: int = 3, window: float = 1.5) -> None:
+    def __init__(
+        self,
+        on_trigger: Callable[[], None],
+        *,
+        clock: Clock = time.monotonic,
+        count: int = 3,
+        window: float = 1.5,
+    ) -> None:
         self._on_trigger = on_trigger
         self._clock = clock
         self._count = count

@@ -15,15 +15,26 @@ from cobrowse.control.local import LocalInputGuard, TripleEscape
 log = logging.getLogger(__name__)
 
 
-def create_injector(gate: Gate, monitor: Monitor, *, guard: LocalInputGuard | None = None,
-                    hotkey: TripleEscape | None = None) -> Injector:
+def create_injector(
+    gate: Gate,
+    monitor: Monitor,
+    *,
+    guard: LocalInputGuard | None = None,
+    hotkey: TripleEscape | None = None,
+) -> Injector:
     """An :class:`Injector` driving the real mouse and keyboard."""
     from pynput import keyboard, mouse
 
-    return Injector(mouse.Controller(), keyboard.Controller(), gate,
-                    special=lambda name: getattr(keyboard.Key, name),
-                    button=lambda name: getattr(mouse.Button, name),
-                    monitor=monitor, guard=guard, hotkey=hotkey)
+    return Injector(
+        mouse.Controller(),
+        keyboard.Controller(),
+        gate,
+        special=lambda name: getattr(keyboard.Key, name),
+        button=lambda name: getattr(mouse.Button, name),
+        monitor=monitor,
+        guard=guard,
+        hotkey=hotkey,
+    )
 
 
 class LocalListeners:
@@ -56,8 +67,7 @@ class LocalListeners:
         def on_move(x: int, y: int, injected: bool = False) -> None:
             self._guard.os_move(int(x), int(y), injected)
 
-        def on_click(x: int, y: int, button: Any, pressed: bool,
-                     injected: bool = False) -> None:
+        def on_click(x: int, y: int, button: Any, pressed: bool, injected: bool = False) -> None:
             self._guard.os_key_or_button(injected)
 
         def on_scroll(x: int, y: int, dx: int, dy: int, injected: bool = False) -> None:

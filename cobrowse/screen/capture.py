@@ -54,9 +54,12 @@ class FrameSource(Protocol):
 
 def _monitors(sct: Any) -> list[Monitor]:
     found = []
-    for i, m in enumerate(sct.monitors[1:16 + 1]):
-        found.append(Monitor(i, m["left"], m["top"], m["width"], m["height"],
-                             bool(m.get("is_primary", False))))
+    for i, m in enumerate(sct.monitors[1 : 16 + 1]):
+        found.append(
+            Monitor(
+                i, m["left"], m["top"], m["width"], m["height"], bool(m.get("is_primary", False))
+            )
+        )
     return found
 
 
@@ -119,8 +122,16 @@ class _XPointer:
         x, y, wx, wy = (ctypes.c_int() for _ in range(4))
         mask = ctypes.c_uint()
         same_screen = self.lib.XQueryPointer(
-            self.display, self.root, ctypes.byref(root), ctypes.byref(child), ctypes.byref(x),
-            ctypes.byref(y), ctypes.byref(wx), ctypes.byref(wy), ctypes.byref(mask))
+            self.display,
+            self.root,
+            ctypes.byref(root),
+            ctypes.byref(child),
+            ctypes.byref(x),
+            ctypes.byref(y),
+            ctypes.byref(wx),
+            ctypes.byref(wy),
+            ctypes.byref(mask),
+        )
         return (x.value, y.value) if same_screen else None
 
     def close(self) -> None:
@@ -143,10 +154,16 @@ class CursorImage:
 
 
 class _XFixesCursorImage(ctypes.Structure):
-    _fields_ = [("x", ctypes.c_short), ("y", ctypes.c_short),
-                ("width", ctypes.c_ushort), ("height", ctypes.c_ushort),
-                ("xhot", ctypes.c_ushort), ("yhot", ctypes.c_ushort),
-                ("cursor_serial", ctypes.c_ulong), ("pixels", ctypes.POINTER(ctypes.c_ulong))]
+    _fields_ = [
+        ("x", ctypes.c_short),
+        ("y", ctypes.c_short),
+        ("width", ctypes.c_ushort),
+        ("height", ctypes.c_ushort),
+        ("xhot", ctypes.c_ushort),
+        ("yhot", ctypes.c_ushort),
+        ("cursor_serial", ctypes.c_ulong),
+        ("pixels", ctypes.POINTER(ctypes.c_ulong)),
+    ]
 
 
 class _XFixes:
@@ -180,8 +197,9 @@ class _XFixes:
             longs = np.ctypeslib.as_array(img.pixels, shape=(w * h,))
             bgra = longs.astype("<u4").view(np.uint8).reshape(h, w, 4)
             rgba = bgra[:, :, [2, 1, 0, 3]].tobytes()
-            return CursorImage(serial, w, h, min(int(img.xhot), w - 1),
-                               min(int(img.yhot), h - 1), rgba)
+            return CursorImage(
+                serial, w, h, min(int(img.xhot), w - 1), min(int(img.yhot), h - 1), rgba
+            )
         finally:
             self.pointer.lib.XFree(found)
 

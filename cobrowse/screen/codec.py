@@ -67,8 +67,9 @@ class Piece(NamedTuple):
 # --- encoding ------------------------------------------------------------------------
 
 
-def pack(width: int, height: int, rects: list[tuple[Rect, int, bytes]], *,
-         keyframe: bool = False) -> bytes:
+def pack(
+    width: int, height: int, rects: list[tuple[Rect, int, bytes]], *, keyframe: bool = False
+) -> bytes:
     """Assemble a payload from already-encoded rectangles ``(rect, encoding, data)``."""
     parts = [_HEADER.pack(VERSION, KEYFRAME if keyframe else 0, width, height, len(rects))]
     for rect, encoding, data in rects:
@@ -108,8 +109,9 @@ def encode_lossless(region: Frame, level: int = 6) -> tuple[int, bytes]:
 
 def encode_jpeg(region: Frame, quality: int) -> tuple[int, bytes]:
     """Lossy encoding of a BGRA region (libjpeg-turbo, 4:2:0)."""
-    data = simplejpeg.encode_jpeg(np.ascontiguousarray(region), quality=quality,
-                                  colorspace="BGRA", colorsubsampling="420")
+    data = simplejpeg.encode_jpeg(
+        np.ascontiguousarray(region), quality=quality, colorspace="BGRA", colorsubsampling="420"
+    )
     return JPEG, bytes(data)
 
 
@@ -147,8 +149,9 @@ def parse(payload: bytes, *, max_pixels: int = MAX_PIXELS) -> tuple[Header, list
     return header, pieces
 
 
-def _next_rect(payload: bytes, offset: int, width: int,
-               height: int) -> tuple[Rect, int, memoryview, int]:
+def _next_rect(
+    payload: bytes, offset: int, width: int, height: int
+) -> tuple[Rect, int, memoryview, int]:
     if offset + _RECT.size > len(payload):
         raise ProtocolError("screen update: truncated rectangle header")
     x, y, w, h, encoding, length = _RECT.unpack_from(payload, offset)
@@ -157,7 +160,7 @@ def _next_rect(payload: bytes, offset: int, width: int,
         raise ProtocolError("screen update: rectangle outside the frame")
     if offset + length > len(payload):
         raise ProtocolError("screen update: truncated rectangle data")
-    data = memoryview(payload)[offset:offset + length]
+    data = memoryview(payload)[offset : offset + length]
     return Rect(x, y, w, h), encoding, data, offset + length
 
 
@@ -178,8 +181,7 @@ def _decode_rect(rect: Rect, encoding: int, data: memoryview) -> npt.NDArray[np.
     if encoding == FILL:
         if len(data) != 3:
             raise ProtocolError("screen update: bad fill")
-        return np.broadcast_to(_u32(np.frombuffer(data, np.uint8).reshape(1, 3)),
-                               (rect.h, rect.w))
+        return np.broadcast_to(_u32(np.frombuffer(data, np.uint8).reshape(1, 3)), (rect.h, rect.w))
     if encoding == ZLIB:
         filtered = np.frombuffer(_inflate(data, rect.w * rect.h * 3), np.uint8)
         bgr = np.cumsum(filtered.reshape(rect.h, rect.w, 3), axis=1, dtype=np.uint8)
@@ -204,8 +206,8 @@ def _decode_palette(rect: Rect, data: memoryview) -> npt.NDArray[np.uint32]:
     (n,) = struct.unpack_from(">H", data)
     if not 2 <= n <= 256 or len(data) < 2 + 3 * n:
         raise ProtocolError("screen update: bad palette")
-    palette = _u32(np.frombuffer(data[2:2 + 3 * n], np.uint8).reshape(n, 3))
-    index = np.frombuffer(_inflate(data[2 + 3 * n:], rect.w * rect.h), np.uint8)
+    palette = _u32(np.frombuffer(data[2 : 2 + 3 * n], np.uint8).reshape(n, 3))
+    index = np.frombuffer(_inflate(data[2 + 3 * n :], rect.w * rect.h), np.uint8)
     if int(index.max()) >= n:
         raise ProtocolError("screen update: palette index out of range")
     return palette[index].reshape(rect.h, rect.w)

@@ -57,11 +57,17 @@ class Compositor:
             assert self.frame is not None
             frame = self.frame
         view = frame.view(np.uint32)[..., 0]
-        moved = {i: view[p.source[1]:p.source[1] + p.rect.h, p.source[0]:p.source[0] + p.rect.w]
-                 .copy() for i, p in enumerate(pieces) if p.source is not None}  # as they were
+        moved = {
+            i: view[
+                p.source[1] : p.source[1] + p.rect.h, p.source[0] : p.source[0] + p.rect.w
+            ].copy()
+            for i, p in enumerate(pieces)
+            if p.source is not None
+        }  # as they were
         for i, (rect, pixels, _) in enumerate(pieces):
-            view[rect.y:rect.y + rect.h, rect.x:rect.x + rect.w] = moved[i] if pixels is None \
-                else pixels
+            view[rect.y : rect.y + rect.h, rect.x : rect.x + rect.w] = (
+                moved[i] if pixels is None else pixels
+            )
         self.frame = frame
         self.updates += 1
         if header.keyframe:

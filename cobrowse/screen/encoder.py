@@ -40,9 +40,16 @@ class EncodeStats:
 class FrameEncoder:
     """Stateful encoder; ``quality`` may be changed between calls (flow control does)."""
 
-    def __init__(self, *, quality: int = 75, max_lossless_colors: int = 256,
-                 refresh_after: int = 5, refresh_tiles: int = 48, zlib_level: int = 6,
-                 tile: int = TILE) -> None:
+    def __init__(
+        self,
+        *,
+        quality: int = 75,
+        max_lossless_colors: int = 256,
+        refresh_after: int = 5,
+        refresh_tiles: int = 48,
+        zlib_level: int = 6,
+        tile: int = TILE,
+    ) -> None:
         self.quality = quality
         self.max_lossless_colors = max_lossless_colors
         self.refresh_after = refresh_after
@@ -103,8 +110,9 @@ class FrameEncoder:
         self.stats.jpeg_tiles, self.stats.payload_bytes = int(photo.sum()), len(payload)
         return payload
 
-    def _apply_moves(self, ref: Frame, frame: Frame,
-                     dirty: Mask) -> tuple[Frame, list[tuple[Rect, bytes]]]:
+    def _apply_moves(
+        self, ref: Frame, frame: Frame, dirty: Mask
+    ) -> tuple[Frame, list[tuple[Rect, bytes]]]:
         """Scrolled areas as COPY rectangles, and the reference with them applied.
         Only exact-to-exact moves are used, so lossy tracking stays per tile."""
         moves, moved = [], None
@@ -114,8 +122,9 @@ class FrameEncoder:
                 continue
             if moved is None:
                 moved = ref.copy()
-            moved[rect.y:rect.y + rect.h, rect.x:rect.x + rect.w] = \
-                ref[src.y:src.y + src.h, src.x:src.x + src.w]
+            moved[rect.y : rect.y + rect.h, rect.x : rect.x + rect.w] = ref[
+                src.y : src.y + src.h, src.x : src.x + src.w
+            ]
             moves.append((rect, codec.encode_copy(src.x, src.y)[1]))
         return (ref if moved is None else moved), moves
 
@@ -157,32 +166,34 @@ class FrameEncoder:
             if not self._all_exact(rect):
                 continue
             box = _changed_box(ref, frame, rect)
-            region = frame[box.y:box.y + box.h, box.x:box.x + box.w]
+            region = frame[box.y : box.y + box.h, box.x : box.x + box.w]
             if not codec.colors_over(region, self.max_lossless_colors):
                 photo[self._cells(rect)] = False
         return photo
 
-    def _encode_rects(self, frame: Frame, lossless: Mask, photo: Mask,
-                      ref: Frame | None) -> list[tuple[Rect, int, bytes]]:
+    def _encode_rects(
+        self, frame: Frame, lossless: Mask, photo: Mask, ref: Frame | None
+    ) -> list[tuple[Rect, int, bytes]]:
         h, w = frame.shape[:2]
         out: list[tuple[Rect, int, bytes]] = []
         for rect in merge_tiles(lossless, h, w, self.tile):
             if ref is not None and self._all_exact(rect):
                 rect = _changed_box(ref, frame, rect)
             for band in self._bands(frame, rect):
-                region = frame[band.y:band.y + band.h, band.x:band.x + band.w]
+                region = frame[band.y : band.y + band.h, band.x : band.x + band.w]
                 out.append((band, *codec.encode_lossless(region, self.zlib_level)))
         for rect in merge_tiles(photo, h, w, self.tile):
-            region = frame[rect.y:rect.y + rect.h, rect.x:rect.x + rect.w]
+            region = frame[rect.y : rect.y + rect.h, rect.x : rect.x + rect.w]
             out.append((rect, *codec.encode_jpeg(region, self.quality)))
         return out
-
 
     def _cells(self, rect: Rect) -> tuple[slice, slice]:
         """The tiles ``rect`` touches, as a slice of the tile grid."""
         t = self.tile
-        return (slice(rect.y // t, -(-(rect.y + rect.h) // t)),
-                slice(rect.x // t, -(-(rect.x + rect.w) // t)))
+        return (
+            slice(rect.y // t, -(-(rect.y + rect.h) // t)),
+            slice(rect.x // t, -(-(rect.x + rect.w) // t)),
+        )
 
     def _all_exact(self, rect: Rect) -> bool:
         return bool((self._lossy_age[self._cells(rect)] == EXACT).all())
@@ -191,11 +202,13 @@ class FrameEncoder:
         """``rect`` itself, or its tile rows when it has more than 256 colours: UI
         text rarely has that many colours within one row, so each band can use the
         compact palette encoding instead of filtered zlib."""
-        region = frame[rect.y:rect.y + rect.h, rect.x:rect.x + rect.w]
+        region = frame[rect.y : rect.y + rect.h, rect.x : rect.x + rect.w]
         if rect.h <= self.tile or not codec.colors_over(region, 256):
             return [rect]
-        return [Rect(rect.x, y, rect.w, min(self.tile, rect.y + rect.h - y))
-                for y in range(rect.y, rect.y + rect.h, self.tile)]
+        return [
+            Rect(rect.x, y, rect.w, min(self.tile, rect.y + rect.h - y))
+            for y in range(rect.y, rect.y + rect.h, self.tile)
+        ]
 
 
 def _changed_box(ref: Frame, frame: Frame, rect: Rect) -> Rect:
@@ -206,8 +219,12 @@ def _changed_box(ref: Frame, frame: Frame, rect: Rect) -> Rect:
     rows, cols = np.flatnonzero(changed.any(axis=1)), np.flatnonzero(changed.any(axis=0))
     if len(rows) == 0:
         return rect  # only a lossless refresh of an unchanged area
-    return Rect(rect.x + int(cols[0]), rect.y + int(rows[0]), int(cols[-1] - cols[0]) + 1,
-                int(rows[-1] - rows[0]) + 1)
+    return Rect(
+        rect.x + int(cols[0]),
+        rect.y + int(rows[0]),
+        int(cols[-1] - cols[0]) + 1,
+        int(rows[-1] - rows[0]) + 1,
+    )
 
 
 def _tiles_u32(frame: Frame, tile: int) -> npt.NDArray[np.uint32]:

@@ -27,9 +27,18 @@ class _Sent:
 class FlowControl:
     """Window, pacing and quality decisions for one stream."""
 
-    def __init__(self, clock: Callable[[], float], *, window: int = 2, max_fps: float = 30.0,
-                 min_fps: float = 2.0, quality: int = 75, min_quality: int = 30,
-                 max_quality: int = 85, slow_rtt: float = 0.15) -> None:
+    def __init__(
+        self,
+        clock: Callable[[], float],
+        *,
+        window: int = 2,
+        max_fps: float = 30.0,
+        min_fps: float = 2.0,
+        quality: int = 75,
+        min_quality: int = 30,
+        max_quality: int = 85,
+        slow_rtt: float = 0.15,
+    ) -> None:
         if window < 1 or not 0 < min_fps <= max_fps:
             raise ValueError("window must be >= 1 and 0 < min_fps <= max_fps")
         self.clock = clock

@@ -31,16 +31,17 @@ def find_moves(ref: Frame, frame: Frame, dirty: Mask, tile: int) -> list[tuple[R
     bands = (min(w, (int(cols[-1]) + 1) * tile) - x0) // BAND
     if bands == 0 or y1 - y0 < 2 * MIN_ROWS:
         return []
-    old = ref.view(np.uint32)[y0:y1, x0:x0 + bands * BAND, 0]
-    new = frame.view(np.uint32)[y0:y1, x0:x0 + bands * BAND, 0]
+    old = ref.view(np.uint32)[y0:y1, x0 : x0 + bands * BAND, 0]
+    new = frame.view(np.uint32)[y0:y1, x0 : x0 + bands * BAND, 0]
     old_hash, new_hash = _row_hashes(old, bands), _row_hashes(new, bands)
     dy = _vote(old_hash, new_hash)
     if dy is None:
         return []
     moves = []
     for b in range(bands):
-        run = _longest_match(old[:, b * BAND:(b + 1) * BAND], new[:, b * BAND:(b + 1) * BAND],
-                             dy)
+        run = _longest_match(
+            old[:, b * BAND : (b + 1) * BAND], new[:, b * BAND : (b + 1) * BAND], dy
+        )
         if run is not None:
             moves.append((Rect(x0 + b * BAND, y0 + run[0], BAND, run[1] - run[0]), dy))
     return _merge_bands(moves)
@@ -52,8 +53,7 @@ def _row_hashes(pixels: npt.NDArray[np.uint32], bands: int) -> npt.NDArray[np.ui
     return hashed
 
 
-def _vote(old: npt.NDArray[np.uint64], new: npt.NDArray[np.uint64],
-          voters: int = 4) -> int | None:
+def _vote(old: npt.NDArray[np.uint64], new: npt.NDArray[np.uint64], voters: int = 4) -> int | None:
     """The shift most rows of the most varied bands agree on (0 excluded)."""
     variety = [len(np.unique(new[:, b])) for b in range(new.shape[1])]
     votes: dict[int, int] = {}
@@ -71,14 +71,15 @@ def _vote(old: npt.NDArray[np.uint64], new: npt.NDArray[np.uint64],
     return dy if count >= MIN_VOTES else None
 
 
-def _longest_match(old: npt.NDArray[np.uint32], new: npt.NDArray[np.uint32],
-                   dy: int) -> tuple[int, int] | None:
+def _longest_match(
+    old: npt.NDArray[np.uint32], new: npt.NDArray[np.uint32], dy: int
+) -> tuple[int, int] | None:
     """Longest run ``[start, stop)`` of rows y with ``new[y] == old[y + dy]``."""
     n = old.shape[0]
     lo, hi = max(0, -dy), min(n, n - dy)
     if hi - lo < MIN_ROWS:
         return None
-    same = (new[lo:hi] == old[lo + dy:hi + dy]).all(axis=1)
+    same = (new[lo:hi] == old[lo + dy : hi + dy]).all(axis=1)
     padded = np.concatenate(([False], same, [False])).astype(np.int8)
     edges = np.flatnonzero(np.diff(padded))
     starts, stops = edges[::2], edges[1::2]

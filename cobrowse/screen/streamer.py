@@ -66,14 +66,21 @@ class StreamStats:
 class ScreenStreamer:
     """Capture -> diff -> encode -> ``on_frame``, paced by acks (see module doc)."""
 
-    def __init__(self, on_frame: FrameCallback, on_cursor: CursorCallback | None = None, *,
-                 on_error: ErrorCallback | None = None, monitor: int | None = None,
-                 max_fps: float = 30.0, window: int = 2,
-                 clock: Callable[[], float] = time.monotonic,
-                 source_factory: Callable[[], FrameSource] = Capturer,
-                 cursor_factory: Callable[[], CursorReader] | None = CursorReader,
-                 encoder: FrameEncoder | None = None,
-                 on_cursor_shape: ShapeCallback | None = None) -> None:
+    def __init__(
+        self,
+        on_frame: FrameCallback,
+        on_cursor: CursorCallback | None = None,
+        *,
+        on_error: ErrorCallback | None = None,
+        monitor: int | None = None,
+        max_fps: float = 30.0,
+        window: int = 2,
+        clock: Callable[[], float] = time.monotonic,
+        source_factory: Callable[[], FrameSource] = Capturer,
+        cursor_factory: Callable[[], CursorReader] | None = CursorReader,
+        encoder: FrameEncoder | None = None,
+        on_cursor_shape: ShapeCallback | None = None,
+    ) -> None:
         self._on_frame, self._on_cursor, self._on_error = on_frame, on_cursor, on_error
         self._on_shape = on_cursor_shape
         self._source_factory, self._cursor_factory = source_factory, cursor_factory
@@ -99,8 +106,7 @@ class ScreenStreamer:
             if self._running:
                 return
             self._running, self._keyframe = True, True
-            self._thread = threading.Thread(target=self._run, name="screen-capture",
-                                            daemon=True)
+            self._thread = threading.Thread(target=self._run, name="screen-capture", daemon=True)
             self._thread.start()
 
     def stop(self, timeout: float = 5.0) -> None:
@@ -192,8 +198,13 @@ class ScreenStreamer:
         """RTT, throughput, quality, fps and frames in flight (for logs and tests)."""
         with self._cond:
             f = self._flow
-            return {"rtt": f.rtt, "throughput": f.throughput, "quality": f.quality,
-                    "fps": f.fps, "in_flight": f.in_flight}
+            return {
+                "rtt": f.rtt,
+                "throughput": f.throughput,
+                "quality": f.quality,
+                "fps": f.fps,
+                "in_flight": f.in_flight,
+            }
 
     # --- the capture thread ----------------------------------------------------------
 
@@ -229,8 +240,7 @@ class ScreenStreamer:
                 self._cond.wait()
                 return True
             delay = self._flow.delay()
-            index = self._monitor if self._monitor is not None else primary_index(
-                self._monitors)
+            index = self._monitor if self._monitor is not None else primary_index(self._monitors)
         self._poll_cursor(cursor, index)
         if delay > 0:
             polling = cursor is not None and self._on_cursor is not None

@@ -75,9 +75,11 @@ def parse_code(text: str) -> SessionCode:
         shown = " ".join(repr(ch) for ch in bad[:3])
         raise CodeError(f"The code may only contain digits (found {shown}).")
     if len(compact) < CODE_DIGITS:
-        raise CodeError(f"The code has 9 digits; {len(compact)} typed, "
-                        f"{CODE_DIGITS - len(compact)} missing.")
+        raise CodeError(
+            f"The code has 9 digits; {len(compact)} typed, {CODE_DIGITS - len(compact)} missing."
+        )
     if len(compact) > CODE_DIGITS:
-        raise CodeError(f"The code has 9 digits; {len(compact)} typed, "
-                        f"{len(compact) - CODE_DIGITS} too many.")
+        raise CodeError(
+            f"The code has 9 digits; {len(compact)} typed, {len(compact) - CODE_DIGITS} too many."
+        )
     return SessionCode(compact[:NAMEPLATE_DIGITS], compact[NAMEPLATE_DIGITS:])

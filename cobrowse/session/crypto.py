@@ -40,8 +40,9 @@ MAX_COUNTER = 2**64 - 1
 
 def derive(key: bytes, label: str, length: int = 32, context: bytes = b"") -> bytes:
     """HKDF-SHA256 of ``key`` for one purpose; ``label`` separates purposes."""
-    hkdf = HKDF(algorithm=hashes.SHA256(), length=length, salt=SALT,
-                info=label.encode() + b"\x00" + context)
+    hkdf = HKDF(
+        algorithm=hashes.SHA256(), length=length, salt=SALT, info=label.encode() + b"\x00" + context
+    )
     return hkdf.derive(key)
 
 
@@ -51,8 +52,7 @@ class Pairing:
     def __init__(self, role: str, code: SessionCode, entropy: Entropy) -> None:
         cls = SPAKE2_A if role == CITIZEN else SPAKE2_B
         self.role = role
-        self._spake = cls(code.pake_password(), idA=IDS[CITIZEN], idB=IDS[AGENT],
-                          entropy_f=entropy)
+        self._spake = cls(code.pake_password(), idA=IDS[CITIZEN], idB=IDS[AGENT], entropy_f=entropy)
         self.outbound: bytes = self._spake.start()
 
     def finish(self, inbound: bytes) -> tuple[bytes, bytes]:
@@ -61,8 +61,9 @@ class Pairing:
             key: bytes = self._spake.finish(inbound)
         except Exception as exc:  # the library raises several unrelated types
             raise SecurityError(f"bad pairing message ({type(exc).__name__})") from None
-        first, second = (self.outbound, inbound) if self.role == CITIZEN else (
-            inbound, self.outbound)
+        first, second = (
+            (self.outbound, inbound) if self.role == CITIZEN else (inbound, self.outbound)
+        )
         return key, hashlib.sha256(first + second).digest()
 
 
@@ -104,13 +105,16 @@ class Handshake:
             shared = self._private.exchange(X25519PublicKey.from_public_bytes(inbound))
         except ValueError:
             raise SecurityError("bad handshake key") from None
-        agent_e, citizen_e = (self.outbound, inbound) if self.role == AGENT else (
-            inbound, self.outbound)
-        keys = HKDF(algorithm=hashes.SHA256(), length=64, salt=self._psk,
-                    info=b"keys" + agent_e + citizen_e).derive(shared)
+        agent_e, citizen_e = (
+            (self.outbound, inbound) if self.role == AGENT else (inbound, self.outbound)
+        )
+        keys = HKDF(
+            algorithm=hashes.SHA256(), length=64, salt=self._psk, info=b"keys" + agent_e + citizen_e
+        ).derive(shared)
         a2c, c2a = keys[:32], keys[32:]
-        return RecordLayer(send_key=a2c if self.role == AGENT else c2a,
-                           recv_key=c2a if self.role == AGENT else a2c)
+        return RecordLayer(
+            send_key=a2c if self.role == AGENT else c2a, recv_key=c2a if self.role == AGENT else a2c
+        )
 
 
 class RecordLayer:
@@ -133,14 +137,15 @@ class RecordLayer:
     def open(self, record: bytes) -> bytes:
         if len(record) < RECORD_HEADER.size + 16 or record[0] != RECORD_TAG:
             raise SecurityError("malformed record")
-        header = record[:RECORD_HEADER.size]
+        header = record[: RECORD_HEADER.size]
         _, counter = RECORD_HEADER.unpack(header)
         if counter != self._recv_counter:
             what = "replayed" if counter < self._recv_counter else "missing"
             raise SecurityError(f"{what} record (expected #{self._recv_counter}, got #{counter})")
         try:
-            plaintext = self._recv.decrypt(b"\x00\x00\x00\x00" + header[1:],
-                                           record[RECORD_HEADER.size:], header)
+            plaintext = self._recv.decrypt(
+                b"\x00\x00\x00\x00" + header[1:], record[RECORD_HEADER.size :], header
+            )
         except InvalidTag:
             raise SecurityError("record failed authentication") from None
         self._recv_counter += 1

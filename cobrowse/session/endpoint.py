@@ -49,7 +49,11 @@ from cobrowse.session.protocol import FrameReceived, Session
 from cobrowse.session.transport import Link, open_relay
 
 __all__ = [
-    "AgentEndpoint", "CitizenEndpoint", "EventSink", "MAX_UPLOAD_BYTES", "MAX_UPLOAD_SESSIONS",
+    "AgentEndpoint",
+    "CitizenEndpoint",
+    "EventSink",
+    "MAX_UPLOAD_BYTES",
+    "MAX_UPLOAD_SESSIONS",
     "AgentJoined",
     "CodeReady",
     "HotlineStatus",
@@ -79,8 +83,9 @@ class _Endpoint:
 
     role = ""
 
-    def __init__(self, relay_url: str, on_event: EventSink, *,
-                 entropy: Callable[[int], bytes] = os.urandom) -> None:
+    def __init__(
+        self, relay_url: str, on_event: EventSink, *, entropy: Callable[[int], bytes] = os.urandom
+    ) -> None:
         self.relay_url = relay_url
         self._emit = on_event
         self._entropy = entropy
@@ -164,10 +169,17 @@ class CitizenEndpoint(_Endpoint):
 
     role = ev.CITIZEN
 
-    def __init__(self, relay_url: str, on_event: EventSink, *,
-                 randbelow: Callable[[int], int] = secrets.randbelow,
-                 retry_delays: tuple[float, ...] = (1, 2, 5, 10), resume_grace: float = 60,
-                 closed_retry: float = 60, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        relay_url: str,
+        on_event: EventSink,
+        *,
+        randbelow: Callable[[int], int] = secrets.randbelow,
+        retry_delays: tuple[float, ...] = (1, 2, 5, 10),
+        resume_grace: float = 60,
+        closed_retry: float = 60,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(relay_url, on_event, **kwargs)
         self._randbelow = randbelow
         self._retry = retry_delays
@@ -238,9 +250,15 @@ class CitizenEndpoint(_Endpoint):
                 delay = until + 1
         except (TypeError, ValueError):
             opening = None
-        self._emit(HotlineStatus(False, message_da=str(msg.get("message_da", "")),
-                                 message_en=str(msg.get("message_en", "")),
-                                 next_opening=opening, retry_in=delay))
+        self._emit(
+            HotlineStatus(
+                False,
+                message_da=str(msg.get("message_da", "")),
+                message_en=str(msg.get("message_en", "")),
+                next_opening=opening,
+                retry_in=delay,
+            )
+        )
         return delay
 
     def _resumable(self) -> str | None:
@@ -280,8 +298,9 @@ class CitizenEndpoint(_Endpoint):
         elif kind == "hotline" and msg.get("open") is False:
             self._hotline_closed(msg)  # the relay hangs up; _run tries again
         elif kind == "hotline":
-            self._emit(HotlineStatus(True, _count(msg.get("agents_online")),
-                                     _count(msg.get("waiting"))))
+            self._emit(
+                HotlineStatus(True, _count(msg.get("agents_online")), _count(msg.get("waiting")))
+            )
         elif kind == "peer_left" and self.session is not None:
             self._emit(PeerLeft(str(msg.get("reason", ""))))
             if self.session.resume_token is None:
@@ -319,9 +338,17 @@ class AgentEndpoint(_Endpoint):
 
     role = ev.AGENT
 
-    def __init__(self, relay_url: str, on_event: EventSink, *, name: str, password: str,
-                 frame_sink: Callable[[int, bytes], None] | None = None,
-                 ping_interval: float = 2.0, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        relay_url: str,
+        on_event: EventSink,
+        *,
+        name: str,
+        password: str,
+        frame_sink: Callable[[int, bytes], None] | None = None,
+        ping_interval: float = 2.0,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(relay_url, on_event, **kwargs)
         self._name = name
         self._password = password
@@ -357,8 +384,11 @@ class AgentEndpoint(_Endpoint):
         once for an empty list or one over the protocol's limits
         (:data:`MAX_UPLOAD_SESSIONS`, :data:`MAX_UPLOAD_BYTES`).
         """
-        text = json.dumps({"type": "stats_upload", "sessions": payloads},
-                          separators=(",", ":"), ensure_ascii=False)
+        text = json.dumps(
+            {"type": "stats_upload", "sessions": payloads},
+            separators=(",", ":"),
+            ensure_ascii=False,
+        )
         if not 0 < len(payloads) <= MAX_UPLOAD_SESSIONS:
             raise ValueError(f"upload 1-{MAX_UPLOAD_SESSIONS} sessions at a time")
         if len(text.encode("utf-8")) > MAX_UPLOAD_BYTES:
@@ -367,21 +397,24 @@ class AgentEndpoint(_Endpoint):
         self._net.call(self._request, self._uploads, future, text)
         return future
 
-    def request_stats(self, date_from: date,
-                      date_to: date) -> concurrent.futures.Future[dict[str, Any]]:
+    def request_stats(
+        self, date_from: date, date_to: date
+    ) -> concurrent.futures.Future[dict[str, Any]]:
         """Ask for the hotline report (supervisors and admins only).
 
         Reports :class:`StatsReport` or :class:`StatsRefused`; the returned future
         resolves to the report dict or fails with :class:`StatsError`.
         """
-        text = json.dumps({"type": "stats_request", "from": date_from.isoformat(),
-                           "to": date_to.isoformat()})
+        text = json.dumps(
+            {"type": "stats_request", "from": date_from.isoformat(), "to": date_to.isoformat()}
+        )
         future: concurrent.futures.Future[dict[str, Any]] = concurrent.futures.Future()
         self._net.call(self._request, self._stats, future, text)
         return future
 
-    def _request(self, pending: deque[Any], future: concurrent.futures.Future[Any],
-                 text: str) -> None:
+    def _request(
+        self, pending: deque[Any], future: concurrent.futures.Future[Any], text: str
+    ) -> None:
         if self._link is None:
             _settle(future, StatsError("not_signed_in", "not connected to the relay"))
             return
@@ -400,8 +433,13 @@ class AgentEndpoint(_Endpoint):
                 _settle(pending.popleft(), StatsError(reason, "the relay connection ended"))
 
     async def _sign_in(self) -> None:
-        hello = {"type": "hello", "version": PROTOCOL_VERSION, "role": "agent",
-                 "name": self._name, "password": self._password}
+        hello = {
+            "type": "hello",
+            "version": PROTOCOL_VERSION,
+            "role": "agent",
+            "name": self._name,
+            "password": self._password,
+        }
         try:
             ws, reply = await open_relay(self.relay_url, hello)
         except RelayRefused as exc:
@@ -414,8 +452,12 @@ class AgentEndpoint(_Endpoint):
             await ws.close()
             self._emit(SignInFailed("protocol", "unexpected answer from the relay"))
             return
-        self.account = SignedIn(self._name, str(reply.get("display_name", self._name)),
-                                str(reply.get("municipality", "")), str(reply.get("role", "agent")))
+        self.account = SignedIn(
+            self._name,
+            str(reply.get("display_name", self._name)),
+            str(reply.get("municipality", "")),
+            str(reply.get("role", "agent")),
+        )
         self._link = Link(ws, None, self._on_relay, self._flush)
         self._main = asyncio.current_task()
         self._emit(self.account)
@@ -467,8 +509,11 @@ class AgentEndpoint(_Endpoint):
     def _stats_answer(self, msg: dict[str, Any]) -> None:
         kind = msg["type"]
         if kind == "stats_stored":
-            rejected = tuple((r.get("session_id"), str(r.get("reason", "")))
-                             for r in msg.get("rejected", []) if isinstance(r, dict))
+            rejected = tuple(
+                (r.get("session_id"), str(r.get("reason", "")))
+                for r in msg.get("rejected", [])
+                if isinstance(r, dict)
+            )
             stored = StatsStored(tuple(str(s) for s in msg.get("session_ids", [])), rejected)
             self._emit(stored)
             if self._uploads:
@@ -497,8 +542,11 @@ class AgentEndpoint(_Endpoint):
         if isinstance(event, ev.Pong):
             sent = self._pings.pop(event.nonce, None)
             if sent is not None and self._link is not None:
-                self._emit(LinkStats((time.monotonic() - sent) * 1000, self._link.bytes_in,
-                                     self._link.bytes_out))
+                self._emit(
+                    LinkStats(
+                        (time.monotonic() - sent) * 1000, self._link.bytes_in, self._link.bytes_out
+                    )
+                )
             return
         super()._on_session_event(event)
 

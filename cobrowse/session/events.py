@@ -293,10 +293,32 @@ class End(Message):
 
 
 MESSAGES: tuple[type[Message], ...] = (
-    Hello, ConsentRequest, ConsentGrant, ConsentDeny, ConsentRevoke, ControlOff,
-    PrivacyPause, PrivacyResume, ScreenInfo, SelectMonitor, FrameChunk, FrameAck,
-    Cursor, CursorShape, PointerMove, PointerButton, Wheel, Key, InputRefused, Highlight,
-    ShowStep, OpenLink, LinkAnswer, Ping, Pong, End,
+    Hello,
+    ConsentRequest,
+    ConsentGrant,
+    ConsentDeny,
+    ConsentRevoke,
+    ControlOff,
+    PrivacyPause,
+    PrivacyResume,
+    ScreenInfo,
+    SelectMonitor,
+    FrameChunk,
+    FrameAck,
+    Cursor,
+    CursorShape,
+    PointerMove,
+    PointerButton,
+    Wheel,
+    Key,
+    InputRefused,
+    Highlight,
+    ShowStep,
+    OpenLink,
+    LinkAnswer,
+    Ping,
+    Pong,
+    End,
 )
 BY_TYPE: dict[int, type[Message]] = {m.TYPE: m for m in MESSAGES}
 INPUT_MESSAGES = (PointerMove, PointerButton, Wheel, Key)

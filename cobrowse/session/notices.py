@@ -31,6 +31,7 @@ class RelayUnreachable:
 @dataclass(frozen=True, slots=True)
 class CodeReady:
     """Show ``code.display()`` to the citizen.  Never log it."""
+
     code: SessionCode
 
 

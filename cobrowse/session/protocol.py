@@ -47,8 +47,14 @@ class FrameReceived:
 class Session:
     """One end of a session; ``role`` is ``"citizen"`` or ``"agent"``."""
 
-    def __init__(self, role: str, code: SessionCode, *, entropy: cr.Entropy,
-                 software: str = f"cobrowse/{__version__}") -> None:
+    def __init__(
+        self,
+        role: str,
+        code: SessionCode,
+        *,
+        entropy: cr.Entropy,
+        software: str = f"cobrowse/{__version__}",
+    ) -> None:
         if role not in ev.ROLES:
             raise ValueError(role)
         self.role = role
@@ -155,7 +161,9 @@ class Session:
             return False
         count = max(1, -(-len(payload) // CHUNK_SIZE))
         for i in range(count):
-            chunk = ev.FrameChunk(frame_id, i, count, payload[i * CHUNK_SIZE:(i + 1) * CHUNK_SIZE])
+            chunk = ev.FrameChunk(
+                frame_id, i, count, payload[i * CHUNK_SIZE : (i + 1) * CHUNK_SIZE]
+            )
             self._bulk.append(chunk)
         return True
 
@@ -274,7 +282,10 @@ class Session:
         if chunk.index == 0:
             self._chunks, self._chunk_frame, self._chunk_count = [], chunk.frame_id, chunk.count
         elif (chunk.frame_id, chunk.index, chunk.count) != (
-                self._chunk_frame, len(self._chunks), self._chunk_count):
+            self._chunk_frame,
+            len(self._chunks),
+            self._chunk_count,
+        ):
             raise ProtocolError("frame chunks out of order")
         self._chunks.append(chunk.data)
         if sum(len(c) for c in self._chunks) > MAX_FRAME:

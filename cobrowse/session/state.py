@@ -35,11 +35,27 @@ class _Drop:
 
 
 DROP: Final = _Drop()
-W, P, V, C, Z, E = (State.WAITING, State.PAIRED, State.VIEWING, State.CONTROLLING,
-                    State.PAUSED, State.ENDED)
+W, P, V, C, Z, E = (
+    State.WAITING,
+    State.PAIRED,
+    State.VIEWING,
+    State.CONTROLLING,
+    State.PAUSED,
+    State.ENDED,
+)
 INPUTS = ("PointerMove", "PointerButton", "Wheel", "Key")
-SHARING = ("ScreenInfo", "SelectMonitor", "FrameChunk", "FrameAck", "Cursor", "CursorShape",
-           "Highlight", "ShowStep", "OpenLink", "LinkAnswer")
+SHARING = (
+    "ScreenInfo",
+    "SelectMonitor",
+    "FrameChunk",
+    "FrameAck",
+    "Cursor",
+    "CursorShape",
+    "Highlight",
+    "ShowStep",
+    "OpenLink",
+    "LinkAnswer",
+)
 GUIDANCE = ("SelectMonitor", "FrameAck", "ShowStep", "OpenLink", "LinkAnswer", "ScreenInfo")
 
 TABLE: dict[tuple[State, str], State | _Drop] = {

@@ -27,15 +27,25 @@ MAX_MESSAGE = 128 * 1024
 RelayHandler = Callable[[dict[str, Any]], Awaitable[None]]
 
 
-async def open_relay(url: str, hello: dict[str, Any], *, ssl_context: ssl.SSLContext | None = None,
-                     timeout: float = 10.0) -> tuple[ClientConnection, dict[str, Any]]:
+async def open_relay(
+    url: str,
+    hello: dict[str, Any],
+    *,
+    ssl_context: ssl.SSLContext | None = None,
+    timeout: float = 10.0,
+) -> tuple[ClientConnection, dict[str, Any]]:
     """Connect to the relay at ``url`` and send ``hello``; return the socket and reply.
 
     Raises :class:`RelayRefused` if the relay closes with a reason (bad login, rate
     limited, ...) and :class:`TransportError` if it cannot be reached.
     """
-    kwargs: dict[str, Any] = {"compression": None, "max_size": MAX_MESSAGE,
-                              "open_timeout": timeout, "ping_interval": 10, "ping_timeout": 20}
+    kwargs: dict[str, Any] = {
+        "compression": None,
+        "max_size": MAX_MESSAGE,
+        "open_timeout": timeout,
+        "ping_interval": 10,
+        "ping_timeout": 20,
+    }
     if url.startswith("wss://"):
         kwargs["ssl"] = ssl_context or ssl.create_default_context()
     try:
@@ -83,8 +93,13 @@ def closed_error(exc: ConnectionClosed) -> TransportError:
 class Link:
     """Pumps one WebSocket <-> one Session until the socket closes."""
 
-    def __init__(self, ws: ClientConnection, session: Session | None, on_relay: RelayHandler,
-                 on_session: Callable[[], None]) -> None:
+    def __init__(
+        self,
+        ws: ClientConnection,
+        session: Session | None,
+        on_relay: RelayHandler,
+        on_session: Callable[[], None],
+    ) -> None:
         self.ws = ws
         self.session = session
         self._on_relay = on_relay

@@ -57,8 +57,8 @@ def decode(data: bytes) -> Message:
         raise ProtocolError(f"unknown message type {type_}")
     if hlen > MAX_HEADER or _HEAD.size + hlen > len(data):
         raise ProtocolError("bad header length")
-    header = _parse_json(data[_HEAD.size:_HEAD.size + hlen])
-    payload = data[_HEAD.size + hlen:]
+    header = _parse_json(data[_HEAD.size : _HEAD.size + hlen])
+    payload = data[_HEAD.size + hlen :]
     values = dict(header)
     byte_fields = [f.name for f in fields(cls) if f.type in ("bytes", bytes)]  # type: ignore[arg-type]
     if byte_fields:

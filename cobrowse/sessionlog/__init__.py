@@ -16,6 +16,13 @@ from cobrowse.sessionlog.store import (
 )
 
 __all__ = [
-    "KINDS", "OUTCOMES", "Event", "SessionLog", "SessionLogError", "SessionSummary",
-    "VerifyResult", "agent_driven_seconds", "validate_data",
+    "KINDS",
+    "OUTCOMES",
+    "Event",
+    "SessionLog",
+    "SessionLogError",
+    "SessionSummary",
+    "VerifyResult",
+    "agent_driven_seconds",
+    "validate_data",
 ]

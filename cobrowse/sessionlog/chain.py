@@ -22,8 +22,9 @@ GENESIS = "0" * 64
 
 def canonical_json(value: Any) -> str:
     """Deterministic JSON: sorted keys, no whitespace, UTF-8 kept as is."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      allow_nan=False)
+    return json.dumps(
+        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    )
 
 
 def format_at(at: datetime) -> str:
@@ -33,11 +34,13 @@ def format_at(at: datetime) -> str:
     return at.astimezone(UTC).isoformat(timespec="microseconds")
 
 
-def row_hash(prev_hash: str, seq: int, session_id: str, at: str, kind: str,
-             data: Mapping[str, Any]) -> str:
+def row_hash(
+    prev_hash: str, seq: int, session_id: str, at: str, kind: str, data: Mapping[str, Any]
+) -> str:
     """The hash of one event row, linking it to ``prev_hash``."""
-    body = canonical_json({"seq": seq, "session_id": session_id, "at": at, "kind": kind,
-                           "data": dict(data)})
+    body = canonical_json(
+        {"seq": seq, "session_id": session_id, "at": at, "kind": kind, "data": dict(data)}
+    )
     return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
 
 
@@ -59,21 +62,35 @@ def verify_chain(rows: Iterable[tuple[Any, ...]], head_seq: int, head_hash: str)
     """Walk ``(seq, session_id, at, kind, data_json, prev_hash, hash)`` rows in seq order."""
     expected_prev, expected_seq, count = GENESIS, 1, 0
     for seq, session_id, at, kind, data_json, prev_hash, hash_ in rows:
-        bad = _check_row(expected_seq, expected_prev, seq, session_id, at, kind, data_json,
-                         prev_hash, hash_)
+        bad = _check_row(
+            expected_seq, expected_prev, seq, session_id, at, kind, data_json, prev_hash, hash_
+        )
         if bad is not None:
             return VerifyResult(False, bad[0], bad[1], count)
         expected_prev, expected_seq, count = hash_, seq + 1, count + 1
     if expected_seq - 1 != head_seq or expected_prev != head_hash:
         last = expected_seq - 1
-        return VerifyResult(False, last + 1, f"the log ends at event {last} but its head "
-                            f"records event {head_seq}: events at the end were removed", count)
+        return VerifyResult(
+            False,
+            last + 1,
+            f"the log ends at event {last} but its head "
+            f"records event {head_seq}: events at the end were removed",
+            count,
+        )
     return VerifyResult(True, None, f"{count} events, chain intact", count)
 
 
-def _check_row(expected_seq: int, expected_prev: str, seq: int, session_id: str, at: str,
-               kind: str, data_json: str, prev_hash: str,
-               hash_: str) -> tuple[int, str] | None:
+def _check_row(
+    expected_seq: int,
+    expected_prev: str,
+    seq: int,
+    session_id: str,
+    at: str,
+    kind: str,
+    data_json: str,
+    prev_hash: str,
+    hash_: str,
+) -> tuple[int, str] | None:
     if seq != expected_seq:
         if seq > expected_seq:
             return expected_seq, f"event {expected_seq} is missing (next is {seq})"
@@ -84,7 +101,6 @@ def _check_row(expected_seq: int, expected_prev: str, seq: int, session_id: str,
         data = json.loads(data_json)
     except (TypeError, ValueError):
         return seq, "its data is not valid JSON"
-    if not isinstance(data, dict) or row_hash(prev_hash, seq, session_id, at, kind,
-                                              data) != hash_:
+    if not isinstance(data, dict) or row_hash(prev_hash, seq, session_id, at, kind, data) != hash_:
         return seq, "its contents do not match its hash (the row was altered)"
     return None

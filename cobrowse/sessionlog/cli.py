@@ -28,19 +28,25 @@ def _date(text: str) -> date:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="cobrowse-log",
-                                     description="Check or export the session log.")
+    parser = argparse.ArgumentParser(
+        prog="cobrowse-log", description="Check or export the session log."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     verify = sub.add_parser("verify", help="check the hash chain; exit 1 if broken")
     export = sub.add_parser("export", help="write sessions or events for a date range")
     for p in (verify, export):
-        p.add_argument("--db", type=Path, default=None,
-                       help=f"session log (default {default_session_log()})")
+        p.add_argument(
+            "--db", type=Path, default=None, help=f"session log (default {default_session_log()})"
+        )
     export.add_argument("--from", dest="date_from", type=_date, required=True)
     export.add_argument("--to", dest="date_to", type=_date, required=True)
     export.add_argument("--format", choices=("csv", "json"), required=True)
-    export.add_argument("--table", choices=("sessions", "events"), default="sessions",
-                        help="which table a CSV export holds (JSON holds both)")
+    export.add_argument(
+        "--table",
+        choices=("sessions", "events"),
+        default="sessions",
+        help="which table a CSV export holds (JSON holds both)",
+    )
     export.add_argument("--out", type=Path, default=None, help="output file (default stdout)")
     return parser
 

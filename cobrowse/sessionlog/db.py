@@ -27,9 +27,21 @@ CREATE TABLE IF NOT EXISTS sessions (
     ended_at TEXT, agent_seconds REAL NOT NULL, uploaded INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
-CACHE_COLUMNS = ("session_id", "agent", "agent_municipality", "citizen_municipality",
-                  "topic", "checklist", "step_reached", "steps_total", "outcome", "notes",
-                  "started_at", "ended_at", "agent_seconds")
+CACHE_COLUMNS = (
+    "session_id",
+    "agent",
+    "agent_municipality",
+    "citizen_municipality",
+    "topic",
+    "checklist",
+    "step_reached",
+    "steps_total",
+    "outcome",
+    "notes",
+    "started_at",
+    "ended_at",
+    "agent_seconds",
+)
 EVENT_COLUMNS = "seq, session_id, at, kind, data, prev_hash, hash"
 
 
@@ -39,10 +51,21 @@ def row_event(row: tuple[Any, ...]) -> Event:
 
 
 def cache_values(s: SessionSummary) -> tuple[Any, ...]:
-    return (s.session_id, s.agent, s.agent_municipality, s.citizen_municipality, s.topic,
-            s.checklist, s.step_reached, s.steps_total, s.outcome,
-            json.dumps(list(s.notes), ensure_ascii=False), format_at(s.started_at),
-            None if s.ended_at is None else format_at(s.ended_at), s.agent_seconds)
+    return (
+        s.session_id,
+        s.agent,
+        s.agent_municipality,
+        s.citizen_municipality,
+        s.topic,
+        s.checklist,
+        s.step_reached,
+        s.steps_total,
+        s.outcome,
+        json.dumps(list(s.notes), ensure_ascii=False),
+        format_at(s.started_at),
+        None if s.ended_at is None else format_at(s.ended_at),
+        s.agent_seconds,
+    )
 
 
 def utc_range(date_from: date, date_to: date, tz: ZoneInfo) -> tuple[str, str]:

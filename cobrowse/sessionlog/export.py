@@ -17,43 +17,78 @@ from cobrowse.sessionlog.model import Event, SessionSummary
 
 FORMAT = "cobrowse-session/1"
 SESSION_COLUMNS = (
-    "session_id", "agent", "agent_municipality", "citizen_municipality", "topic",
-    "checklist", "step_reached", "steps_total", "outcome", "started_at", "ended_at",
-    "total_seconds", "agent_seconds", "citizen_seconds", "uploaded", "notes",
+    "session_id",
+    "agent",
+    "agent_municipality",
+    "citizen_municipality",
+    "topic",
+    "checklist",
+    "step_reached",
+    "steps_total",
+    "outcome",
+    "started_at",
+    "ended_at",
+    "total_seconds",
+    "agent_seconds",
+    "citizen_seconds",
+    "uploaded",
+    "notes",
 )
 EVENT_COLUMNS = ("seq", "session_id", "at", "kind", "data")
 UPLOAD_FIELDS = (
-    "session_id", "agent", "agent_municipality", "citizen_municipality", "topic",
-    "checklist", "step_reached", "steps_total", "outcome", "started_at", "ended_at",
+    "session_id",
+    "agent",
+    "agent_municipality",
+    "citizen_municipality",
+    "topic",
+    "checklist",
+    "step_reached",
+    "steps_total",
+    "outcome",
+    "started_at",
+    "ended_at",
 )
 
 
 def summary_record(s: SessionSummary) -> dict[str, Any]:
     """A session summary as a flat JSON-ready dict (times as UTC ISO strings)."""
     return {
-        "session_id": s.session_id, "agent": s.agent,
+        "session_id": s.session_id,
+        "agent": s.agent,
         "agent_municipality": s.agent_municipality,
-        "citizen_municipality": s.citizen_municipality, "topic": s.topic,
-        "checklist": s.checklist, "step_reached": s.step_reached,
-        "steps_total": s.steps_total, "outcome": s.outcome,
+        "citizen_municipality": s.citizen_municipality,
+        "topic": s.topic,
+        "checklist": s.checklist,
+        "step_reached": s.step_reached,
+        "steps_total": s.steps_total,
+        "outcome": s.outcome,
         "started_at": format_at(s.started_at),
         "ended_at": None if s.ended_at is None else format_at(s.ended_at),
-        "total_seconds": s.total_seconds, "agent_seconds": s.agent_seconds,
-        "citizen_seconds": s.citizen_seconds, "uploaded": s.uploaded,
+        "total_seconds": s.total_seconds,
+        "agent_seconds": s.agent_seconds,
+        "citizen_seconds": s.citizen_seconds,
+        "uploaded": s.uploaded,
         "notes": list(s.notes),
     }
 
 
 def event_record(e: Event) -> dict[str, Any]:
     """One event as a JSON-ready dict."""
-    return {"seq": e.seq, "session_id": e.session_id, "at": format_at(e.at),
-            "kind": e.kind, "data": dict(e.data)}
+    return {
+        "seq": e.seq,
+        "session_id": e.session_id,
+        "at": format_at(e.at),
+        "kind": e.kind,
+        "data": dict(e.data),
+    }
 
 
 def write_json(summaries: Iterable[SessionSummary], events: Iterable[Event], out: TextIO) -> None:
     """Write ``{"sessions": [...], "events": [...]}`` to ``out``."""
-    doc = {"sessions": [summary_record(s) for s in summaries],
-           "events": [event_record(e) for e in events]}
+    doc = {
+        "sessions": [summary_record(s) for s in summaries],
+        "events": [event_record(e) for e in events],
+    }
     json.dump(doc, out, ensure_ascii=False, indent=2)
     out.write("\n")
 

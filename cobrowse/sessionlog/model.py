@@ -52,11 +52,30 @@ KINDS = tuple(KIND_FIELDS)
 
 # A data key is refused when any of its _-separated words is one of these: typed
 # text, codes, keys, passwords and screen content are never logged.
-FORBIDDEN_WORDS = frozenset({
-    "text", "typed", "password", "passwd", "pin", "code", "codes", "key", "keys",
-    "secret", "token", "pixels", "pixel", "screen", "screenshot", "image",
-    "clipboard", "cpr", "keystroke", "keystrokes",
-})
+FORBIDDEN_WORDS = frozenset(
+    {
+        "text",
+        "typed",
+        "password",
+        "passwd",
+        "pin",
+        "code",
+        "codes",
+        "key",
+        "keys",
+        "secret",
+        "token",
+        "pixels",
+        "pixel",
+        "screen",
+        "screenshot",
+        "image",
+        "clipboard",
+        "cpr",
+        "keystroke",
+        "keystrokes",
+    }
+)
 _KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 MAX_STR = 500
 MAX_NOTE = 4000
@@ -89,7 +108,8 @@ def _check_key(kind: str, key: object) -> None:
     if words & FORBIDDEN_WORDS:
         raise ValueError(
             f"event {kind!r}: field {key!r} is forbidden: typed text, codes, keys, "
-            "passwords and screen content are never logged")
+            "passwords and screen content are never logged"
+        )
 
 
 def _check_scalar(kind: str, key: str, value: object) -> None:
@@ -100,8 +120,10 @@ def _check_scalar(kind: str, key: str, value: object) -> None:
     elif isinstance(value, float) and value != value:
         raise ValueError(f"event {kind!r}: field {key!r} is NaN")
     elif value is not None and not isinstance(value, int | float | bool):
-        raise ValueError(f"event {kind!r}: field {key!r} must be a string, number, "
-                         f"bool or null, not {type(value).__name__}")
+        raise ValueError(
+            f"event {kind!r}: field {key!r} must be a string, number, "
+            f"bool or null, not {type(value).__name__}"
+        )
 
 
 def _check_required(kind: str, key: str, want: type | tuple[str, ...], value: object) -> None:
@@ -178,8 +200,12 @@ def fold(events: list[Event], uploaded: bool = False) -> SessionSummary:
         raise ValueError("a session's first event must be 'started'")
     first = events[0]
     fields: dict[str, Any] = {
-        "citizen_municipality": None, "topic": None, "checklist": None,
-        "steps_total": None, "outcome": None, **first.data,
+        "citizen_municipality": None,
+        "topic": None,
+        "checklist": None,
+        "steps_total": None,
+        "outcome": None,
+        **first.data,
     }
     notes: list[str] = []
     step_reached, ended_at = 0, None
@@ -192,13 +218,23 @@ def fold(events: list[Event], uploaded: bool = False) -> SessionSummary:
     total = None if ended_at is None else max(0.0, (ended_at - first.at).total_seconds())
     agent = agent_driven_seconds(events, ended_at)
     return SessionSummary(
-        session_id=first.session_id, agent=fields["agent"],
+        session_id=first.session_id,
+        agent=fields["agent"],
         agent_municipality=fields["agent_municipality"],
-        citizen_municipality=fields["citizen_municipality"], topic=fields["topic"],
-        checklist=fields["checklist"], step_reached=step_reached,
-        steps_total=fields["steps_total"], outcome=fields["outcome"], notes=tuple(notes),
-        started_at=first.at, ended_at=ended_at, total_seconds=total, agent_seconds=agent,
-        citizen_seconds=None if total is None else max(0.0, total - agent), uploaded=uploaded)
+        citizen_municipality=fields["citizen_municipality"],
+        topic=fields["topic"],
+        checklist=fields["checklist"],
+        step_reached=step_reached,
+        steps_total=fields["steps_total"],
+        outcome=fields["outcome"],
+        notes=tuple(notes),
+        started_at=first.at,
+        ended_at=ended_at,
+        total_seconds=total,
+        agent_seconds=agent,
+        citizen_seconds=None if total is None else max(0.0, total - agent),
+        uploaded=uploaded,
+    )
 
 
 def _apply(event: Event, fields: dict[str, Any], notes: list[str]) -> None:

@@ -51,11 +51,20 @@ from cobrowse.sessionlog.model import (
 from cobrowse.sqlitedb import LockedDatabase
 
 __all__ = [
-    "KINDS", "OUTCOMES", "Event", "SessionLog", "SessionLogError", "SessionSummary",
-    "VerifyResult", "agent_driven_seconds", "validate_data",
+    "KINDS",
+    "OUTCOMES",
+    "Event",
+    "SessionLog",
+    "SessionLogError",
+    "SessionSummary",
+    "VerifyResult",
+    "agent_driven_seconds",
+    "validate_data",
 ]
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
+
+
 class SessionLogError(CobrowseError):
     """The session log file is missing, not a session log, or damaged."""
 
@@ -73,8 +82,9 @@ class SessionLog(LockedDatabase):
     With ``create=False`` a missing file raises SessionLogError instead of being made.
     """
 
-    def __init__(self, path: Path | str, *, clock: Callable[[], datetime] = _utc_now,
-                 create: bool = True) -> None:
+    def __init__(
+        self, path: Path | str, *, clock: Callable[[], datetime] = _utc_now, create: bool = True
+    ) -> None:
         self.path = Path(path)
         self._clock = clock
         self._lock = threading.Lock()
@@ -82,8 +92,7 @@ class SessionLog(LockedDatabase):
             raise SessionLogError(f"no session log at {self.path}")
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self._db = sqlite3.connect(self.path, isolation_level=None,
-                                       check_same_thread=False)
+            self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
             self._open(create)
         except sqlite3.DatabaseError as exc:
             raise SessionLogError(f"{self.path} is not a readable session log: {exc}") from exc
@@ -96,21 +105,37 @@ class SessionLog(LockedDatabase):
             self._db.executescript(SCHEMA + f"PRAGMA user_version={SCHEMA_VERSION};")
         elif version != SCHEMA_VERSION:
             self._db.close()
-            raise SessionLogError(f"{self.path} is not a cobrowse session log "
-                                  f"(schema version {version}, expected {SCHEMA_VERSION})")
+            raise SessionLogError(
+                f"{self.path} is not a cobrowse session log "
+                f"(schema version {version}, expected {SCHEMA_VERSION})"
+            )
 
     # -- writing -------------------------------------------------------------------
 
-    def start_session(self, agent: str, agent_municipality: str, *,
-                      citizen_municipality: str | None = None, topic: str | None = None,
-                      checklist: str | None = None, steps_total: int | None = None,
-                      session_id: str | None = None) -> str:
+    def start_session(
+        self,
+        agent: str,
+        agent_municipality: str,
+        *,
+        citizen_municipality: str | None = None,
+        topic: str | None = None,
+        checklist: str | None = None,
+        steps_total: int | None = None,
+        session_id: str | None = None,
+    ) -> str:
         """Record a new session (a ``started`` event) and return its id (a UUID string)."""
         sid = str(uuid.UUID(session_id) if session_id else uuid.uuid4())
-        optional = {"citizen_municipality": citizen_municipality, "topic": topic,
-                    "checklist": checklist, "steps_total": steps_total}
-        data = {"agent": agent, "agent_municipality": agent_municipality,
-                **{k: v for k, v in optional.items() if v is not None}}
+        optional = {
+            "citizen_municipality": citizen_municipality,
+            "topic": topic,
+            "checklist": checklist,
+            "steps_total": steps_total,
+        }
+        data = {
+            "agent": agent,
+            "agent_municipality": agent_municipality,
+            **{k: v for k, v in optional.items() if v is not None},
+        }
         if steps_total is not None and (isinstance(steps_total, bool) or steps_total < 1):
             raise ValueError("steps_total must be a positive integer")
         with self._tx() as db:
@@ -126,8 +151,9 @@ class SessionLog(LockedDatabase):
         (use start_session/end_session) and for invalid or forbidden data.
         """
         if kind in ("started", "ended"):
-            raise ValueError(f"use {'start' if kind == 'started' else 'end'}_session "
-                             f"to record {kind!r}")
+            raise ValueError(
+                f"use {'start' if kind == 'started' else 'end'}_session to record {kind!r}"
+            )
         return self._append_running(session_id, kind, validate_data(kind, data))
 
     def end_session(self, session_id: str, outcome: str, **data: Any) -> SessionSummary:
@@ -135,8 +161,9 @@ class SessionLog(LockedDatabase):
 
         Extra data such as ``reason="citizen_left"`` is allowed.
         """
-        self._append_running(session_id, "ended",
-                             validate_data("ended", {"outcome": outcome, **data}))
+        self._append_running(
+            session_id, "ended", validate_data("ended", {"outcome": outcome, **data})
+        )
         return self.summary(session_id)
 
     def recover_unfinished(self, reason: str = "agent_app_restarted") -> list[str]:
@@ -146,7 +173,8 @@ class SessionLog(LockedDatabase):
         """
         with self._lock:
             rows = self._db.execute(
-                "SELECT session_id FROM sessions WHERE ended_at IS NULL").fetchall()
+                "SELECT session_id FROM sessions WHERE ended_at IS NULL"
+            ).fetchall()
         ids = [row[0] for row in rows]
         for sid in ids:
             self.end_session(sid, "not_solved", reason=reason)
@@ -154,42 +182,51 @@ class SessionLog(LockedDatabase):
 
     def _append_running(self, session_id: str, kind: str, data: dict[str, Any]) -> Event:
         with self._tx() as db:
-            state = db.execute("SELECT ended_at FROM sessions WHERE session_id=?",
-                               (session_id,)).fetchone()
+            state = db.execute(
+                "SELECT ended_at FROM sessions WHERE session_id=?", (session_id,)
+            ).fetchone()
             if state is None:
                 raise ValueError(f"unknown session {session_id}")
             if state[0] is not None:
                 raise ValueError(f"session {session_id} has ended; no more events")
             return self._insert(db, session_id, kind, data)
 
-    def _insert(self, db: sqlite3.Connection, sid: str, kind: str,
-                data: dict[str, Any]) -> Event:
+    def _insert(self, db: sqlite3.Connection, sid: str, kind: str, data: dict[str, Any]) -> Event:
         head = dict(db.execute("SELECT key, value FROM meta").fetchall())
         seq = int(head.get("head_seq", "0")) + 1
         prev = head.get("head_hash", GENESIS)
         at = self._clock()
         at_text = format_at(at)
         hash_ = row_hash(prev, seq, sid, at_text, kind, data)
-        db.execute(f"INSERT INTO events ({EVENT_COLUMNS}) VALUES (?,?,?,?,?,?,?)",
-                   (seq, sid, at_text, kind, json.dumps(data, sort_keys=True), prev, hash_))
-        db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
-                       [("head_seq", str(seq)), ("head_hash", hash_)])
+        db.execute(
+            f"INSERT INTO events ({EVENT_COLUMNS}) VALUES (?,?,?,?,?,?,?)",
+            (seq, sid, at_text, kind, json.dumps(data, sort_keys=True), prev, hash_),
+        )
+        db.executemany(
+            "INSERT OR REPLACE INTO meta VALUES (?, ?)",
+            [("head_seq", str(seq)), ("head_hash", hash_)],
+        )
         self._write_cache(db, fold(self._events(db, sid)))
         return Event(seq, sid, datetime.fromisoformat(at_text), kind, data)
 
     def _write_cache(self, db: sqlite3.Connection, s: SessionSummary) -> None:
         values = cache_values(s)
         updates = ", ".join(f"{c}=excluded.{c}" for c in CACHE_COLUMNS[1:])
-        db.execute(f"INSERT INTO sessions ({', '.join(CACHE_COLUMNS)}) VALUES "
-                   f"({', '.join('?' * len(values))}) "
-                   f"ON CONFLICT(session_id) DO UPDATE SET {updates}", values)
+        db.execute(
+            f"INSERT INTO sessions ({', '.join(CACHE_COLUMNS)}) VALUES "
+            f"({', '.join('?' * len(values))}) "
+            f"ON CONFLICT(session_id) DO UPDATE SET {updates}",
+            values,
+        )
 
     # -- reading -------------------------------------------------------------------
 
     @staticmethod
     def _events(db: sqlite3.Connection, sid: str) -> list[Event]:
-        rows = db.execute("SELECT seq, session_id, at, kind, data FROM events "
-                          "WHERE session_id=? ORDER BY seq", (sid,)).fetchall()
+        rows = db.execute(
+            "SELECT seq, session_id, at, kind, data FROM events WHERE session_id=? ORDER BY seq",
+            (sid,),
+        ).fetchall()
         return [row_event(row) for row in rows]
 
     def events(self, session_id: str) -> list[Event]:
@@ -201,19 +238,23 @@ class SessionLog(LockedDatabase):
         """The session's summary, derived from its events. ValueError if unknown."""
         with self._lock:
             events = self._events(self._db, session_id)
-            row = self._db.execute("SELECT uploaded FROM sessions WHERE session_id=?",
-                                   (session_id,)).fetchone()
+            row = self._db.execute(
+                "SELECT uploaded FROM sessions WHERE session_id=?", (session_id,)
+            ).fetchone()
         if not events:
             raise ValueError(f"unknown session {session_id}")
         return fold(events, uploaded=bool(row and row[0]))
 
-    def sessions_between(self, date_from: date, date_to: date,
-                         tz: ZoneInfo = COPENHAGEN) -> list[SessionSummary]:
+    def sessions_between(
+        self, date_from: date, date_to: date, tz: ZoneInfo = COPENHAGEN
+    ) -> list[SessionSummary]:
         """Sessions started on local dates ``date_from``..``date_to`` (inclusive)."""
         with self._lock:
             rows = self._db.execute(
                 "SELECT session_id FROM sessions WHERE started_at >= ? AND started_at < ? "
-                "ORDER BY started_at", utc_range(date_from, date_to, tz)).fetchall()
+                "ORDER BY started_at",
+                utc_range(date_from, date_to, tz),
+            ).fetchall()
         return [self.summary(row[0]) for row in rows]
 
     def pending_uploads(self) -> list[str]:
@@ -221,14 +262,16 @@ class SessionLog(LockedDatabase):
         with self._lock:
             rows = self._db.execute(
                 "SELECT session_id FROM sessions WHERE ended_at IS NOT NULL AND uploaded=0 "
-                "ORDER BY started_at").fetchall()
+                "ORDER BY started_at"
+            ).fetchall()
         return [row[0] for row in rows]
 
     def mark_uploaded(self, session_ids: Iterable[str]) -> None:
         """Record that the relay acknowledged these sessions."""
         with self._tx() as db:
-            db.executemany("UPDATE sessions SET uploaded=1 WHERE session_id=?",
-                           [(sid,) for sid in session_ids])
+            db.executemany(
+                "UPDATE sessions SET uploaded=1 WHERE session_id=?", [(sid,) for sid in session_ids]
+            )
 
     def session_upload(self, session_id: str) -> dict[str, Any]:
         """The upload payload for one ended session (see docs/statistics.md)."""
@@ -239,25 +282,39 @@ class SessionLog(LockedDatabase):
         with self._lock:
             head = dict(self._db.execute("SELECT key, value FROM meta").fetchall())
             rows = self._db.execute(f"SELECT {EVENT_COLUMNS} FROM events ORDER BY seq")
-            result = verify_chain(rows, int(head.get("head_seq", "0")),
-                                  head.get("head_hash", GENESIS))
+            result = verify_chain(
+                rows, int(head.get("head_seq", "0")), head.get("head_hash", GENESIS)
+            )
             if not result.ok:
                 return result
             return self._verify_cache(result)
 
     def _verify_cache(self, chained: VerifyResult) -> VerifyResult:
-        cached = {row[0]: row for row in self._db.execute(
-            f"SELECT {', '.join(CACHE_COLUMNS)} FROM sessions")}
+        cached = {
+            row[0]: row
+            for row in self._db.execute(f"SELECT {', '.join(CACHE_COLUMNS)} FROM sessions")
+        }
         ids = [r[0] for r in self._db.execute("SELECT DISTINCT session_id FROM events")]
         for sid in sorted(set(ids) | set(cached)):
             events = self._events(self._db, sid)
             if not events or cached.get(sid) != cache_values(fold(events)):
-                return VerifyResult(False, None, f"session {sid}: its summary row does not "
-                                    "match its events", chained.events_checked)
+                return VerifyResult(
+                    False,
+                    None,
+                    f"session {sid}: its summary row does not match its events",
+                    chained.events_checked,
+                )
         return chained
 
-    def export(self, date_from: date, date_to: date, fmt: Literal["csv", "json"],
-               out: TextIO, *, table: Literal["sessions", "events"] = "sessions") -> int:
+    def export(
+        self,
+        date_from: date,
+        date_to: date,
+        fmt: Literal["csv", "json"],
+        out: TextIO,
+        *,
+        table: Literal["sessions", "events"] = "sessions",
+    ) -> int:
         """Write sessions started in the local date range (and their events) to ``out``.
 
         JSON holds both sessions and events; CSV holds the one ``table`` asked for.

@@ -33,8 +33,9 @@ log = logging.getLogger(__name__)
 _ENVELOPE = len('{"type":"stats_upload","sessions":[]}')
 
 
-def upload_pending(log_: SessionLog, endpoint: AgentEndpoint
-                   ) -> list[concurrent.futures.Future[StatsStored]]:
+def upload_pending(
+    log_: SessionLog, endpoint: AgentEndpoint
+) -> list[concurrent.futures.Future[StatsStored]]:
     """Send every pending session; one future per batch, resolved once the
     stored sessions are marked uploaded (or failed with ``StatsError``)."""
     payloads = [log_.session_upload(sid) for sid in log_.pending_uploads()]
@@ -56,11 +57,15 @@ def batches(payloads: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     batch: list[dict[str, Any]] = []
     size = _ENVELOPE
     for payload in payloads:
-        length = len(json.dumps(payload, separators=(",", ":"),
-                                ensure_ascii=False).encode("utf-8")) + 1
+        length = (
+            len(json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode("utf-8")) + 1
+        )
         if _ENVELOPE + length > MAX_UPLOAD_BYTES:
-            log.warning("session %s is too large to upload (%d bytes)",
-                        payload["session"]["session_id"], length)
+            log.warning(
+                "session %s is too large to upload (%d bytes)",
+                payload["session"]["session_id"],
+                length,
+            )
             continue
         if batch and (size + length > MAX_UPLOAD_BYTES or len(batch) == MAX_UPLOAD_SESSIONS):
             out.append(batch)
@@ -72,8 +77,12 @@ def batches(payloads: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     return out
 
 
-def _acknowledged(log_: SessionLog, sent: concurrent.futures.Future[StatsStored], *,
-                  done: concurrent.futures.Future[StatsStored]) -> None:
+def _acknowledged(
+    log_: SessionLog,
+    sent: concurrent.futures.Future[StatsStored],
+    *,
+    done: concurrent.futures.Future[StatsStored],
+) -> None:
     """On the network thread: mark what the relay holds, then resolve ``done``."""
     try:
         stored = sent.result()

@@ -42,8 +42,12 @@ class Citizen:
         self.endpoint = CitizenEndpoint(url, self.events.put)
         self.endpoint.start()
 
-    def wait_for(self, kind: type, pred: Callable[[Any], bool] | None = None,
-                 skip: tuple[type, ...] = (ev.Ping, ev.FrameAck, ev.Pong)) -> Any:
+    def wait_for(
+        self,
+        kind: type,
+        pred: Callable[[Any], bool] | None = None,
+        skip: tuple[type, ...] = (ev.Ping, ev.FrameAck, ev.Pong),
+    ) -> Any:
         """The next event of ``kind``; another wire message not in ``skip`` fails the test."""
         found: list[object] = []
 
@@ -57,7 +61,8 @@ class Citizen:
                     found.append(event)
                 elif isinstance(event, ev.Message) and not isinstance(event, skip):
                     raise AssertionError(
-                        f"unexpected {type(event).__name__} before {kind.__name__}")
+                        f"unexpected {type(event).__name__} before {kind.__name__}"
+                    )
             return True
 
         self.qtbot.waitUntil(arrived, timeout=int(TIMEOUT * 1000))

@@ -25,8 +25,9 @@ def relay(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     store.add("bo", "Bo Hansen", "Ballerup", PASSWORD, role="agent")
     store.disable("bo")
     store.add("sara", "Sara Holm", "Ballerup", PASSWORD, role="supervisor")
-    thread = relay_server.RelayThread(relay_config.RelayConfig(
-        host="127.0.0.1", port=0, data_dir=data, dev=True))
+    thread = relay_server.RelayThread(
+        relay_config.RelayConfig(host="127.0.0.1", port=0, data_dir=data, dev=True)
+    )
     thread.start()
     yield thread
     thread.stop()
@@ -38,8 +39,7 @@ def settings(tmp_path: Path) -> QSettings:
 
 
 @pytest.fixture
-def agent_app(qtbot: Any, tmp_path: Path, settings: QSettings,
-              relay: Any) -> Iterator[AgentApp]:
+def agent_app(qtbot: Any, tmp_path: Path, settings: QSettings, relay: Any) -> Iterator[AgentApp]:
     hotline = tmp_path / "hotline"
     hotline.mkdir()
     app = AgentApp(settings, tmp_path / "sessions.db", hotline, relay.url, "anna")

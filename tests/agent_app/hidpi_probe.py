@@ -31,9 +31,18 @@ def main() -> None:
     grab = canvas.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
     seen = np.frombuffer(grab.constBits(), np.uint8).reshape(grab.height(), -1, 4)
     exact = grab.size().toTuple() == (200, 100) and np.array_equal(
-        seen[:, :200, :3], pixels[..., :3])
-    print(json.dumps({"dpr": canvas.devicePixelRatioF(), "logical": canvas.natural_size(),
-                      "exact": bool(exact), "remote": canvas.to_remote(QPointF(50.25, 25.25))}))
+        seen[:, :200, :3], pixels[..., :3]
+    )
+    print(
+        json.dumps(
+            {
+                "dpr": canvas.devicePixelRatioF(),
+                "logical": canvas.natural_size(),
+                "exact": bool(exact),
+                "remote": canvas.to_remote(QPointF(50.25, 25.25)),
+            }
+        )
+    )
     view.close()
 
 

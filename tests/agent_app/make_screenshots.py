@@ -71,9 +71,13 @@ def citizen_screen() -> np.ndarray:
     p.setFont(QFont("DejaVu Sans", 26, QFont.Weight.Bold))
     p.drawText(80, 200, "Anmeld flytning")
     p.setFont(QFont("DejaVu Sans", 14))
-    for i, line in enumerate(("Du skal anmelde din flytning senest 5 dage efter, du er flyttet.",
-                              "Du kan tidligst anmelde flytning 4 uger før.",
-                              "Du skal bruge MitID for at anmelde flytning.")):
+    for i, line in enumerate(
+        (
+            "Du skal anmelde din flytning senest 5 dage efter, du er flyttet.",
+            "Du kan tidligst anmelde flytning 4 uger før.",
+            "Du skal bruge MitID for at anmelde flytning.",
+        )
+    ):
         p.drawText(80, 250 + i * 32, line)
     p.fillRect(80, 370, 260, 56, QColor("#0059b3"))
     p.setPen(QColor("white"))
@@ -87,8 +91,9 @@ def shoot(widget: QWidget, path: Path) -> None:
     spin(400)
     geo = widget.frameGeometry()
     with mss.MSS() as sct:
-        shot = sct.grab({"left": geo.x(), "top": geo.y(), "width": geo.width(),
-                         "height": geo.height()})
+        shot = sct.grab(
+            {"left": geo.x(), "top": geo.y(), "width": geo.width(), "height": geo.height()}
+        )
         mss.tools.to_png(shot.rgb, shot.size, output=str(path))
     print("saved", path)
 
@@ -116,8 +121,9 @@ def main(out: Path) -> None:
     events: queue.Queue[object] = queue.Queue()
     citizen = CitizenEndpoint(relay.url, events.put)
     citizen.start()
-    code = next(e for e in iter(lambda: events.get(timeout=10), None)
-                if isinstance(e, CodeReady)).code
+    code = next(
+        e for e in iter(lambda: events.get(timeout=10), None) if isinstance(e, CodeReady)
+    ).code
     page = agent.window.code_page
     page.code.setText("12 34")
     page.connect_button.click()
@@ -173,12 +179,14 @@ def main(out: Path) -> None:
 
 
 MARCH = [  # (day, hour in UTC, topic, citizen municipality, outcome, steps ticked)
-    (4, 18, "Digital Post", "Ballerup", "solved", 3), (4, 19, "Flytning", "Herlev", "solved", 2),
+    (4, 18, "Digital Post", "Ballerup", "solved", 3),
+    (4, 19, "Flytning", "Herlev", "solved", 2),
     (5, 18, "Digital Post", "Ballerup", "citizen_finished_alone", 1),
     (6, 20, "MitID", "Albertslund", "referred_borger_dk", 0),
-    (11, 18, "Digital Post", "Herlev", "not_solved", 1), (12, 19, "Flytning", "Ballerup",
-                                                          "solved", 2),
-    (14, 18, "Digital Post", "Ballerup", "solved", 3)]
+    (11, 18, "Digital Post", "Herlev", "not_solved", 1),
+    (12, 19, "Flytning", "Ballerup", "solved", 2),
+    (14, 18, "Digital Post", "Ballerup", "solved", 3),
+]
 
 
 def supervisor(url: str, tmp: Path, out: Path) -> None:
@@ -188,8 +196,14 @@ def supervisor(url: str, tmp: Path, out: Path) -> None:
         for day, hour, topic, where, outcome, ticked in MARCH:
             start = datetime(2024, 3, day, hour, 10 * ticked, tzinfo=UTC)
             times = iter(start + timedelta(minutes=4 * n) for n in range(20))
-            sid = log.start_session("sara", "Ballerup", citizen_municipality=where,
-                                    topic=topic, checklist="digital-post", steps_total=3)
+            sid = log.start_session(
+                "sara",
+                "Ballerup",
+                citizen_municipality=where,
+                topic=topic,
+                checklist="digital-post",
+                steps_total=3,
+            )
             log.append(sid, "control_on")
             for step in range(1, ticked + 1):
                 log.append(sid, "step_ticked", step=step)

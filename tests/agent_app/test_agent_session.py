@@ -38,13 +38,20 @@ def connect(qtbot: Any, app: AgentApp, citizen: Citizen) -> str:
     return verifier
 
 
-def paint(qtbot: Any, app: AgentApp, citizen: Citizen, encoder: FrameEncoder, frame_id: int,
-          frame: np.ndarray) -> None:
+def paint(
+    qtbot: Any,
+    app: AgentApp,
+    citizen: Citizen,
+    encoder: FrameEncoder,
+    frame_id: int,
+    frame: np.ndarray,
+) -> None:
     """Encode ``frame`` with the real screen encoder and wait until the view painted it."""
     payload = encoder.encode(frame)
     assert payload is not None
-    with qtbot.waitSignal(app.window.canvas.painted, timeout=MS,
-                          check_params_cb=lambda fid: fid == frame_id):
+    with qtbot.waitSignal(
+        app.window.canvas.painted, timeout=MS, check_params_cb=lambda fid: fid == frame_id
+    ):
         citizen.endpoint.send_frame(frame_id, payload)
 
 
@@ -58,16 +65,21 @@ def canvas_point(app: AgentApp, x: int, y: int) -> QPoint:
 def test_code_entry_errors_inline(qtbot: Any, agent_app: AgentApp) -> None:
     sign_in(qtbot, agent_app)
     page = agent_app.window.code_page
-    for typed, words in (("12 34", "der mangler 5"), ("123 456 78x", "kun indeholde cifre"),
-                         ("", "9-cifrede kode"), ("1234567890", "1 for mange")):
+    for typed, words in (
+        ("12 34", "der mangler 5"),
+        ("123 456 78x", "kun indeholde cifre"),
+        ("", "9-cifrede kode"),
+        ("1234567890", "1 for mange"),
+    ):
         page.code.setText(typed)
         page.connect_button.click()
         assert words in page.error.text()
     assert agent_app.session.phase == "ready"
 
 
-def test_view_paints_frames_cursor_and_pause(qtbot: Any, agent_app: AgentApp,
-                                             citizen: Citizen) -> None:
+def test_view_paints_frames_cursor_and_pause(
+    qtbot: Any, agent_app: AgentApp, citizen: Citizen
+) -> None:
     connect(qtbot, agent_app, citizen)
     window = agent_app.window
     assert window.stack.currentWidget() is window.view
@@ -105,9 +117,9 @@ def test_view_paints_frames_cursor_and_pause(qtbot: Any, agent_app: AgentApp,
     assert window.canvas.overlay == ""
 
 
-def test_input_only_in_control_mode_and_pointer_mode(qtbot: Any, agent_app: AgentApp,
-                                                     citizen: Citizen,
-                                                     caplog: pytest.LogCaptureFixture) -> None:
+def test_input_only_in_control_mode_and_pointer_mode(
+    qtbot: Any, agent_app: AgentApp, citizen: Citizen, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.DEBUG)
     connect(qtbot, agent_app, citizen)
     window, canvas = agent_app.window, agent_app.window.canvas
@@ -137,20 +149,19 @@ def test_input_only_in_control_mode_and_pointer_mode(qtbot: Any, agent_app: Agen
     press = citizen.wait_for(ev.PointerButton)
     assert (press.x, press.y, press.button, press.pressed) == (100, 50, "left", True)
     qtbot.keyClicks(canvas, "æ")
-    key = citizen.wait_for(ev.Key, skip=(ev.Ping, ev.FrameAck, ev.PointerMove,
-                                         ev.PointerButton))
+    key = citizen.wait_for(ev.Key, skip=(ev.Ping, ev.FrameAck, ev.PointerMove, ev.PointerButton))
     assert (key.code, key.text, key.pressed) == ("æ", "æ", True)
     qtbot.keyClick(canvas, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
-    ctrl_c = citizen.wait_for(ev.Key, lambda k: k.code == "c",
-                              skip=(ev.Ping, ev.FrameAck, ev.Key))
+    ctrl_c = citizen.wait_for(ev.Key, lambda k: k.code == "c", skip=(ev.Ping, ev.FrameAck, ev.Key))
     assert ctrl_c.text == ""
     citizen.endpoint.send(ev.InputRefused("own_window"))  # aimed at the citizen's cobrowse
     qtbot.waitUntil(lambda: "cobrowse-vindue" in window.notice.text(), timeout=MS)
     # Esc on the citizen's PC comes from the toolbar; Esc here hands control back
     assert window.toolbar.escape.isVisible()
     window.toolbar.escape.trigger()
-    esc_down = citizen.wait_for(ev.Key, lambda k: k.code == "esc",
-                                skip=(ev.Ping, ev.FrameAck, ev.Key))
+    esc_down = citizen.wait_for(
+        ev.Key, lambda k: k.code == "esc", skip=(ev.Ping, ev.FrameAck, ev.Key)
+    )
     esc_up = citizen.wait_for(ev.Key, skip=(ev.Ping, ev.FrameAck))
     assert (esc_down.pressed, esc_up.code, esc_up.pressed) == (True, "esc", False)
     assert agent_app.session.phase == "controlling"
@@ -173,8 +184,9 @@ def test_citizen_takes_control_back(qtbot: Any, agent_app: AgentApp, citizen: Ci
     assert agent_app.window.router.mode == "view"
 
 
-def test_checklist_steps_links_log_and_next_citizen(qtbot: Any, agent_app: AgentApp,
-                                                    citizen: Citizen, relay: Any) -> None:
+def test_checklist_steps_links_log_and_next_citizen(
+    qtbot: Any, agent_app: AgentApp, citizen: Citizen, relay: Any
+) -> None:
     connect(qtbot, agent_app, citizen)
     window = agent_app.window
     panel = window.checklists
@@ -195,22 +207,32 @@ def test_checklist_steps_links_log_and_next_citizen(qtbot: Any, agent_app: Agent
     window.log_panel.municipality.setCurrentText("Ballerup")
     window.log_panel.note.setPlainText("Borgeren manglede flyttedato.")
     window.log_panel.add_note.click()
-    window.log_panel.end_button.click()   # no outcome yet: refused inline
+    window.log_panel.end_button.click()  # no outcome yet: refused inline
     assert "udfald" in window.log_panel.error.text()
     window.log_panel.outcome.setCurrentIndex(1)
     window.log_panel.outcome.activated.emit(1)
     with qtbot.waitSignal(window.summary_ready, timeout=MS) as blocker:
         window.end_session(confirm=False)
     summary = blocker.args[0]
-    assert (summary.outcome, summary.topic, summary.checklist) == ("solved", "Flytning",
-                                                                    "flytning")
+    assert (summary.outcome, summary.topic, summary.checklist) == ("solved", "Flytning", "flytning")
     assert (summary.citizen_municipality, summary.step_reached) == ("Ballerup", 1)
     assert summary.notes == ("Borgeren manglede flyttedato.",)
     assert citizen.wait_for(ev.SessionEnded).reason == "done"
     log = SessionLog(agent_app.recorder.log.path)
     kinds = [e.kind for e in log.events(summary.session_id)]
-    for kind in ("started", "paired", "consent_requested", "consent_granted", "checklist_set",
-                 "step_shown", "link_opened", "step_ticked", "note", "outcome_set", "ended"):
+    for kind in (
+        "started",
+        "paired",
+        "consent_requested",
+        "consent_granted",
+        "checklist_set",
+        "step_shown",
+        "link_opened",
+        "step_ticked",
+        "note",
+        "outcome_set",
+        "ended",
+    ):
         assert kind in kinds, kind
     assert log.events(summary.session_id)[-1].data["reason"] == "agent_ended"
     # the summary reaches the relay's statistics and is marked uploaded
@@ -248,15 +270,16 @@ def test_view_denied_then_asked_again(qtbot: Any, agent_app: AgentApp, citizen: 
     qtbot.waitUntil(lambda: agent_app.session.phase == "viewing", timeout=MS)
 
 
-def test_citizen_ends_and_agent_logs_the_outcome(qtbot: Any, agent_app: AgentApp,
-                                                 citizen: Citizen) -> None:
+def test_citizen_ends_and_agent_logs_the_outcome(
+    qtbot: Any, agent_app: AgentApp, citizen: Citizen
+) -> None:
     connect(qtbot, agent_app, citizen)
     window = agent_app.window
     citizen.endpoint.send(ev.End("done"))
     qtbot.waitUntil(lambda: agent_app.session.phase == "ended", timeout=MS)
     assert "Sessionen er slut" in window.canvas.overlay
     assert "Borgeren afsluttede" in window.notice.text()
-    window.toolbar.end.trigger()   # no outcome yet: the log tab opens and says so
+    window.toolbar.end.trigger()  # no outcome yet: the log tab opens and says so
     assert window.tabs.currentWidget() is window.log_panel
     assert "udfald" in window.log_panel.error.text()
     window.log_panel.outcome.setCurrentIndex(2)
@@ -270,7 +293,8 @@ def test_citizen_ends_and_agent_logs_the_outcome(qtbot: Any, agent_app: AgentApp
 
 
 def test_lost_relay_link_mid_session_still_lets_the_agent_log_it(
-        qtbot: Any, agent_app: AgentApp, citizen: Citizen) -> None:
+    qtbot: Any, agent_app: AgentApp, citizen: Citizen
+) -> None:
     connect(qtbot, agent_app, citizen)
     endpoint = agent_app.session.endpoint
     assert endpoint is not None

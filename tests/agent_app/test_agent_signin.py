@@ -24,8 +24,9 @@ def _error_after(qtbot: Any, app: AgentApp, name: str, password: str) -> str:
     return app.dialog.error.text()
 
 
-def test_wrong_password_then_disabled_then_success(qtbot: Any, agent_app: AgentApp,
-                                                   settings: QSettings) -> None:
+def test_wrong_password_then_disabled_then_success(
+    qtbot: Any, agent_app: AgentApp, settings: QSettings
+) -> None:
     assert "Forkert brugernavn eller adgangskode" in _error_after(qtbot, agent_app, "anna", "nej")
     assert "spærret" in _error_after(qtbot, agent_app, "bo", PASSWORD)
     agent_app.dialog.name.setText("anna")
@@ -50,8 +51,9 @@ def test_unreachable_relay(qtbot: Any, tmp_path: Path, settings: QSettings) -> N
         app.shutdown()
 
 
-def test_missing_fields_and_bad_url_are_caught_before_connecting(qtbot: Any,
-                                                                 agent_app: AgentApp) -> None:
+def test_missing_fields_and_bad_url_are_caught_before_connecting(
+    qtbot: Any, agent_app: AgentApp
+) -> None:
     agent_app.dialog.password.clear()
     agent_app.dialog.buttons.accepted.emit()
     assert "adgangskode" in agent_app.dialog.error.text()
@@ -80,8 +82,9 @@ def test_command_line() -> None:
     assert (args.relay, args.name) == ("ws://127.0.0.1:1234/v1", "anna")
 
 
-def test_account_disabled_while_signed_in(qtbot: Any, tmp_path: Path, settings: QSettings,
-                                          relay: Any) -> None:
+def test_account_disabled_while_signed_in(
+    qtbot: Any, tmp_path: Path, settings: QSettings, relay: Any
+) -> None:
     """IT staff disable the account mid-evening: the next join is refused and the app says
     why, back at the sign-in."""
     store = AccountStore(relay.config.data_dir / "relay.db")

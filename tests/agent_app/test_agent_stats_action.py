@@ -26,9 +26,14 @@ def seed(path: Path, agent: str) -> None:
     times = iter(START + timedelta(minutes=m) for m in range(0, 300, 5))
     with SessionLog(path, clock=lambda: next(times)) as log:
         for n, outcome in enumerate(("solved", "solved", "citizen_finished_alone")):
-            sid = log.start_session(agent, "Ballerup", citizen_municipality="Herlev",
-                                    topic="Digital Post", checklist="digital-post",
-                                    steps_total=3)
+            sid = log.start_session(
+                agent,
+                "Ballerup",
+                citizen_municipality="Herlev",
+                topic="Digital Post",
+                checklist="digital-post",
+                steps_total=3,
+            )
             log.append(sid, "control_on")
             log.append(sid, "step_ticked", step=n + 1)
             log.end_session(sid, outcome)
@@ -37,13 +42,15 @@ def seed(path: Path, agent: str) -> None:
 def press_ctrl_shift_s(qtbot: Any, window: QWidget) -> None:
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow, timeout=MS)  # shortcuts need the active window
-    qtbot.keyClick(window, Qt.Key.Key_S,
-                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(
+        window,
+        Qt.Key.Key_S,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
 
 
 @pytest.fixture
-def supervisor_app(qtbot: Any, tmp_path: Path, settings: Any, relay: Any
-                   ) -> Iterator[AgentApp]:
+def supervisor_app(qtbot: Any, tmp_path: Path, settings: Any, relay: Any) -> Iterator[AgentApp]:
     seed(tmp_path / "sessions.db", "sara")
     app = AgentApp(settings, tmp_path / "sessions.db", None, relay.url, "sara")
     app.window.confirm_end = lambda: True
@@ -65,8 +72,7 @@ def test_an_agent_does_not_get_the_action(qtbot: Any, agent_app: AgentApp) -> No
     assert agent_app.window.stats.window is None
 
 
-def test_a_supervisor_sees_the_uploaded_sessions(qtbot: Any,
-                                                 supervisor_app: AgentApp) -> None:
+def test_a_supervisor_sees_the_uploaded_sessions(qtbot: Any, supervisor_app: AgentApp) -> None:
     window, action = supervisor_app.window, supervisor_app.window.toolbar.stats
     sign_in(qtbot, supervisor_app)
     assert action.isVisible() and action.isEnabled()

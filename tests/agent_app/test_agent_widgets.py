@@ -33,18 +33,21 @@ def key(code: int, text: str = "", mods: Any = M.NoModifier) -> QKeyEvent:
     return QKeyEvent(QKeyEvent.Type.KeyPress, code, mods, text)
 
 
-@pytest.mark.parametrize(("event", "expected"), [
-    (key(K.Key_A, "a"), ("a", "a")),
-    (key(K.Key_A, "A", M.ShiftModifier), ("a", "A")),
-    (key(0xE6, "æ"), ("æ", "æ")),
-    (key(0xD8, "Ø", M.ShiftModifier), ("ø", "Ø")),
-    (key(K.Key_C, "\x03", M.ControlModifier), ("c", "")),
-    (key(K.Key_2, "@", M.ControlModifier | M.AltModifier), ("@", "@")),  # AltGr on Windows
-    (key(K.Key_Return, "\r"), ("enter", "")),
-    (key(K.Key_Space, " "), ("space", " ")),
-    (key(K.Key_F5), ("f5", "")),
-    (key(K.Key_Control), ("ctrl", "")),
-])
+@pytest.mark.parametrize(
+    ("event", "expected"),
+    [
+        (key(K.Key_A, "a"), ("a", "a")),
+        (key(K.Key_A, "A", M.ShiftModifier), ("a", "A")),
+        (key(0xE6, "æ"), ("æ", "æ")),
+        (key(0xD8, "Ø", M.ShiftModifier), ("ø", "Ø")),
+        (key(K.Key_C, "\x03", M.ControlModifier), ("c", "")),
+        (key(K.Key_2, "@", M.ControlModifier | M.AltModifier), ("@", "@")),  # AltGr on Windows
+        (key(K.Key_Return, "\r"), ("enter", "")),
+        (key(K.Key_Space, " "), ("space", " ")),
+        (key(K.Key_F5), ("f5", "")),
+        (key(K.Key_Control), ("ctrl", "")),
+    ],
+)
 def test_key_names_and_text(event: QKeyEvent, expected: tuple[str, str]) -> None:
     msg = key_message(event, True)
     assert msg is not None and (msg.code, msg.text, msg.pressed) == (*expected, True)
@@ -65,7 +68,7 @@ def test_router_sends_input_only_in_control_and_highlights_in_point() -> None:
     router.button(3, 4, "right", True)
     assert sent == [ev.Highlight(3, 4)]
     router.set_mode("control")
-    router.wheel(5, 6, 0, 60)   # half a notch: nothing yet
+    router.wheel(5, 6, 0, 60)  # half a notch: nothing yet
     router.wheel(5, 6, 0, 60)
     router.key(ev.Key("æ", "æ", True))
     assert sent[1:] == [ev.Wheel(5, 6, 0, 1), ev.Key("æ", "æ", True)]
@@ -108,10 +111,20 @@ def test_one_to_one_is_one_citizen_pixel_per_device_pixel(qtbot: Any) -> None:
 def test_one_to_one_on_a_hidpi_screen_is_pixel_exact(factor: str) -> None:
     """In a child process with QT_SCALE_FACTOR: 1:1 mode paints each citizen pixel onto
     exactly one device pixel (a 1-px checkerboard survives) and maps clicks back."""
-    env = dict(os.environ, QT_SCALE_FACTOR=factor, QT_QPA_PLATFORM="offscreen",
-               PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
-    done = subprocess.run([sys.executable, str(Path(__file__).with_name("hidpi_probe.py"))],
-                          env=env, capture_output=True, text=True, timeout=60, check=True)
+    env = dict(
+        os.environ,
+        QT_SCALE_FACTOR=factor,
+        QT_QPA_PLATFORM="offscreen",
+        PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+    )
+    done = subprocess.run(
+        [sys.executable, str(Path(__file__).with_name("hidpi_probe.py"))],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     found = json.loads(done.stdout.strip().splitlines()[-1])
     scale = int(factor)
     assert found["dpr"] == scale and found["exact"]

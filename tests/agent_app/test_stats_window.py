@@ -17,18 +17,38 @@ from cobrowse.session.endpoint import StatsError
 
 MS = 5000
 REPORT: dict[str, Any] = {
-    "date_from": "2024-03-01", "date_to": "2024-03-31", "contacts": 5,
-    "per_weekday": {"Monday": 3, "Tuesday": 0, "Wednesday": 1, "Thursday": 1, "Friday": 0,
-                    "Saturday": 0, "Sunday": 0},
+    "date_from": "2024-03-01",
+    "date_to": "2024-03-31",
+    "contacts": 5,
+    "per_weekday": {
+        "Monday": 3,
+        "Tuesday": 0,
+        "Wednesday": 1,
+        "Thursday": 1,
+        "Friday": 0,
+        "Saturday": 0,
+        "Sunday": 0,
+    },
     "per_hour": [0] * 19 + [3, 1, 1, 0, 0],
     "per_topic": {"digital_post": 3, "moving": 2},
-    "per_outcome": {"solved": 3, "citizen_finished_alone": 1, "referred_borger_dk": 0,
-                    "referred_skat_dk": 0, "out_of_scope_cpr": 0, "not_solved": 1},
+    "per_outcome": {
+        "solved": 3,
+        "citizen_finished_alone": 1,
+        "referred_borger_dk": 0,
+        "referred_skat_dk": 0,
+        "out_of_scope_cpr": 0,
+        "not_solved": 1,
+    },
     "per_municipality": {"Ballerup": 4, "(unknown)": 1},
-    "median_duration_s": 600.0, "p90_duration_s": 900.0, "finished_alone_share": 0.2,
-    "agent_driven_s": 1200.0, "citizen_driven_s": 1800.0, "agent_driven_share": 0.4,
-    "checklist_stops": [{"checklist": "digital-post", "sessions": 4, "completed": 2,
-                         "step": 3, "stopped": 2}],
+    "median_duration_s": 600.0,
+    "p90_duration_s": 900.0,
+    "finished_alone_share": 0.2,
+    "agent_driven_s": 1200.0,
+    "citizen_driven_s": 1800.0,
+    "agent_driven_share": 0.4,
+    "checklist_stops": [
+        {"checklist": "digital-post", "sessions": 4, "completed": 2, "step": 3, "stopped": 2}
+    ],
 }
 
 
@@ -48,6 +68,7 @@ class Fetcher:
                 future.set_exception(self.answer)
             else:
                 future.set_result(self.answer)  # type: ignore[arg-type]
+
         threading.Thread(target=settle).start()
         return future
 

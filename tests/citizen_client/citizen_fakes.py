@@ -122,11 +122,20 @@ class Rig:
         self.streamers.append(s)
         return s
 
-    def injector(self, gate: Any, monitor: Monitor, *, guard: LocalInputGuard,
-                 hotkey: TripleEscape) -> Injector:
+    def injector(
+        self, gate: Any, monitor: Monitor, *, guard: LocalInputGuard, hotkey: TripleEscape
+    ) -> Injector:
         self.hotkey = hotkey
-        return Injector(self.mouse, self.keyboard, gate, special=lambda n: f"<{n}>",
-                        button=lambda n: f"[{n}]", monitor=monitor, guard=guard, hotkey=hotkey)
+        return Injector(
+            self.mouse,
+            self.keyboard,
+            gate,
+            special=lambda n: f"<{n}>",
+            button=lambda n: f"[{n}]",
+            monitor=monitor,
+            guard=guard,
+            hotkey=hotkey,
+        )
 
     def listeners(self, guard: LocalInputGuard, hotkey: TripleEscape) -> Any:
         rig = self

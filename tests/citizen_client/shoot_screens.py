@@ -72,9 +72,14 @@ def shoot(out: Path) -> None:
     monday = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)  # what the relay says then
     app.view.now = lambda: monday
     hours = OpeningHours()
-    app.handle(HotlineStatus(False, message_da=hours.closed_message(monday, "da"),
-                             message_en=hours.closed_message(monday, "en"),
-                             next_opening=hours.next_opening(monday).isoformat()))
+    app.handle(
+        HotlineStatus(
+            False,
+            message_da=hours.closed_message(monday, "da"),
+            message_en=hours.closed_message(monday, "en"),
+            next_opening=hours.next_opening(monday).isoformat(),
+        )
+    )
     snap("closed")
     app.handle(CodeReady(CODE))
     snap("code")

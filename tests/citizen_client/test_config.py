@@ -38,29 +38,35 @@ def test_missing_file_is_fine_with_relay_option(tmp_path: Path) -> None:
         load(tmp_path / "none.toml")
 
 
-@pytest.mark.parametrize("text, words", [
-    ("relay_url = ", "not valid TOML"),
-    ('language = "da"\n', "relay_url is missing"),
-    ('relay_url = "http://x.dk"\n', "wss://"),
-    ('relay_url = "wss://x.dk/v1"\nlanguage = "de"\n', "da, en"),
-    ('relay_url = "wss://x.dk/v1"\nallowed_link_domains = ["https://x.dk"]\n', "domain"),
-    ('relay_url = "wss://x.dk/v1"\ncolour = 1\n', "unknown setting"),
-])
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("relay_url = ", "not valid TOML"),
+        ('language = "da"\n', "relay_url is missing"),
+        ('relay_url = "http://x.dk"\n', "wss://"),
+        ('relay_url = "wss://x.dk/v1"\nlanguage = "de"\n', "da, en"),
+        ('relay_url = "wss://x.dk/v1"\nallowed_link_domains = ["https://x.dk"]\n', "domain"),
+        ('relay_url = "wss://x.dk/v1"\ncolour = 1\n', "unknown setting"),
+    ],
+)
 def test_broken_files_say_what_is_wrong(tmp_path: Path, text: str, words: str) -> None:
     with pytest.raises(ConfigError, match=words):
         load(write(tmp_path, text))
 
 
-@pytest.mark.parametrize("url, ok, reason", [
-    ("https://www.borger.dk/familie", True, "ok"),
-    ("https://skat.dk", True, "ok"),
-    ("http://www.borger.dk/", False, "not_https"),
-    ("https://borger.dk.evil.com/", False, "not_allowed"),
-    ("https://evilborger.dk/", False, "not_allowed"),
-    ("https://user@borger.dk/", False, "malformed"),
-    ("javascript:alert(1)", False, "not_https"),
-    ("https://[bad/", False, "malformed"),
-])
+@pytest.mark.parametrize(
+    "url, ok, reason",
+    [
+        ("https://www.borger.dk/familie", True, "ok"),
+        ("https://skat.dk", True, "ok"),
+        ("http://www.borger.dk/", False, "not_https"),
+        ("https://borger.dk.evil.com/", False, "not_allowed"),
+        ("https://evilborger.dk/", False, "not_allowed"),
+        ("https://user@borger.dk/", False, "malformed"),
+        ("javascript:alert(1)", False, "not_https"),
+        ("https://[bad/", False, "malformed"),
+    ],
+)
 def test_link_allow_list(url: str, ok: bool, reason: str) -> None:
     assert link_allowed(url, ("borger.dk", "skat.dk")) == (ok, reason)
 

@@ -24,8 +24,7 @@ def test_control_dialog_shows_the_spaced_verifier(citizen: CitizenApp) -> None:
     assert d.no.hasFocus() or not d.isActiveWindow()
 
 
-def test_no_input_before_consent_and_none_after_saying_no(citizen: CitizenApp,
-                                                         rig: Any) -> None:
+def test_no_input_before_consent_and_none_after_saying_no(citizen: CitizenApp, rig: Any) -> None:
     to_sharing(citizen)
     citizen.endpoint.session.state = State.CONTROLLING  # even if the session were wrong
     citizen.router(ev.Key("a", "a", True))
@@ -47,8 +46,7 @@ def test_granted_control_injects_and_shows_the_frame(citizen: CitizenApp, rig: A
     assert rig.keyboard.calls == [("press", "æ")]
 
 
-def test_take_back_button_revokes_and_releases_held_keys(citizen: CitizenApp,
-                                                         rig: Any) -> None:
+def test_take_back_button_revokes_and_releases_held_keys(citizen: CitizenApp, rig: Any) -> None:
     to_controlled(citizen)
     citizen.router(ev.Key("shift", "", True))
     citizen.view.bar.take_back.click()
@@ -59,8 +57,7 @@ def test_take_back_button_revokes_and_releases_held_keys(citizen: CitizenApp,
     assert ("press", "x") not in rig.keyboard.calls
 
 
-def test_escape_three_times_takes_control_back(citizen: CitizenApp, rig: Any,
-                                               qtbot: Any) -> None:
+def test_escape_three_times_takes_control_back(citizen: CitizenApp, rig: Any, qtbot: Any) -> None:
     to_controlled(citizen)
     assert rig.hotkey is not None
     for _ in range(3):
@@ -86,8 +83,9 @@ def test_pause_while_controlled_drops_control(citizen: CitizenApp, rig: Any) -> 
     assert not citizen.view.frame.visible()
 
 
-def test_events_from_another_thread_arrive_on_the_gui_thread(citizen: CitizenApp,
-                                                             qtbot: Any) -> None:
+def test_events_from_another_thread_arrive_on_the_gui_thread(
+    citizen: CitizenApp, qtbot: Any
+) -> None:
     import threading
 
     seen: list[bool] = []
@@ -114,8 +112,9 @@ def test_main_window_offers_take_back_too(citizen: CitizenApp) -> None:
     assert not action.isVisible()
 
 
-def test_blocked_combo_is_asked_and_pressed_once_if_allowed(citizen: CitizenApp, rig: Any,
-                                                            qtbot: Any) -> None:
+def test_blocked_combo_is_asked_and_pressed_once_if_allowed(
+    citizen: CitizenApp, rig: Any, qtbot: Any
+) -> None:
     to_controlled(citizen)
     for code in ("ctrl", "alt", "delete"):
         citizen.router(ev.Key(code, "", True))
@@ -127,13 +126,19 @@ def test_blocked_combo_is_asked_and_pressed_once_if_allowed(citizen: CitizenApp,
         citizen.router(ev.Key(code, "", False))
     rig.keyboard.calls.clear()
     d.yes.click()
-    assert rig.keyboard.calls == [("press", "<ctrl>"), ("press", "<alt>"), ("press", "<delete>"),
-                                  ("release", "<delete>"), ("release", "<alt>"),
-                                  ("release", "<ctrl>")]
+    assert rig.keyboard.calls == [
+        ("press", "<ctrl>"),
+        ("press", "<alt>"),
+        ("press", "<delete>"),
+        ("release", "<delete>"),
+        ("release", "<alt>"),
+        ("release", "<ctrl>"),
+    ]
 
 
-def test_blocked_combo_question_goes_away_with_control(citizen: CitizenApp, rig: Any,
-                                                       qtbot: Any) -> None:
+def test_blocked_combo_question_goes_away_with_control(
+    citizen: CitizenApp, rig: Any, qtbot: Any
+) -> None:
     to_controlled(citizen)
     citizen.router(ev.Key("alt", "", True))
     citizen.router(ev.Key("f4", "", True))
@@ -144,7 +149,8 @@ def test_blocked_combo_question_goes_away_with_control(citizen: CitizenApp, rig:
 
 
 def test_input_aimed_at_the_clients_own_window_is_refused_and_the_agent_told(
-        citizen: CitizenApp, rig: Any) -> None:
+    citizen: CitizenApp, rig: Any
+) -> None:
     to_controlled(citizen)
     injector = citizen.router.injector
     assert injector is not None and injector.shield is citizen.shielding.shield

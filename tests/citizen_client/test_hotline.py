@@ -29,9 +29,13 @@ NOBODY_DA = "Der er ingen medarbejder ledig lige nu. Bliv i telefonen, eller prÃ
 def closed_status(now: datetime = MONDAY_MORNING) -> HotlineStatus:
     """What the relay sends outside the default hours (relay.hub.closed_message)."""
     hours = OpeningHours()
-    return HotlineStatus(False, message_da=hours.closed_message(now, "da"),
-                         message_en=hours.closed_message(now, "en"),
-                         next_opening=hours.next_opening(now).isoformat(), retry_in=60)
+    return HotlineStatus(
+        False,
+        message_da=hours.closed_message(now, "da"),
+        message_en=hours.closed_message(now, "en"),
+        next_opening=hours.next_opening(now).isoformat(),
+        retry_in=60,
+    )
 
 
 def presence(app: CitizenApp) -> Any:
@@ -90,9 +94,14 @@ def test_closed_replaces_the_code_with_the_relays_words(citizen: CitizenApp) -> 
 
 def test_closed_with_a_bare_message_still_says_when_it_opens(citizen: CitizenApp) -> None:
     citizen.view.now = lambda: MONDAY_MORNING
-    citizen.handle(HotlineStatus(False, message_da="Hotlinen er lukket.",
-                                 message_en="The hotline is closed.",
-                                 next_opening="2026-11-26T19:00:00+01:00"))
+    citizen.handle(
+        HotlineStatus(
+            False,
+            message_da="Hotlinen er lukket.",
+            message_en="The hotline is closed.",
+            next_opening="2026-11-26T19:00:00+01:00",
+        )
+    )
     heading, detail = status_text(citizen)
     assert heading == "Hotlinen er lukket."
     assert detail.startswith("Vi Ã¥bner igen torsdag den 26. november kl. 19.00.")
@@ -133,8 +142,9 @@ def test_status_during_a_session_changes_nothing(citizen: CitizenApp) -> None:
     assert citizen.view.phase == "sharing" and citizen.view.bar.isVisible()
 
 
-def test_status_from_the_network_thread_arrives_on_the_gui_thread(citizen: CitizenApp,
-                                                                  qtbot: Any) -> None:
+def test_status_from_the_network_thread_arrives_on_the_gui_thread(
+    citizen: CitizenApp, qtbot: Any
+) -> None:
     seen: list[bool] = []
     original = citizen.view.hotline_status
 
@@ -163,18 +173,21 @@ WAIT = 10_000
 def run_relay(tmp_path: Path, **config: Any) -> Any:
     store = relay_accounts.AccountStore(tmp_path / "relay.db")
     store.add("anna", "Anna Jensen", "Albertslund", "correct horse battery", role="agent")
-    thread = relay_server.RelayThread(relay_config.RelayConfig(
-        host="127.0.0.1", port=0, data_dir=tmp_path, dev=True, **config))
+    thread = relay_server.RelayThread(
+        relay_config.RelayConfig(host="127.0.0.1", port=0, data_dir=tmp_path, dev=True, **config)
+    )
     thread.start()
     return thread
 
 
 def test_presence_through_the_relay(tmp_path: Path, qtbot: Any, rig: Rig) -> None:
     relay = run_relay(tmp_path)
-    app = CitizenApp(CitizenConfig(relay_url=relay.url), CitizenEndpoint,
-                     Devices(rig.injector, rig.streamer, rig.listeners))
-    agent = AgentEndpoint(relay.url, lambda e: None, name="anna",
-                          password="correct horse battery")
+    app = CitizenApp(
+        CitizenConfig(relay_url=relay.url),
+        CitizenEndpoint,
+        Devices(rig.injector, rig.streamer, rig.listeners),
+    )
+    agent = AgentEndpoint(relay.url, lambda e: None, name="anna", password="correct horse battery")
     try:
         app.start()
         qtbot.waitUntil(lambda: presence(app).text() == NOBODY_DA, timeout=WAIT)
@@ -193,8 +206,11 @@ def test_closed_through_the_relay(tmp_path: Path, qtbot: Any, rig: Rig) -> None:
     shut = [today + timedelta(days=d) for d in range(-1, 9)]  # closed now, whatever the hour
     hours = OpeningHours(closed_dates=frozenset(shut))
     relay = run_relay(tmp_path, always_open=False, opening_hours=hours)
-    app = CitizenApp(CitizenConfig(relay_url=relay.url), CitizenEndpoint,
-                     Devices(rig.injector, rig.streamer, rig.listeners))
+    app = CitizenApp(
+        CitizenConfig(relay_url=relay.url),
+        CitizenEndpoint,
+        Devices(rig.injector, rig.streamer, rig.listeners),
+    )
     try:
         app.start()
         qtbot.waitUntil(lambda: app.view.phase == "closed", timeout=WAIT)

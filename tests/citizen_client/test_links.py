@@ -12,12 +12,14 @@ from cobrowse.session import events as ev
 pytestmark = OFFSCREEN
 
 
-def test_link_outside_allow_list_is_refused_without_asking(citizen: CitizenApp,
-                                                           caplog: Any) -> None:
+def test_link_outside_allow_list_is_refused_without_asking(
+    citizen: CitizenApp, caplog: Any
+) -> None:
     to_sharing(citizen)
     citizen.handle(ev.OpenLink("https://evil.example.com/login?x=1"))
-    assert citizen.endpoint.sent[-1] == ev.LinkAnswer("https://evil.example.com/login?x=1",
-                                                      False, "not_allowed")
+    assert citizen.endpoint.sent[-1] == ev.LinkAnswer(
+        "https://evil.example.com/login?x=1", False, "not_allowed"
+    )
     assert not citizen.view.link_dialog.isVisible()
     assert "evil.example.com" in caplog.text and "x=1" not in caplog.text
 

@@ -20,16 +20,32 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_injector_cannot_click_or_type_into_the_clients_dialog(xvfb: Any) -> None:
-    env = dict(os.environ, DISPLAY=xvfb.display, QT_QPA_PLATFORM="xcb",
-               PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
-    done = subprocess.run([sys.executable, "-X", "faulthandler",
-                           str(Path(__file__).with_name("shield_probe.py"))],
-                          env=env, capture_output=True, text=True, timeout=60, check=False)
+    env = dict(
+        os.environ,
+        DISPLAY=xvfb.display,
+        QT_QPA_PLATFORM="xcb",
+        PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+    )
+    done = subprocess.run(
+        [sys.executable, "-X", "faulthandler", str(Path(__file__).with_name("shield_probe.py"))],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     found = json.loads(done.stdout.strip().splitlines()[-1])
-    assert found == {"shielded": True, "focused": True, "click_refused": True,
-                     "key_refused": True, "unshielded_click_landed": True, "presses": 1,
-                     "hidden_released": True, "frame_click_through": True}
+    assert found == {
+        "shielded": True,
+        "focused": True,
+        "click_refused": True,
+        "key_refused": True,
+        "unshielded_click_landed": True,
+        "presses": 1,
+        "hidden_released": True,
+        "frame_click_through": True,
+    }
 
 
 def test_offscreen_windows_are_on_no_screen(qtbot: Any) -> None:

@@ -86,8 +86,9 @@ def test_deny_ends_politely_and_offers_a_new_code(citizen: CitizenApp) -> None:
     assert not citizen.view.bar.isVisible()
 
 
-def test_granting_view_shows_the_sharing_bar_and_starts_streaming(citizen: CitizenApp,
-                                                                  rig: Any) -> None:
+def test_granting_view_shows_the_sharing_bar_and_starts_streaming(
+    citizen: CitizenApp, rig: Any
+) -> None:
     to_sharing(citizen)
     assert citizen.endpoint.sent[0] == ev.ConsentGrant("view")
     info = citizen.endpoint.of(ev.ScreenInfo)[0]
@@ -100,8 +101,7 @@ def test_granting_view_shows_the_sharing_bar_and_starts_streaming(citizen: Citiz
     assert rig.listener_calls == ["start"]
 
 
-def test_frames_go_to_the_endpoint_and_acks_to_the_streamer(citizen: CitizenApp,
-                                                            rig: Any) -> None:
+def test_frames_go_to_the_endpoint_and_acks_to_the_streamer(citizen: CitizenApp, rig: Any) -> None:
     to_sharing(citizen)
     rig.streamers[0].on_frame(7, b"tiles")
     assert citizen.endpoint.frames == [(7, b"tiles")]
@@ -129,8 +129,9 @@ def test_select_monitor_moves_streaming_and_injection(citizen: CitizenApp, rig: 
     to_controlled(citizen)
     citizen.handle(ev.SelectMonitor(1))
     assert ("select", 1) in rig.streamers[0].calls
-    assert citizen.endpoint.sent[-1] == ev.ScreenInfo(((0, 0, 1920, 1080),
-                                                        (1920, 0, 1280, 1024)), 1)
+    assert citizen.endpoint.sent[-1] == ev.ScreenInfo(
+        ((0, 0, 1920, 1080), (1920, 0, 1280, 1024)), 1
+    )
     citizen.router(ev.PointerMove(10, 20))
     assert rig.mouse.position == (1930, 20)
 
@@ -154,8 +155,7 @@ def test_highlight_ring_appears_and_goes_away(citizen: CitizenApp, qtbot: Any) -
     qtbot.waitUntil(lambda: not ring.isVisible(), timeout=3000)
 
 
-def test_reconnecting_then_back_to_sharing_without_control(citizen: CitizenApp,
-                                                           rig: Any) -> None:
+def test_reconnecting_then_back_to_sharing_without_control(citizen: CitizenApp, rig: Any) -> None:
     to_controlled(citizen)
     citizen.router(Reconnecting("lost"))
     citizen.handle(Reconnecting("lost"))
@@ -169,8 +169,7 @@ def test_reconnecting_then_back_to_sharing_without_control(citizen: CitizenApp,
     assert isinstance(citizen.endpoint.sent[-1], ev.ScreenInfo)
 
 
-def test_ended_removes_bar_frame_and_overlays(citizen: CitizenApp, rig: Any,
-                                              qtbot: Any) -> None:
+def test_ended_removes_bar_frame_and_overlays(citizen: CitizenApp, rig: Any, qtbot: Any) -> None:
     citizen.view.window.show()
     to_controlled(citizen)
     v = citizen.view

@@ -49,16 +49,20 @@ class Seen:
 def relay(tmp_path: Path) -> Iterator[Any]:
     store = relay_accounts.AccountStore(tmp_path / "relay.db")
     store.add("anna", "Anna Jensen", "Albertslund", "correct horse battery", role="agent")
-    thread = relay_server.RelayThread(relay_config.RelayConfig(
-        host="127.0.0.1", port=0, data_dir=tmp_path, dev=True))
+    thread = relay_server.RelayThread(
+        relay_config.RelayConfig(host="127.0.0.1", port=0, data_dir=tmp_path, dev=True)
+    )
     thread.start()
     yield thread
     thread.stop()
 
 
 def test_consent_gating_end_to_end(relay: Any, qtbot: Any, rig: Rig) -> None:
-    app = CitizenApp(CitizenConfig(relay_url=relay.url), CitizenEndpoint,
-                     Devices(rig.injector, rig.streamer, rig.listeners))
+    app = CitizenApp(
+        CitizenConfig(relay_url=relay.url),
+        CitizenEndpoint,
+        Devices(rig.injector, rig.streamer, rig.listeners),
+    )
     seen = Seen()
     agent = AgentEndpoint(relay.url, seen, name="anna", password="correct horse battery")
     try:
@@ -107,15 +111,17 @@ def test_consent_gating_end_to_end(relay: Any, qtbot: Any, rig: Rig) -> None:
 
 
 def test_deny_through_the_relay_gives_a_fresh_code(relay: Any, qtbot: Any, rig: Rig) -> None:
-    app = CitizenApp(CitizenConfig(relay_url=relay.url), CitizenEndpoint,
-                     Devices(rig.injector, rig.streamer, rig.listeners))
+    app = CitizenApp(
+        CitizenConfig(relay_url=relay.url),
+        CitizenEndpoint,
+        Devices(rig.injector, rig.streamer, rig.listeners),
+    )
     seen = Seen()
     agent = AgentEndpoint(relay.url, seen, name="anna", password="correct horse battery")
     try:
         app.start()
         agent.sign_in()
-        qtbot.waitUntil(lambda: app.view.phase == "code" and bool(seen.of(SignedIn)),
-                        timeout=WAIT)
+        qtbot.waitUntil(lambda: app.view.phase == "code" and bool(seen.of(SignedIn)), timeout=WAIT)
         first = app.view.code
         agent.join(first)
         qtbot.waitUntil(lambda: bool(seen.of(ev.Secured)), timeout=WAIT)
@@ -136,15 +142,17 @@ def test_deny_through_the_relay_gives_a_fresh_code(relay: Any, qtbot: Any, rig: 
 
 
 def test_dropped_line_resumes_sharing_but_not_control(relay: Any, qtbot: Any, rig: Rig) -> None:
-    app = CitizenApp(CitizenConfig(relay_url=relay.url), CitizenEndpoint,
-                     Devices(rig.injector, rig.streamer, rig.listeners))
+    app = CitizenApp(
+        CitizenConfig(relay_url=relay.url),
+        CitizenEndpoint,
+        Devices(rig.injector, rig.streamer, rig.listeners),
+    )
     seen = Seen()
     agent = AgentEndpoint(relay.url, seen, name="anna", password="correct horse battery")
     try:
         app.start()
         agent.sign_in()
-        qtbot.waitUntil(lambda: app.view.phase == "code" and bool(seen.of(SignedIn)),
-                        timeout=WAIT)
+        qtbot.waitUntil(lambda: app.view.phase == "code" and bool(seen.of(SignedIn)), timeout=WAIT)
         agent.join(app.view.code)
         qtbot.waitUntil(lambda: bool(seen.of(ev.Secured)), timeout=WAIT)
         agent.send(ev.ConsentRequest("view"))

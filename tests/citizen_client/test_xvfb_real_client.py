@@ -38,8 +38,9 @@ class Agent:
 
     def __init__(self, url: str) -> None:
         self.events: list[object] = []
-        self.ep = AgentEndpoint(url, self.events.append, name="anna",
-                                password="correct horse battery")
+        self.ep = AgentEndpoint(
+            url, self.events.append, name="anna", password="correct horse battery"
+        )
 
     def of(self, kind: type) -> list[Any]:
         return [e for e in list(self.events) if isinstance(e, kind)]
@@ -49,6 +50,7 @@ class Agent:
             assert self.ep.session is not None
             self.ep.session._control.extend(msgs)  # noqa: SLF001 - deliberately rogue
             self.ep._flush()  # noqa: SLF001
+
         self.ep._net.call(push)  # noqa: SLF001
 
     def type(self, text: str) -> None:
@@ -62,12 +64,14 @@ class Agent:
 
 
 @pytest.fixture
-def world(xvfb: Any, tmp_path: Path,
-          qtbot: Any) -> Iterator[tuple[CitizenApp, Agent, QtFormProcess]]:
+def world(
+    xvfb: Any, tmp_path: Path, qtbot: Any
+) -> Iterator[tuple[CitizenApp, Agent, QtFormProcess]]:
     store = relay_accounts.AccountStore(tmp_path / "relay.db")
     store.add("anna", "Anna Jensen", "Albertslund", "correct horse battery", role="agent")
-    relay = relay_server.RelayThread(relay_config.RelayConfig(
-        host="127.0.0.1", port=0, data_dir=tmp_path, dev=True))
+    relay = relay_server.RelayThread(
+        relay_config.RelayConfig(host="127.0.0.1", port=0, data_dir=tmp_path, dev=True)
+    )
     relay.start()
     form = QtFormProcess(xvfb.display)
     qtbot.waitUntil(lambda: form.has("ready"), timeout=WAIT)
@@ -97,9 +101,12 @@ def test_real_client_injects_only_with_consent(world: Any, qtbot: Any) -> None:
     app.view.view_dialog.yes.click()
     qtbot.waitUntil(lambda: len(agent.of(FrameReceived)) >= 1, timeout=WAIT)
 
-    agent.force(ev.PointerButton(*form.where["Ja"], "left", True),
-                ev.PointerButton(*form.where["Ja"], "left", False),
-                ev.Key("x", "x", True), ev.Key("x", "x", False))  # before control consent
+    agent.force(
+        ev.PointerButton(*form.where["Ja"], "left", True),
+        ev.PointerButton(*form.where["Ja"], "left", False),
+        ev.Key("x", "x", True),
+        ev.Key("x", "x", False),
+    )  # before control consent
 
     agent.ep.send(ev.ConsentRequest("control"))
     qtbot.waitUntil(app.view.control_dialog.isVisible, timeout=WAIT)

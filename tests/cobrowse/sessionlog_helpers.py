@@ -32,8 +32,14 @@ def t(day: int, hour: int, minute: int = 0, second: int = 0) -> datetime:
 def sample_session(log: SessionLog, clock: FakeClock, day: int = 4) -> str:
     """A 10-minute session with 3 minutes of agent control, ended 'solved'."""
     clock.set(t(day, 18, 0))
-    sid = log.start_session("anna", "Albertslund", citizen_municipality="Ballerup",
-                            topic="digital_post", checklist="digital-post", steps_total=4)
+    sid = log.start_session(
+        "anna",
+        "Albertslund",
+        citizen_municipality="Ballerup",
+        topic="digital_post",
+        checklist="digital-post",
+        steps_total=4,
+    )
     clock.set(t(day, 18, 1))
     log.append(sid, "consent_granted", what="view")
     clock.set(t(day, 18, 2))

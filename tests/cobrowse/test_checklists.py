@@ -8,7 +8,7 @@ import pytest
 
 from cobrowse.checklists import DEFAULT_FOLDER, ChecklistError, load_file, load_folders
 
-GOOD = '''title = "Ekstra tjekliste"
+GOOD = """title = "Ekstra tjekliste"
 topic = "Pas"
 keywords = ["rejse"]
 
@@ -16,10 +16,17 @@ keywords = ["rejse"]
 title = "Åbn borger.dk"
 citizen_text = "Vi åbner borger.dk."
 link = "https://www.borger.dk/"
-'''
+"""
 
-REQUIRED_TOPICS = ("Digital Post", "MitID", "Flytning", "Boligstøtte", "Sundhedskort",
-                   "Pasningsplads", "Find selvbetjening")
+REQUIRED_TOPICS = (
+    "Digital Post",
+    "MitID",
+    "Flytning",
+    "Boligstøtte",
+    "Sundhedskort",
+    "Pasningsplads",
+    "Find selvbetjening",
+)
 
 
 def test_shipped_defaults_load_without_problems() -> None:
@@ -44,7 +51,9 @@ def test_search_by_title_topic_and_keyword() -> None:
     catalogue = load_folders([DEFAULT_FOLDER])
     assert [c.id for c in catalogue.search("flytning")] == ["flytning"]
     assert {c.id for c in catalogue.search("digital post")} >= {
-        "digital-post-aktivering", "laes-brev-digital-post"}
+        "digital-post-aktivering",
+        "laes-brev-digital-post",
+    }
     assert catalogue.search("KODEVISER")[0].id == "mitid-problemer"
     assert catalogue.search("") == list(catalogue.checklists)
     assert catalogue.search("findes ikke xyz") == []
@@ -52,27 +61,36 @@ def test_search_by_title_topic_and_keyword() -> None:
 
 def test_hotline_folder_adds_and_overrides(tmp_path: Path) -> None:
     (tmp_path / "pas.toml").write_text(GOOD, encoding="utf-8")
-    (tmp_path / "flytning.toml").write_text(GOOD.replace("Ekstra", "Lokal flytning"),
-                                            encoding="utf-8")
+    (tmp_path / "flytning.toml").write_text(
+        GOOD.replace("Ekstra", "Lokal flytning"), encoding="utf-8"
+    )
     catalogue = load_folders([DEFAULT_FOLDER, tmp_path, tmp_path / "missing"])
     assert catalogue.get("pas") is not None
     assert catalogue.get("flytning").title == "Lokal flytning tjekliste"  # type: ignore[union-attr]
     assert catalogue.problems == ()
 
 
-@pytest.mark.parametrize(("text", "line", "words"), [
-    ('title = "x"\ntopic = "y"\n[[steps]]\ntitle = "a\n', 4, "not valid TOML"),
-    ('title = "x"\ntopic = "y"\n', 0, "at least one [[steps]]"),
-    ('title = "x"\ntopic = ""\n[[steps]]\ntitle = "a"\n', 2, "'topic'"),
-    ('title = "x"\ntopic = "y"\ncolour = 1\n[[steps]]\ntitle = "a"\n', 3, "unknown key"),
-    ('title = "x"\ntopic = "y"\n[[steps]]\ntitle = "a"\n\n[[steps]]\nnotes = "n"\n', 6,
-     "step 2 has no title"),
-    ('title = "x"\ntopic = "y"\n[[steps]]\ntitle = "a"\nlink = "http://borger.dk/"\n', 3,
-     "https"),
-    ('title = "x"\ntopic = "y"\n[[steps]]\ntitle = "a"\nlinks = "x"\n', 3, "unknown key"),
-])
-def test_bad_file_reports_file_and_line(tmp_path: Path, text: str, line: int,
-                                        words: str) -> None:
+@pytest.mark.parametrize(
+    ("text", "line", "words"),
+    [
+        ('title = "x"\ntopic = "y"\n[[steps]]\ntitle = "a\n', 4, "not valid TOML"),
+        ('title = "x"\ntopic = "y"\n', 0, "at least one [[steps]]"),
+        ('title = "x"\ntopic = ""\n[[steps]]\ntitle = "a"\n', 2, "'topic'"),
+        ('title = "x"\ntopic = "y"\ncolour = 1\n[[steps]]\ntitle = "a"\n', 3, "unknown key"),
+        (
+            'title = "x"\ntopic = "y"\n[[steps]]\ntitle = "a"\n\n[[steps]]\nnotes = "n"\n',
+            6,
+            "step 2 has no title",
+        ),
+        (
+            'title = "x"\ntopic = "y"\n[[steps]]\ntitle = "a"\nlink = "http://borger.dk/"\n',
+            3,
+            "https",
+        ),
+        ('title = "x"\ntopic = "y"\n[[steps]]\ntitle = "a"\nlinks = "x"\n', 3, "unknown key"),
+    ],
+)
+def test_bad_file_reports_file_and_line(tmp_path: Path, text: str, line: int, words: str) -> None:
     path = tmp_path / "bad.toml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ChecklistError) as caught:

@@ -148,8 +148,9 @@ def test_record_attacks_end_with_security(attack: str) -> None:
     p.a.send(ev.ShowStep(2, 2, "Trin", "tekst"))
     r1, r2 = p.a.next_outgoing(), p.a.next_outgoing()
     assert r1 is not None and r2 is not None
-    feed = {"tamper": [r1[:-3] + b"xyz"], "replay": [r1, r1], "reorder": [r2, r1],
-            "drop": [r2]}[attack]
+    feed = {"tamper": [r1[:-3] + b"xyz"], "replay": [r1, r1], "reorder": [r2, r1], "drop": [r2]}[
+        attack
+    ]
     for data in feed:
         p.c.receive_data(data)
     ce, _ = p.events()

@@ -27,9 +27,16 @@ def test_summary_durations_and_fields(log: SessionLog, clock: FakeClock) -> None
     sid = sample_session(log, clock)
     s = log.summary(sid)
     assert (s.agent, s.agent_municipality, s.citizen_municipality) == (
-        "anna", "Albertslund", "Ballerup")
+        "anna",
+        "Albertslund",
+        "Ballerup",
+    )
     assert (s.topic, s.checklist, s.step_reached, s.steps_total) == (
-        "digital_post", "digital-post", 2, 4)
+        "digital_post",
+        "digital-post",
+        2,
+        4,
+    )
     assert s.outcome == "solved"
     assert s.notes == ("wanted help with a letter",)
     assert (s.total_seconds, s.agent_seconds, s.citizen_seconds) == (600.0, 180.0, 420.0)
@@ -54,12 +61,30 @@ def test_later_events_update_the_summary(log: SessionLog) -> None:
     log.append(sid, "outcome_set", outcome="referred_skat_dk")
     s = log.summary(sid)
     assert (s.topic, s.citizen_municipality, s.checklist, s.steps_total, s.outcome) == (
-        "moving", "Egedal", "flytning", 5, "referred_skat_dk")
+        "moving",
+        "Egedal",
+        "flytning",
+        5,
+        "referred_skat_dk",
+    )
     assert s.ended_at is None and s.total_seconds is None
 
 
-@pytest.mark.parametrize("key", ["text", "typed", "password", "code", "key", "pixels",
-                                 "typed_text", "session_code", "screen_png", "hotkey_keys"])
+@pytest.mark.parametrize(
+    "key",
+    [
+        "text",
+        "typed",
+        "password",
+        "code",
+        "key",
+        "pixels",
+        "typed_text",
+        "session_code",
+        "screen_png",
+        "hotkey_keys",
+    ],
+)
 def test_forbidden_keys_are_rejected(log: SessionLog, key: str) -> None:
     sid = log.start_session("anna", "Albertslund")
     with pytest.raises(ValueError, match="never logged"):
@@ -67,19 +92,23 @@ def test_forbidden_keys_are_rejected(log: SessionLog, key: str) -> None:
     assert [e.kind for e in log.events(sid)] == ["started"]
 
 
-@pytest.mark.parametrize(("kind", "data", "match"), [
-    ("teleport", {}, "unknown event kind"),
-    ("control_off", {}, "needs field 'by'"),
-    ("control_off", {"by": "ghost"}, "not one of"),
-    ("step_ticked", {"step": 0}, "integer"),
-    ("step_ticked", {"step": True}, "integer"),
-    ("note", {"note": "x" * 5000}, "longer than"),
-    ("note", {"note": "ok", "extra": [1, 2]}, "must be a string"),
-    ("started", {}, "start_session"),
-    ("ended", {"outcome": "solved"}, "end_session"),
-])
-def test_invalid_events_are_rejected(log: SessionLog, kind: str, data: dict[str, object],
-                                     match: str) -> None:
+@pytest.mark.parametrize(
+    ("kind", "data", "match"),
+    [
+        ("teleport", {}, "unknown event kind"),
+        ("control_off", {}, "needs field 'by'"),
+        ("control_off", {"by": "ghost"}, "not one of"),
+        ("step_ticked", {"step": 0}, "integer"),
+        ("step_ticked", {"step": True}, "integer"),
+        ("note", {"note": "x" * 5000}, "longer than"),
+        ("note", {"note": "ok", "extra": [1, 2]}, "must be a string"),
+        ("started", {}, "start_session"),
+        ("ended", {"outcome": "solved"}, "end_session"),
+    ],
+)
+def test_invalid_events_are_rejected(
+    log: SessionLog, kind: str, data: dict[str, object], match: str
+) -> None:
     sid = log.start_session("anna", "Albertslund")
     with pytest.raises(ValueError, match=match):
         log.append(sid, kind, **data)
@@ -98,6 +127,7 @@ def test_no_events_after_end_or_for_unknown_sessions(log: SessionLog, clock: Fak
 def test_events_cannot_be_updated_or_deleted(log: SessionLog, tmp_path: Path) -> None:
     log.start_session("anna", "Albertslund")
     import sqlite3
+
     db = sqlite3.connect(tmp_path / "sessions.db")
     with pytest.raises(sqlite3.DatabaseError, match="append-only"):
         db.execute("DELETE FROM events")
@@ -160,6 +190,7 @@ def test_missing_file_without_create(tmp_path: Path) -> None:
 
 def test_foreign_sqlite_file_is_refused(tmp_path: Path) -> None:
     import sqlite3
+
     other = tmp_path / "other.db"
     sqlite3.connect(other).execute("PRAGMA user_version=7").close()
     with pytest.raises(SessionLogError, match="not a cobrowse session log"):
@@ -168,16 +199,20 @@ def test_foreign_sqlite_file_is_refused(tmp_path: Path) -> None:
 
 def test_naive_clock_is_refused(tmp_path: Path) -> None:
     from datetime import datetime
+
     with SessionLog(tmp_path / "s.db", clock=lambda: datetime(2024, 3, 4, 18)) as log:
         with pytest.raises(ValueError, match="timezone-aware"):
             log.start_session("anna", "Albertslund")
 
 
-@pytest.mark.parametrize(("platform", "env", "expected"), [
-    ("linux", {"XDG_DATA_HOME": "/data"}, "/data/cobrowse"),
-    ("linux", {}, "/home/a/.local/share/cobrowse"),
-    ("win32", {"APPDATA": "C:/Users/a/AppData/Roaming"}, "C:/Users/a/AppData/Roaming/cobrowse"),
-    ("darwin", {}, "/home/a/Library/Application Support/cobrowse"),
-])
+@pytest.mark.parametrize(
+    ("platform", "env", "expected"),
+    [
+        ("linux", {"XDG_DATA_HOME": "/data"}, "/data/cobrowse"),
+        ("linux", {}, "/home/a/.local/share/cobrowse"),
+        ("win32", {"APPDATA": "C:/Users/a/AppData/Roaming"}, "C:/Users/a/AppData/Roaming/cobrowse"),
+        ("darwin", {}, "/home/a/Library/Application Support/cobrowse"),
+    ],
+)
 def test_user_data_dir(platform: str, env: dict[str, str], expected: str) -> None:
     assert user_data_dir(env, platform, Path("/home/a")) == Path(expected)

@@ -22,8 +22,8 @@ from cobrowse.sessionlog.cli import main
 def db_path(tmp_path: Path) -> Path:
     clock = FakeClock(t(4, 18))
     with SessionLog(tmp_path / "sessions.db", clock=clock) as log:
-        sample_session(log, clock, day=4)   # events 1-7
-        sample_session(log, clock, day=6)   # events 8-14
+        sample_session(log, clock, day=4)  # events 1-7
+        sample_session(log, clock, day=6)  # events 8-14
     return tmp_path / "sessions.db"
 
 
@@ -53,10 +53,12 @@ def test_altered_data_is_found(db_path: Path, raw: sqlite3.Connection) -> None:
     assert (ok, seq) == (False, 5) and "altered" in message
 
 
-def test_altered_and_rehashed_row_breaks_the_next_link(db_path: Path,
-                                                        raw: sqlite3.Connection) -> None:
+def test_altered_and_rehashed_row_breaks_the_next_link(
+    db_path: Path, raw: sqlite3.Connection
+) -> None:
     sid, at, data, prev = raw.execute(
-        "SELECT session_id, at, data, prev_hash FROM events WHERE seq=3").fetchone()
+        "SELECT session_id, at, data, prev_hash FROM events WHERE seq=3"
+    ).fetchone()
     forged = row_hash(prev, 3, sid, at, "pause", json.loads(data))
     raw.execute("UPDATE events SET kind='pause', hash=? WHERE seq=3", (forged,))
     ok, seq, message = verify(db_path)
@@ -124,8 +126,9 @@ def test_cli_verify(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert capsys.readouterr().out == "ok: 14 events, chain intact\n"
 
 
-def test_cli_verify_broken(db_path: Path, raw: sqlite3.Connection,
-                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_verify_broken(
+    db_path: Path, raw: sqlite3.Connection, capsys: pytest.CaptureFixture[str]
+) -> None:
     raw.execute("DELETE FROM events WHERE seq=2")
     assert main(["verify", "--db", str(db_path)]) == 1
     assert capsys.readouterr().out.startswith("first broken link at event 2: ")
@@ -133,8 +136,26 @@ def test_cli_verify_broken(db_path: Path, raw: sqlite3.Connection,
 
 def test_cli_export_to_file(db_path: Path, tmp_path: Path) -> None:
     out = tmp_path / "out.csv"
-    assert main(["export", "--db", str(db_path), "--from", "2024-03-01", "--to",
-                 "2024-03-31", "--format", "csv", "--table", "events", "--out", str(out)]) == 0
+    assert (
+        main(
+            [
+                "export",
+                "--db",
+                str(db_path),
+                "--from",
+                "2024-03-01",
+                "--to",
+                "2024-03-31",
+                "--format",
+                "csv",
+                "--table",
+                "events",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     assert len(out.read_text().splitlines()) == 15
 
 
@@ -148,6 +169,17 @@ def test_cli_missing_and_corrupt_db(tmp_path: Path, capsys: pytest.CaptureFixtur
 
 def test_cli_bad_date(db_path: Path) -> None:
     with pytest.raises(SystemExit) as exc:
-        main(["export", "--db", str(db_path), "--from", "yesterday", "--to", "2024-03-01",
-              "--format", "json"])
+        main(
+            [
+                "export",
+                "--db",
+                str(db_path),
+                "--from",
+                "yesterday",
+                "--to",
+                "2024-03-01",
+                "--format",
+                "json",
+            ]
+        )
     assert exc.value.code == 2

@@ -29,8 +29,9 @@ for step in range(1, 100000):
 def test_sigkill_mid_stream_loses_no_committed_event(tmp_path: Path) -> None:
     db = tmp_path / "sessions.db"
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    child = subprocess.Popen([sys.executable, "-c", WRITER, str(db)], env=env,
-                             stdout=subprocess.PIPE, text=True)
+    child = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(db)], env=env, stdout=subprocess.PIPE, text=True
+    )
     assert child.stdout is not None
     reported = [int(child.stdout.readline()) for _ in range(40)]
     child.send_signal(signal.SIGKILL)

@@ -4,8 +4,12 @@ from cobrowse.errors import ProtocolError
 from cobrowse.session import events as ev
 from cobrowse.session.state import DROP, TABLE, State, StateMachine
 
-INPUTS = [ev.PointerMove(1, 1), ev.PointerButton(1, 1, "left", True), ev.Wheel(0, 0, 0, 1),
-          ev.Key("a", "a", True)]
+INPUTS = [
+    ev.PointerMove(1, 1),
+    ev.PointerButton(1, 1, "left", True),
+    ev.Wheel(0, 0, 0, 1),
+    ev.Key("a", "a", True),
+]
 
 
 def machine_in(state: State) -> StateMachine:

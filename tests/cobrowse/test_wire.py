@@ -10,17 +10,33 @@ from cobrowse.session import events as ev
 from cobrowse.session import wire
 
 SAMPLES = [
-    ev.Hello(1, "agent", "cobrowse/0.1"), ev.ConsentRequest("control"), ev.ConsentGrant("view"),
-    ev.ConsentDeny("control"), ev.ConsentRevoke("control"), ev.ControlOff(), ev.PrivacyPause(),
-    ev.PrivacyResume(), ev.ScreenInfo(((0, 0, 1920, 1080), (1920, 0, 1280, 1024)), 1),
-    ev.SelectMonitor(1), ev.FrameChunk(7, 0, 2, b"\x00\xff" * 100), ev.FrameAck(7),
-    ev.Cursor(-5, 10, True), ev.CursorShape(2, 3, 1, 2, bytes(range(24))),
-    ev.PointerMove(1, 2), ev.PointerButton(3, 4, "left", True),
-    ev.Wheel(1, 1, 0, -3), ev.Key("ø", "ø", True), ev.Key("ctrl", "", False),
-    ev.InputRefused("own_window"), ev.Highlight(100, 200),
+    ev.Hello(1, "agent", "cobrowse/0.1"),
+    ev.ConsentRequest("control"),
+    ev.ConsentGrant("view"),
+    ev.ConsentDeny("control"),
+    ev.ConsentRevoke("control"),
+    ev.ControlOff(),
+    ev.PrivacyPause(),
+    ev.PrivacyResume(),
+    ev.ScreenInfo(((0, 0, 1920, 1080), (1920, 0, 1280, 1024)), 1),
+    ev.SelectMonitor(1),
+    ev.FrameChunk(7, 0, 2, b"\x00\xff" * 100),
+    ev.FrameAck(7),
+    ev.Cursor(-5, 10, True),
+    ev.CursorShape(2, 3, 1, 2, bytes(range(24))),
+    ev.PointerMove(1, 2),
+    ev.PointerButton(3, 4, "left", True),
+    ev.Wheel(1, 1, 0, -3),
+    ev.Key("ø", "ø", True),
+    ev.Key("ctrl", "", False),
+    ev.InputRefused("own_window"),
+    ev.Highlight(100, 200),
     ev.ShowStep(3, 7, "Log på", "Klik på 'Log på med MitID'"),
-    ev.OpenLink("https://www.borger.dk/"), ev.LinkAnswer("https://x.dk", False, "not_allowed"),
-    ev.Ping(2**62), ev.Pong(1), ev.End("done"),
+    ev.OpenLink("https://www.borger.dk/"),
+    ev.LinkAnswer("https://x.dk", False, "not_allowed"),
+    ev.Ping(2**62),
+    ev.Pong(1),
+    ev.End("done"),
 ]
 
 
@@ -38,28 +54,31 @@ def _raw(type_: int, header: object, payload: bytes = b"") -> bytes:
     return struct.pack(">BH", type_, len(head)) + head + payload
 
 
-@pytest.mark.parametrize("data, says", [
-    (b"", "too short"),
-    (b"\x63\x00\x00", "unknown message type"),
-    (_raw(33, {"code": "a", "text": "a"}), "missing"),
-    (_raw(33, {"code": "a", "text": "a", "pressed": True, "x": 1}), "extra"),
-    (_raw(33, {"code": "a", "text": "a", "pressed": 1}), "true/false"),
-    (_raw(30, {"x": True, "y": 1}), "integer"),
-    (_raw(30, {"x": 2**40, "y": 1}), "out of range"),
-    (_raw(10, {"kind": "admin"}), "not one of"),
-    (_raw(41, {"number": 1, "total": 1, "title": "x" * 201, "text": ""}), "too long"),
-    (_raw(60, {"reason": "a\x00b"}), "control characters"),
-    (_raw(60, ["reason"]), "not a JSON object"),
-    (b"\x3c\x00\x05{bad}", "not valid JSON"),
-    (b"\x3c\xff\xff{}", "bad header length"),
-    (_raw(60, {"reason": "x"}, b"payload"), "unexpected payload"),
-    (_raw(22, {"frame_id": 1, "index": 0, "count": 1}, b"x" * (64 * 1024 + 1)), "oversized"),
-    (b"\x16" + b"\x00" * (wire.MAX_RECORD + 1), "too large"),
-    (_raw(20, {"monitors": [[0, 0, 1]], "current": 0}), "x, y, width, height"),
-    (_raw(25, {"width": 2, "height": 2, "hot_x": 0, "hot_y": 0}, b"x" * 15), "does not match"),
-    (_raw(25, {"width": 2, "height": 2, "hot_x": 2, "hot_y": 0}, b"x" * 16), "hot spot"),
-    (_raw(25, {"width": 129, "height": 1, "hot_x": 0, "hot_y": 0}, b"x" * 516), "out of range"),
-])
+@pytest.mark.parametrize(
+    "data, says",
+    [
+        (b"", "too short"),
+        (b"\x63\x00\x00", "unknown message type"),
+        (_raw(33, {"code": "a", "text": "a"}), "missing"),
+        (_raw(33, {"code": "a", "text": "a", "pressed": True, "x": 1}), "extra"),
+        (_raw(33, {"code": "a", "text": "a", "pressed": 1}), "true/false"),
+        (_raw(30, {"x": True, "y": 1}), "integer"),
+        (_raw(30, {"x": 2**40, "y": 1}), "out of range"),
+        (_raw(10, {"kind": "admin"}), "not one of"),
+        (_raw(41, {"number": 1, "total": 1, "title": "x" * 201, "text": ""}), "too long"),
+        (_raw(60, {"reason": "a\x00b"}), "control characters"),
+        (_raw(60, ["reason"]), "not a JSON object"),
+        (b"\x3c\x00\x05{bad}", "not valid JSON"),
+        (b"\x3c\xff\xff{}", "bad header length"),
+        (_raw(60, {"reason": "x"}, b"payload"), "unexpected payload"),
+        (_raw(22, {"frame_id": 1, "index": 0, "count": 1}, b"x" * (64 * 1024 + 1)), "oversized"),
+        (b"\x16" + b"\x00" * (wire.MAX_RECORD + 1), "too large"),
+        (_raw(20, {"monitors": [[0, 0, 1]], "current": 0}), "x, y, width, height"),
+        (_raw(25, {"width": 2, "height": 2, "hot_x": 0, "hot_y": 0}, b"x" * 15), "does not match"),
+        (_raw(25, {"width": 2, "height": 2, "hot_x": 2, "hot_y": 0}, b"x" * 16), "hot spot"),
+        (_raw(25, {"width": 129, "height": 1, "hot_x": 0, "hot_y": 0}, b"x" * 516), "out of range"),
+    ],
+)
 def test_malformed_is_one_clear_error(data: bytes, says: str) -> None:
     with pytest.raises(ProtocolError, match=says):
         wire.decode(data)
@@ -80,22 +99,60 @@ def test_fuzz_random_bytes(data: bytes) -> None:
 
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.text(max_size=40)
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**70), 2**70)
+    | st.text(max_size=40)
     | st.floats(allow_nan=False),
-    lambda inner: st.lists(inner, max_size=5) | st.dictionaries(st.text(max_size=8), inner,
-                                                                   max_size=5),
-    max_leaves=20)
+    lambda inner: (
+        st.lists(inner, max_size=5) | st.dictionaries(st.text(max_size=8), inner, max_size=5)
+    ),
+    max_leaves=20,
+)
 
 
 @settings(max_examples=600, deadline=None)
-@given(st.sampled_from([m.TYPE for m in ev.MESSAGES]),
-       st.dictionaries(st.sampled_from(["x", "y", "kind", "code", "text", "pressed", "reason",
-                                        "monitors", "current", "url", "opened", "nonce",
-                                        "frame_id", "index", "count", "number", "total",
-                                        "title", "version", "role", "software", "button",
-                                        "dx", "dy", "visible", "width", "height", "hot_x",
-                                        "hot_y"]), json_values, max_size=6),
-       st.binary(max_size=20))
+@given(
+    st.sampled_from([m.TYPE for m in ev.MESSAGES]),
+    st.dictionaries(
+        st.sampled_from(
+            [
+                "x",
+                "y",
+                "kind",
+                "code",
+                "text",
+                "pressed",
+                "reason",
+                "monitors",
+                "current",
+                "url",
+                "opened",
+                "nonce",
+                "frame_id",
+                "index",
+                "count",
+                "number",
+                "total",
+                "title",
+                "version",
+                "role",
+                "software",
+                "button",
+                "dx",
+                "dy",
+                "visible",
+                "width",
+                "height",
+                "hot_x",
+                "hot_y",
+            ]
+        ),
+        json_values,
+        max_size=6,
+    ),
+    st.binary(max_size=20),
+)
 def test_fuzz_structured_headers(type_: int, header: dict[str, object], payload: bytes) -> None:
     try:
         msg = wire.decode(_raw(type_, header, payload))

@@ -33,8 +33,7 @@ from cobrowse.sessionlog import SessionLog
 relay_server = pytest.importorskip("relay.server")
 relay_config = pytest.importorskip("relay.config")
 relay_accounts = pytest.importorskip("relay.accounts")
-pytestmark = [pytest.mark.xvfb,
-              pytest.mark.qt_log_ignore("This plugin does not support")]
+pytestmark = [pytest.mark.xvfb, pytest.mark.qt_log_ignore("This plugin does not support")]
 PASSWORD = "correct horse battery"
 WAIT = 15_000
 
@@ -43,18 +42,19 @@ class World:
     def __init__(self, xvfb: Any, tmp_path: Path, qtbot: Any) -> None:
         store = relay_accounts.AccountStore(tmp_path / "relay.db")
         store.add("anna", "Anna Jensen", "Albertslund", PASSWORD, role="agent")
-        self.relay = relay_server.RelayThread(relay_config.RelayConfig(
-            host="127.0.0.1", port=0, data_dir=tmp_path, dev=True))
+        self.relay = relay_server.RelayThread(
+            relay_config.RelayConfig(host="127.0.0.1", port=0, data_dir=tmp_path, dev=True)
+        )
         self.relay.start()
         self.form = QtFormProcess(xvfb.display)
         qtbot.waitUntil(lambda: self.form.has("ready"), timeout=WAIT)
-        self.citizen = CitizenApp(CitizenConfig(relay_url=self.relay.url), CitizenEndpoint,
-                                  Devices.system())
+        self.citizen = CitizenApp(
+            CitizenConfig(relay_url=self.relay.url), CitizenEndpoint, Devices.system()
+        )
         hotline = tmp_path / "hotline"
         hotline.mkdir()
         settings = QSettings(str(tmp_path / "agent.ini"), QSettings.Format.IniFormat)
-        self.agent = AgentApp(settings, tmp_path / "sessions.db", hotline, self.relay.url,
-                              "anna")
+        self.agent = AgentApp(settings, tmp_path / "sessions.db", hotline, self.relay.url, "anna")
         self.agent.window.confirm_end = lambda: True
         qtbot.addWidget(self.agent.window)
 
@@ -90,7 +90,7 @@ def agent_sees_the_screen(agent: AgentApp) -> bool:
     if (rgb32.width(), rgb32.height()) != (shot.width, shot.height):
         return False
     seen = np.frombuffer(rgb32.constBits(), np.uint8).reshape(shot.height, -1, 4)
-    return bool(np.array_equal(seen[:, :shot.width, :3], screen[..., :3]))
+    return bool(np.array_equal(seen[:, : shot.width, :3], screen[..., :3]))
 
 
 def on_canvas(agent: AgentApp, x: int, y: int) -> QPoint:

@@ -47,8 +47,9 @@ def relay(tmp_path: Path) -> Iterator[Any]:
     thread.stop()
 
 
-def start_pair(relay: Any, password: str = "correct horse battery"
-               ) -> tuple[CitizenEndpoint, Events, AgentEndpoint, Events]:
+def start_pair(
+    relay: Any, password: str = "correct horse battery"
+) -> tuple[CitizenEndpoint, Events, AgentEndpoint, Events]:
     ce, ae = Events(), Events()
     citizen = CitizenEndpoint(relay.url, ce)
     agent = AgentEndpoint(relay.url, ae, name="anna", password=password)
@@ -86,8 +87,12 @@ def test_full_session_through_relay(relay: Any) -> None:
         agent.stop()
     wire = b"".join(relay.tapped)
     assert len(wire) > 200_000
-    for secret in (MARKER.encode(), MARKER.encode("utf-16-le"), code.secret.encode(),
-                   code.pake_password()):
+    for secret in (
+        MARKER.encode(),
+        MARKER.encode("utf-16-le"),
+        code.secret.encode(),
+        code.pake_password(),
+    ):
         assert secret not in wire
 
 
@@ -130,6 +135,7 @@ def test_unreachable_relay_is_reported_and_retried() -> None:
     citizen.start()
     try:
         from cobrowse.session.endpoint import RelayUnreachable
+
         first = ce.wait_for(RelayUnreachable)
         second = ce.wait_for(RelayUnreachable)
         assert "cannot reach" in first.message and second.retry_in == 0.05

@@ -79,8 +79,8 @@ def log_two_sessions(path: Path) -> SessionLog:
 
 
 def test_pending_sessions_reach_the_relay_once_and_the_report(
-        relay: RelayThread, data: Path, tmp_path: Path,
-        capsys: pytest.CaptureFixture[str]) -> None:
+    relay: RelayThread, data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     log = log_two_sessions(tmp_path / "agent" / "sessions.db")
     ids = log.pending_uploads()
     agent, events = signed_in(relay)
@@ -100,8 +100,9 @@ def test_pending_sessions_reach_the_relay_once_and_the_report(
         agent.stop()
         log.close()
     with sqlite3.connect(data / "stats.db") as db:
-        assert db.execute("SELECT session_id FROM stat_sessions ORDER BY started_ts"
-                          ).fetchall() == [(sid,) for sid in ids]
+        assert db.execute(
+            "SELECT session_id FROM stat_sessions ORDER BY started_ts"
+        ).fetchall() == [(sid,) for sid in ids]
     supervisor, events = signed_in(relay, "bo")
     try:
         report = supervisor.request_stats(date(2024, 3, 1), date(2024, 3, 31)).result(TIMEOUT)
@@ -109,8 +110,10 @@ def test_pending_sessions_reach_the_relay_once_and_the_report(
         assert events.wait_for(StatsReport).report == report
     finally:
         supervisor.stop()
-    assert relay_cli(["report", "--from", "2024-03-04", "--to", "2024-03-04",
-                      "--data-dir", str(data)]) == 0
+    assert (
+        relay_cli(["report", "--from", "2024-03-04", "--to", "2024-03-04", "--data-dir", str(data)])
+        == 0
+    )
     out = capsys.readouterr().out
     assert "Contacts                  2" in out and "citizen_finished_alone" in out
 

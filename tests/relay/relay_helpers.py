@@ -49,14 +49,20 @@ class FakeClock:
 
 def config(data_dir: Path, **overrides: Any) -> RelayConfig:
     """A dev relay on a free loopback port, open at any hour unless told otherwise."""
-    settings: dict[str, Any] = {"host": "127.0.0.1", "port": 0, "dev": True,
-                                "sweep_interval": 3600.0, "always_open": True}
+    settings: dict[str, Any] = {
+        "host": "127.0.0.1",
+        "port": 0,
+        "dev": True,
+        "sweep_interval": 3600.0,
+        "always_open": True,
+    }
     return RelayConfig(data_dir=data_dir, **{**settings, **overrides})
 
 
 @asynccontextmanager
-async def running(data_dir: Path, clock: Callable[[], float] | None = None,
-                  **overrides: Any) -> AsyncIterator[Relay]:
+async def running(
+    data_dir: Path, clock: Callable[[], float] | None = None, **overrides: Any
+) -> AsyncIterator[Relay]:
     """A started relay, stopped on exit."""
     kwargs: dict[str, Any] = {} if clock is None else {"clock": clock}
     relay = Relay(config(data_dir, **overrides), **kwargs)
@@ -116,8 +122,10 @@ class Clients:
 
     async def open(self, **kwargs: Any) -> Client:
         ws = await self.stack.enter_async_context(
-            connect(self.relay.url, compression=None, open_timeout=TIMEOUT,
-                    close_timeout=1, **kwargs))
+            connect(
+                self.relay.url, compression=None, open_timeout=TIMEOUT, close_timeout=1, **kwargs
+            )
+        )
         return Client(ws)
 
     async def citizen(self, **kwargs: Any) -> tuple[Client, str]:
@@ -126,8 +134,7 @@ class Clients:
         await client.send(type="hello", version=1, role="citizen")
         return client, (await client.expect("nameplate"))["nameplate"]
 
-    async def agent(self, name: str = "anna", password: str = PASSWORD,
-                    **kwargs: Any) -> Client:
+    async def agent(self, name: str = "anna", password: str = PASSWORD, **kwargs: Any) -> Client:
         """A signed-in agent."""
         client = await self.open(**kwargs)
         await client.send(type="hello", version=1, role="agent", name=name, password=password)

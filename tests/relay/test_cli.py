@@ -22,8 +22,9 @@ Cli = Callable[..., tuple[int, str, str]]
 
 
 @pytest.fixture
-def cli(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-        monkeypatch: pytest.MonkeyPatch) -> Iterator[Cli]:
+def cli(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Cli]:
     """``cli(*args, stdin=None) -> (status, stdout, stderr)`` with --data-dir tmp_path."""
     monkeypatch.delenv("COBROWSE_RELAY_DATA", raising=False)
 
@@ -38,8 +39,9 @@ def cli(tmp_path: Path, capsys: pytest.CaptureFixture[str],
 
 
 def test_add_agent_prints_a_one_time_password(cli: Cli, tmp_path: Path) -> None:
-    status, out, _ = cli("add-agent", "anna", "--municipality", "Albertslund",
-                         "--display-name", "Anna Jensen")
+    status, out, _ = cli(
+        "add-agent", "anna", "--municipality", "Albertslund", "--display-name", "Anna Jensen"
+    )
     assert status == 0 and "Anna Jensen, Albertslund" in out
     password = out.strip().splitlines()[-1].strip()
     assert len(password) == 20
@@ -47,8 +49,16 @@ def test_add_agent_prints_a_one_time_password(cli: Cli, tmp_path: Path) -> None:
 
 
 def test_add_agent_password_stdin_and_list(cli: Cli, tmp_path: Path) -> None:
-    status, out, _ = cli("add-agent", "bo", "--municipality", "Ballerup", "--role",
-                         "supervisor", "--password-stdin", stdin="a secret from stdin\n")
+    status, out, _ = cli(
+        "add-agent",
+        "bo",
+        "--municipality",
+        "Ballerup",
+        "--role",
+        "supervisor",
+        "--password-stdin",
+        stdin="a secret from stdin\n",
+    )
     assert status == 0 and "a secret from stdin" not in out
     status, out, _ = cli("list-agents")
     assert status == 0
@@ -71,12 +81,15 @@ def test_account_lifecycle(cli: Cli, tmp_path: Path) -> None:
     assert (account.role, account.disabled) == ("admin", False)
 
 
-@pytest.mark.parametrize("args,words", [
-    (("disable-agent", "ghost"), "no agent called 'ghost'"),
-    (("set-role", "ghost", "agent"), "no agent called 'ghost'"),
-    (("add-agent", "anna", "--municipality", "M"), "already exists"),
-    (("add-agent", "Bad Name", "--municipality", "M"), "lowercase"),
-])
+@pytest.mark.parametrize(
+    "args,words",
+    [
+        (("disable-agent", "ghost"), "no agent called 'ghost'"),
+        (("set-role", "ghost", "agent"), "no agent called 'ghost'"),
+        (("add-agent", "anna", "--municipality", "M"), "already exists"),
+        (("add-agent", "Bad Name", "--municipality", "M"), "lowercase"),
+    ],
+)
 def test_account_errors_are_one_line(cli: Cli, args: tuple[str, ...], words: str) -> None:
     cli("add-agent", "anna", "--municipality", "M")
     status, _, err = cli(*args)
@@ -95,22 +108,31 @@ def test_usage_errors(cli: Cli) -> None:
 
 
 def test_short_password_on_stdin(cli: Cli) -> None:
-    status, _, err = cli("add-agent", "anna", "--municipality", "M", "--password-stdin",
-                         stdin="short\n")
+    status, _, err = cli(
+        "add-agent", "anna", "--municipality", "M", "--password-stdin", stdin="short\n"
+    )
     assert status == 1 and "at least 12" in err
 
 
-@pytest.mark.parametrize("config,extra,words", [
-    (None, ("--config", "missing.toml"), "config file not found"),
-    ("[server\n", (), "not valid TOML"),
-    ("[server]\nhots = 'x'\n", (), "unknown key server.hots"),
-    (None, (), "no TLS certificate configured"),
-    (None, ("--dev", "--host", "0.0.0.0"), "only allowed on a loopback"),
-    ("[server]\ntls_cert = 'a.crt'\ntls_key = 'a.key'\n", (), "TLS file not found"),
-])
-def test_serve_refuses_with_a_clear_message(cli: Cli, tmp_path: Path, config: str | None,
-                                            extra: tuple[str, ...], words: str,
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    "config,extra,words",
+    [
+        (None, ("--config", "missing.toml"), "config file not found"),
+        ("[server\n", (), "not valid TOML"),
+        ("[server]\nhots = 'x'\n", (), "unknown key server.hots"),
+        (None, (), "no TLS certificate configured"),
+        (None, ("--dev", "--host", "0.0.0.0"), "only allowed on a loopback"),
+        ("[server]\ntls_cert = 'a.crt'\ntls_key = 'a.key'\n", (), "TLS file not found"),
+    ],
+)
+def test_serve_refuses_with_a_clear_message(
+    cli: Cli,
+    tmp_path: Path,
+    config: str | None,
+    extra: tuple[str, ...],
+    words: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.chdir(tmp_path)
     args = ["serve", *extra]
     if config is not None:
@@ -131,9 +153,14 @@ def test_serve_port_in_use(cli: Cli) -> None:
 
 def test_python_m_relay_serves_until_sigterm(tmp_path: Path) -> None:
     env = {**os.environ, "COBROWSE_RELAY_DATA": str(tmp_path)}
-    proc = subprocess.Popen([sys.executable, "-m", "relay", "serve", "--dev", "--port", "0"],
-                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "relay", "serve", "--dev", "--port", "0"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert proc.stdout is not None
         line = proc.stdout.readline()  # printed once listening

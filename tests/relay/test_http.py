@@ -25,8 +25,7 @@ from relay.server import Relay, RelayThread
 
 def get(url: str, context: ssl.SSLContext | None = None) -> tuple[int, str, str]:
     with urllib.request.urlopen(url, timeout=5, context=context) as response:
-        return (response.status, response.headers["Content-Type"],
-                response.read().decode("utf-8"))
+        return (response.status, response.headers["Content-Type"], response.read().decode("utf-8"))
 
 
 def test_healthz(data_dir: Path) -> None:
@@ -34,6 +33,7 @@ def test_healthz(data_dir: Path) -> None:
         async with running(data_dir) as relay:
             status, _, text = await asyncio.to_thread(get, f"http://127.0.0.1:{relay.port}/healthz")
             assert (status, text.strip()) == (200, "ok")
+
     run(body)
 
 
@@ -53,16 +53,19 @@ def test_metrics(data_dir: Path) -> None:
             status, kind, text = await asyncio.to_thread(get, url)
         assert status == 200 and kind.startswith("text/plain; version=0.0.4")
         lines = set(text.splitlines())
-        for line in ('cobrowse_connections{role="citizen"} 1',
-                     'cobrowse_connections{role="agent"} 0',
-                     "cobrowse_rooms_active 0",
-                     "cobrowse_sessions_total 1",
-                     'cobrowse_bytes_forwarded_total{direction="citizen_to_agent"} 5',
-                     'cobrowse_bytes_forwarded_total{direction="agent_to_citizen"} 0',
-                     "cobrowse_logins_failed_total 1",
-                     "cobrowse_rate_limited_total 0",
-                     "# TYPE cobrowse_joins_rejected_total counter"):
+        for line in (
+            'cobrowse_connections{role="citizen"} 1',
+            'cobrowse_connections{role="agent"} 0',
+            "cobrowse_rooms_active 0",
+            "cobrowse_sessions_total 1",
+            'cobrowse_bytes_forwarded_total{direction="citizen_to_agent"} 5',
+            'cobrowse_bytes_forwarded_total{direction="agent_to_citizen"} 0',
+            "cobrowse_logins_failed_total 1",
+            "cobrowse_rate_limited_total 0",
+            "# TYPE cobrowse_joins_rejected_total counter",
+        ):
             assert line in lines, line
+
     run(body)
 
 
@@ -71,18 +74,29 @@ def make_cert(folder: Path) -> tuple[Path, Path]:
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "cobrowse test relay")])
     now = datetime.datetime.now(datetime.UTC)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
-            .public_key(key.public_key()).serial_number(x509.random_serial_number())
-            .not_valid_before(now - datetime.timedelta(minutes=1))
-            .not_valid_after(now + datetime.timedelta(days=1))
-            .add_extension(x509.SubjectAlternativeName(
-                [x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
-            .sign(key, hashes.SHA256()))
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=1))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .sign(key, hashes.SHA256())
+    )
     cert_path, key_path = folder / "relay.crt", folder / "relay.key"
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM,
-                                           serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
     return cert_path, key_path
 
 
@@ -97,19 +111,26 @@ def test_tls(data_dir: Path) -> None:
                 await ws.send(json.dumps({"type": "hello", "version": 1, "role": "citizen"}))
                 assert json.loads(await ws.recv())["type"] == "nameplate"
             status, _, _ = await asyncio.to_thread(
-                get, f"https://127.0.0.1:{relay.port}/healthz", trust)
+                get, f"https://127.0.0.1:{relay.port}/healthz", trust
+            )
             assert status == 200
+
     run(body)
 
 
 def test_unsafe_settings_refuse_to_start(data_dir: Path) -> None:
     async def body() -> None:
-        for overrides, words in (({"dev": False}, "no TLS"),
-                                 ({"host": "0.0.0.0"}, "loopback"),
-                                 ({"dev": False, "tls_cert": data_dir / "no.crt",
-                                   "tls_key": data_dir / "no.key"}, "not found")):
+        for overrides, words in (
+            ({"dev": False}, "no TLS"),
+            ({"host": "0.0.0.0"}, "loopback"),
+            (
+                {"dev": False, "tls_cert": data_dir / "no.crt", "tls_key": data_dir / "no.key"},
+                "not found",
+            ),
+        ):
             with pytest.raises(ConfigError, match=words):
                 await Relay(config(data_dir, **overrides)).start()
+
     run(body)
 
 

@@ -13,8 +13,10 @@ def test_nameplate_claims_per_address(data_dir: Path) -> None:
     clock = FakeClock()
 
     async def body() -> None:
-        async with running(data_dir, clock=clock, claims_burst=3,
-                           claims_per_minute=1) as relay, clients(relay) as c:
+        async with (
+            running(data_dir, clock=clock, claims_burst=3, claims_per_minute=1) as relay,
+            clients(relay) as c,
+        ):
             citizen, _ = await c.citizen()
             await citizen.send(type="new_nameplate")
             await citizen.expect("nameplate")
@@ -25,15 +27,26 @@ def test_nameplate_claims_per_address(data_dir: Path) -> None:
             clock.advance(60)  # one token back
             await c.citizen()
             assert relay.metrics.get("cobrowse_rate_limited_total") == 1
+
     run(body)
 
 
 def test_behind_a_trusted_proxy_each_client_has_its_own_claims(data_dir: Path) -> None:
     async def body() -> None:
-        async with running(data_dir, clock=FakeClock(), claims_burst=2, claims_per_minute=1,
-                           trusted_proxies=("127.0.0.1",)) as relay, clients(relay) as c:
+        async with (
+            running(
+                data_dir,
+                clock=FakeClock(),
+                claims_burst=2,
+                claims_per_minute=1,
+                trusted_proxies=("127.0.0.1",),
+            ) as relay,
+            clients(relay) as c,
+        ):
+
             def via(address: str) -> dict[str, object]:
                 return {"additional_headers": {"X-Forwarded-For": address}}
+
             for _ in range(2):
                 await c.citizen(**via("203.0.113.7"))
             greedy = await c.open(**via("203.0.113.7"))
@@ -43,17 +56,21 @@ def test_behind_a_trusted_proxy_each_client_has_its_own_claims(data_dir: Path) -
             await c.agent(**via("198.51.100.4"))
             login = next(line for line in audit_lines(data_dir) if line["event"] == "login")
             assert login["addr"] == "198.51.100.4"
+
     run(body)
 
 
 def test_a_forwarded_header_from_anyone_else_is_ignored(data_dir: Path) -> None:
     async def body() -> None:
-        async with running(data_dir, clock=FakeClock(), claims_burst=1,
-                           claims_per_minute=1) as relay, clients(relay) as c:
+        async with (
+            running(data_dir, clock=FakeClock(), claims_burst=1, claims_per_minute=1) as relay,
+            clients(relay) as c,
+        ):
             await c.citizen(additional_headers={"X-Forwarded-For": "203.0.113.7"})
             cheat = await c.open(additional_headers={"X-Forwarded-For": "203.0.113.99"})
             await cheat.send(type="hello", version=1, role="citizen")
             assert await cheat.closed() == (4429, "rate_limited")
+
     run(body)
 
 
@@ -61,8 +78,10 @@ def test_joins_per_account_leave_the_agent_signed_in(data_dir: Path) -> None:
     clock = FakeClock()
 
     async def body() -> None:
-        async with running(data_dir, clock=clock, joins_burst=2,
-                           joins_per_minute=2) as relay, clients(relay) as c:
+        async with (
+            running(data_dir, clock=clock, joins_burst=2, joins_per_minute=2) as relay,
+            clients(relay) as c,
+        ):
             _, nameplate = await c.citizen()
             agent = await c.agent()
             for _ in range(2):
@@ -74,21 +93,24 @@ def test_joins_per_account_leave_the_agent_signed_in(data_dir: Path) -> None:
             clock.advance(30)
             await agent.send(type="join", nameplate=nameplate)
             await agent.expect("joined")
-            assert relay.metrics.get("cobrowse_joins_rejected_total",
-                                     reason="rate_limited") == 1
+            assert relay.metrics.get("cobrowse_joins_rejected_total", reason="rate_limited") == 1
+
     run(body)
 
 
 def test_joins_per_address_count_across_accounts(data_dir: Path) -> None:
     async def body() -> None:
-        async with running(data_dir, joins_burst=2, joins_per_minute=1) as relay, \
-                clients(relay) as c:
+        async with (
+            running(data_dir, joins_burst=2, joins_per_minute=1) as relay,
+            clients(relay) as c,
+        ):
             anna, sara = await c.agent("anna"), await c.agent("sara")
             for agent in (anna, sara):
                 await agent.send(type="join", nameplate="000")
                 await agent.expect("error")
             await anna.send(type="join", nameplate="000")
             assert (await anna.expect("error"))["reason"] == "rate_limited"
+
     run(body)
 
 
@@ -107,8 +129,10 @@ def test_failed_logins_lock_the_account_out_longer_each_time(data_dir: Path) -> 
     clock = FakeClock()
 
     async def body() -> None:
-        async with running(data_dir, clock=clock, login_failures_account=3,
-                           lockout_base=30) as relay, clients(relay) as c:
+        async with (
+            running(data_dir, clock=clock, login_failures_account=3, lockout_base=30) as relay,
+            clients(relay) as c,
+        ):
             for _ in range(3):
                 assert await _login(c, "anna", "guess guess!") == (4401, "bad_login")
             assert await _login(c, "anna", PASSWORD) == (4429, "rate_limited")
@@ -120,6 +144,7 @@ def test_failed_logins_lock_the_account_out_longer_each_time(data_dir: Path) -> 
             assert await _login(c, "anna", PASSWORD) == (4429, "rate_limited")  # now 60 s
             clock.advance(30)
             assert await _login(c, "anna", PASSWORD) is None
+
     run(body)
     refused = [x for x in audit_lines(data_dir) if x.get("reason") == "rate_limited"]
     assert len(refused) == 2 and all(x["agent"] == "anna" for x in refused)
@@ -131,6 +156,7 @@ def test_failed_logins_per_address(data_dir: Path) -> None:
             for name in ("a1", "a2", "a3", "a4"):
                 assert await _login(c, name, "whatever-pw") == (4401, "bad_login")
             assert await _login(c, "anna", PASSWORD) == (4429, "rate_limited")
+
     run(body)
 
 
@@ -173,4 +199,5 @@ def test_stalled_receiver_blocks_the_sender_and_bounds_relay_memory(data_dir: Pa
                 received += len(await agent.recv())
             await pusher
             assert received == TOTAL
+
     run(body, timeout=40)

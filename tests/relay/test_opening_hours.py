@@ -30,10 +30,12 @@ class WallClock:
 
 
 @asynccontextmanager
-async def hotline(data_dir: Path, wallclock: Callable[[], datetime],
-                  clock: FakeClock | None = None) -> AsyncIterator[Relay]:
-    relay = Relay(config(data_dir, always_open=False), wallclock=wallclock,
-                  clock=clock or FakeClock())
+async def hotline(
+    data_dir: Path, wallclock: Callable[[], datetime], clock: FakeClock | None = None
+) -> AsyncIterator[Relay]:
+    relay = Relay(
+        config(data_dir, always_open=False), wallclock=wallclock, clock=clock or FakeClock()
+    )
     await relay.start()
     try:
         yield relay
@@ -58,8 +60,7 @@ def test_closed_hotline_tells_citizens_when_it_opens_and_admits_agents(data_dir:
     run(body)
 
 
-def test_open_hours_admit_and_a_code_expiring_after_closing_says_closed(
-        data_dir: Path) -> None:
+def test_open_hours_admit_and_a_code_expiring_after_closing_says_closed(data_dir: Path) -> None:
     wall, clock = WallClock(OPEN), FakeClock()
 
     async def body() -> None:
@@ -83,20 +84,26 @@ def test_dev_relays_are_open_around_the_clock_unless_told_otherwise() -> None:
 
 def test_opening_hours_in_the_config_file(tmp_path: Path) -> None:
     path = tmp_path / "relay.toml"
-    path.write_text('[opening_hours]\nalways_open = false\nclosed_dates = [2024-12-24]\n'
-                    '[opening_hours.weekly]\nfriday = ["10:00-12:00"]\n', encoding="utf-8")
+    path.write_text(
+        "[opening_hours]\nalways_open = false\nclosed_dates = [2024-12-24]\n"
+        '[opening_hours.weekly]\nfriday = ["10:00-12:00"]\n',
+        encoding="utf-8",
+    )
     loaded = load_config(path)
     assert loaded.always_open is False and date(2024, 12, 24) in loaded.opening_hours.closed_dates
     assert loaded.opening_hours.is_open(CLOSED - timedelta(hours=2))  # Friday 11:00
     assert RelayConfig().opening_hours == OpeningHours()
 
 
-@pytest.mark.parametrize("text, message", [
-    ('[opening_hours]\nalways_open = "yes"\n', "opening_hours.always_open must be bool"),
-    ('[opening_hours]\nweekly = {monday = ["19-22"]}\n', "opening_hours.weekly.monday"),
-    ('[opening_hours]\nopen = true\n', "unknown key(s) open"),
-    ('[opening_hours]\ntimezone = "Mars/Olympus"\n', "unknown time zone"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ('[opening_hours]\nalways_open = "yes"\n', "opening_hours.always_open must be bool"),
+        ('[opening_hours]\nweekly = {monday = ["19-22"]}\n', "opening_hours.weekly.monday"),
+        ("[opening_hours]\nopen = true\n", "unknown key(s) open"),
+        ('[opening_hours]\ntimezone = "Mars/Olympus"\n', "unknown time zone"),
+    ],
+)
 def test_bad_opening_hours_name_the_key(tmp_path: Path, text: str, message: str) -> None:
     path = tmp_path / "relay.toml"
     path.write_text(text, encoding="utf-8")
@@ -105,8 +112,9 @@ def test_bad_opening_hours_name_the_key(tmp_path: Path, text: str, message: str)
     assert message in str(info.value)
 
 
-def test_report_command(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_report_command(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("COBROWSE_RELAY_DATA", raising=False)
     data = ["--data-dir", str(tmp_path)]
     assert main(["report", "--from", "2024-03-01", "--to", "2024-03-31", *data]) == 1
@@ -117,8 +125,23 @@ def test_report_command(tmp_path: Path, capsys: pytest.CaptureFixture[str],
     assert main(["report", "--from", "1.3.2024", "--to", "2024-03-01", *data]) == 2
     assert "'1.3.2024' is not a date like 2024-03-01" in capsys.readouterr().err
     html, csv = tmp_path / "r.html", tmp_path / "r.csv"
-    assert main(["report", "--from", "2024-03-01", "--to", "2024-03-31", "--html", str(html),
-                 "--csv", str(csv), *data]) == 0
+    assert (
+        main(
+            [
+                "report",
+                "--from",
+                "2024-03-01",
+                "--to",
+                "2024-03-31",
+                "--html",
+                str(html),
+                "--csv",
+                str(csv),
+                *data,
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert "Hotline statistics 2024-03-01 to 2024-03-31" in out and "Contacts" in out
     assert html.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")

@@ -36,6 +36,7 @@ def test_malformed_first_message(data_dir: Path, text: str) -> None:
             client = await c.open()
             await client.ws.send(text)
             assert await client.closed() == (4400, "malformed")
+
     run(body)
 
 
@@ -53,13 +54,13 @@ LATER_MESSAGES = {
 
 
 @pytest.mark.parametrize("role,msg", LATER_MESSAGES.values(), ids=LATER_MESSAGES.keys())
-def test_malformed_message_after_hello(data_dir: Path, role: str, msg: dict[str, object]
-                                       ) -> None:
+def test_malformed_message_after_hello(data_dir: Path, role: str, msg: dict[str, object]) -> None:
     async def body() -> None:
         async with running(data_dir) as relay, clients(relay) as c:
             client = (await c.citizen())[0] if role == "citizen" else await c.agent()
             await client.send(**msg)
             assert await client.closed() == (4400, "malformed")
+
     run(body)
 
 
@@ -75,6 +76,7 @@ def test_binary_before_hello_and_before_the_room_is_complete(data_dir: Path) -> 
             agent = await c.agent()
             await agent.ws.send(b"\x01spake")
             assert await agent.closed() == (4400, "malformed")
+
     run(body)
 
 
@@ -87,6 +89,7 @@ def test_oversized_text_frame(data_dir: Path) -> None:
             citizen, _ = await c.citizen()
             await citizen.ws.send(json.dumps({"type": "new_nameplate", "p": "é" * 2100}))
             assert await citizen.closed() == (1009, "too_large")  # 4200 bytes in UTF-8
+
     run(body)
 
 
@@ -100,6 +103,7 @@ def test_oversized_binary_frame(data_dir: Path) -> None:
             code, _ = await citizen.closed()
             assert code == 1009
             assert (await agent.expect("peer_left"))["reason"] == "connection_lost"
+
     run(body)
 
 
@@ -108,6 +112,7 @@ def test_hello_timeout(data_dir: Path) -> None:
         async with running(data_dir, hello_timeout=0.2) as relay, clients(relay) as c:
             client = await c.open()
             assert await client.closed() == (4408, "timeout")
+
     run(body)
 
 
@@ -119,6 +124,7 @@ def test_version_mismatch(data_dir: Path, version: int) -> None:
             # a future version may carry fields this relay does not know
             await client.send(type="hello", version=version, role="citizen", future=True)
             assert await client.closed() == (4426, "version")
+
     run(body)
 
 
@@ -131,5 +137,5 @@ def test_other_paths_are_not_found(data_dir: Path) -> None:
             with pytest.raises(InvalidStatus) as info:
                 await connect(relay.url.replace("/v1", "/v2"))
             assert info.value.response.status_code == 404
-    run(body)
 
+    run(body)

@@ -20,7 +20,7 @@ CPH = ZoneInfo("Europe/Copenhagen")
 
 @dataclass
 class Case:
-    start: datetime            # Copenhagen local time
+    start: datetime  # Copenhagen local time
     minutes: int
     agent_minutes: int
     topic: str | None
@@ -36,14 +36,15 @@ def cph(day: int, hour: int, minute: int) -> datetime:
 
 CASES = [
     Case(cph(4, 19, 10), 10, 4, "digital_post", "solved", "Ballerup", "digital-post", 4),
-    Case(cph(4, 20, 30), 20, 0, "digital_post", "citizen_finished_alone", "Egedal",
-         "digital-post", 1),
+    Case(
+        cph(4, 20, 30), 20, 0, "digital_post", "citizen_finished_alone", "Egedal", "digital-post", 1
+    ),
     Case(cph(5, 19, 45), 5, 2, "moving", "referred_borger_dk", "Ballerup", "flytning", 2),
     Case(cph(6, 21, 5), 30, 12, None, "not_solved", None, "digital-post", 1),
     Case(cph(7, 21, 50), 15, 6, "moving", "citizen_finished_alone", "Herlev", "flytning", 0),
     Case(cph(10, 23, 30), 8, 8, "digital_post", "out_of_scope_cpr", "Ballerup"),  # Sunday
-    Case(cph(3, 23, 30), 9, 0, "moving", "solved", "Ballerup"),    # before the range
-    Case(cph(11, 19, 0), 9, 0, "moving", "solved", "Ballerup"),    # after the range
+    Case(cph(3, 23, 30), 9, 0, "moving", "solved", "Ballerup"),  # before the range
+    Case(cph(11, 19, 0), 9, 0, "moving", "solved", "Ballerup"),  # after the range
 ]
 STEPS = {"digital-post": 4, "flytning": 5}
 
@@ -58,9 +59,14 @@ class Clock:
 
 def record(log: SessionLog, clock: Clock, case: Case) -> str:
     clock.now = case.start
-    sid = log.start_session("anna", "Albertslund", citizen_municipality=case.municipality,
-                            topic=case.topic, checklist=case.checklist,
-                            steps_total=STEPS.get(case.checklist or ""))
+    sid = log.start_session(
+        "anna",
+        "Albertslund",
+        citizen_municipality=case.municipality,
+        topic=case.topic,
+        checklist=case.checklist,
+        steps_total=STEPS.get(case.checklist or ""),
+    )
     if case.agent_minutes:
         log.append(sid, "control_on")
         clock.now = case.start + timedelta(minutes=case.agent_minutes)
@@ -75,8 +81,10 @@ def record(log: SessionLog, clock: Clock, case: Case) -> str:
 @pytest.fixture
 def db(tmp_path: Path) -> Path:
     clock = Clock()
-    with SessionLog(tmp_path / "agent.db", clock=clock) as log, \
-            StatsStore(tmp_path / "stats.db") as store:
+    with (
+        SessionLog(tmp_path / "agent.db", clock=clock) as log,
+        StatsStore(tmp_path / "stats.db") as store,
+    ):
         for case in CASES:
             assert store.store_upload(log.session_upload(record(log, clock, case)), "anna")
     return tmp_path / "stats.db"
@@ -91,24 +99,40 @@ def store(db: Path) -> Iterator[StatsStore]:
 def test_figures_match_the_hand_count(store: StatsStore) -> None:
     r = build_report(store, date(2024, 3, 4), date(2024, 3, 10))
     assert r.contacts == 6
-    assert r.per_weekday == {"Monday": 2, "Tuesday": 1, "Wednesday": 1, "Thursday": 1,
-                             "Friday": 0, "Saturday": 0, "Sunday": 1}
+    assert r.per_weekday == {
+        "Monday": 2,
+        "Tuesday": 1,
+        "Wednesday": 1,
+        "Thursday": 1,
+        "Friday": 0,
+        "Saturday": 0,
+        "Sunday": 1,
+    }
     assert {h: n for h, n in r.per_hour.items() if n} == {19: 2, 20: 1, 21: 2, 23: 1}
-    assert list(r.per_topic.items()) == [("digital_post", 3), ("moving", 2),
-                                         ("(no topic)", 1)]
-    assert r.per_outcome == {"solved": 1, "citizen_finished_alone": 2,
-                             "referred_borger_dk": 1, "referred_skat_dk": 0,
-                             "out_of_scope_cpr": 1, "not_solved": 1}
-    assert list(r.per_municipality.items()) == [("Ballerup", 3), ("(unknown)", 1),
-                                                ("Egedal", 1), ("Herlev", 1)]
-    assert r.median_duration_s == 750.0            # (10 + 15) / 2 minutes
-    assert r.p90_duration_s == 1800.0              # nearest rank 6 of 6: 30 minutes
+    assert list(r.per_topic.items()) == [("digital_post", 3), ("moving", 2), ("(no topic)", 1)]
+    assert r.per_outcome == {
+        "solved": 1,
+        "citizen_finished_alone": 2,
+        "referred_borger_dk": 1,
+        "referred_skat_dk": 0,
+        "out_of_scope_cpr": 1,
+        "not_solved": 1,
+    }
+    assert list(r.per_municipality.items()) == [
+        ("Ballerup", 3),
+        ("(unknown)", 1),
+        ("Egedal", 1),
+        ("Herlev", 1),
+    ]
+    assert r.median_duration_s == 750.0  # (10 + 15) / 2 minutes
+    assert r.p90_duration_s == 1800.0  # nearest rank 6 of 6: 30 minutes
     assert r.finished_alone_share == pytest.approx(2 / 6)
     assert (r.agent_driven_s, r.citizen_driven_s) == (32 * 60.0, 56 * 60.0)
     assert r.agent_driven_share == pytest.approx(32 / 88)
     assert r.checklist_stops == (
         ChecklistStop("digital-post", sessions=3, completed=1, step=2, stopped=2),
-        ChecklistStop("flytning", sessions=2, completed=0, step=1, stopped=1))
+        ChecklistStop("flytning", sessions=2, completed=0, step=1, stopped=1),
+    )
 
 
 def test_empty_period(store: StatsStore) -> None:
@@ -133,7 +157,7 @@ def test_report_main_writes_html_and_csv(db: Path, tmp_path: Path) -> None:
     assert text.startswith("Hotline statistics 2024-03-04 to 2024-03-10")
     page = html.read_text(encoding="utf-8")
     assert page.count("<svg") == 6 and "@media print" in page
-    assert "<script" not in page and "src=" not in page     # self-contained
+    assert "<script" not in page and "src=" not in page  # self-contained
     assert "Contacts per weekday" in page and "digital_post" in page and "Wed" in page
     rows = {(r["section"], r["key"]): r["value"] for r in csv.DictReader(out.open())}
     assert rows[("summary", "contacts")] == "6"

@@ -32,13 +32,17 @@ def test_citizen_resumes_within_grace(data_dir: Path) -> None:
             await relay.sweep()
             back = await c.open()
             await back.send(type="hello", version=1, role="citizen", resume=TOKEN)
-            assert await back.expect("resumed") == {"type": "resumed", "nameplate": nameplate,
-                                                    "peer": True}
+            assert await back.expect("resumed") == {
+                "type": "resumed",
+                "nameplate": nameplate,
+                "peer": True,
+            }
             await agent.expect("peer_back")
             await back.ws.send(b"\x03hi")
             assert await agent.recv() == b"\x03hi"
             await agent.ws.send(b"\x03yo")
             assert await back.recv() == b"\x03yo"
+
     run(body)
 
 
@@ -49,16 +53,19 @@ def test_agent_resumes_after_logging_in_again(data_dir: Path) -> None:
             agent.drop()
             await citizen.expect("peer_left")
             thief = await c.open()  # another agent with the token is not let in
-            await thief.send(type="hello", version=1, role="agent", name="sara",
-                             password=PASSWORD, resume=TOKEN)
+            await thief.send(
+                type="hello", version=1, role="agent", name="sara", password=PASSWORD, resume=TOKEN
+            )
             await thief.expect("welcome")
             assert await thief.closed() == (4409, "unknown_resume")
             back = await c.open()
-            await back.send(type="hello", version=1, role="agent", name="anna",
-                            password=PASSWORD, resume=TOKEN)
+            await back.send(
+                type="hello", version=1, role="agent", name="anna", password=PASSWORD, resume=TOKEN
+            )
             await back.expect("welcome")
             assert (await back.expect("resumed"))["nameplate"] == nameplate
             await citizen.expect("peer_back")
+
     run(body)
 
 
@@ -74,13 +81,15 @@ def test_both_drop_and_the_first_back_waits_for_the_other(data_dir: Path) -> Non
             assert (await back.expect("resumed"))["peer"] is False
             await back.ws.send(b"nobody there yet")  # dropped, not forwarded later
             agent_back = await c.open()
-            await agent_back.send(type="hello", version=1, role="agent", name="anna",
-                                  password=PASSWORD, resume=TOKEN)
+            await agent_back.send(
+                type="hello", version=1, role="agent", name="anna", password=PASSWORD, resume=TOKEN
+            )
             await agent_back.expect("welcome")
             assert (await agent_back.expect("resumed"))["peer"] is True
             await back.expect("peer_back")
             await back.ws.send(b"now")
             assert await agent_back.recv() == b"now"
+
     run(body)
 
 
@@ -102,6 +111,7 @@ def test_resume_refused_after_grace(data_dir: Path) -> None:
             await later.send(type="hello", version=1, role="citizen", resume=TOKEN)
             assert await later.closed() == (4409, "unknown_resume")
             assert len(relay.hub.rooms) == 0
+
     run(body)
 
 
@@ -115,6 +125,7 @@ def test_unknown_token_and_no_token(data_dir: Path) -> None:
             citizen.drop()
             assert (await agent.expect("peer_left"))["reason"] == "connection_lost"
             assert len(relay.hub.rooms) == 0
+
     run(body)
 
 
@@ -129,4 +140,5 @@ def test_resume_replaces_a_half_open_connection(data_dir: Path) -> None:
             await agent.expect("peer_back")
             await agent.ws.send(b"to the new one")
             assert await back.recv() == b"to the new one"
+
     run(body)

@@ -19,6 +19,7 @@ def test_citizen_gets_a_nameplate(data_dir: Path) -> None:
             msg = await citizen.expect("nameplate")
             assert len(msg["nameplate"]) == 3 and msg["nameplate"].isdigit()
             assert msg["ttl"] == 600
+
     run(body)
 
 
@@ -27,6 +28,7 @@ def test_nameplates_of_live_rooms_are_distinct(data_dir: Path) -> None:
         async with running(data_dir, claims_burst=50) as relay, clients(relay) as c:
             plates = [(await c.citizen())[1] for _ in range(30)]
             assert len(set(plates)) == 30
+
     run(body)
 
 
@@ -36,8 +38,13 @@ def test_agent_login_ok(data_dir: Path) -> None:
             agent = await c.open()
             await agent.send(type="hello", version=1, role="agent", name="bo", password=PASSWORD)
             assert await agent.expect("welcome") == {
-                "type": "welcome", "name": "bo", "display_name": "Bo Nielsen",
-                "municipality": "Albertslund", "role": "supervisor"}
+                "type": "welcome",
+                "name": "bo",
+                "display_name": "Bo Nielsen",
+                "municipality": "Albertslund",
+                "role": "supervisor",
+            }
+
     run(body)
 
 
@@ -46,10 +53,12 @@ def test_bad_password_and_unknown_agent_are_refused_alike(data_dir: Path) -> Non
         async with running(data_dir) as relay, clients(relay) as c:
             for name, password in (("anna", "wrong password!"), ("nobody", PASSWORD)):
                 agent = await c.open()
-                await agent.send(type="hello", version=1, role="agent", name=name,
-                                 password=password)
+                await agent.send(
+                    type="hello", version=1, role="agent", name=name, password=password
+                )
                 assert await agent.closed() == (4401, "bad_login")
             assert relay.metrics.get("cobrowse_logins_failed_total") == 2
+
     run(body)
 
 
@@ -57,14 +66,15 @@ def test_disabled_agent_is_refused(data_dir: Path) -> None:
     async def body() -> None:
         async with running(data_dir) as relay, clients(relay) as c:
             agent = await c.open()
-            await agent.send(type="hello", version=1, role="agent", name="dan",
-                             password=PASSWORD)
+            await agent.send(type="hello", version=1, role="agent", name="dan", password=PASSWORD)
             assert await agent.closed() == (4403, "account_disabled")
+
     run(body)
 
 
 def test_disabling_a_signed_in_agent_cuts_them_off(data_dir: Path) -> None:
     """IT staff disable an account (a stolen laptop) while its agent is in a session."""
+
     async def body() -> None:
         async with running(data_dir) as relay, clients(relay) as c:
             citizen, agent, _ = await c.pair("anna")
@@ -78,13 +88,16 @@ def test_disabling_a_signed_in_agent_cuts_them_off(data_dir: Path) -> None:
             other, nameplate = await c.citizen()
             await sara.send(type="join", nameplate=nameplate)
             assert await sara.closed() == (4403, "account_disabled")
-            cut = [line["agent"] for line in audit_lines(data_dir)
-                   if line["event"] == "account_disabled"]
+            cut = [
+                line["agent"]
+                for line in audit_lines(data_dir)
+                if line["event"] == "account_disabled"
+            ]
             assert cut == ["anna", "sara"]
             again = await c.open()
-            await again.send(type="hello", version=1, role="agent", name="anna",
-                             password=PASSWORD)
+            await again.send(type="hello", version=1, role="agent", name="anna", password=PASSWORD)
             assert await again.closed() == (4403, "account_disabled")
+
     run(body)
 
 
@@ -100,6 +113,7 @@ def test_the_sweep_rechecks_accounts_every_ten_seconds(data_dir: Path) -> None:
             clock.advance(1)
             await relay.sweep()
             assert await anna.closed() == (4403, "account_disabled")
+
     run(body)
 
 
@@ -114,6 +128,7 @@ def test_a_new_role_applies_without_signing_in_again(data_dir: Path) -> None:
             await relay.hub.recheck_accounts()
             await anna.send(type="stats_request", **dates)
             assert (await anna.expect("stats"))["type"] == "stats"
+
     run(body)
 
 
@@ -127,15 +142,20 @@ def test_join_notifies_both_and_forwards_bytes_both_ways(data_dir: Path) -> None
             await agent.send(type="join", nameplate=nameplate)
             assert await agent.expect("joined") == {"type": "joined", "nameplate": nameplate}
             assert await citizen.expect("agent_joined") == {
-                "type": "agent_joined", "name": "Anna Jensen", "municipality": "Albertslund"}
+                "type": "agent_joined",
+                "name": "Anna Jensen",
+                "municipality": "Albertslund",
+            }
             up, down = bytes(range(256)) * 300, b"\x00\xff" * 40_000
             await citizen.ws.send(up)
             assert await agent.recv() == up
             await agent.ws.send(down)
             assert await citizen.recv() == down
             assert tapped == [up, down]
-            assert relay.metrics.get("cobrowse_bytes_forwarded_total",
-                                     direction="citizen_to_agent") == len(up)
+            assert relay.metrics.get(
+                "cobrowse_bytes_forwarded_total", direction="citizen_to_agent"
+            ) == len(up)
+
     run(body)
 
 
@@ -148,9 +168,11 @@ def test_session_is_audited_without_secrets(data_dir: Path) -> None:
             await agent.ws.close()
             await citizen.expect("peer_left")
             bad = await c.open()
-            await bad.send(type="hello", version=1, role="agent", name="anna",
-                           password="hunter2-hunter2")
+            await bad.send(
+                type="hello", version=1, role="agent", name="anna", password="hunter2-hunter2"
+            )
             await bad.closed()
+
     run(body)
     text = (data_dir / "audit.jsonl").read_text(encoding="utf-8")
     assert PASSWORD not in text and "hunter2" not in text and "secret screen" not in text
@@ -171,6 +193,7 @@ def test_citizen_cannot_join(data_dir: Path) -> None:
             anonymous = await c.open()
             await anonymous.send(type="join", nameplate=nameplate)
             assert await anonymous.closed() == (4400, "malformed")
+
     run(body)
 
 
@@ -185,8 +208,10 @@ def test_unknown_nameplate(data_dir: Path) -> None:
             assert error["reason"] == "unknown_nameplate" and error["message"]
             await agent.send(type="join", nameplate=nameplate)  # still signed in
             await agent.expect("joined")
-            assert relay.metrics.get("cobrowse_joins_rejected_total",
-                                     reason="unknown_nameplate") == 1
+            assert (
+                relay.metrics.get("cobrowse_joins_rejected_total", reason="unknown_nameplate") == 1
+            )
+
     run(body)
 
 
@@ -210,9 +235,12 @@ def test_expired_nameplate(data_dir: Path) -> None:
             fresh = (await citizen.expect("nameplate"))["nameplate"]
             await agent.send(type="join", nameplate=fresh)
             await agent.expect("joined")
+
     run(body)
-    assert [x["reason"] for x in audit_lines(data_dir) if x["event"] == "nameplate_closed"] \
-        == ["expired", "expired"]
+    assert [x["reason"] for x in audit_lines(data_dir) if x["event"] == "nameplate_closed"] == [
+        "expired",
+        "expired",
+    ]
 
 
 def test_third_party_is_refused(data_dir: Path) -> None:
@@ -224,6 +252,7 @@ def test_third_party_is_refused(data_dir: Path) -> None:
             assert (await sara.expect("error"))["reason"] == "nameplate_taken"
             await citizen.ws.send(b"only for anna")
             assert await agent.recv() == b"only for anna"
+
     run(body)
 
 
@@ -236,6 +265,7 @@ def test_nameplate_is_single_use(data_dir: Path) -> None:
             again = await c.agent()
             await again.send(type="join", nameplate=nameplate)
             assert (await again.expect("error"))["reason"] == "unknown_nameplate"
+
     run(body)
 
 
@@ -246,13 +276,13 @@ def test_new_nameplate_burns_the_old_one(data_dir: Path) -> None:
             await citizen.send(type="new_nameplate")
             fresh = (await citizen.expect("nameplate"))["nameplate"]
             assert fresh != old
-            assert await agent.expect("peer_left") == {"type": "peer_left",
-                                                       "reason": "code_burnt"}
+            assert await agent.expect("peer_left") == {"type": "peer_left", "reason": "code_burnt"}
             await agent.send(type="join", nameplate=old)
             assert (await agent.expect("error"))["reason"] == "unknown_nameplate"
             await agent.send(type="join", nameplate=fresh)
             await agent.expect("joined")
             await citizen.expect("agent_joined")
+
     run(body)
 
 
@@ -261,12 +291,15 @@ def test_peer_left_when_a_member_drops(data_dir: Path) -> None:
         async with running(data_dir) as relay, clients(relay) as c:
             citizen, agent, _ = await c.pair()
             citizen.drop()
-            assert await agent.expect("peer_left") == {"type": "peer_left",
-                                                       "reason": "connection_lost"}
+            assert await agent.expect("peer_left") == {
+                "type": "peer_left",
+                "reason": "connection_lost",
+            }
             await agent.ws.send(b"late frame")  # sent before it saw peer_left: dropped
             _, nameplate = await c.citizen()
             await agent.send(type="join", nameplate=nameplate)  # still signed in
             await agent.expect("joined")
+
     run(body)
 
 
@@ -280,19 +313,22 @@ def test_metrics_count_connections_and_sessions(data_dir: Path) -> None:
             assert relay.metrics.get("cobrowse_sessions_total") == 1
             text = relay.metrics.render()
             assert "cobrowse_rooms_active 2\n" in text
+
     run(body)
 
 
-def test_operational_logs_carry_no_secrets(data_dir: Path,
-                                           caplog: pytest.LogCaptureFixture) -> None:
+def test_operational_logs_carry_no_secrets(
+    data_dir: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     async def body() -> None:
         async with running(data_dir) as relay, clients(relay) as c:
             citizen, agent, nameplate = await c.pair()
             await citizen.ws.send(b"PIXELS-MARKER")
             await agent.recv()
             bad = await c.open()
-            await bad.send(type="hello", version=1, role="agent", name="anna",
-                           password="hunter2-hunter2")
+            await bad.send(
+                type="hello", version=1, role="agent", name="anna", password="hunter2-hunter2"
+            )
             await bad.closed()
 
     with caplog.at_level(logging.DEBUG, logger="relay"):

@@ -22,8 +22,14 @@ def make_payload(tmp_path: Path) -> dict[str, Any]:
     """A real upload produced by the agent's session log."""
     times = iter(START + timedelta(minutes=m) for m in (0, 1, 2, 5, 6, 7, 10))
     with SessionLog(tmp_path / "agent.db", clock=lambda: next(times)) as log:
-        sid = log.start_session("anna", "Albertslund", citizen_municipality="Ballerup",
-                                topic="digital_post", checklist="digital-post", steps_total=4)
+        sid = log.start_session(
+            "anna",
+            "Albertslund",
+            citizen_municipality="Ballerup",
+            topic="digital_post",
+            checklist="digital-post",
+            steps_total=4,
+        )
         log.append(sid, "consent_granted", what="view")
         log.append(sid, "control_on")
         log.append(sid, "control_off", by="agent")
@@ -54,8 +60,7 @@ def test_upload_is_stored_once(store: StatsStore, payload: dict[str, Any]) -> No
     assert (stored.topic, stored.outcome, stored.step_reached) == ("digital_post", "solved", 2)
 
 
-def test_same_id_with_other_content_is_refused(store: StatsStore,
-                                               payload: dict[str, Any]) -> None:
+def test_same_id_with_other_content_is_refused(store: StatsStore, payload: dict[str, Any]) -> None:
     store.store_upload(payload, "anna")
     changed = copy.deepcopy(payload)
     changed["session"]["topic"] = "moving"
@@ -77,6 +82,7 @@ def _set(path: str, value: Any) -> Callable[[dict[str, Any]], None]:
             target[int(last)] = value
         else:
             target[last] = value
+
     return mutate
 
 
@@ -103,11 +109,12 @@ MALFORMED = [
 ]
 
 
-@pytest.mark.parametrize(("mutate", "match"), [(m, x) for _, m, x in MALFORMED],
-                         ids=[name for name, _, _ in MALFORMED])
-def test_malformed_uploads_store_nothing(store: StatsStore, payload: dict[str, Any],
-                                         mutate: Callable[[dict[str, Any]], None],
-                                         match: str) -> None:
+@pytest.mark.parametrize(
+    ("mutate", "match"), [(m, x) for _, m, x in MALFORMED], ids=[name for name, _, _ in MALFORMED]
+)
+def test_malformed_uploads_store_nothing(
+    store: StatsStore, payload: dict[str, Any], mutate: Callable[[dict[str, Any]], None], match: str
+) -> None:
     bad = copy.deepcopy(payload)
     mutate(bad)
     with pytest.raises(ValueError, match=match):
@@ -121,15 +128,15 @@ def test_non_objects_are_refused(store: StatsStore, bad: object) -> None:
         store.store_upload(bad, "anna")
 
 
-def test_only_the_agent_may_upload_its_session(store: StatsStore,
-                                               payload: dict[str, Any]) -> None:
+def test_only_the_agent_may_upload_its_session(store: StatsStore, payload: dict[str, Any]) -> None:
     with pytest.raises(ValueError, match="not the uploading account"):
         store.store_upload(payload, "mallory")
     assert not store.has_session(payload["session"]["session_id"])
 
 
-def test_failure_while_writing_leaves_nothing(store: StatsStore, payload: dict[str, Any],
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failure_while_writing_leaves_nothing(
+    store: StatsStore, payload: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
     original = StatsStore._insert
 
     def insert_then_fail(self: StatsStore, *args: Any) -> None:
@@ -153,9 +160,16 @@ def test_not_a_database(tmp_path: Path) -> None:
 
 
 def test_stats_and_report_import_no_qt_or_screen_code() -> None:
-    code = ("import sys, relay.stats, relay.report, relay._report_html; "
-            "bad = [m for m in sys.modules if m.startswith(('PySide6', 'cobrowse.screen', "
-            "'cobrowse.control', 'cobrowse.session.crypto'))]; print(bad)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         cwd=Path(__file__).resolve().parents[2], check=True)
+    code = (
+        "import sys, relay.stats, relay.report, relay._report_html; "
+        "bad = [m for m in sys.modules if m.startswith(('PySide6', 'cobrowse.screen', "
+        "'cobrowse.control', 'cobrowse.session.crypto'))]; print(bad)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[2],
+        check=True,
+    )
     assert out.stdout.strip() == "[]"

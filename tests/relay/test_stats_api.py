@@ -22,8 +22,9 @@ def payloads(path: Path, agent: str = "anna", count: int = 2) -> list[dict[str, 
     times = iter(START + timedelta(minutes=m) for m in range(100))
     with SessionLog(path, clock=lambda: next(times)) as log:
         for n in range(count):
-            sid = log.start_session(agent, "Albertslund", topic="digital_post",
-                                    checklist="digital-post", steps_total=3)
+            sid = log.start_session(
+                agent, "Albertslund", topic="digital_post", checklist="digital-post", steps_total=3
+            )
             log.append(sid, "control_on")
             log.append(sid, "step_ticked", step=n + 1)
             log.end_session(sid, "solved")
@@ -35,8 +36,7 @@ async def upload(agent: Client, sessions: list[dict[str, Any]]) -> dict[str, Any
     return await agent.expect("stats_stored")
 
 
-def test_upload_stores_once_and_rejects_what_is_not_yours(data_dir: Path,
-                                                          tmp_path: Path) -> None:
+def test_upload_stores_once_and_rejects_what_is_not_yours(data_dir: Path, tmp_path: Path) -> None:
     mine = payloads(tmp_path / "a.db")
     ids = [p["session"]["session_id"] for p in mine]
     theirs = payloads(tmp_path / "s.db", agent="sara", count=1)
@@ -58,8 +58,9 @@ def test_upload_stores_once_and_rejects_what_is_not_yours(data_dir: Path,
 
     run(body)
     with StatsStore(data_dir / "stats.db") as store:
-        assert [s.session_id for s in store.sessions_between(date(2024, 3, 4),
-                                                             date(2024, 3, 4))] == ids
+        assert [
+            s.session_id for s in store.sessions_between(date(2024, 3, 4), date(2024, 3, 4))
+        ] == ids
     audit = (data_dir / "audit.jsonl").read_text(encoding="utf-8")
     assert '"event": "stats_upload"' in audit and "digital_post" not in audit
 
@@ -163,12 +164,20 @@ def _audit(data_dir: Path) -> list[dict[str, Any]]:
 
 
 def test_a_huge_report_is_trimmed_to_fit_one_message() -> None:
-    topics = {f"emne nummer {n:05d} med et langt navn fra en fri tekst": 10_000 - n
-              for n in range(5000)}
-    report = {"date_from": "2024-01-01", "date_to": "2024-12-31", "contacts": sum(topics.values()),
-              "per_topic": topics, "per_municipality": {f"Kommune {n}": 5 for n in range(98)},
-              "checklist_stops": [{"checklist": f"liste-{n}", "sessions": n, "completed": 0,
-                                   "step": 1, "stopped": n} for n in range(3000)]}
+    topics = {
+        f"emne nummer {n:05d} med et langt navn fra en fri tekst": 10_000 - n for n in range(5000)
+    }
+    report = {
+        "date_from": "2024-01-01",
+        "date_to": "2024-12-31",
+        "contacts": sum(topics.values()),
+        "per_topic": topics,
+        "per_municipality": {f"Kommune {n}": 5 for n in range(98)},
+        "checklist_stops": [
+            {"checklist": f"liste-{n}", "sessions": n, "completed": 0, "step": 1, "stopped": n}
+            for n in range(3000)
+        ],
+    }
     assert len(json.dumps(report)) > MAX_REPORT
     fitted = fit_report(report)
     assert len(json.dumps({"type": "stats", "report": fitted}).encode()) <= MAX_REPORT

@@ -47,7 +47,9 @@ def test_defaults_are_safe() -> None:
 
 
 def test_load_config(tmp_path: Path) -> None:
-    path = write(tmp_path / "relay.toml", """
+    path = write(
+        tmp_path / "relay.toml",
+        """
         [server]
         host = "0.0.0.0"
         port = 443
@@ -58,27 +60,35 @@ def test_load_config(tmp_path: Path) -> None:
         nameplate_ttl = 300
         [rate_limits]
         claims_burst = 3
-    """)
+    """,
+    )
     config = load_config(path)
-    assert (config.host, config.port, config.nameplate_ttl, config.claims_burst) == \
-        ("0.0.0.0", 443, 300.0, 3)
+    assert (config.host, config.port, config.nameplate_ttl, config.claims_burst) == (
+        "0.0.0.0",
+        443,
+        300.0,
+        3,
+    )
     assert config.data_dir == tmp_path / "data" and config.tls_key == tmp_path / "relay.key"
     assert config.tls_cert == Path("/etc/relay.crt")
 
 
-@pytest.mark.parametrize("text,words", [
-    ("[server\nport = 1", "not valid TOML"),
-    ("[serve]\nport = 1", "unknown table [serve]"),
-    ("[server]\nprot = 1", "unknown key server.prot"),
-    ("[server]\nport = '8765'", "server.port must be int, not '8765'"),
-    ("[server]\nport = 70000", "server.port must be 0-65535"),
-    ("[server]\ndev = 1", "server.dev must be bool"),
-    ("[limits]\nmax_text = 0", "max_text must be positive"),
-    ("[server]\ntls_cert = 'a.crt'", "both server.tls_cert and server.tls_key"),
-    ("port = 1", "unknown table [port]"),
-    ("[server]\ntrusted_proxies = '10.0.0.1'", "must be a list of addresses"),
-    ("[server]\ntrusted_proxies = ['10.0.0.1', 'proxy.local']", "'proxy.local' is not an IP"),
-])
+@pytest.mark.parametrize(
+    "text,words",
+    [
+        ("[server\nport = 1", "not valid TOML"),
+        ("[serve]\nport = 1", "unknown table [serve]"),
+        ("[server]\nprot = 1", "unknown key server.prot"),
+        ("[server]\nport = '8765'", "server.port must be int, not '8765'"),
+        ("[server]\nport = 70000", "server.port must be 0-65535"),
+        ("[server]\ndev = 1", "server.dev must be bool"),
+        ("[limits]\nmax_text = 0", "max_text must be positive"),
+        ("[server]\ntls_cert = 'a.crt'", "both server.tls_cert and server.tls_key"),
+        ("port = 1", "unknown table [port]"),
+        ("[server]\ntrusted_proxies = '10.0.0.1'", "must be a list of addresses"),
+        ("[server]\ntrusted_proxies = ['10.0.0.1', 'proxy.local']", "'proxy.local' is not an IP"),
+    ],
+)
 def test_bad_config_names_file_and_key(tmp_path: Path, text: str, words: str) -> None:
     path = write(tmp_path / "relay.toml", text)
     with pytest.raises(ConfigError) as info:
@@ -92,10 +102,13 @@ def test_missing_config_file(tmp_path: Path) -> None:
 
 
 def test_proxy_config_and_plain_ws_only_on_loopback_behind_it(tmp_path: Path) -> None:
-    path = write(tmp_path / "relay.toml", """
+    path = write(
+        tmp_path / "relay.toml",
+        """
         [server]
         trusted_proxies = ["127.0.0.1", "10.20.0.0/16"]
-    """)
+    """,
+    )
     config = load_config(path)
     assert config.trusted_proxies == ("127.0.0.1", "10.20.0.0/16")
     check_serve_config(config)  # plain ws on 127.0.0.1: TLS is the proxy's job
@@ -105,19 +118,23 @@ def test_proxy_config_and_plain_ws_only_on_loopback_behind_it(tmp_path: Path) ->
         check_serve_config(RelayConfig())
 
 
-@pytest.mark.parametrize("peer,forwarded,client", [
-    ("203.0.113.9", ["198.51.100.1"], "203.0.113.9"),              # not a proxy: header ignored
-    ("127.0.0.1", ["198.51.100.1"], "198.51.100.1"),               # our proxy says who it is
-    ("127.0.0.1", ["6.6.6.6, 198.51.100.1"], "198.51.100.1"),      # a client's own claim skipped
-    ("127.0.0.1", ["198.51.100.1, 10.20.3.4"], "198.51.100.1"),    # through two of our proxies
-    ("127.0.0.1", ["198.51.100.1", "10.20.3.4"], "198.51.100.1"),  # headers in order
-    ("127.0.0.1", [], "127.0.0.1"),                                # no header
-    ("127.0.0.1", ["198.51.100.1, garbage"], "127.0.0.1"),         # garbled: believe nothing
-    ("127.0.0.1", ["2001:db8::1"], "2001:db8::1"),
-    ("127.0.0.1", ["10.20.0.1"], "127.0.0.1"),                     # only proxies in the chain
-])
-def test_client_address_behind_trusted_proxies(peer: str, forwarded: list[str],
-                                               client: str) -> None:
+@pytest.mark.parametrize(
+    "peer,forwarded,client",
+    [
+        ("203.0.113.9", ["198.51.100.1"], "203.0.113.9"),  # not a proxy: header ignored
+        ("127.0.0.1", ["198.51.100.1"], "198.51.100.1"),  # our proxy says who it is
+        ("127.0.0.1", ["6.6.6.6, 198.51.100.1"], "198.51.100.1"),  # a client's own claim skipped
+        ("127.0.0.1", ["198.51.100.1, 10.20.3.4"], "198.51.100.1"),  # through two of our proxies
+        ("127.0.0.1", ["198.51.100.1", "10.20.3.4"], "198.51.100.1"),  # headers in order
+        ("127.0.0.1", [], "127.0.0.1"),  # no header
+        ("127.0.0.1", ["198.51.100.1, garbage"], "127.0.0.1"),  # garbled: believe nothing
+        ("127.0.0.1", ["2001:db8::1"], "2001:db8::1"),
+        ("127.0.0.1", ["10.20.0.1"], "127.0.0.1"),  # only proxies in the chain
+    ],
+)
+def test_client_address_behind_trusted_proxies(
+    peer: str, forwarded: list[str], client: str
+) -> None:
     proxies = networks(["127.0.0.1", "10.20.0.0/16"])
     assert client_address(peer, forwarded, proxies) == client
     assert client_address(peer, forwarded, ()) == peer  # no proxies configured
@@ -164,12 +181,15 @@ def test_account_store(tmp_path: Path) -> None:
     assert [a.name for a in store.list()] == ["anna"]
 
 
-@pytest.mark.parametrize("call", [
-    lambda s: s.add("Anna!", "A", "M", PASSWORD),
-    lambda s: s.add("anna", "A", "M", "short"),
-    lambda s: s.add("anna", "A", "M", PASSWORD, role="root"),
-    lambda s: s.add("anna", " ", "M", PASSWORD),
-])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda s: s.add("Anna!", "A", "M", PASSWORD),
+        lambda s: s.add("anna", "A", "M", "short"),
+        lambda s: s.add("anna", "A", "M", PASSWORD, role="root"),
+        lambda s: s.add("anna", " ", "M", PASSWORD),
+    ],
+)
 def test_account_validation(tmp_path: Path, call: object) -> None:
     store = AccountStore(tmp_path / "relay.db")
     with pytest.raises(AccountError):
@@ -247,8 +267,9 @@ def test_nameplates_run_out_and_freed_ones_rest() -> None:
 
 
 def test_recently_freed_nameplate_is_avoided() -> None:
-    rooms: RoomRegistry[int] = RoomRegistry(ttl=600, grace=60, clock=FakeClock(),
-                                            randbelow=lambda n: 0)
+    rooms: RoomRegistry[int] = RoomRegistry(
+        ttl=600, grace=60, clock=FakeClock(), randbelow=lambda n: 0
+    )
     first = rooms.allocate(1)
     assert first.nameplate == "000"
     rooms.close(first)
@@ -259,10 +280,26 @@ def test_recently_freed_nameplate_is_avoided() -> None:
 
 
 def test_hello_parsing() -> None:
-    hello = parse_hello(decode(json.dumps({"type": "hello", "version": 1, "role": "agent",
-                                           "name": "anna", "password": PASSWORD}), 4096))
-    assert (hello.role, hello.name, hello.password, hello.resume) == \
-        ("agent", "anna", PASSWORD, None)
+    hello = parse_hello(
+        decode(
+            json.dumps(
+                {
+                    "type": "hello",
+                    "version": 1,
+                    "role": "agent",
+                    "name": "anna",
+                    "password": PASSWORD,
+                }
+            ),
+            4096,
+        )
+    )
+    assert (hello.role, hello.name, hello.password, hello.resume) == (
+        "agent",
+        "anna",
+        PASSWORD,
+        None,
+    )
     assert PASSWORD not in repr(hello)
     with pytest.raises(Refusal) as info:
         parse_hello({"type": "hello", "version": 3})
@@ -271,8 +308,11 @@ def test_hello_parsing() -> None:
 
 def test_message_parsing() -> None:
     assert parse_message({"type": "join", "nameplate": "042"}, "agent")["nameplate"] == "042"
-    for bad in ({"type": "join", "nameplate": "42"}, {"type": "join", "nameplate": "٠٤٢"},
-                {"type": "resume_token", "token": "AB" * 32}):
+    for bad in (
+        {"type": "join", "nameplate": "42"},
+        {"type": "join", "nameplate": "٠٤٢"},
+        {"type": "resume_token", "token": "AB" * 32},
+    ):
         with pytest.raises(Refusal, match="malformed|nameplate|token"):
             parse_message(bad, "agent")
     with pytest.raises(Refusal) as info:
@@ -288,8 +328,12 @@ def test_audit_writes_only_allowed_fields(tmp_path: Path) -> None:
     audit.write("login", agent="anna", password=PASSWORD, token="ab" * 32, outcome="ok")
     audit.close()
     line = json.loads((tmp_path / "audit.jsonl").read_text(encoding="utf-8"))
-    assert line == {"time": "1970-01-01T00:00:00.500+00:00", "event": "login",
-                    "agent": "anna", "outcome": "ok"}
+    assert line == {
+        "time": "1970-01-01T00:00:00.500+00:00",
+        "event": "login",
+        "agent": "anna",
+        "outcome": "ok",
+    }
 
 
 def test_audit_follows_logrotate(tmp_path: Path) -> None:
@@ -297,8 +341,8 @@ def test_audit_follows_logrotate(tmp_path: Path) -> None:
     audit = AuditLog(path)
     audit.write("login", agent="anna")
     path.rename(tmp_path / "audit.jsonl.1")  # logrotate moves it away ...
-    audit.write("login", agent="bo")         # ... and the next line starts a new file
-    (tmp_path / "audit.jsonl").unlink()      # deleted by hand: the same
+    audit.write("login", agent="bo")  # ... and the next line starts a new file
+    (tmp_path / "audit.jsonl").unlink()  # deleted by hand: the same
     audit.write("login", agent="cille")
     audit.close()
     first = (tmp_path / "audit.jsonl.1").read_text(encoding="utf-8").splitlines()
@@ -317,11 +361,19 @@ def test_metrics_text() -> None:
 
 
 def test_relay_imports_no_qt_screen_input_or_crypto() -> None:
-    code = ("import sys, relay, relay.cli, relay.server; "
-            "bad = [m for m in sys.modules if m.split('.')[0] in ('PySide6', 'mss', 'pynput')"
-            " or m.startswith(('cobrowse.screen', 'cobrowse.control',"
-            " 'cobrowse.session.crypto'))]; "
-            "print(bad); sys.exit(bool(bad))")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            cwd=Path(__file__).resolve().parents[2], timeout=30, check=False)
+    code = (
+        "import sys, relay, relay.cli, relay.server; "
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('PySide6', 'mss', 'pynput')"
+        " or m.startswith(('cobrowse.screen', 'cobrowse.control',"
+        " 'cobrowse.session.crypto'))]; "
+        "print(bad); sys.exit(bool(bad))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[2],
+        timeout=30,
+        check=False,
+    )
     assert result.returncode == 0, result.stdout + result.stderr

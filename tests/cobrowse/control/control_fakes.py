@@ -67,9 +67,16 @@ class Rig:
         self.keyboard = FakeKeyboard(self.calls)
         self.guard = LocalInputGuard(clock=self.clock)
         self.hotkey = TripleEscape(self._trigger, clock=self.clock)
-        self.injector = Injector(self.mouse, self.keyboard, lambda: self.controlling,
-                                 special=lambda n: f"<{n}>", button=lambda n: f"[{n}]",
-                                 monitor=monitor, guard=self.guard, hotkey=self.hotkey)
+        self.injector = Injector(
+            self.mouse,
+            self.keyboard,
+            lambda: self.controlling,
+            special=lambda n: f"<{n}>",
+            button=lambda n: f"[{n}]",
+            monitor=monitor,
+            guard=self.guard,
+            hotkey=self.hotkey,
+        )
 
     def _trigger(self) -> None:
         self.triggered += 1

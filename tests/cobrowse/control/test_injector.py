@@ -22,8 +22,16 @@ def test_printable_keys_are_typed_as_text_including_danish_letters() -> None:
     rig = Rig()
     for code, text in (("ae", "æ"), ("oslash", "ø"), ("aring", "å"), ("a", "A")):
         tap(rig, code, text)
-    assert rig.keys() == [("press", "æ"), ("release", "æ"), ("press", "ø"), ("release", "ø"),
-                          ("press", "å"), ("release", "å"), ("press", "A"), ("release", "A")]
+    assert rig.keys() == [
+        ("press", "æ"),
+        ("release", "æ"),
+        ("press", "ø"),
+        ("release", "ø"),
+        ("press", "å"),
+        ("release", "å"),
+        ("press", "A"),
+        ("release", "A"),
+    ]
 
 
 def test_shortcuts_use_key_codes_not_text() -> None:
@@ -32,15 +40,25 @@ def test_shortcuts_use_key_codes_not_text() -> None:
     tap(rig, "c", "\x03")
     rig.injector.handle(key("ctrl_l", pressed=False))
     tap(rig, "Enter")
-    assert rig.keys() == [("press", "<ctrl_l>"), ("press", "c"), ("release", "c"),
-                          ("release", "<ctrl_l>"), ("press", "<enter>"), ("release", "<enter>")]
+    assert rig.keys() == [
+        ("press", "<ctrl_l>"),
+        ("press", "c"),
+        ("release", "c"),
+        ("release", "<ctrl_l>"),
+        ("press", "<enter>"),
+        ("release", "<enter>"),
+    ]
 
 
 def test_nothing_is_injected_without_consent() -> None:
     rig = Rig()
     rig.controlling = False
-    for msg in (key("a", "a"), ev.PointerMove(5, 5), ev.PointerButton(5, 5, "left", True),
-                ev.Wheel(1, 1, 0, -1)):
+    for msg in (
+        key("a", "a"),
+        ev.PointerMove(5, 5),
+        ev.PointerButton(5, 5, "left", True),
+        ev.Wheel(1, 1, 0, -1),
+    ):
         assert rig.injector.handle(msg) is False
     assert rig.calls == []
     assert rig.injector.refused == 4
@@ -70,8 +88,13 @@ def test_release_all_releases_in_reverse_order() -> None:
 
 def test_blocked_combinations_never_reach_the_os() -> None:
     combos = blocked_combos("win32")
-    for seq in (["ctrl", "alt", "delete"], ["ctrl_l", "shift", "esc"], ["alt", "f4"],
-                ["cmd", "l"], ["cmd_r", "r"]):
+    for seq in (
+        ["ctrl", "alt", "delete"],
+        ["ctrl_l", "shift", "esc"],
+        ["alt", "f4"],
+        ["cmd", "l"],
+        ["cmd_r", "r"],
+    ):
         rig = Rig()
         rig.injector._combos = combos
         for code in seq:
@@ -108,9 +131,15 @@ def test_pointer_is_mapped_to_the_shared_monitor_and_clamped() -> None:
     rig.injector.handle(ev.PointerButton(5000, -7, "right", True))
     rig.injector.handle(ev.PointerButton(5000, -7, "right", False))
     rig.injector.handle(ev.Wheel(0, 0, 0, -3))
-    assert rig.calls == [("move", 2020, 200), ("move", 3199, 0), ("mouse_press", "[right]"),
-                         ("move", 3199, 0), ("mouse_release", "[right]"), ("move", 1920, 0),
-                         ("scroll", 0, -3)]
+    assert rig.calls == [
+        ("move", 2020, 200),
+        ("move", 3199, 0),
+        ("mouse_press", "[right]"),
+        ("move", 3199, 0),
+        ("mouse_release", "[right]"),
+        ("move", 1920, 0),
+        ("scroll", 0, -3),
+    ]
 
 
 def test_citizen_moving_the_mouse_pauses_agent_input_for_over_a_second() -> None:
@@ -175,8 +204,14 @@ def test_blocked_combo_is_reported_and_can_be_allowed_once() -> None:
     rig.injector.release_all()
     rig.calls.clear()
     assert rig.injector.press_combo(stopped[0]) is True
-    assert rig.keys() == [("press", "<ctrl>"), ("press", "<alt>"), ("press", "<delete>"),
-                          ("release", "<delete>"), ("release", "<alt>"), ("release", "<ctrl>")]
+    assert rig.keys() == [
+        ("press", "<ctrl>"),
+        ("press", "<alt>"),
+        ("press", "<delete>"),
+        ("release", "<delete>"),
+        ("release", "<alt>"),
+        ("release", "<ctrl>"),
+    ]
     rig.controlling = False
     assert rig.injector.press_combo(stopped[0]) is False
 
@@ -188,8 +223,14 @@ def test_altgr_symbols_from_a_windows_agent_arrive_as_text() -> None:
     rig.calls.clear()
     rig.injector.handle(key("@", "@"))
     rig.injector.handle(key("@", "@", False))
-    assert rig.keys() == [("release", "<ctrl>"), ("release", "<alt>"), ("press", "@"),
-                          ("release", "@"), ("press", "<ctrl>"), ("press", "<alt>")]
+    assert rig.keys() == [
+        ("release", "<ctrl>"),
+        ("release", "<alt>"),
+        ("press", "@"),
+        ("release", "@"),
+        ("press", "<ctrl>"),
+        ("press", "<alt>"),
+    ]
     rig.calls.clear()
     rig.injector.handle(key("t", "t"))  # Ctrl+Alt+T stays a shortcut
     assert rig.keys() == [("press", "t")]
@@ -200,18 +241,20 @@ def test_the_clients_own_windows_are_out_of_reach() -> None:
     at it but not click, scroll or type into it."""
     rig = Rig(Monitor(1920, 0, 1280, 1024))
     rig.injector.shield.publish([(2520, 400, 300, 200)], focused=False)
-    assert rig.injector.handle(ev.PointerMove(650, 450))            # hovering is harmless
+    assert rig.injector.handle(ev.PointerMove(650, 450))  # hovering is harmless
     assert not rig.injector.handle(ev.PointerButton(650, 450, "left", True))
     assert not rig.injector.handle(ev.Wheel(650, 450, 0, -1))
     assert rig.injector.handle(ev.PointerButton(100, 100, "left", True))  # the form: fine
     assert rig.injector.handle(ev.PointerButton(650, 450, "left", False))  # released anywhere
-    assert [c for c in rig.calls if c[0] != "move"] == [("mouse_press", "[left]"),
-                                                        ("mouse_release", "[left]")]
+    assert [c for c in rig.calls if c[0] != "move"] == [
+        ("mouse_press", "[left]"),
+        ("mouse_release", "[left]"),
+    ]
     rig.calls.clear()
     rig.injector.shield.publish([(2520, 400, 300, 200)], focused=True)  # the dialog has focus
     assert not rig.injector.handle(key("enter"))
-    assert not rig.injector.handle(key("enter", pressed=False))     # its release swallowed too
-    rig.injector.shield.publish([], focused=False)                   # the dialog closed
+    assert not rig.injector.handle(key("enter", pressed=False))  # its release swallowed too
+    rig.injector.shield.publish([], focused=False)  # the dialog closed
     tap(rig, "a", "a")
     assert rig.keys() == [("press", "a"), ("release", "a")]
     assert rig.injector.handle(ev.PointerButton(650, 450, "left", True))

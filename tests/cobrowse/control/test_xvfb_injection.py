@@ -43,8 +43,12 @@ class Desk:
         self.controlling = False
         self.skew = 0.0  # lets a test jump past the local-input pause without waiting
         self.guard = LocalInputGuard(clock=lambda: time.monotonic() + self.skew)
-        self.injector = create_injector(lambda: self.controlling, Monitor(0, 0, 1920, 1080),
-                                        guard=self.guard, hotkey=TripleEscape(lambda: None))
+        self.injector = create_injector(
+            lambda: self.controlling,
+            Monitor(0, 0, 1920, 1080),
+            guard=self.guard,
+            hotkey=TripleEscape(lambda: None),
+        )
 
     def click(self, x: int, y: int) -> bool:
         a = self.injector.handle(ev.PointerButton(x, y, "left", True))
@@ -72,8 +76,9 @@ def desk(form: QtFormProcess) -> Iterator[Desk]:
     gc.collect()
 
 
-def test_real_injection_types_danish_text_and_clicks_the_right_button(form: QtFormProcess,
-                                                                      desk: Desk) -> None:
+def test_real_injection_types_danish_text_and_clicks_the_right_button(
+    form: QtFormProcess, desk: Desk
+) -> None:
     assert desk.click(*form.where["edit"]) is False  # before consent: nothing
     desk.type("x")
     desk.controlling = True
@@ -93,8 +98,9 @@ def test_real_injection_types_danish_text_and_clicks_the_right_button(form: QtFo
     assert not [line for line in lines if line[0] == "clicked" and line[1] == "Ja"]
 
 
-def test_nothing_after_revoke_during_pause_or_for_blocked_combos(form: QtFormProcess,
-                                                                  desk: Desk) -> None:
+def test_nothing_after_revoke_during_pause_or_for_blocked_combos(
+    form: QtFormProcess, desk: Desk
+) -> None:
     desk.controlling = True
     assert desk.click(*form.where["edit"])
     desk.type("a")

@@ -16,14 +16,19 @@ from cobrowse.screen.streamer import ScreenStreamer
 
 pytestmark = pytest.mark.xvfb
 
-BLOCK = bytes([0xFF, 0xFF] * 16)          # a 16x16 filled square
+BLOCK = bytes([0xFF, 0xFF] * 16)  # a 16x16 filled square
 FRAME = bytes([0xFF, 0xFF] + [0x01, 0x80] * 14 + [0xFF, 0xFF])  # its outline
 
 
 class XColor(ctypes.Structure):
-    _fields_ = [("pixel", ctypes.c_ulong), ("red", ctypes.c_ushort),
-                ("green", ctypes.c_ushort), ("blue", ctypes.c_ushort),
-                ("flags", ctypes.c_char), ("pad", ctypes.c_char)]
+    _fields_ = [
+        ("pixel", ctypes.c_ulong),
+        ("red", ctypes.c_ushort),
+        ("green", ctypes.c_ushort),
+        ("blue", ctypes.c_ushort),
+        ("flags", ctypes.c_char),
+        ("pad", ctypes.c_char),
+    ]
 
     def __init__(self, pixel: int, red: int, green: int, blue: int) -> None:
         super().__init__(pixel, red, green, blue, b"\x07", b"\x00")
@@ -38,12 +43,23 @@ def root_cursor(bits: bytes) -> Iterator[None]:
     x11.XDefaultRootWindow.restype = ctypes.c_ulong
     x11.XDefaultRootWindow.argtypes = [ctypes.c_void_p]
     x11.XCreateBitmapFromData.restype = ctypes.c_ulong
-    x11.XCreateBitmapFromData.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_char_p,
-                                          ctypes.c_uint, ctypes.c_uint]
+    x11.XCreateBitmapFromData.argtypes = [
+        ctypes.c_void_p,
+        ctypes.c_ulong,
+        ctypes.c_char_p,
+        ctypes.c_uint,
+        ctypes.c_uint,
+    ]
     x11.XCreatePixmapCursor.restype = ctypes.c_ulong
-    x11.XCreatePixmapCursor.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_ulong,
-                                        ctypes.c_void_p, ctypes.c_void_p, ctypes.c_uint,
-                                        ctypes.c_uint]
+    x11.XCreatePixmapCursor.argtypes = [
+        ctypes.c_void_p,
+        ctypes.c_ulong,
+        ctypes.c_ulong,
+        ctypes.c_void_p,
+        ctypes.c_void_p,
+        ctypes.c_uint,
+        ctypes.c_uint,
+    ]
     x11.XDefineCursor.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_ulong]
     x11.XUndefineCursor.argtypes = [ctypes.c_void_p, ctypes.c_ulong]
     x11.XSync.argtypes = [ctypes.c_void_p, ctypes.c_int]
@@ -54,8 +70,9 @@ def root_cursor(bits: bytes) -> Iterator[None]:
         root = x11.XDefaultRootWindow(display)
         bitmap = x11.XCreateBitmapFromData(display, root, bits, 16, 16)
         black, white = XColor(0, 0, 0, 0), XColor(0, 0xFFFF, 0xFFFF, 0xFFFF)
-        cursor = x11.XCreatePixmapCursor(display, bitmap, bitmap, ctypes.byref(black),
-                                         ctypes.byref(white), 8, 8)
+        cursor = x11.XCreatePixmapCursor(
+            display, bitmap, bitmap, ctypes.byref(black), ctypes.byref(white), 8, 8
+        )
         x11.XDefineCursor(display, root, cursor)
         x11.XSync(display, 0)
         yield
@@ -84,8 +101,9 @@ def test_reader_reports_a_new_image_only_when_the_cursor_changes(bare_xvfb: Any)
 
 def test_streamer_sends_each_shape_once_and_again_after_reset(bare_xvfb: Any) -> None:
     shapes: queue.Queue[CursorImage] = queue.Queue()
-    streamer = ScreenStreamer(lambda frame_id, payload: None, lambda x, y, visible: None,
-                              on_cursor_shape=shapes.put)
+    streamer = ScreenStreamer(
+        lambda frame_id, payload: None, lambda x, y, visible: None, on_cursor_shape=shapes.put
+    )
     streamer.start()
     try:
         first = shapes.get(timeout=5)

@@ -10,7 +10,7 @@ from cobrowse.screen.diff import Rect, dirty_tiles, merge_tiles, tile_grid
 def apply_rects(prev: np.ndarray, cur: np.ndarray, rects: list[Rect]) -> np.ndarray:
     out = prev.copy()
     for r in rects:
-        out[r.y:r.y + r.h, r.x:r.x + r.w] = cur[r.y:r.y + r.h, r.x:r.x + r.w]
+        out[r.y : r.y + r.h, r.x : r.x + r.w] = cur[r.y : r.y + r.h, r.x : r.x + r.w]
     return out
 
 
@@ -25,8 +25,9 @@ def frame_pairs(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray, int]:
     cur = prev.copy()
     for _ in range(draw(st.integers(0, 6))):
         y, x = draw(st.integers(0, h - 1)), draw(st.integers(0, w - 1))
-        cur[y:y + draw(st.integers(1, 40)), x:x + draw(st.integers(1, 40))] = rng.integers(
-            0, 255, 4, dtype=np.uint8)
+        cur[y : y + draw(st.integers(1, 40)), x : x + draw(st.integers(1, 40))] = rng.integers(
+            0, 255, 4, dtype=np.uint8
+        )
     return prev, cur, tile
 
 
@@ -41,7 +42,7 @@ def test_applying_dirty_rects_reproduces_the_new_frame(pair: tuple) -> None:
     cover = np.zeros(cur.shape[:2], np.int32)
     for r in rects:
         assert r.w > 0 and r.h > 0 and r.x + r.w <= cur.shape[1] and r.y + r.h <= cur.shape[0]
-        cover[r.y:r.y + r.h, r.x:r.x + r.w] += 1
+        cover[r.y : r.y + r.h, r.x : r.x + r.w] += 1
     assert cover.max(initial=0) <= 1
     assert cover.sum() <= int(mask.sum()) * tile * tile
 

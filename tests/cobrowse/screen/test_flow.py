@@ -95,8 +95,9 @@ def test_slow_consumer_never_exceeds_window_and_gets_the_newest_screen() -> None
             frames.append((frame_id, payload))
         arrived.set()
 
-    streamer = ScreenStreamer(on_frame, source_factory=lambda: source, cursor_factory=None,
-                              max_fps=1000, window=2)
+    streamer = ScreenStreamer(
+        on_frame, source_factory=lambda: source, cursor_factory=None, max_fps=1000, window=2
+    )
     comp = Compositor()
     streamer.start()
     try:
@@ -138,8 +139,12 @@ class StillSource(CountingSource):
 def test_unchanged_screen_is_polled_at_the_frame_rate_and_sends_nothing_new() -> None:
     source = StillSource()
     frames: list[int] = []
-    streamer = ScreenStreamer(lambda i, p: frames.append(i), source_factory=lambda: source,
-                              cursor_factory=None, max_fps=20)
+    streamer = ScreenStreamer(
+        lambda i, p: frames.append(i),
+        source_factory=lambda: source,
+        cursor_factory=None,
+        max_fps=20,
+    )
     streamer.start()
     threading.Event().wait(0.5)
     streamer.stop()
