@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository: bench/
+from desktop import Desktop  # noqa: E402
+
 import bench.xserver  # noqa: E402
 
 # Widget tests render offscreen unless a test asks for the real X server.
@@ -48,6 +50,22 @@ def bare_xvfb(monkeypatch: pytest.MonkeyPatch) -> Iterator[Xvfb]:
     server = Xvfb(640, 480)
     monkeypatch.setenv("DISPLAY", server.display)
     yield server
+    server.stop()
+
+
+@pytest.fixture
+def desktop(monkeypatch: pytest.MonkeyPatch) -> Iterator[Desktop]:
+    """A real desktop of the test's own: Xvfb 1920x1080, openbox, Chromium showing
+    tests/pages/selfservice.html maximised; DISPLAY points at it."""
+    server = Xvfb()
+    monkeypatch.setenv("DISPLAY", server.display)
+    try:
+        desk = Desktop(server.display)
+    except Exception:
+        server.stop()
+        raise
+    yield desk
+    desk.stop()
     server.stop()
 
 
