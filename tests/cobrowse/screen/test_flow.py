@@ -87,13 +87,18 @@ class CountingSource:
 def test_slow_consumer_never_exceeds_window_and_gets_the_newest_screen() -> None:
     source = CountingSource()
     frames: list[tuple[int, bytes]] = []
-    arrived = threading.Event()
-    lock = threading.Lock()
+    changed = threading.Condition()
 
     def on_frame(frame_id: int, payload: bytes) -> None:
-        with lock:
+        with changed:
             frames.append((frame_id, payload))
-        arrived.set()
+            changed.notify_all()
+
+    def wait_for_frame_after(sent: int) -> None:
+        """Until a frame newer than the first ``sent`` frames arrives (not one
+        that was already on its way: that race once failed this test)."""
+        with changed:
+            assert changed.wait_for(lambda: len(frames) > sent, timeout=5)
 
     streamer = ScreenStreamer(
         on_frame, source_factory=lambda: source, cursor_factory=None, max_fps=1000, window=2
@@ -103,9 +108,8 @@ def test_slow_consumer_never_exceeds_window_and_gets_the_newest_screen() -> None
     try:
         acked = 0
         for _ in range(5):  # a consumer that acks one frame at a time, slowly
-            assert arrived.wait(5)
-            arrived.clear()
-            with lock:
+            wait_for_frame_after(acked)
+            with changed:
                 pending = [f for f in frames if f[0] > acked]
             assert len(pending) <= 2  # never more than the window in flight
             frame_id, payload = pending[0]
@@ -115,19 +119,28 @@ def test_slow_consumer_never_exceeds_window_and_gets_the_newest_screen() -> None
             acked = frame_id
             # the capture thread is blocked while the window is full: no backlog
             assert streamer.flow_snapshot()["in_flight"] <= 2  # type: ignore[operator]
-        assert arrived.wait(5)
+        # a screen grabbed after the last ack arrives: the newest one, not a backlog
+        newest = Compositor()
+        applied = 0
+
+        def shows_newest_screen() -> bool:
+            nonlocal applied
+            for _, payload in frames[applied:]:
+                newest.apply(payload)
+            applied = len(frames)
+            return newest.frame is not None and grab_number(newest.frame) > grabs_before_ack
+
+        with changed:
+            assert changed.wait_for(shows_newest_screen, timeout=5)
     finally:
         streamer.stop()
-    comp2 = Compositor()
-    comp2.apply(frames[0][1])
-    for _, payload in frames[1:]:
-        comp2.apply(payload)
-    assert comp2.frame is not None
-    # the last frame sent shows a screen grabbed after the last ack: the newest one
-    shown = int(comp2.frame[0, 0, 0]) + 256 * int(comp2.frame[0, 0, 1])
-    assert shown > grabs_before_ack
     assert 5 < len(frames) <= 5 + 2  # each ack frees one slot, plus the first window
     assert streamer.stats.captures == len(frames)  # nothing captured while blocked
+
+
+def grab_number(frame: np.ndarray) -> int:
+    """Which grab of CountingSource a frame shows."""
+    return int(frame[0, 0, 0]) + 256 * int(frame[0, 0, 1])
 
 
 class StillSource(CountingSource):
