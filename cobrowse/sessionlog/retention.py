@@ -17,6 +17,9 @@ from dataclasses import dataclass
 
 from cobrowse.sessionlog.chain import GENESIS
 
+DEFAULT_DAYS = 90
+"""How long the agent app keeps ended sessions unless its settings say otherwise."""
+
 
 @dataclass(frozen=True, slots=True)
 class PurgeResult:
