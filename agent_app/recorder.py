@@ -70,6 +70,8 @@ class SessionRecorder:
             purged = self.log.purge(timedelta(days=self.retention_days))
             if purged.sessions:
                 log.info("retention: removed %d session(s) from the log", purged.sessions)
+            if purged.not_uploaded:
+                log.warning("retention: %d old session(s) wait for upload", purged.not_uploaded)
 
     def start(self, **data: Any) -> Future[str]:
         """Begin a session (citizen paired); ``data`` as for ``start_session``."""

@@ -3,7 +3,7 @@
     cobrowse-log verify [--db PATH] [--relay URL --agent NAME [--password-file FILE]]
     cobrowse-log export --from DATE --to DATE --format csv|json [--table sessions|events]
                         [--out FILE] [--db PATH]
-    cobrowse-log purge --older-than DAYS [--db PATH]
+    cobrowse-log purge --older-than DAYS [--include-not-uploaded] [--db PATH]
 
 ``verify --relay`` also compares each session's chain head with the one the relay
 kept at upload (signing in as the agent; the password is asked for unless
@@ -51,6 +51,11 @@ def _parser() -> argparse.ArgumentParser:
     export = sub.add_parser("export", help="write sessions or events for a date range")
     purge = sub.add_parser("purge", help="delete sessions that ended more than DAYS ago")
     purge.add_argument("--older-than", dest="days", type=_days, required=True, metavar="DAYS")
+    purge.add_argument(
+        "--include-not-uploaded",
+        action="store_true",
+        help="also delete old sessions the relay's statistics never received",
+    )
     verify.add_argument("--relay", default=None, help="also check against this relay's heads")
     verify.add_argument("--agent", default=None, help="agent name to sign in with (--relay)")
     verify.add_argument("--password-file", type=Path, default=None)
@@ -104,13 +109,19 @@ def _verify_relay(log: SessionLog, args: argparse.Namespace, out: TextIO) -> int
     return 0 if check.ok else 1
 
 
-def _purge(log: SessionLog, days: int, out: TextIO) -> int:
-    result = log.purge(timedelta(days=days))
+def _purge(log: SessionLog, days: int, everything: bool, out: TextIO) -> int:
+    result = log.purge(timedelta(days=days), keep_not_uploaded=not everything)
     print(
         f"purged {result.sessions} session(s) ({result.events} events) "
         f"that ended more than {days} days ago",
         file=out,
     )
+    if result.not_uploaded:
+        print(
+            f"kept {result.not_uploaded} old session(s) not yet uploaded to the relay "
+            "(and everything after them); --include-not-uploaded deletes them too",
+            file=out,
+        )
     return 0
 
 
@@ -136,7 +147,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
             if args.command == "verify":
                 return _verify(log, args, out)
             if args.command == "purge":
-                return _purge(log, args.days, out)
+                return _purge(log, args.days, args.include_not_uploaded, out)
             return _export(log, args, out)
     except (SessionLogError, OSError, TransportError, ProtocolError) as exc:
         print(f"cobrowse-log: {exc}", file=sys.stderr)

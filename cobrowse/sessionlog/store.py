@@ -316,17 +316,20 @@ class SessionLog(LockedDatabase):
         with self._lock:
             return retention.anchor(self._db)
 
-    def purge(self, older_than: timedelta) -> PurgeResult:
+    def purge(self, older_than: timedelta, *, keep_not_uploaded: bool = True) -> PurgeResult:
         """Delete the sessions that ended more than ``older_than`` ago (retention).
 
         Whole sessions go, oldest first, up to the first one that must stay (still
-        running, or ended more recently); the chain stays verifiable from an anchor.
+        running, ended more recently, or not yet uploaded unless
+        ``keep_not_uploaded`` is False); the chain stays verifiable from an anchor.
         """
         if older_than <= timedelta(0):
             raise ValueError("retention must be a positive period")
         now = self._clock()
         with self._tx() as db:
-            return retention.purge(db, format_at(now - older_than), format_at(now))
+            return retention.purge(
+                db, format_at(now - older_than), format_at(now), keep_not_uploaded=keep_not_uploaded
+            )
 
     def verify(self) -> VerifyResult:
         """Check the whole chain, then every cached session row against its events."""

@@ -78,6 +78,9 @@ def test_the_app_purges_old_sessions_at_start(qtbot: Any, tmp_path: Path) -> Non
     with SessionLog(path, clock=lambda: long_ago) as log:
         old = log.start_session("anna", "Albertslund")
         log.end_session(old, "solved")
+        log.mark_uploaded([old])
+        waiting = log.start_session("anna", "Albertslund")  # old, but not uploaded yet
+        log.end_session(waiting, "solved")
     with SessionLog(path) as log:
         recent = log.start_session("anna", "Albertslund")
         log.end_session(recent, "solved")
@@ -88,6 +91,7 @@ def test_the_app_purges_old_sessions_at_start(qtbot: Any, tmp_path: Path) -> Non
     try:
         app.recorder.wait()
         assert app.recorder.log.events(old) == [] and app.recorder.log.events(recent)
+        assert app.recorder.log.events(waiting)  # the statistics still need it
         assert app.recorder.log.verify().ok
     finally:
         app.shutdown()

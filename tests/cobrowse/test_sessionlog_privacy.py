@@ -72,7 +72,10 @@ def test_notes_and_topics_are_stored_masked_everywhere(log: SessionLog) -> None:
 
 
 def three_sessions(log: SessionLog, clock: FakeClock) -> list[str]:
-    return [sample_session(log, clock, day=d) for d in (4, 6, 20)]  # events 1-21
+    """Three uploaded sessions (events 1-21)."""
+    ids = [sample_session(log, clock, day=d) for d in (4, 6, 20)]
+    log.mark_uploaded(ids)
+    return ids
 
 
 def test_purge_removes_old_sessions_and_the_rest_still_verifies(
@@ -117,6 +120,7 @@ def test_a_session_still_running_keeps_everything_after_it(
     log: SessionLog, clock: FakeClock
 ) -> None:
     first = sample_session(log, clock, day=4)
+    log.mark_uploaded([first])
     clock.set(t(5, 9))
     running = log.start_session("anna", "Albertslund")
     sample_session(log, clock, day=6)
@@ -147,8 +151,11 @@ def test_a_version_1_log_is_migrated_and_can_be_purged(tmp_path: Path, clock: Fa
 def test_cli_purge(tmp_path: Path, clock: FakeClock, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "sessions.db"
     with SessionLog(path, clock=clock) as log:
-        sample_session(log, clock, day=4)
+        sample_session(log, clock, day=4)  # never uploaded
     assert main(["purge", "--older-than", "1", "--db", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "purged 0 session(s)" in out and "kept 1 old session(s) not yet uploaded" in out
+    assert main(["purge", "--older-than", "1", "--include-not-uploaded", "--db", str(path)]) == 0
     assert "purged 1 session(s) (7 events)" in capsys.readouterr().out
     assert main(["verify", "--db", str(path)]) == 0
     with pytest.raises(SystemExit):
