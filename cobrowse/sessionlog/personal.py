@@ -39,8 +39,8 @@ LABELS = {
     "email": ("e-mailadresse", "e-mailadresser"),
     "phone": ("telefonnummer", "telefonnumre"),
 }
-FREE_TEXT = ("note", "topic")
-"""The event data fields that hold the agent's own words."""
+FREE_TEXT = ("note", "topic", "citizen_municipality")
+"""The event data fields the agent can type into."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -59,11 +59,13 @@ def test_notes_and_topics_are_stored_masked_everywhere(log: SessionLog) -> None:
     sid = log.start_session("anna", "Albertslund", topic="Brev til 010203-1234")
     log.append(sid, "note", note="Borgeren 010203-1234, anna@x.dk, 12 34 56 78")
     log.append(sid, "topic_set", topic="Pas for 0102031234")
+    log.append(sid, "municipality_set", citizen_municipality="Ballerup 12345678")
     log.end_session(sid, "solved")
     stored = [json.dumps(dict(e.data)) for e in log.events(sid)]
     assert not any(s for s in stored if "1234" in s or "@" in s)
     assert log.summary(sid).notes == ("Borgeren [CPR], [e-mail], [telefon]",)
     assert log.summary(sid).topic == "Pas for [CPR]"
+    assert log.summary(sid).citizen_municipality == "Ballerup [telefon]"
     out = io.StringIO()
     log.export(t(4, 0).date(), t(4, 0).date(), "csv", out, table="events")
     assert "010203" not in out.getvalue() and "[CPR]" in out.getvalue()
