@@ -18,6 +18,7 @@ from agent_app.signin import SignInDialog
 from agent_app.window import MainWindow
 from cobrowse.checklists import DEFAULT_FOLDER, Catalogue, load_folders
 from cobrowse.sessionlog import SessionLog
+from cobrowse.sessionlog.retention import DEFAULT_DAYS
 
 
 class AgentApp(QObject):
@@ -38,7 +39,9 @@ class AgentApp(QObject):
         )
         self.frames = FrameWorker(make_compositor)
         self.session = AgentSession(self.frames.sink, parent=self)
-        self.recorder = SessionRecorder(SessionLog(log_path))
+        self.recorder = SessionRecorder(
+            SessionLog(log_path), retention_days=retention_days(settings)
+        )
         self.window = MainWindow(self.session, self.frames, self.catalogue, self.recorder)
         self.dialog = SignInDialog(settings, relay_url, name, self.window)
         self.dialog.submitted.connect(self.session.sign_in)
@@ -63,3 +66,12 @@ class AgentApp(QObject):
         self.frames.close()
         self.session.shutdown()
         self.recorder.close()
+
+
+def retention_days(settings: QSettings) -> int:
+    """Days the session log keeps ended sessions (setting ``retention_days``)."""
+    try:
+        days = int(str(settings.value("retention_days", DEFAULT_DAYS)))
+    except ValueError:
+        return DEFAULT_DAYS
+    return days if days >= 1 else DEFAULT_DAYS

@@ -1,4 +1,9 @@
-"""The session log panel: topic, the citizen's municipality, notes, outcome, end session."""
+"""The session log panel: topic, the citizen's municipality, notes, outcome, end session.
+
+A note or topic holding a CPR number, an e-mail address or a phone number is held
+back: :class:`~agent_app.privacynote.PrivacyWarning` says what was found and offers
+to edit it or save it masked.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from agent_app import texts
+from agent_app.privacynote import PrivacyWarning
+from cobrowse.sessionlog import personal
 
 
 class LogPanel(QWidget):
@@ -39,6 +46,8 @@ class LogPanel(QWidget):
         self.note.setPlaceholderText("Note (skriv aldrig CPR-nummer eller andre personoplysninger)")
         self.note.setMaximumHeight(90)
         self.add_note = QPushButton("Gem &note")
+        self.privacy = PrivacyWarning()
+        self._pending: tuple[str, str, str] | None = None  # slot, kind, key held back
         self.notes_saved = QLabel()
         self.error = QLabel()
         self.error.setStyleSheet("color: #b00020; font-weight: bold;")
@@ -55,6 +64,8 @@ class LogPanel(QWidget):
         self.outcome.activated.connect(self._emit_outcome)
         self.add_note.clicked.connect(self._emit_note)
         self.end_button.clicked.connect(self._end)
+        self.privacy.save_masked.connect(self._save_masked)
+        self.privacy.edit.connect(self._edit_pending)
 
     def _layout(self) -> None:
         form = QFormLayout()
@@ -65,6 +76,7 @@ class LogPanel(QWidget):
         box.addLayout(form)
         box.addWidget(self.note)
         box.addWidget(self.add_note)
+        box.addWidget(self.privacy)
         box.addWidget(self.notes_saved)
         box.addStretch(1)
         box.addWidget(self.error)
@@ -84,8 +96,37 @@ class LogPanel(QWidget):
 
     def _emit_once(self, slot: str, kind: str, key: str, value: str) -> None:
         if value and value != self._sent[slot]:
+            if slot == "topic" and self._held_back(slot, kind, key, value):
+                return
             self._sent[slot] = value
             self.logged.emit(kind, {key: value})
+
+    def _held_back(self, slot: str, kind: str, key: str, value: str) -> bool:
+        """Warn instead of saving if ``value`` holds personal data."""
+        if not personal.find(value):
+            return False
+        self._pending = (slot, kind, key)
+        self.privacy.show_for("Noten" if slot == "note" else "Emnet", value)
+        return True
+
+    def _save_masked(self) -> None:
+        if self._pending is None:
+            return
+        slot, kind, key = self._pending
+        self._pending = None
+        self.privacy.hide()
+        if slot == "note":
+            self._log_note(personal.mask(self.note.toPlainText().strip()))
+        else:
+            masked = personal.mask(self.topic.currentText().strip())
+            self.topic.setCurrentText(masked)
+            self._emit_once(slot, kind, key, masked)
+
+    def _edit_pending(self) -> None:
+        note = self._pending is not None and self._pending[0] == "note"
+        self._pending = None
+        self.privacy.hide()
+        (self.note if note else self.topic).setFocus()
 
     def _emit_outcome(self, index: int) -> None:
         outcome = self.outcome.itemData(index)
@@ -95,6 +136,10 @@ class LogPanel(QWidget):
 
     def _emit_note(self) -> None:
         note = self.note.toPlainText().strip()
+        if note and not self._held_back("note", "note", "note", note):
+            self._log_note(note)
+
+    def _log_note(self, note: str) -> None:
         if note:
             self.logged.emit("note", {"note": note[:4000]})
             self.note.clear()
@@ -118,16 +163,23 @@ class LogPanel(QWidget):
         self.end_requested.emit()
 
     def flush(self) -> None:
-        """Log what the agent typed but did not confirm: topic, municipality, a note."""
-        self._emit_topic()
+        """Log what the agent typed but did not confirm: topic, municipality, a note
+        (masked: there is nobody left to ask)."""
+        self._pending = None
+        self.privacy.hide()
+        self._emit_once(
+            "topic", "topic_set", "topic", personal.mask(self.topic.currentText().strip())
+        )
         self._emit_municipality()
-        self._emit_note()
+        self._log_note(personal.mask(self.note.toPlainText().strip()))
 
     def reset(self) -> None:
         for combo in (self.topic, self.municipality, self.outcome):
             combo.setCurrentIndex(0)
         self.note.clear()
         self.error.clear()
+        self._pending = None
+        self.privacy.hide()
         self.notes_saved.clear()
         self.notes_saved.setProperty("count", 0)
         self._sent = {"topic": "", "municipality": ""}

@@ -29,8 +29,17 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--log", type=Path, default=default_session_log(), help="the session log file (SQLite)"
     )
+    parser.add_argument(
+        "--retention-days",
+        type=int,
+        default=None,
+        help="keep ended sessions in the log this many days (remembered; default 90)",
+    )
     parser.add_argument("--verbose", action="store_true")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.retention_days is not None and args.retention_days < 1:
+        parser.error("--retention-days must be 1 or more")
+    return args
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -42,7 +51,10 @@ def main(argv: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("cobrowse-agent")
     app.setOrganizationName("cobrowse")
-    agent = AgentApp(QSettings(), args.log, args.checklists, args.relay, args.name)
+    settings = QSettings()
+    if args.retention_days is not None:
+        settings.setValue("retention_days", args.retention_days)
+    agent = AgentApp(settings, args.log, args.checklists, args.relay, args.name)
     for problem in agent.catalogue.problems:
         logging.getLogger("agent_app").warning("checklist skipped: %s", problem)
     agent.start()

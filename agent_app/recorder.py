@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import timedelta
 from typing import Any
 
 from cobrowse.session.endpoint import AgentEndpoint
@@ -44,8 +45,16 @@ PASSTHROUGH = {
 class SessionRecorder:
     """One agent's log; :meth:`start` on pairing, :meth:`record` per event, :meth:`end`."""
 
-    def __init__(self, log_file: SessionLog, agent: str = "", municipality: str = "") -> None:
+    def __init__(
+        self,
+        log_file: SessionLog,
+        agent: str = "",
+        municipality: str = "",
+        *,
+        retention_days: int | None = None,
+    ) -> None:
         self.log = log_file
+        self.retention_days = retention_days
         self.agent = agent
         self.municipality = municipality
         self.active = False  # GUI side: a session is open
@@ -57,6 +66,12 @@ class SessionRecorder:
         ended = self.log.recover_unfinished()
         if ended:
             log.warning("closed %d session(s) left open by an earlier crash", len(ended))
+        if self.retention_days:  # storage limitation: sessions older than this go
+            purged = self.log.purge(timedelta(days=self.retention_days))
+            if purged.sessions:
+                log.info("retention: removed %d session(s) from the log", purged.sessions)
+            if purged.not_uploaded:
+                log.warning("retention: %d old session(s) wait for upload", purged.not_uploaded)
 
     def start(self, **data: Any) -> Future[str]:
         """Begin a session (citizen paired); ``data`` as for ``start_session``."""

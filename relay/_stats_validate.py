@@ -6,6 +6,7 @@ the database; the first problem raises ValueError saying where it is.
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -33,6 +34,9 @@ SESSION_FIELDS = frozenset(
 EVENT_FIELDS = frozenset({"n", "at", "kind", "data"})
 MAX_EVENTS = 10_000
 MAX_NAME = 100
+UPLOAD_FIELDS = frozenset({"format", "session", "events"})
+OPTIONAL_FIELDS = frozenset({"chain_head"})  # agent apps before the anchor did not send it
+_HEAD = re.compile(r"[0-9a-f]{64}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +48,7 @@ class ValidUpload:
     ended_at: datetime
     events: tuple[Event, ...]
     agent_seconds: float
+    chain_head: str | None = None
 
     @property
     def duration_seconds(self) -> float:
@@ -55,7 +60,10 @@ def validate_upload(payload: object, uploaded_by: str) -> ValidUpload:
 
     ``uploaded_by`` is the authenticated relay account; it must be the session's agent.
     """
-    doc = _exact_keys(payload, frozenset({"format", "session", "events"}), "upload")
+    doc = _exact_keys(payload, UPLOAD_FIELDS, "upload", OPTIONAL_FIELDS)
+    head = doc.get("chain_head")
+    if head is not None and not (isinstance(head, str) and _HEAD.fullmatch(head)):
+        raise ValueError("upload: chain_head must be 64 lowercase hex digits")
     if doc["format"] != FORMAT:
         raise ValueError(f"upload: format must be {FORMAT!r}, got {doc['format']!r}")
     session = _exact_keys(doc["session"], SESSION_FIELDS, "session")
@@ -71,13 +79,16 @@ def validate_upload(payload: object, uploaded_by: str) -> ValidUpload:
     if ended < started:
         raise ValueError("session.ended_at is before session.started_at")
     events = _check_events(doc["events"], session, started, ended)
-    return ValidUpload(dict(session), started, ended, events, agent_driven_seconds(events, ended))
+    seconds = agent_driven_seconds(events, ended)
+    return ValidUpload(dict(session), started, ended, events, seconds, head)
 
 
-def _exact_keys(value: object, keys: frozenset[str], where: str) -> dict[str, Any]:
+def _exact_keys(
+    value: object, keys: frozenset[str], where: str, optional: frozenset[str] = frozenset()
+) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise ValueError(f"{where} must be an object, not {type(value).__name__}")
-    missing, extra = keys - value.keys(), value.keys() - keys
+    missing, extra = keys - value.keys(), value.keys() - keys - optional
     if missing:
         raise ValueError(f"{where} lacks {', '.join(sorted(missing))}")
     if extra:

@@ -105,6 +105,7 @@ class Hub:
             "leave": self._leave,
             "stats_upload": self._stats_upload,
             "stats_request": self._stats_request,
+            "chain_heads": self._chain_heads,
         }
         metrics.agents_online = lambda: self.presence()[0]
         metrics.citizens_waiting = lambda: self.presence()[1]
@@ -342,6 +343,13 @@ class Hub:
     async def _stats_request(self, conn: Conn, msg: dict[str, Any]) -> None:
         assert conn.account is not None and self.stats is not None
         await conn.send_json(await self.stats.report(conn.account, msg["from"], msg["to"]))
+
+    async def _chain_heads(self, conn: Conn, msg: dict[str, Any]) -> None:
+        """The stored chain heads of the agent's own sessions (docs/protocol.md §1)."""
+        assert conn.account is not None and self.stats is not None
+        store, name = self.stats.store, conn.account.name
+        heads = await asyncio.to_thread(store.chain_heads, name, msg["session_ids"])
+        await conn.send_json({"type": "chain_heads", "heads": heads})
 
     async def _resume_token(self, conn: Conn, msg: dict[str, Any]) -> None:
         assert conn.role is not None

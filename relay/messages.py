@@ -35,6 +35,8 @@ _MAX_NAME = 64
 _MAX_PASSWORD = 1024
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 MAX_UPLOAD_SESSIONS = 50
+MAX_HEAD_IDS = 100
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 # type -> {field: JSON type} for everything after the hello, per role.
 SCHEMAS: dict[str, dict[str, dict[str, type]]] = {
@@ -45,6 +47,7 @@ SCHEMAS: dict[str, dict[str, dict[str, type]]] = {
         "leave": {},
         "stats_upload": {"sessions": list},
         "stats_request": {"from": str, "to": str},
+        "chain_heads": {"session_ids": list},
     },
 }
 
@@ -122,6 +125,8 @@ def parse_message(msg: dict[str, Any], role: str) -> dict[str, Any]:
             raise Refusal("malformed", "nameplate is not 3 digits") from None
     if msg["type"] == "stats_upload":
         _check_sessions(msg["sessions"])
+    if msg["type"] == "chain_heads":
+        _check_session_ids(msg["session_ids"])
     if msg["type"] == "stats_request":
         msg["from"], msg["to"] = parse_date(msg["from"]), parse_date(msg["to"])
     return msg
@@ -135,6 +140,13 @@ def _check_sessions(sessions: list[Any]) -> None:
         )
     if not all(isinstance(s, dict) for s in sessions):
         raise Refusal("malformed", "stats_upload sessions must be objects")
+
+
+def _check_session_ids(ids: list[Any]) -> None:
+    if not 0 < len(ids) <= MAX_HEAD_IDS:
+        raise Refusal("malformed", f"chain_heads with {len(ids)} ids (1-{MAX_HEAD_IDS} allowed)")
+    if not all(isinstance(i, str) and _UUID.fullmatch(i) for i in ids):
+        raise Refusal("malformed", "chain_heads session_ids must be lowercase UUIDs")
 
 
 def parse_date(text: str) -> date:

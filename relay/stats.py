@@ -6,6 +6,11 @@ name. Storing is idempotent per ``session_id`` and all-or-nothing: a payload is
 validated completely first and written in one transaction. Only metadata is
 kept: no notes, no typed text, no screen content.
 
+With each session the store keeps the agent's chain head (the hash of the session's
+last row in the agent's hash-chained log); :meth:`StatsStore.chain_heads` gives
+them back to the same agent, so ``cobrowse-log verify --relay`` can tell a log
+rewritten after upload.
+
 This module imports neither Qt nor the screen, control or crypto code.
 """
 
@@ -40,7 +45,11 @@ CREATE INDEX IF NOT EXISTS stat_sessions_started ON stat_sessions(started_ts);
 CREATE TABLE IF NOT EXISTS stat_events (
     session_id TEXT NOT NULL REFERENCES stat_sessions(session_id), n INTEGER NOT NULL,
     at TEXT NOT NULL, kind TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (session_id, n));
+CREATE TABLE IF NOT EXISTS stat_chain_heads (
+    session_id TEXT PRIMARY KEY REFERENCES stat_sessions(session_id), head TEXT NOT NULL);
 """
+MAX_HEADS = 100
+"""Session ids per ``chain_heads`` request (a 4 KiB text frame holds about 100)."""
 _SESSION_COLUMNS = (
     "session_id",
     "agent",
@@ -148,6 +157,28 @@ class StatsStore(LockedDatabase):
                 for e in up.events
             ],
         )
+        if up.chain_head is not None:
+            db.execute(
+                "INSERT INTO stat_chain_heads VALUES (?, ?)",
+                (up.session["session_id"], up.chain_head),
+            )
+
+    def chain_heads(self, agent: str, session_ids: list[str]) -> dict[str, str | None]:
+        """The stored chain head of each of ``agent``'s sessions in ``session_ids``.
+
+        None for a session not stored, stored without a head, or uploaded by
+        another account (whether it exists is not revealed).
+        """
+        wanted = list(dict.fromkeys(session_ids))[:MAX_HEADS]
+        marks = ", ".join("?" * len(wanted))
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT h.session_id, h.head FROM stat_chain_heads h JOIN stat_sessions s "
+                f"USING (session_id) WHERE s.uploaded_by = ? AND h.session_id IN ({marks})",
+                [agent, *wanted],
+            ).fetchall()
+        found = dict(rows)
+        return {sid: found.get(sid) for sid in wanted}
 
     def has_session(self, session_id: str) -> bool:
         """True if the session has been stored."""

@@ -1,6 +1,8 @@
 """Pairing, key schedule and the record layer - a handful of plain functions.
 
-* :class:`Pairing` runs SPAKE2 over the session code (citizen = side A).
+* :class:`Pairing` runs SPAKE2 over the session code (citizen = side A); the
+  citizen commits to its message first (:func:`commitment`) and reveals it only
+  after the agent's has arrived, so no one can grind the 4-digit verifier.
 * :func:`derive` is the HKDF key schedule: one label per purpose.
 * :func:`confirm_tag` / :func:`check_confirm` make the explicit key confirmation.
 * :class:`Handshake` runs one ephemeral X25519 exchange per connection, keyed by the
@@ -46,14 +48,42 @@ def derive(key: bytes, label: str, length: int = 32, context: bytes = b"") -> by
     return hkdf.derive(key)
 
 
+COMMIT_SIZE = 32
+
+
+def commitment(role: str, nameplate: str, message: bytes) -> bytes:
+    """The hash a side sends before its PAKE message: bound to role and nameplate.
+
+    It hides nothing secret (the message is revealed right after) but fixes the
+    message before the committer has seen the peer's.  The secret digits are not
+    in it, so it gives no offline guess at the code.
+    """
+    return hashlib.sha256(
+        b"cobrowse-v1 pake commitment\x00"
+        + role.encode()
+        + b"\x00"
+        + nameplate.encode()
+        + b"\x00"
+        + message
+    ).digest()
+
+
 class Pairing:
     """One side of SPAKE2 over the full session code."""
 
     def __init__(self, role: str, code: SessionCode, entropy: Entropy) -> None:
         cls = SPAKE2_A if role == CITIZEN else SPAKE2_B
         self.role = role
+        self.nameplate = code.nameplate
         self._spake = cls(code.pake_password(), idA=IDS[CITIZEN], idB=IDS[AGENT], entropy_f=entropy)
         self.outbound: bytes = self._spake.start()
+        self.commitment = commitment(role, code.nameplate, self.outbound)
+
+    def check_reveal(self, peer_commitment: bytes, inbound: bytes) -> None:
+        """Raise :class:`SecurityError` unless ``inbound`` is what the peer committed to."""
+        peer = AGENT if self.role == CITIZEN else CITIZEN
+        if not hmac.compare_digest(commitment(peer, self.nameplate, inbound), peer_commitment):
+            raise SecurityError("pairing message does not match its commitment")
 
     def finish(self, inbound: bytes) -> tuple[bytes, bytes]:
         """Return ``(key, transcript)``; a malformed peer message is a security error."""

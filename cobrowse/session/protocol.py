@@ -8,7 +8,8 @@ messages always come before frame chunks.
 
 Life of a session::
 
-    start()            both sides, once both are in the relay room: SPAKE2 begins
+    start()            both sides, once both are in the relay room: pairing begins
+                       (citizen commits, agent answers, citizen reveals, both confirm)
     ... Paired(verifier), Secured() events ...
     connection_lost()  the socket dropped; control falls back to view-only
     new_connection()   back in the room: a fresh handshake, counters from 0
@@ -29,9 +30,10 @@ from cobrowse.session import crypto as cr
 from cobrowse.session import events as ev
 from cobrowse.session import wire
 from cobrowse.session.codes import SessionCode
-from cobrowse.session.state import State, StateMachine
+from cobrowse.session.state import PairingSteps, State, StateMachine, Step
 
-PAKE, CONFIRM, HANDSHAKE, RECORD = 0x01, 0x02, 0x03, 0x04
+PAKE, CONFIRM, HANDSHAKE, RECORD, COMMIT = 0x01, 0x02, 0x03, 0x04, 0x05
+PAIRING_KINDS = {COMMIT: "commit", PAKE: "pake", CONFIRM: "confirm"}
 CHUNK_SIZE = 60 * 1024
 MAX_FRAME = 48 * 1024 * 1024
 
@@ -64,6 +66,8 @@ class Session:
         self._software = software
         self._machine = StateMachine()
         self._pairing: cr.Pairing | None = None
+        self._steps = PairingSteps(role)
+        self._peer_commitment = b""
         self._key: bytes | None = None
         self._transcript = b""
         self._handshake: cr.Handshake | None = None
@@ -99,11 +103,16 @@ class Session:
     # --- driving -----------------------------------------------------------
 
     def start(self) -> None:
-        """Begin pairing; call once both ends are in the relay room."""
+        """Begin pairing; call once both ends are in the relay room.
+
+        The citizen sends only a commitment to its SPAKE2 message; the agent sends
+        nothing until that commitment has arrived (see docs/protocol.md, "Pairing").
+        """
         if self._pairing is not None:
             raise LocalProtocolError("pairing already started")
         self._pairing = cr.Pairing(self.role, self._code, self._entropy)
-        self._raw.append(bytes([PAKE]) + self._pairing.outbound)
+        if self.role == ev.CITIZEN:
+            self._raw.append(bytes([COMMIT]) + self._pairing.commitment)
 
     def receive_data(self, data: bytes) -> None:
         """Process one binary message from the relay.  Errors end the session."""
@@ -213,20 +222,37 @@ class Session:
         kind, body = data[0], data[1:]
         if kind == RECORD and self._records is not None:
             self._on_record(self._records.open(data))
-        elif kind == PAKE and self._pairing is not None and self._key is None:
-            self._on_pake(body)
-        elif kind == CONFIRM and self._key is not None and self.state is State.WAITING:
-            cr.check_confirm(self._key, self.peer_role, self._transcript, body)
-            self._on_paired()
+        elif kind in PAIRING_KINDS and self._pairing is not None:
+            self._on_pairing(PAIRING_KINDS[kind], body)
         elif kind == HANDSHAKE and self._handshake is not None and self._records is None:
             self._records = self._handshake.finish(body)
             self._control.appendleft(ev.Hello(PROTOCOL_VERSION, self.role, self._software))
         else:
             raise SecurityError(f"unexpected message 0x{kind:02x} at this point")
 
+    def _on_pairing(self, kind: str, body: bytes) -> None:
+        assert self._pairing is not None
+        step = self._steps.step
+        self._steps.advance(kind)  # out of turn: SecurityError
+        if kind == "commit":
+            if len(body) != cr.COMMIT_SIZE:
+                raise SecurityError("malformed pairing commitment")
+            self._peer_commitment = body
+            self._raw.append(bytes([PAKE]) + self._pairing.outbound)
+        elif kind == "pake":
+            if step is Step.AWAIT_REVEAL:
+                self._pairing.check_reveal(self._peer_commitment, body)
+            self._on_pake(body)
+        else:
+            assert self._key is not None
+            cr.check_confirm(self._key, self.peer_role, self._transcript, body)
+            self._on_paired()
+
     def _on_pake(self, body: bytes) -> None:
         assert self._pairing is not None
         self._key, self._transcript = self._pairing.finish(body)
+        if self.role == ev.CITIZEN:  # the reveal: only now, after the agent's message
+            self._raw.append(bytes([PAKE]) + self._pairing.outbound)
         self._raw.append(bytes([CONFIRM]) + cr.confirm_tag(self._key, self.role, self._transcript))
 
     def _on_paired(self) -> None:

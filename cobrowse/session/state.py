@@ -9,6 +9,10 @@ An entry maps ``(state, event)`` to the next state, or to :data:`DROP` for known
 races: e.g. the agent's input that was already on the wire when the citizen took
 control back.  Dropped messages are counted, never acted on.  Anything not in the
 table is a protocol violation.
+
+Pairing runs before this table, in :data:`PAIRING` (one row per step, per role):
+the citizen commits to its SPAKE2 message, the agent answers with its own, the
+citizen reveals, both confirm.  A pairing message out of turn is a security error.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import Final
 
-from cobrowse.errors import ProtocolError
+from cobrowse.errors import ProtocolError, SecurityError
 from cobrowse.session import events as ev
 
 
@@ -108,6 +112,42 @@ for _state in (W, P, V, C, Z):
 for _state in (P, V, C, Z):
     TABLE[(_state, "Ping")] = _state
     TABLE[(_state, "Pong")] = _state
+
+
+class Step(Enum):
+    """Where one side is in pairing (commit -> pake -> reveal -> confirm)."""
+
+    AWAIT_COMMIT = "await-commit"  # agent: nothing sent yet, waits for the commitment
+    AWAIT_PAKE = "await-pake"  # citizen: commitment sent, waits for the agent's message
+    AWAIT_REVEAL = "await-reveal"  # agent: message sent, waits for the citizen's reveal
+    AWAIT_CONFIRM = "await-confirm"  # both: key known, waits for the peer's confirm tag
+    DONE = "done"
+
+
+FIRST_STEP = {ev.CITIZEN: Step.AWAIT_PAKE, ev.AGENT: Step.AWAIT_COMMIT}
+PAIRING: dict[tuple[str, Step, str], Step] = {
+    (ev.AGENT, Step.AWAIT_COMMIT, "commit"): Step.AWAIT_REVEAL,
+    (ev.CITIZEN, Step.AWAIT_PAKE, "pake"): Step.AWAIT_CONFIRM,  # reveal + confirm go out
+    (ev.AGENT, Step.AWAIT_REVEAL, "pake"): Step.AWAIT_CONFIRM,
+    (ev.CITIZEN, Step.AWAIT_CONFIRM, "confirm"): Step.DONE,
+    (ev.AGENT, Step.AWAIT_CONFIRM, "confirm"): Step.DONE,
+}
+
+
+class PairingSteps:
+    """Applies :data:`PAIRING` for one role."""
+
+    def __init__(self, role: str) -> None:
+        self.role = role
+        self.step = FIRST_STEP[role]
+
+    def advance(self, kind: str) -> Step:
+        """Move on for a received ``kind``; anything out of turn is a security error."""
+        nxt = PAIRING.get((self.role, self.step, kind))
+        if nxt is None:
+            raise SecurityError(f"pairing {kind} not expected at {self.step.value}")
+        self.step = nxt
+        return nxt
 
 
 def event_key(msg: ev.Message | str) -> str:

@@ -6,6 +6,10 @@ data))``. One chain runs through the whole file, so removing, altering or
 reordering any row breaks a link. The ``meta`` table's ``head_seq``/``head_hash``
 (written in the same transaction as each event) make truncation at the end
 detectable too.
+
+Retention purges a prefix of the chain (whole sessions, oldest first). The newest
+row of the ``purges`` table then names the last removed row's seq and hash (the
+anchor), and verification starts from it instead of GENESIS.
 """
 
 from __future__ import annotations
@@ -58,9 +62,17 @@ class VerifyResult:
     events_checked: int = 0
 
 
-def verify_chain(rows: Iterable[tuple[Any, ...]], head_seq: int, head_hash: str) -> VerifyResult:
-    """Walk ``(seq, session_id, at, kind, data_json, prev_hash, hash)`` rows in seq order."""
-    expected_prev, expected_seq, count = GENESIS, 1, 0
+def verify_chain(
+    rows: Iterable[tuple[Any, ...]],
+    head_seq: int,
+    head_hash: str,
+    anchor: tuple[int, str] = (0, GENESIS),
+) -> VerifyResult:
+    """Walk ``(seq, session_id, at, kind, data_json, prev_hash, hash)`` rows in seq order.
+
+    ``anchor`` is ``(seq, hash)`` of the last purged row: the chain continues from it.
+    """
+    expected_prev, expected_seq, count = anchor[1], anchor[0] + 1, 0
     for seq, session_id, at, kind, data_json, prev_hash, hash_ in rows:
         bad = _check_row(
             expected_seq, expected_prev, seq, session_id, at, kind, data_json, prev_hash, hash_

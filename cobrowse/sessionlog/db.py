@@ -10,15 +10,31 @@ from zoneinfo import ZoneInfo
 from cobrowse.sessionlog.chain import format_at
 from cobrowse.sessionlog.model import Event, SessionSummary
 
-SCHEMA_VERSION = 1
-SCHEMA = """
+SCHEMA_VERSION = 2
+# Purging (retention) removes a prefix of the chain: ``purges`` records, append-only,
+# the seq and hash of the last removed row; verification starts from the newest one.
+# Only rows at or below that anchor can be deleted; every other delete is refused.
+PURGES = """
+CREATE TABLE IF NOT EXISTS purges (
+    anchor_seq INTEGER PRIMARY KEY, anchor_hash TEXT NOT NULL, anchor_session TEXT NOT NULL,
+    purged_at TEXT NOT NULL, sessions INTEGER NOT NULL);
+CREATE TRIGGER IF NOT EXISTS purges_no_update BEFORE UPDATE ON purges
+    BEGIN SELECT RAISE(ABORT, 'session log purges are append-only'); END;
+CREATE TRIGGER IF NOT EXISTS purges_no_delete BEFORE DELETE ON purges
+    BEGIN SELECT RAISE(ABORT, 'session log purges are append-only'); END;
+CREATE TRIGGER IF NOT EXISTS events_no_delete BEFORE DELETE ON events
+    WHEN OLD.seq > (SELECT COALESCE(MAX(anchor_seq), 0) FROM purges)
+    BEGIN SELECT RAISE(ABORT, 'session log events are append-only'); END;
+"""
+MIGRATIONS = {1: "DROP TRIGGER events_no_delete;" + PURGES}
+"""Schema version -> the script that brings it to the next version."""
+SCHEMA = (
+    """
 CREATE TABLE IF NOT EXISTS events (
     seq INTEGER PRIMARY KEY, session_id TEXT NOT NULL, at TEXT NOT NULL,
     kind TEXT NOT NULL, data TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS events_by_session ON events(session_id, seq);
 CREATE TRIGGER IF NOT EXISTS events_no_update BEFORE UPDATE ON events
-    BEGIN SELECT RAISE(ABORT, 'session log events are append-only'); END;
-CREATE TRIGGER IF NOT EXISTS events_no_delete BEFORE DELETE ON events
     BEGIN SELECT RAISE(ABORT, 'session log events are append-only'); END;
 CREATE TABLE IF NOT EXISTS sessions (
     session_id TEXT PRIMARY KEY, agent TEXT NOT NULL, agent_municipality TEXT NOT NULL,
@@ -27,6 +43,8 @@ CREATE TABLE IF NOT EXISTS sessions (
     ended_at TEXT, agent_seconds REAL NOT NULL, uploaded INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
+    + PURGES
+)
 CACHE_COLUMNS = (
     "session_id",
     "agent",

@@ -12,7 +12,13 @@ of the chain, but ``verify()`` checks every cached row against its events. The
 ``uploaded`` flag is local bookkeeping and is not checked.
 
 Typed text, codes, keys and screen content are never logged: event data is
-limited to short scalars under allowed field names (see ``validate_data``).
+limited to short scalars under allowed field names (see ``validate_data``), and
+CPR numbers, e-mail addresses and phone numbers in notes and topics are masked
+before they are written (:mod:`cobrowse.sessionlog.personal`).
+
+Retention (:meth:`SessionLog.purge`) removes old sessions from the front of the
+chain and leaves an anchor, so what is left still verifies
+(:mod:`cobrowse.sessionlog.retention`).
 """
 
 from __future__ import annotations
@@ -22,17 +28,19 @@ import sqlite3
 import threading
 import uuid
 from collections.abc import Callable, Iterable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal, TextIO
 from zoneinfo import ZoneInfo
 
 from cobrowse.errors import CobrowseError
 from cobrowse.sessionlog import export as _export
+from cobrowse.sessionlog import retention
 from cobrowse.sessionlog.chain import GENESIS, VerifyResult, format_at, row_hash, verify_chain
 from cobrowse.sessionlog.db import (
     CACHE_COLUMNS,
     EVENT_COLUMNS,
+    MIGRATIONS,
     SCHEMA,
     SCHEMA_VERSION,
     cache_values,
@@ -48,6 +56,8 @@ from cobrowse.sessionlog.model import (
     fold,
     validate_data,
 )
+from cobrowse.sessionlog.personal import mask_data
+from cobrowse.sessionlog.retention import PurgeResult
 from cobrowse.sqlitedb import LockedDatabase
 
 __all__ = [
@@ -103,7 +113,13 @@ class SessionLog(LockedDatabase):
         version = self._db.execute("PRAGMA user_version").fetchone()[0]
         if version == 0 and create:
             self._db.executescript(SCHEMA + f"PRAGMA user_version={SCHEMA_VERSION};")
-        elif version != SCHEMA_VERSION:
+            return
+        while version in MIGRATIONS:
+            self._db.executescript(
+                f"BEGIN IMMEDIATE; {MIGRATIONS[version]} PRAGMA user_version={version + 1}; COMMIT;"
+            )
+            version += 1
+        if version != SCHEMA_VERSION:
             self._db.close()
             raise SessionLogError(
                 f"{self.path} is not a cobrowse session log "
@@ -141,7 +157,7 @@ class SessionLog(LockedDatabase):
         with self._tx() as db:
             if db.execute("SELECT 1 FROM events WHERE session_id=?", (sid,)).fetchone():
                 raise ValueError(f"session {sid} already exists")
-            self._insert(db, sid, "started", validate_data("started", data))
+            self._insert(db, sid, "started", mask_data(validate_data("started", data)))
         return sid
 
     def append(self, session_id: str, kind: str, **data: Any) -> Event:
@@ -154,7 +170,7 @@ class SessionLog(LockedDatabase):
             raise ValueError(
                 f"use {'start' if kind == 'started' else 'end'}_session to record {kind!r}"
             )
-        return self._append_running(session_id, kind, validate_data(kind, data))
+        return self._append_running(session_id, kind, mask_data(validate_data(kind, data)))
 
     def end_session(self, session_id: str, outcome: str, **data: Any) -> SessionSummary:
         """Commit the ``ended`` event with ``outcome`` (one of OUTCOMES); return the summary.
@@ -274,16 +290,55 @@ class SessionLog(LockedDatabase):
             )
 
     def session_upload(self, session_id: str) -> dict[str, Any]:
-        """The upload payload for one ended session (see docs/statistics.md)."""
-        return _export.upload_payload(self.summary(session_id), self.events(session_id))
+        """The upload payload for one ended session (see docs/statistics.md), with
+        its chain head: the relay keeps it so a rewritten log can be caught."""
+        payload = _export.upload_payload(self.summary(session_id), self.events(session_id))
+        payload["chain_head"] = self.chain_heads([session_id])[session_id]
+        return payload
+
+    def chain_heads(self, session_ids: Iterable[str] | None = None) -> dict[str, str]:
+        """The hash of each ended session's last (``ended``) row: its chain head.
+
+        All ended sessions still in the log when ``session_ids`` is None.
+        """
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT e.session_id, e.hash FROM events e JOIN sessions s USING (session_id) "
+                "WHERE s.ended_at IS NOT NULL AND e.kind='ended'"
+            ).fetchall()
+        heads = dict(rows)
+        if session_ids is None:
+            return heads
+        return {sid: heads[sid] for sid in session_ids if sid in heads}
+
+    def anchor(self) -> tuple[int, str, str | None]:
+        """``(seq, hash, session_id)`` of the last purged row (``(0, GENESIS, None)``)."""
+        with self._lock:
+            return retention.anchor(self._db)
+
+    def purge(self, older_than: timedelta, *, keep_not_uploaded: bool = True) -> PurgeResult:
+        """Delete the sessions that ended more than ``older_than`` ago (retention).
+
+        Whole sessions go, oldest first, up to the first one that must stay (still
+        running, ended more recently, or not yet uploaded unless
+        ``keep_not_uploaded`` is False); the chain stays verifiable from an anchor.
+        """
+        if older_than <= timedelta(0):
+            raise ValueError("retention must be a positive period")
+        now = self._clock()
+        with self._tx() as db:
+            return retention.purge(
+                db, format_at(now - older_than), format_at(now), keep_not_uploaded=keep_not_uploaded
+            )
 
     def verify(self) -> VerifyResult:
         """Check the whole chain, then every cached session row against its events."""
         with self._lock:
             head = dict(self._db.execute("SELECT key, value FROM meta").fetchall())
+            start = retention.anchor(self._db)[:2]
             rows = self._db.execute(f"SELECT {EVENT_COLUMNS} FROM events ORDER BY seq")
             result = verify_chain(
-                rows, int(head.get("head_seq", "0")), head.get("head_hash", GENESIS)
+                rows, int(head.get("head_seq", "0")), head.get("head_hash", GENESIS), start
             )
             if not result.ok:
                 return result

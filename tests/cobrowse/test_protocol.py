@@ -223,3 +223,22 @@ def test_control_queued_before_close_still_reaches_peer() -> None:
     p.pump()
     _, ae = p.events()
     assert ae == [ev.ConsentDeny("view"), ev.SessionEnded("denied", True)]
+
+
+@pytest.mark.parametrize(
+    ("role", "data"),
+    [
+        ("agent", b"\x01B" + b"\x00" * 32),  # a PAKE message before the commitment
+        ("agent", b"\x02" + b"\x00" * 32),  # a confirm tag before anything
+        ("agent", b"\x05" + b"\x00" * 31),  # a commitment of the wrong size
+        ("citizen", b"\x05" + b"\x00" * 32),  # the agent never commits
+        ("citizen", b"\x02" + b"\x00" * 32),  # a confirm tag before the agent's message
+    ],
+)
+def test_pairing_messages_out_of_turn_end_with_security(role: str, data: bytes) -> None:
+    s = Session(role, CODE, entropy=rng(5))
+    s.start()
+    s.receive_data(data)
+    assert s.state is State.ENDED and s.end_reason == "security"
+    s.next_outgoing()  # the citizen's commitment may already be queued
+    assert s.next_outgoing() is None  # nothing revealed after a security failure
