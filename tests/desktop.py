@@ -69,7 +69,7 @@ class Desktop:
     """openbox + Chromium on ``display``; ``stop()`` ends both."""
 
     def __init__(self, display: str, page: Path = PAGE, *, timeout: float = 30.0) -> None:
-        for tool in ("openbox", "chromium", "xdotool"):
+        for tool in ("openbox", "chromium", "xdotool", "setxkbmap"):
             if shutil.which(tool) is None:
                 raise DesktopError(f"{tool} is not installed (scripts/setup.sh installs it)")
         self.display, self.timeout = display, timeout
@@ -78,6 +78,9 @@ class Desktop:
         self._ids = itertools.count(1)
         self._cdp: ClientConnection | None = None
         self._closing = contextlib.ExitStack()
+        # a Danish keyboard, as citizens have: æøå have keys of their own, so typing
+        # them never remaps a spare keycode (which races with the browser under load)
+        subprocess.run(["setxkbmap", "dk"], env=self.env, check=True, timeout=self.timeout)
         self.wm = self._start_openbox()
         self.browser = self._start_chromium(page)
         self.window = self._wait_window()
