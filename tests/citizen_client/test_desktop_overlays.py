@@ -41,13 +41,16 @@ class Client:
             PYTHONPATH=os.pathsep.join([str(ROOT), str(Path(__file__).parent)]),
         )
         probe = Path(__file__).with_name("overlay_probe.py")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-X", "faulthandler", str(probe), str(shot)],
-            env=env,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
+        self.log = shot.with_suffix(".log")
+        with self.log.open("w") as errors:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-X", "faulthandler", str(probe), str(shot)],
+                env=env,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=errors,
+                text=True,
+            )
         self.answers: queue.Queue[dict[str, Any]] = queue.Queue()
         self.phases: list[str] = []
         threading.Thread(target=self._read, daemon=True).start()
@@ -65,7 +68,10 @@ class Client:
         assert self.proc.stdin is not None
         self.proc.stdin.write(command + "\n")
         self.proc.stdin.flush()
-        return self.answers.get(timeout=WAIT)
+        try:
+            return self.answers.get(timeout=WAIT)
+        except queue.Empty:
+            raise AssertionError(f"no answer to {command!r}: {self.log.read_text()}") from None
 
     def stop(self) -> None:
         if self.proc.poll() is None:
