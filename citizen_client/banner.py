@@ -18,7 +18,7 @@ from citizen_client.overlays import EDGE_GAP, usable_rect
 from citizen_client.passive import make_passive, overlay_flags
 from citizen_client.window import label
 
-WIDTH = 460  # at most; less on a small screen
+WIDTH = 400  # at most; less on a small screen
 ABOVE_BAR = 64  # the panel's bottom edge above the usable screen's bottom
 
 
