@@ -6,7 +6,10 @@ event filter on those windows only, not on every event of the application) and
 the keyboard focus, and writes a snapshot of all visible top-level windows into
 a :class:`cobrowse.control.shield.Shield` that the injector reads on the network
 thread.  Click-through overlays (the control frame, the pointer ring, the step
-banner) are left out: they never receive input.
+banner) are left out: they never receive input.  The main window counts only
+while it is the active window: behind the citizen's browser its rectangle is the
+browser's page, and a click there must reach the page (the agent sees the page
+there, not our window).
 
 The same snapshot, click-through overlays included, goes to a
 :class:`cobrowse.screen.hidden.HiddenAreas` that the capture thread hatches out of
@@ -94,7 +97,16 @@ class ShieldPublisher(QObject):
 
 
 def _visible() -> list[QWidget]:
-    return [w for w in QApplication.topLevelWidgets() if w.isVisible() and not w.isMinimized()]
+    """Our windows the agent can see: shown, not minimised, and on top - an overlay or
+    a dialog (always on top), or the main window while it is the active window (when
+    the citizen works in the browser it lies behind, and its rectangle is the page)."""
+    return [
+        w
+        for w in QApplication.topLevelWidgets()
+        if w.isVisible()
+        and not w.isMinimized()
+        and (w.windowFlags() & Qt.WindowType.WindowStaysOnTopHint or w.isActiveWindow())
+    ]
 
 
 def _device_rect(w: QWidget) -> Rect:

@@ -88,6 +88,13 @@ class Probe:
         yes = self.view.view_dialog.yes
         self.when(self._exposed(self.view.view_dialog), lambda: say(yes=centre(yes)))
 
+    def do_restore(self) -> None:
+        """The citizen brings the client's window back and clicks into it."""
+        self.view.window.showNormal()
+        self.view.window.raise_()
+        self.view.window.activateWindow()
+        self.when(lambda: self.view.window.isActiveWindow(), lambda: say(restored=True))
+
     def do_control(self) -> None:
         self.app.endpoint.session.state = State.VIEWING
         self.app.handle(ev.ConsentRequest("control"))
@@ -126,8 +133,9 @@ class Probe:
         rgb = np.ascontiguousarray(comp.frame[:, :, [2, 1, 0]]).tobytes()
         mss.tools.to_png(rgb, (comp.frame.shape[1], comp.frame.shape[0]), output=sys.argv[1])
         v = self.view
-        parts = {"bar": v.bar, "tab": v.banner.tab, "banner": v.banner}
-        say(hatched={k: hatched(comp.frame, w) for k, w in parts.items() if w.isVisible()})
+        parts = {"bar": v.bar, "tab": v.banner.tab, "banner": v.banner, "main": v.window}
+        shown = {k: w for k, w in parts.items() if w.isVisible() and not w.isMinimized()}
+        say(hatched={k: hatched(comp.frame, w) for k, w in shown.items()})
 
     def do_quit(self) -> None:
         self.app.shutdown()

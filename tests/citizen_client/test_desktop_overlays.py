@@ -125,6 +125,8 @@ def test_overlays_leave_the_browser_its_focus_clicks_and_toolbar(
     qtbot.waitUntil(lambda: desktop.value("navn") == "A b", timeout=WAIT * 1000)
     assert client.phases[-1] == "sharing"
 
+    client.ask("restore")  # the citizen was in the client's own window, not the browser
+    qtbot.waitUntil(lambda: not browser_has_focus(desktop), timeout=WAIT * 1000)
     click(desktop, client.ask("control")["yes"])  # "Tillad styring"
     qtbot.waitUntil(lambda: client.phases[-1:] == ["controlled"], timeout=WAIT * 1000)
     qtbot.waitUntil(lambda: browser_has_focus(desktop), timeout=WAIT * 1000)
@@ -154,6 +156,8 @@ def test_overlays_leave_the_browser_its_focus_clicks_and_toolbar(
 
     screenshot(tmp_path / "desktop.png")  # what the citizen sees (to look at by hand)
     grabbed = client.ask("grab")["hatched"]
+    main = grabbed.pop("main")  # restored above, now behind the browser: the agent
+    assert main < 0.05, main  # sees the page there
     assert min(grabbed.values()) > 0.95, grabbed  # bar, banner and fold button
 
     click(desktop, state["tab_centre"])  # the fold button folds the banner away

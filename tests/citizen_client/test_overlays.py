@@ -153,3 +153,24 @@ def test_focus_goes_back_to_the_citizens_window_never_ours() -> None:
     x.props[(40, "_NET_WM_STATE")] = [FakeX.HIDDEN]  # 40 is minimised
     assert focus.give_back() == 30  # the topmost other visible window
     assert FocusReturn(lambda: [], lambda: None).give_back() == 0  # no X11: nothing
+
+
+def test_main_window_counts_only_while_it_is_on_top(citizen: CitizenApp, qtbot: Any) -> None:
+    """Behind the citizen's browser the main window's rectangle is the page: neither
+    hatched nor refused there; while it is the active window it is both."""
+    to_sharing(citizen)
+    main = citizen.view.window
+    main.showNormal()
+    g = main.frameGeometry()
+    rect = (g.x(), g.y(), g.width(), g.height())
+    if main.isActiveWindow():
+        assert rect in ShieldPublisher.windows() and rect in ShieldPublisher.hidden_windows()
+    browser = QWidget()  # stands in for the citizen's browser
+    qtbot.addWidget(browser)
+    browser.show()
+    browser.activateWindow()
+    qtbot.waitUntil(lambda: not main.isActiveWindow(), timeout=3000)
+    assert rect not in ShieldPublisher.windows() and rect not in ShieldPublisher.hidden_windows()
+    main.activateWindow()
+    qtbot.waitUntil(main.isActiveWindow, timeout=3000)
+    assert rect in ShieldPublisher.windows() and rect in ShieldPublisher.hidden_windows()
