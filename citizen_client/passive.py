@@ -7,8 +7,10 @@ banner and its fold button, the control frame, the pointer ring) is built with
 * it never takes the keyboard focus - not when shown, not when clicked.  On X11
   that is ``WindowDoesNotAcceptFocus`` (WM_HINTS input=False) plus
   override-redirect (``X11BypassWindowManagerHint``): the window manager does not
-  manage, frame or focus it, and it stays above the managed windows.  Qt maps
-  ``WindowDoesNotAcceptFocus`` to ``WS_EX_NOACTIVATE`` on Windows.  Buttons have
+  manage, frame or focus it, and it stays above the managed windows.  On Windows
+  the platform work adds ``WS_EX_NOACTIVATE`` (and answers ``WM_MOUSEACTIVATE``
+  with ``MA_NOACTIVATE``) in :func:`overlay_flags`/:func:`make_passive` - not
+  verified here, there is no Windows in CI yet.  Buttons have
   ``Qt.NoFocus``: the mouse presses them, the keyboard stays in the citizen's
   application (their keyboard way out is Esc three times);
 * a click-through overlay gets ``WindowTransparentForInput``: Qt gives the X window

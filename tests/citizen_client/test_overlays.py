@@ -44,7 +44,7 @@ def test_x11_overlays_bypass_the_window_manager() -> None:
     assert overlay_flags(platform="xcb") & W.X11BypassWindowManagerHint
     assert overlay_flags(platform="xcb", click_through=True) & W.WindowTransparentForInput
     assert not overlay_flags(platform="windows") & W.X11BypassWindowManagerHint
-    assert overlay_flags(platform="windows") & W.WindowDoesNotAcceptFocus  # WS_EX_NOACTIVATE
+    assert overlay_flags(platform="windows") & W.WindowDoesNotAcceptFocus
 
 
 @pytest.mark.parametrize("lang", ["da", "en"])
