@@ -1,6 +1,13 @@
-"""Guidance checklist panel: search, tick steps, show a step or open a link at the citizen."""
+"""Guidance checklist panel: search, tick steps, show a step or open a link at the citizen.
+
+Only a step's citizen text ever goes to the citizen (with "Trin n af m"); the step's
+title and notes are the agent's.  A step without citizen text cannot be shown: its
+button is disabled and says why.
+"""
 
 from __future__ import annotations
+
+from html import escape
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -18,12 +25,13 @@ from PySide6.QtWidgets import (
 from cobrowse.checklists import Catalogue, Checklist, Step
 
 ID_ROLE = Qt.ItemDataRole.UserRole
+NOT_SHOWN = "Dette trin har ingen tekst til borgeren og kan ikke vises hos borgeren."
 
 
 class ChecklistPanel(QWidget):
     chosen = Signal(object)  # Checklist
     ticked = Signal(int, bool)  # step number (1-based), done
-    show_step = Signal(int, int, str, str)  # number, total, title, citizen text
+    show_step = Signal(int, int, str, str)  # number, total, "" (no agent title), citizen text
     open_link = Signal(int, str)  # step number, url
 
     def __init__(self, catalogue: Catalogue, parent: QWidget | None = None) -> None:
@@ -113,6 +121,8 @@ class ChecklistPanel(QWidget):
         self.steps.clear()
         for number, step in enumerate(checklist.steps, 1):
             item = QListWidgetItem(f"{number}. {step.title}")
+            if not step.for_citizen:
+                item.setToolTip(NOT_SHOWN)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
             self.steps.addItem(item)
@@ -134,11 +144,13 @@ class ChecklistPanel(QWidget):
             self.details.clear()
             return
         _, step = current
-        parts = [f"<h3>{step.title}</h3>"]
+        parts = [f"<h3>{escape(step.title)}</h3>"]
         if step.notes:
-            parts.append(f"<p><b>Til dig:</b> {step.notes}</p>")
+            parts.append(f"<p><b>Til dig:</b> {escape(step.notes)}</p>")
         if step.citizen_text:
-            parts.append(f"<p><b>Borgeren ser:</b> <i>{step.citizen_text}</i></p>")
+            parts.append(f"<p><b>Borgeren ser:</b> <i>{escape(step.citizen_text)}</i></p>")
+        else:
+            parts.append(f"<p><i>{NOT_SHOWN}</i></p>")
         if step.link:
             parts.append(f"<p><b>Link:</b> {step.link}</p>")
         self.details.setHtml("".join(parts))
@@ -151,9 +163,8 @@ class ChecklistPanel(QWidget):
         current = self.current_step()
         if current is not None and self.checklist is not None:
             number, step = current
-            self.show_step.emit(
-                number, len(self.checklist.steps), step.title, step.citizen_text or step.title
-            )
+            if step.for_citizen:  # the agent's title stays on the agent's side
+                self.show_step.emit(number, len(self.checklist.steps), "", step.citizen_text)
 
     def _open_link(self) -> None:
         current = self.current_step()
@@ -167,7 +178,9 @@ class ChecklistPanel(QWidget):
 
     def _update_buttons(self) -> None:
         current = self.current_step()
-        self.show_button.setEnabled(self._live and current is not None)
+        shown = current is not None and current[1].for_citizen
+        self.show_button.setEnabled(self._live and shown)
+        self.show_button.setToolTip("" if current is None or shown else NOT_SHOWN)
         self.link_button.setEnabled(self._live and current is not None and bool(current[1].link))
 
     def reset(self) -> None:

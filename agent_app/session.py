@@ -36,8 +36,8 @@ FrameSink = Callable[[int, bytes], None]
 EndpointFactory = Callable[..., AgentEndpoint]
 LIVE = ("viewing", "controlling", "waiting_control", "paused", "reconnecting")
 REFUSED = {  # why the citizen's PC did not take our input (InputRefused)
-    "own_window": "Dit klik eller tastetryk ramte borgerens cobrowse-vindue – det kan du "
-    "ikke styre. Klik i borgerens side først.",
+    "own_window": "Dit klik eller tastetryk ramte borgerens eget cobrowse-vindue (det "
+    "skraverede felt i dit billede) – det kan du ikke styre. Klik i borgerens side først.",
     "citizen_active": "Borgeren bruger selv mus eller tastatur – dine input venter et øjeblik.",
 }
 

@@ -65,6 +65,7 @@ class CitizenApp(QObject):
         self.armed = False  # read by the injector's gate on the network thread
         # our own windows are out of the agent's reach
         self.shielding = ShieldPublisher(self.view.windows())
+        self.share.hidden = self.shielding.hidden.rects  # and out of the agent's view
         self._renewing = False
         self._resume_phase = "sharing"
         self._stopper: threading.Thread | None = None

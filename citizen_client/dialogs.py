@@ -19,6 +19,7 @@ class AskDialog(QDialog):
     """Question, detail, optional big number, [yes] [no]."""
 
     answered = Signal(bool)
+    gone = Signal()  # hidden, answered or not: the focus may go back to the citizen's app
 
     def __init__(self, kind: str) -> None:
         super().__init__(None, Qt.WindowType.Dialog | Qt.WindowType.WindowStaysOnTopHint)
@@ -80,7 +81,9 @@ class AskDialog(QDialog):
     def withdraw(self) -> None:
         """Close without an answer (the question no longer applies)."""
         self._done = True
-        self.hide()
+        if self.isVisible():
+            self.hide()
+            self.gone.emit()
 
     def _answer(self, yes: bool) -> None:
         if self._done:
@@ -88,6 +91,7 @@ class AskDialog(QDialog):
         self._done = True
         self.hide()
         self.answered.emit(yes)
+        self.gone.emit()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
         if event.key() == Qt.Key.Key_Escape:

@@ -69,6 +69,7 @@ class ScreenShare:
         self._streamer: Streamer | None = None
         self._selected = False
         self.current = 0
+        self.hidden: Callable[[], Any] | None = None  # our own windows, hatched out
 
     @property
     def running(self) -> bool:
@@ -81,6 +82,7 @@ class ScreenShare:
             on_frame=self._endpoint.send_frame,
             on_cursor=self._cursor,
             on_cursor_shape=self._cursor_shape,
+            hidden=self.hidden,
         )
         if self._selected:
             self._streamer.select_monitor(self.current)

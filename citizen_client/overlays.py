@@ -1,32 +1,29 @@
 """Always-on-top windows outside the main window: the sharing bar, the coloured
-frame while controlled, the pointer highlight ring and the step banner.
+frame while controlled and the pointer highlight ring (the step banner is in
+:mod:`citizen_client.banner`).
 
-The frame and the ring are click-through (``WindowTransparentForInput``) and never
-take the keyboard focus, so they cannot get in the citizen's way.
+None of them ever takes the keyboard focus (:mod:`citizen_client.passive`): the
+citizen's own application keeps it.  The frame and the ring are click-through.
+The bar is a small strip docked at the bottom centre, above the taskbar - where it
+covers least of a browser (never its tabs or address bar) - and the citizen can
+drag it anywhere.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QRect, Qt, QTimer, Signal
-from PySide6.QtGui import QGuiApplication, QPainter, QPaintEvent, QRegion
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtGui import QGuiApplication, QMouseEvent, QPainter, QPaintEvent, QRegion
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QWidget
 
+from citizen_client.passive import make_passive, overlay_flags
 from citizen_client.style import FRAME_COLOUR, RING_COLOUR
 from citizen_client.window import button, label
 
-ON_TOP = Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint | Qt.WindowType.Tool
-CLICK_THROUGH = (
-    ON_TOP | Qt.WindowType.WindowTransparentForInput | Qt.WindowType.WindowDoesNotAcceptFocus
-)
 FRAME_WIDTH = 8
 RING_SIZE = 120
 RING_MS = 1500
 RING_INNER = 18  # ring thickness in pixels
-
-
-def _passive(widget: QWidget) -> None:
-    widget.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
-    widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+EDGE_GAP = 12  # between the bar and the bottom of the usable screen
 
 
 def screen_rect() -> QRect:
@@ -34,19 +31,24 @@ def screen_rect() -> QRect:
     return screen.geometry() if screen is not None else QRect(0, 0, 1280, 800)
 
 
+def usable_rect() -> QRect:
+    """The primary screen without the taskbar/panels."""
+    screen = QGuiApplication.primaryScreen()
+    return screen.availableGeometry() if screen is not None else QRect(0, 0, 1280, 800)
+
+
 class SharingBar(QFrame):
-    """Top-centre bar: what is happening, [Pause]/[Fortsæt], [Stop] or [Tag kontrollen
-    tilbage].  It can take focus (it has buttons) but never steals it when shown."""
+    """A small strip: what is happening, [Tag styringen tilbage], [Pause]/[Fortsæt],
+    [Stop].  Mouse only - it never takes the focus; drag it by its text to move it."""
 
     pause_clicked = Signal()
     stop_clicked = Signal()
     take_back_clicked = Signal()
 
     def __init__(self) -> None:
-        super().__init__(None, ON_TOP)
+        super().__init__(None, overlay_flags())
         self.setObjectName("bar")
         self.setAccessibleName("sharing bar")
-        self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
         self.text = label("sharing status", wrap=False)
         self.pause = button("pause")
         self.stop = button("stop")
@@ -55,10 +57,14 @@ class SharingBar(QFrame):
         self.stop.clicked.connect(self.stop_clicked)
         self.take_back.clicked.connect(self.take_back_clicked)
         row = QHBoxLayout(self)
-        row.setContentsMargins(18, 8, 10, 8)
+        row.setContentsMargins(6, 4, 4, 4)
+        row.setSpacing(6)
         for w in (self.text, self.take_back, self.pause, self.stop):
             row.addWidget(w)
-        row.insertStretch(1, 1)
+        self.setCursor(Qt.CursorShape.OpenHandCursor)
+        make_passive(self)
+        self.anchor: QPoint | None = None  # bottom centre, once the citizen moved it
+        self._drag: QPoint | None = None
 
     def set_texts(self, text: str, pause: str, stop: str, take_back: str = "") -> None:
         self.text.setText(text)
@@ -68,18 +74,41 @@ class SharingBar(QFrame):
             btn.setAccessibleName(words or btn.accessibleName())
         self.take_back.setVisible(bool(take_back))
         self.pause.setVisible(bool(pause))
-        self.setProperty("controlled", bool(take_back))
-        self.style().unpolish(self)
-        self.style().polish(self)
-        for child in self.findChildren(QWidget):
-            self.style().unpolish(child)
-            self.style().polish(child)
+        if self.property("controlled") != bool(take_back):
+            self.setProperty("controlled", bool(take_back))
+            for w in (self, *self.findChildren(QWidget)):
+                self.style().unpolish(w)
+                self.style().polish(w)
         self.adjustSize()
         self._place()
 
     def _place(self) -> None:
+        area = usable_rect()
+        anchor = self.anchor or QPoint(area.center().x(), area.bottom() - EDGE_GAP)
+        self._move_within(QPoint(anchor.x() - self.width() // 2, anchor.y() - self.height()))
+
+    def _move_within(self, top_left: QPoint) -> None:
         area = screen_rect()
-        self.move(area.x() + (area.width() - self.width()) // 2, area.y() + FRAME_WIDTH + 4)
+        x = min(max(top_left.x(), area.left()), area.right() - self.width() + 1)
+        y = min(max(top_left.y(), area.top()), area.bottom() - self.height() + 1)
+        self.move(x, y)
+
+    # dragging: the bar moves with the mouse and stays where it is let go ----------
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt API
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._drag = event.globalPosition().toPoint() - self.pos()
+            self.setCursor(Qt.CursorShape.ClosedHandCursor)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt API
+        if self._drag is not None:
+            self._move_within(event.globalPosition().toPoint() - self._drag)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt API
+        if self._drag is not None:
+            self._drag = None
+            self.setCursor(Qt.CursorShape.OpenHandCursor)
+            self.anchor = QPoint(self.x() + self.width() // 2, self.y() + self.height())
 
 
 class ControlFrame:
@@ -90,11 +119,12 @@ class ControlFrame:
 
     @staticmethod
     def _edge() -> QWidget:
-        edge = QWidget(None, CLICK_THROUGH)
+        edge = QWidget(None, overlay_flags(click_through=True))
         edge.setObjectName("frame-edge")
         edge.setAccessibleName("control frame")
         edge.setStyleSheet(f"background: {FRAME_COLOUR.name()};")
-        _passive(edge)
+        edge.setProperty("shown_to_agent", True)  # tells the agent it is in control
+        make_passive(edge)
         return edge
 
     def show_around(self, area: QRect) -> None:
@@ -121,11 +151,12 @@ class HighlightRing(QWidget):
     """A ring drawn for :data:`RING_MS` where the agent points."""
 
     def __init__(self) -> None:
-        super().__init__(None, CLICK_THROUGH)
+        super().__init__(None, overlay_flags(click_through=True))
         self.setObjectName("highlight")
         self.setAccessibleName("pointer highlight")
         self.setAttribute(Qt.WidgetAttribute.WA_TranslucentBackground)
-        _passive(self)
+        self.setProperty("shown_to_agent", True)  # the agent sees where it pointed
+        make_passive(self)
         self.resize(RING_SIZE, RING_SIZE)
         # A ring-shaped window: only the ring exists, even without a compositor.
         whole = QRegion(0, 0, RING_SIZE, RING_SIZE, QRegion.RegionType.Ellipse)
@@ -157,30 +188,3 @@ class HighlightRing(QWidget):
         p.setBrush(RING_COLOUR)
         p.drawEllipse(self.rect().adjusted(4, 4, -4, -4))
         p.end()
-
-
-class StepBanner(QFrame):
-    """A calm banner at the bottom of the screen with the current guidance step."""
-
-    def __init__(self) -> None:
-        super().__init__(None, ON_TOP | Qt.WindowType.WindowDoesNotAcceptFocus)
-        self.setObjectName("banner")
-        self.setAccessibleName("step")
-        _passive(self)
-        self.title = label("step title", "heading")
-        self.text = label("step text")
-        box = QVBoxLayout(self)
-        box.setContentsMargins(24, 14, 24, 14)
-        box.addWidget(self.title)
-        box.addWidget(self.text)
-
-    def show_step(self, title: str, text: str) -> None:
-        self.title.setText(title)
-        self.title.setAccessibleName(title)
-        self.text.setText(text)
-        self.text.setVisible(bool(text))
-        area = screen_rect()
-        self.setFixedWidth(min(900, area.width() - 40))
-        self.adjustSize()
-        self.move(area.x() + (area.width() - self.width()) // 2, area.bottom() - self.height() - 60)
-        self.show()

@@ -12,13 +12,17 @@ import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
 
+from citizen_client.banner import StepBanner
 from citizen_client.dialogs import AskDialog
-from citizen_client.overlays import ControlFrame, HighlightRing, SharingBar, StepBanner
+from citizen_client.overlays import ControlFrame, HighlightRing, SharingBar
 from citizen_client.screens import Rect, logical_point, logical_rect
 from citizen_client.texts import clock, spaced, tr, when
 from citizen_client.window import MainWindow
+from citizen_client.x11focus import FocusReturn, open_display
 from cobrowse.hours import OpeningHours
 from cobrowse.session.endpoint import HotlineStatus
 
@@ -53,12 +57,15 @@ class View:
         self.code = ""
         self.retry = 0
         self.problem = ""
-        self.step: tuple[int, int, str, str] | None = None
+        self.step: tuple[int, int, str] | None = None  # number, total, citizen text
         self.link_url = ""
         self.ended_key = "ended"
         self.combo_keys = ""
         self.hotline: HotlineStatus | None = None  # the relay's last word on presence
         self.now: Callable[[], datetime] = lambda: datetime.now(UTC)  # tests set the clock
+        self.focus = FocusReturn(self._own_ids, self._x11)
+        for dialog in self.dialogs():
+            dialog.gone.connect(self._dialog_gone)
 
     def t(self, key: str, **fields: object) -> str:
         name, municipality = self.agent
@@ -115,7 +122,11 @@ class View:
         self.set_phase("ended")
 
     def show_step(self, number: int, total: int, title: str, text: str) -> None:
-        self.step = (number, total, title, text)
+        """Only the step's citizen text is shown; ``title`` is the agent's and never
+        reaches the citizen's screen.  A step without citizen text removes the banner."""
+        del title
+        self.step = (number, total, text) if text.strip() else None
+        self.banner.unfold()
         self.render()
 
     def highlight(self, x: int, y: int) -> None:
@@ -124,12 +135,12 @@ class View:
     def ask_link(self, url: str) -> None:
         self.link_url = url
         self._link_texts()
-        self.link_dialog.ask(focus_yes=False)
+        self._ask(self.link_dialog, focus_yes=False)
 
     def ask_combo(self, label: str) -> None:
         self.combo_keys = label
         self._combo_texts()
-        self.combo_dialog.ask(focus_yes=False)
+        self._ask(self.combo_dialog, focus_yes=False)
 
     def _combo_texts(self) -> None:
         self.combo_dialog.set_texts(
@@ -148,6 +159,9 @@ class View:
         if self.combo_dialog.isVisible():
             self._combo_texts()
 
+    def dialogs(self) -> tuple[AskDialog, ...]:
+        return (self.view_dialog, self.control_dialog, self.link_dialog, self.combo_dialog)
+
     def windows(self) -> tuple[QWidget, ...]:
         """Every top-level window of the client, overlays included."""
         return (
@@ -155,12 +169,32 @@ class View:
             self.bar,
             self.ring,
             self.banner,
-            self.view_dialog,
-            self.control_dialog,
-            self.link_dialog,
-            self.combo_dialog,
+            self.banner.tab,
+            *self.dialogs(),
             *self.frame.edges,
         )
+
+    # the keyboard focus goes back to the citizen's application ------------------
+
+    def _ask(self, dialog: AskDialog, focus_yes: bool) -> None:
+        self.focus.remember()  # where the citizen was working
+        dialog.ask(focus_yes)
+
+    def _dialog_gone(self) -> None:
+        """After the change that closed it has settled (the main window minimised,
+        another question perhaps shown), unless one of our questions is still up."""
+        QTimer.singleShot(0, self._focus_back)
+
+    def _focus_back(self) -> None:
+        if not any(d.isVisible() for d in self.dialogs()) and self.phase in BAR_PHASES:
+            self.focus.give_back()
+
+    def _own_ids(self) -> list[int]:
+        return [int(w.winId()) for w in self.windows()]
+
+    @staticmethod
+    def _x11() -> object:
+        return open_display() if QGuiApplication.platformName() == "xcb" else None
 
     def close_all(self) -> None:
         for w in self.windows()[1:]:  # all but the main window
@@ -171,6 +205,7 @@ class View:
         self.close_all()
         for w in self.windows():
             w.deleteLater()
+        self.focus.close()
 
     # painting ----------------------------------------------------------------------
 
@@ -250,21 +285,23 @@ class View:
             self.t("config_problem"), self.t("config_detail", problem=self.problem), self.t("close")
         )
 
-    def _bar_text(self) -> str:
+    def _bar_text(self, prefix: str = "") -> str:
         key = {"paused": "paused", "controlled": "controlled", "reconnecting": "reconnecting"}.get(
             self.phase, "sharing"
         )
-        return self.t(key)
+        return self.t(prefix + key, first=first_name(self.agent[0]))
 
     def _bar(self) -> None:
+        """The small strip: two buttons at most (Pause/Fortsæt or Tag kontrollen
+        tilbage, and Stop) so it stays small."""
         if self.phase not in BAR_PHASES:
             self.bar.hide()
             return
         pause = self.t("resume") if self.phase == "paused" else self.t("pause")
-        if self.phase == "reconnecting":
+        if self.phase in ("reconnecting", "controlled"):
             pause = ""
         take_back = self.t("take_back") if self.phase == "controlled" else ""
-        self.bar.set_texts(self._bar_text(), pause, self.t("stop"), take_back)
+        self.bar.set_texts(self._bar_text("bar_"), pause, self.t("stop"), take_back)
         self.bar.show()
 
     def _frame(self) -> None:
@@ -305,11 +342,12 @@ class View:
         if self.phase != "controlled":
             self.combo_dialog.withdraw()
 
-    @staticmethod
-    def _dialog(dialog: AskDialog, wanted: bool, focus_yes: bool, texts: tuple[str, ...]) -> None:
+    def _dialog(
+        self, dialog: AskDialog, wanted: bool, focus_yes: bool, texts: tuple[str, ...]
+    ) -> None:
         dialog.set_texts(*texts)
         if wanted and not dialog.isVisible():
-            dialog.ask(focus_yes)
+            self._ask(dialog, focus_yes)
         elif not wanted and dialog.isVisible():
             dialog.withdraw()
 
@@ -321,7 +359,18 @@ class View:
 
     def _banner(self) -> None:
         if self.step is None or self.phase not in BAR_PHASES:
-            self.banner.hide()
+            self.banner.withdraw()
             return
-        number, total, title, text = self.step
-        self.banner.show_step(self.t("step", number=number, total=total, title=title), text)
+        number, total, text = self.step
+        self.banner.show_step(
+            self.t("step", number=number, total=total),
+            text,
+            self.t("fold"),
+            self.t("unfold", number=number),
+        )
+
+
+def first_name(name: str, longest: int = 16) -> str:
+    """What the bar calls the agent: the first name, shortened if very long."""
+    first = (name.split() or ["?"])[0]
+    return first if len(first) <= longest else first[: longest - 1] + "\u2026"

@@ -1,16 +1,21 @@
 """Guidance checklists: the model and a TOML loader.
 
-A checklist file looks like this (all text in Danish, shown to agents and citizens)::
+A checklist file looks like this (all text in Danish)::
 
     title = "Aktivér Digital Post"
     topic = "Digital Post"
     keywords = ["e-boks", "mit.dk"]          # optional, used by search
 
     [[steps]]
-    title = "Åbn borger.dk"
+    title = "Åbn borger.dk"                  # the agent's own words
     notes = "Only for the agent."            # optional
-    citizen_text = "Shown on the citizen's screen."   # optional
+    citizen_text = "Vi åbner borger.dk."     # optional: what the citizen may see
     link = "https://www.borger.dk/"          # optional, https only
+
+``title`` and ``notes`` are written for the agent and never reach the citizen's
+screen.  ``citizen_text`` is the only thing the citizen sees of a step ("Trin 2 af
+5" and this text, in plain words, at most :data:`MAX_CITIZEN_TEXT` characters); a
+step without it is for the agent alone and cannot be shown to the citizen.
 
 The checklist's id is the file name without ``.toml``.  :func:`load_folders` loads
 the shipped defaults and the hotline's own folder; a file in a later folder
@@ -32,6 +37,7 @@ from cobrowse.errors import ConfigError
 
 DEFAULT_FOLDER = Path(__file__).with_name("checklists")
 MAX_STEPS = 99
+MAX_CITIZEN_TEXT = 300  # the citizen's step banner is small
 _TOP_KEYS = {"title", "topic", "keywords", "steps"}
 _STEP_KEYS = {"title", "notes", "citizen_text", "link"}
 _LINE_RE = re.compile(r"at line (\d+)")
@@ -39,12 +45,18 @@ _LINE_RE = re.compile(r"at line (\d+)")
 
 @dataclass(frozen=True, slots=True)
 class Step:
-    """One step: ``notes`` are for the agent, ``citizen_text`` may be shown to the citizen."""
+    """One step: ``title`` and ``notes`` are for the agent; ``citizen_text`` is all
+    the citizen ever sees of it."""
 
     title: str
     notes: str = ""
     citizen_text: str = ""
     link: str = ""
+
+    @property
+    def for_citizen(self) -> bool:
+        """Can the step be shown on the citizen's screen (it has a citizen text)?"""
+        return bool(self.citizen_text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +183,13 @@ def _step(lines: _Lines, number: int, raw: object) -> Step:
         values[key] = value.strip()
     if not values["title"]:
         raise ChecklistError(lines.path, line, f"step {number} has no title")
+    if len(values["citizen_text"]) > MAX_CITIZEN_TEXT:
+        raise ChecklistError(
+            lines.path,
+            line,
+            f"step {number}: citizen_text is {len(values['citizen_text'])} characters; "
+            f"at most {MAX_CITIZEN_TEXT} fit on the citizen's screen",
+        )
     if values["link"] and not _is_https(values["link"]):
         raise ChecklistError(lines.path, line, f"step {number}: link must be an https:// address")
     return Step(**values)

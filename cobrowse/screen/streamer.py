@@ -7,7 +7,9 @@ agent's FrameAck arrives.  Cursor moves go to ``on_cursor(x, y, visible)``
 (coordinates relative to the shared monitor) and, where the platform gives it,
 each new pointer image to ``on_cursor_shape(image)`` (a
 :class:`~cobrowse.screen.capture.CursorImage`, sent again after a resume, reset
-or monitor change).
+or monitor change).  ``hidden()``, if given, returns desktop rectangles that are
+hatched out of every frame before it is encoded (the client's own windows, see
+:mod:`cobrowse.screen.hidden`).
 
 Threading rules:
 
@@ -27,7 +29,7 @@ import logging
 import math
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from cobrowse.screen.capture import (
@@ -41,6 +43,7 @@ from cobrowse.screen.capture import (
 from cobrowse.screen.diff import Frame
 from cobrowse.screen.encoder import FrameEncoder
 from cobrowse.screen.flow import FlowControl
+from cobrowse.screen.hidden import Rect, hatch
 from cobrowse.session.events import MAX_CURSOR
 
 log = logging.getLogger(__name__)
@@ -80,9 +83,11 @@ class ScreenStreamer:
         cursor_factory: Callable[[], CursorReader] | None = CursorReader,
         encoder: FrameEncoder | None = None,
         on_cursor_shape: ShapeCallback | None = None,
+        hidden: Callable[[], Iterable[Rect]] | None = None,
     ) -> None:
         self._on_frame, self._on_cursor, self._on_error = on_frame, on_cursor, on_error
         self._on_shape = on_cursor_shape
+        self._hidden = hidden
         self._source_factory, self._cursor_factory = source_factory, cursor_factory
         self._clock = clock
         self._cond = threading.Condition()
@@ -253,6 +258,9 @@ class ScreenStreamer:
         with self._cond:
             self._flow.captured()
         frame = source.grab(index)
+        if self._hidden is not None and index < len(self._monitors):
+            m = self._monitors[index]
+            frame = hatch(frame, (m.x, m.y), self._hidden())
         self._send(frame, index)
         return True
 

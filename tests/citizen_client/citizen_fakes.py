@@ -61,6 +61,7 @@ class FakeStreamer:
     on_frame: Callable[[int, bytes], None]
     on_cursor: Callable[..., None]
     on_cursor_shape: Callable[..., None]
+    hidden: Callable[[], Any] | None = None
     calls: list[tuple[Any, ...]] = field(default_factory=list)
 
     def start(self) -> None:

@@ -2,7 +2,8 @@
 
     /work/venv/bin/python tests/citizen_client/shoot_screens.py docs/screenshots
 
-Starts Xvfb, runs the real windows on it (QT_QPA_PLATFORM=xcb) with a fake
+Starts Xvfb with openbox and Chromium showing tests/pages/selfservice.html (the
+tests' desktop), runs the real windows on it (QT_QPA_PLATFORM=xcb) with a fake
 endpoint, walks through the phases and saves ``citizen-<phase>.png`` via mss.
 """
 
@@ -13,17 +14,25 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-sys.path[:0] = [str(Path(__file__).parent), str(Path(__file__).parents[2])]
+sys.path[:0] = [
+    str(Path(__file__).parent),
+    str(Path(__file__).parents[1]),
+    str(Path(__file__).parents[2]),
+]
 
 
 def main(out: Path) -> None:
+    from desktop import Desktop
+
     from bench.xserver import Xvfb
 
     xvfb = Xvfb(1280, 800)
     os.environ["DISPLAY"], os.environ["QT_QPA_PLATFORM"] = xvfb.display, "xcb"
+    desk = Desktop(xvfb.display)
     try:
         shoot(out)
     finally:
+        desk.stop()
         xvfb.stop()
 
 
@@ -94,8 +103,11 @@ def shoot(out: Path) -> None:
     snap("view-consent")
     app.view.view_dialog.yes.click()
     app.endpoint.session.state = State.VIEWING
-    app.handle(ev.ShowStep(3, 7, "Klik på 'Log på med MitID'", "Knappen er øverst til højre."))
+    app.handle(ev.ShowStep(3, 7, "Log ind med MitID", "Klik på 'Log på' og log ind med dit MitID."))
     snap("sharing")
+    app.view.banner.tab.click()
+    snap("step-folded")
+    app.view.banner.tab.click()
     app.handle(ev.ConsentRequest("control"))
     snap("control-consent")
     app.view.control_dialog.yes.click()

@@ -23,7 +23,7 @@ from cobrowse.session.endpoint import AgentEndpoint, CitizenEndpoint, CodeReady,
 pytestmark = OFFSCREEN
 MONDAY_MORNING = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 READY_DA = "En medarbejder er klar til at hjælpe dig."
-NOBODY_DA = "Der er ingen medarbejder ledig lige nu. Bliv i telefonen, eller prøv igen senere."
+NOBODY_DA = "Din hjælper er ikke logget på endnu. Når din hjælper er klar, kan du læse nummeret op."
 
 
 def closed_status(now: datetime = MONDAY_MORNING) -> HotlineStatus:
@@ -59,10 +59,19 @@ def test_an_agent_is_ready(citizen: CitizenApp) -> None:
     assert p.font().pointSize() >= 18 and p.wordWrap()
 
 
-def test_no_agent_available_then_one_signs_in(citizen: CitizenApp) -> None:
+def test_no_agent_signed_in_yet_then_one_signs_in(citizen: CitizenApp) -> None:
+    """The citizen is usually on the phone with the helper already: while nobody has
+    signed in they are told to wait for their helper, never to try again later."""
     citizen.handle(CodeReady(CODE))
     citizen.handle(HotlineStatus(True, agents_online=0, waiting=3))
     assert presence(citizen).text() == NOBODY_DA
+    for lang in ("da", "en"):
+        citizen.view.lang = lang
+        citizen.view.render()
+        words = presence(citizen).text().casefold()
+        assert not any(w in words for w in ("senere", "later", "ingen medarbejder", "no agent"))
+    citizen.view.lang = "da"
+    citizen.view.render()
     assert presence(citizen).property("busy") is True
     assert citizen.view.window.code.code.text() == "042 123 456"  # the code stays valid
     citizen.handle(HotlineStatus(True, agents_online=1, waiting=3))
@@ -125,7 +134,7 @@ def test_language_switch_repaints_presence_and_closed(citizen: CitizenApp) -> No
     assert presence(citizen).text() == "An agent will be with you shortly."
     assert presence(citizen).accessibleDescription() == "Hotline status"
     citizen.handle(HotlineStatus(True, agents_online=0))
-    assert presence(citizen).text().startswith("No agent is available right now.")
+    assert presence(citizen).text().startswith("Your helper has not signed in yet.")
     citizen.handle(closed_status())
     heading, detail = status_text(citizen)
     assert heading == "The hotline is closed."

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from citizen_fakes import CODE, OFFSCREEN, to_controlled, to_sharing
+from PySide6.QtWidgets import QLabel
 
 from citizen_client.app import CitizenApp
 from cobrowse.screen.capture import CursorImage
@@ -95,7 +96,7 @@ def test_granting_view_shows_the_sharing_bar_and_starts_streaming(
     assert info.monitors[0] == (0, 0, 1920, 1080) and info.current == 0
     assert rig.streamers[0].calls[:1] == [("start",)]
     bar = citizen.view.bar
-    assert bar.isVisible() and bar.text.text() == "Din skærm bliver delt med Anna Jensen"
+    assert bar.isVisible() and bar.text.text() == "Anna ser din skærm"
     assert (bar.pause.text(), bar.stop.text()) == ("Pause", "Stop")
     assert not bar.take_back.isVisible()
     assert rig.listener_calls == ["start"]
@@ -136,14 +137,16 @@ def test_select_monitor_moves_streaming_and_injection(citizen: CitizenApp, rig: 
     assert rig.mouse.position == (1930, 20)
 
 
-def test_step_banner_shows_the_current_step(citizen: CitizenApp) -> None:
+def test_step_banner_shows_only_the_citizen_text(citizen: CitizenApp) -> None:
     to_sharing(citizen)
-    citizen.handle(ev.ShowStep(3, 7, "Klik på 'Log på med MitID'", "Øverst til højre."))
+    citizen.handle(ev.ShowStep(3, 7, "Tjek at borgeren er klar", "Find dit MitID frem."))
     banner = citizen.view.banner
     assert banner.isVisible()
-    assert banner.title.text() == "Trin 3 af 7: Klik på 'Log på med MitID'"
-    citizen.handle(ev.ShowStep(4, 7, "Vælg MitID app", ""))
-    assert banner.title.text().startswith("Trin 4 af 7")
+    assert (banner.title.text(), banner.text.text()) == ("Trin 3 af 7", "Find dit MitID frem.")
+    shown = [w.text() for w in banner.findChildren(QLabel)] + [banner.tab.text()]
+    assert not any("borgeren" in t for t in shown)  # the agent's title never shows
+    citizen.handle(ev.ShowStep(4, 7, "Kun til medarbejderen", ""))  # no citizen text
+    assert not banner.isVisible() and not banner.tab.isVisible()
 
 
 def test_highlight_ring_appears_and_goes_away(citizen: CitizenApp, qtbot: Any) -> None:
@@ -174,7 +177,7 @@ def test_ended_removes_bar_frame_and_overlays(citizen: CitizenApp, rig: Any, qtb
     to_controlled(citizen)
     v = citizen.view
     assert v.window.isMinimized()  # out of the agent's way while shared; the bar says it
-    citizen.handle(ev.ShowStep(1, 2, "Trin", ""))
+    citizen.handle(ev.ShowStep(1, 2, "Trin", "Tekst til borgeren"))
     citizen.handle(ev.Highlight(5, 5))
     citizen.handle(ev.SessionEnded("done", True))
     assert main_text(citizen).startswith("Sessionen er slut. Du kan lukke vinduet.")

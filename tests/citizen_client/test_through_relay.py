@@ -96,7 +96,7 @@ def test_consent_gating_end_to_end(relay: Any, qtbot: Any, rig: Rig) -> None:
         app.view.bar.take_back.click()
         qtbot.waitUntil(lambda: bool(seen.of(ev.ConsentRevoke)), timeout=WAIT)
         agent.send(ev.Key("x", "x", True))  # the agent's own session drops it now
-        agent.send(ev.ShowStep(2, 5, "Udfyld navn", ""))
+        agent.send(ev.ShowStep(2, 5, "Udfyld navn", "Skriv dit navn."))
         qtbot.waitUntil(app.view.banner.isVisible, timeout=WAIT)
         assert ("press", "x") not in rig.keyboard.calls
         assert rig.keyboard.calls == [("press", "æ"), ("release", "æ")]
@@ -175,7 +175,7 @@ def test_dropped_line_resumes_sharing_but_not_control(relay: Any, qtbot: Any, ri
         assert app.endpoint.session.state.value == "viewing"  # control needs a new consent
         qtbot.waitUntil(lambda: len(seen.of(ev.ScreenInfo)) == 2, timeout=WAIT)
         agent.send(ev.Key("z", "z", True))  # the agent's side fell back to viewing too
-        agent.send(ev.ShowStep(1, 1, "efter", ""))
+        agent.send(ev.ShowStep(1, 1, "efter", "Sidste trin."))
         qtbot.waitUntil(app.view.banner.isVisible, timeout=WAIT)
         assert ("press", "z") not in rig.keyboard.calls
     finally:

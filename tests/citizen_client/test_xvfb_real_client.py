@@ -127,7 +127,7 @@ def test_real_client_injects_only_with_consent(world: Any, qtbot: Any) -> None:
     agent.force(ev.Key("r", "r", True), ev.Key("r", "r", False))  # after revoke
     app.view.bar.pause.click()
     agent.force(ev.Key("p", "p", True), ev.Key("p", "p", False))  # during a pause
-    agent.ep.send(ev.ShowStep(1, 1, "sidste", ""))
+    agent.ep.send(ev.ShowStep(1, 1, "sidste", "Sidste trin."))
     qtbot.waitUntil(lambda: app.view.banner.isVisible(), timeout=WAIT)
 
     assert form.has("text", "Hej æøå")

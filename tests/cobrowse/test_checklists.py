@@ -6,7 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from cobrowse.checklists import DEFAULT_FOLDER, ChecklistError, load_file, load_folders
+from cobrowse.checklists import (
+    DEFAULT_FOLDER,
+    MAX_CITIZEN_TEXT,
+    ChecklistError,
+    load_file,
+    load_folders,
+)
 
 GOOD = """title = "Ekstra tjekliste"
 topic = "Pas"
@@ -42,9 +48,26 @@ def test_every_default_is_complete_and_links_are_https() -> None:
         assert len(checklist.steps) >= 4, checklist.id
         assert any(s.link for s in checklist.steps), checklist.id
         assert any(s.notes for s in checklist.steps), checklist.id
-        assert all(s.citizen_text for s in checklist.steps), checklist.id
         for step in checklist.steps:
             assert not step.link or step.link.startswith("https://"), step.link
+
+
+AGENT_WORDS = ("borgeren", "afklar", "hotline")
+
+
+def test_citizen_texts_are_written_for_the_citizen() -> None:
+    """Every step the citizen acts on has a citizen text; it speaks to the citizen
+    ("du"), never about them, and fits the banner.  Talk-only steps have none."""
+    for checklist in load_folders([DEFAULT_FOLDER]).checklists:
+        shown = [s for s in checklist.steps if s.for_citizen]
+        assert len(shown) >= len(checklist.steps) - 1, checklist.id
+        for step in checklist.steps:
+            assert step.for_citizen or not step.link, (checklist.id, step.title)
+        for step in shown:
+            text = step.citizen_text.casefold()
+            assert not any(w in text for w in AGENT_WORDS), step.citizen_text
+            assert len(step.citizen_text) <= MAX_CITIZEN_TEXT
+            assert step.citizen_text.endswith((".", "?", "!")), step.citizen_text
 
 
 def test_search_by_title_topic_and_keyword() -> None:
@@ -88,6 +111,12 @@ def test_hotline_folder_adds_and_overrides(tmp_path: Path) -> None:
             "https",
         ),
         ('title = "x"\ntopic = "y"\n[[steps]]\ntitle = "a"\nlinks = "x"\n', 3, "unknown key"),
+        ('title = "x"\ntopic = "y"\n[[steps]]\ntitle = "a"\ncitizen_text = 3\n', 3, "text"),
+        (
+            f'title = "x"\ntopic = "y"\n[[steps]]\ntitle = "a"\ncitizen_text = "{"ord " * 80}"\n',
+            3,
+            "at most 300",
+        ),
     ],
 )
 def test_bad_file_reports_file_and_line(tmp_path: Path, text: str, line: int, words: str) -> None:

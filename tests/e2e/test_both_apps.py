@@ -122,7 +122,7 @@ def test_agent_guides_citizen_through_the_real_apps(world: World, qtbot: Any) ->
     qtbot.waitUntil(lambda: agent_sees_the_screen(agent), timeout=WAIT)
     qtbot.waitUntil(lambda: window.canvas._shape is not None, timeout=WAIT)
     arrow = window.canvas._shape[0].copy()  # type: ignore[index]  # the citizen's pointer image
-    assert citizen.view.bar.isVisible() and "Anna Jensen" in citizen.view.bar.text.text()
+    assert citizen.view.bar.isVisible() and "Anna ser din skærm" == citizen.view.bar.text.text()
 
     # Control: the citizen sees the same check number the agent reads aloud.
     window.toolbar.control.trigger()
