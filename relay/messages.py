@@ -17,6 +17,7 @@ from typing import Any
 from cobrowse import PROTOCOL_VERSION
 from cobrowse.errors import CobrowseError, CodeError
 from cobrowse.session.codes import validate_nameplate
+from relay.config import MAX_UPLOAD_SESSIONS
 
 CLOSE_CODES: dict[str, int] = {
     "malformed": 4400,
@@ -34,7 +35,7 @@ _TOKEN = re.compile(r"[0-9a-f]{64}")
 _MAX_NAME = 64
 _MAX_PASSWORD = 1024
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-MAX_UPLOAD_SESSIONS = 50
+
 
 # type -> {field: JSON type} for everything after the hello, per role.
 SCHEMAS: dict[str, dict[str, dict[str, type]]] = {

@@ -26,6 +26,7 @@ from cobrowse.errors import ConfigError
 from relay.accounts import AccountStore
 from relay.audit import AuditLog
 from relay.config import RelayConfig, check_serve_config
+from relay.guard import ConnectionGuard, guarded_connection, quiet_fd_errors
 from relay.hub import Hub, Tap, WallClock, utc_now
 from relay.metrics import Metrics
 from relay.stats import StatsStore
@@ -63,6 +64,7 @@ class Relay:
             wallclock=wallclock,
         )
         self.metrics.rooms_active = lambda: len(self.hub.rooms)
+        self.guard = ConnectionGuard(self.hub.sockets, config.connections_per_group, self.hub.group)
         self.port = 0
         self._server: Server | None = None
         self._sweeper: asyncio.Task[None] | None = None
@@ -88,6 +90,7 @@ class Relay:
         port is taken."""
         check_serve_config(self.config)
         limit = max(self.config.max_binary, self.config.max_text, self.config.max_upload)
+        quiet_fd_errors(asyncio.get_running_loop())
         self._server = await serve(
             self.hub.handle,
             self.config.host,
@@ -101,10 +104,11 @@ class Relay:
             ping_timeout=self.config.ping_interval,
             ssl=_tls_context(self.config),
             server_header=None,
+            create_connection=guarded_connection(self.guard),
         )
         self.port = self._server.sockets[0].getsockname()[1]
         self._sweeper = asyncio.get_running_loop().create_task(self._sweep_forever())
-        log.info("relay listening on %s", self.url)
+        log.info("relay listening on %s (at most %d connections)", self.url, self.hub.sockets)
 
     async def stop(self) -> None:
         """Close every connection and room, then stop listening."""
