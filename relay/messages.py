@@ -3,12 +3,15 @@
 Every message is a JSON object in a text frame with a ``"type"`` string and
 exactly the fields its type allows, each of exactly the right JSON type.
 Anything else raises :class:`Refusal`, which the server turns into a close
-code and reason word.
+code and reason word.  Text anywhere in a message must be clean: no lone
+surrogates (``"\\ud800"`` is valid JSON but not text), no NUL or other control
+characters except tab and newline; numbers must be finite.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -32,6 +35,7 @@ CLOSE_CODES: dict[str, int] = {
     "too_large": 1009,
 }
 _TOKEN = re.compile(r"[0-9a-f]{64}")
+_DIRTY = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
 _MAX_NAME = 64
 _MAX_PASSWORD = 1024
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -77,12 +81,35 @@ def decode(text: str, max_text: int) -> dict[str, Any]:
     if len(text) > max_text or len(text.encode("utf-8")) > max_text:
         raise Refusal("too_large", f"text frame over {max_text} bytes")
     try:
-        obj = json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constant)
+        obj = json.loads(
+            text,
+            object_pairs_hook=_unique_keys,
+            parse_constant=_no_constant,
+            parse_float=_finite,
+        )
     except (ValueError, RecursionError):
         raise Refusal("malformed", "not JSON") from None
     if not isinstance(obj, dict) or not isinstance(obj.get("type"), str):
         raise Refusal("malformed", "not an object with a type")
+    if not _clean(obj):
+        raise Refusal("malformed", "text with a lone surrogate or a control character")
     return obj
+
+
+def _clean(obj: object) -> bool:
+    """True if every string (keys included) in ``obj`` is clean text."""
+    stack = [obj]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if _DIRTY.search(item):
+                return False
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return True
 
 
 def parse_hello(msg: dict[str, Any]) -> Hello:
@@ -179,6 +206,13 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     if len(out) != len(pairs):
         raise ValueError("duplicate key")
     return out
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):  # 1e999 parses as infinity
+        raise ValueError("number out of range")
+    return value
 
 
 def _no_constant(name: str) -> Any:
