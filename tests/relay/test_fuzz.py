@@ -48,7 +48,10 @@ def _clean_text(value: object) -> bool:
     return True
 
 
-BY_TYPE = {str: JSON_TEXT, list: st.lists(st.dictionaries(JSON_TEXT, JSON_VALUE), max_size=3)}
+BY_TYPE: dict[type, st.SearchStrategy[Any]] = {
+    str: JSON_TEXT,
+    list: st.lists(st.dictionaries(JSON_TEXT, JSON_VALUE), max_size=3),
+}
 HELLOS = st.fixed_dictionaries(
     {"version": st.just(1), "role": st.sampled_from(["agent", "citizen"])},
     optional={"name": JSON_TEXT, "password": JSON_TEXT, "resume": JSON_TEXT},
