@@ -19,7 +19,7 @@ from typing import Any
 
 from cobrowse import PROTOCOL_VERSION
 from cobrowse.errors import CobrowseError, CodeError
-from cobrowse.session.codes import validate_nameplate
+from cobrowse.session.codes import NAMEPLATE_DIGITS, validate_nameplate
 from relay.config import MAX_UPLOAD_SESSIONS
 
 CLOSE_CODES: dict[str, int] = {
@@ -147,7 +147,7 @@ def parse_message(msg: dict[str, Any], role: str) -> dict[str, Any]:
         try:
             validate_nameplate(msg["nameplate"])
         except CodeError:
-            raise Refusal("malformed", "nameplate is not 3 digits") from None
+            raise Refusal("malformed", f"nameplate is not {NAMEPLATE_DIGITS} digits") from None
     if msg["type"] == "stats_upload":
         _check_sessions(msg["sessions"])
     if msg["type"] == "stats_request":

@@ -85,7 +85,7 @@ def test_joins_per_account_leave_the_agent_signed_in(data_dir: Path) -> None:
             _, nameplate = await c.citizen()
             agent = await c.agent()
             for _ in range(2):
-                await agent.send(type="join", nameplate="999" if nameplate != "999" else "998")
+                await agent.send(type="join", nameplate="9999" if nameplate != "9999" else "9998")
                 assert (await agent.expect("error"))["reason"] == "unknown_nameplate"
             await agent.send(type="join", nameplate=nameplate)
             error = await agent.expect("error")
@@ -106,9 +106,9 @@ def test_joins_per_address_count_across_accounts(data_dir: Path) -> None:
         ):
             anna, sara = await c.agent("anna"), await c.agent("sara")
             for agent in (anna, sara):
-                await agent.send(type="join", nameplate="000")
+                await agent.send(type="join", nameplate="0000")
                 await agent.expect("error")
-            await anna.send(type="join", nameplate="000")
+            await anna.send(type="join", nameplate="0000")
             assert (await anna.expect("error"))["reason"] == "rate_limited"
 
     run(body)
