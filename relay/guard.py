@@ -33,6 +33,9 @@ T = TypeVar("T")
 FD_RESERVE = 64
 """Descriptors kept free for the databases, the audit log, listening sockets,
 worker threads and a ``/healthz`` request, whatever the connections do."""
+ACCEPT_BURST = 100
+"""The listen backlog: asyncio accepts up to this many sockets in one go before
+the guard can refuse any of them, so they need descriptors too."""
 HEALTH_RESERVE = 16
 """Of the sockets, these are kept for plain HTTP (``/healthz``, ``/metrics``):
 WebSocket connections on ``/v1`` are refused this much earlier."""
@@ -69,9 +72,11 @@ def raise_fd_limit(target: int = FD_TARGET) -> int:
 
 def socket_budget(configured: int = 0) -> int:
     """How many client sockets the relay may hold: ``configured`` if set, never
-    more than the soft ``RLIMIT_NOFILE`` minus :data:`FD_RESERVE`."""
+    more than the soft ``RLIMIT_NOFILE`` minus :data:`FD_RESERVE` and
+    :data:`ACCEPT_BURST` (1024 descriptors: 860 sockets)."""
     soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
-    room = max(8, soft - FD_RESERVE) if soft != resource.RLIM_INFINITY else FD_TARGET
+    spare = FD_RESERVE + ACCEPT_BURST
+    room = max(8, soft - spare) if soft != resource.RLIM_INFINITY else FD_TARGET
     return min(configured, room) if configured > 0 else room
 
 

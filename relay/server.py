@@ -26,7 +26,7 @@ from cobrowse.errors import ConfigError
 from relay.accounts import AccountStore
 from relay.audit import AuditLog
 from relay.config import RelayConfig, check_serve_config
-from relay.guard import ConnectionGuard, guarded_connection, quiet_fd_errors
+from relay.guard import ACCEPT_BURST, ConnectionGuard, guarded_connection, quiet_fd_errors
 from relay.hub import Hub, Tap, WallClock, utc_now
 from relay.metrics import Metrics
 from relay.stats import StatsStore
@@ -105,6 +105,7 @@ class Relay:
             ssl=_tls_context(self.config),
             server_header=None,
             create_connection=guarded_connection(self.guard),
+            backlog=ACCEPT_BURST,
         )
         self.port = self._server.sockets[0].getsockname()[1]
         self._sweeper = asyncio.get_running_loop().create_task(self._sweep_forever())
