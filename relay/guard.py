@@ -102,7 +102,9 @@ class LogThrottle:
 
 
 class ConnectionGuard:
-    """Counts open TCP connections, in all and per address group."""
+    """Counts open connections, in all and per address group.  ``group`` may
+    return ``""`` for an address that is not capped per group (a trusted reverse
+    proxy: its clients are told apart later, by X-Forwarded-For)."""
 
     def __init__(self, total: int, per_group: int, group: Callable[[str], str]) -> None:
         self.total, self.per_group, self.group = total, per_group, group
@@ -114,7 +116,7 @@ class ConnectionGuard:
     def admit(self, addr: str) -> bool:
         """Count a new connection from ``addr``; False (nothing counted) if over a cap."""
         group = self.group(addr)
-        if self.open >= self.total or self.by_group[group] >= self.per_group:
+        if self.open >= self.total or (group and self.by_group[group] >= self.per_group):
             self.refused += 1
             full = "all" if self.open >= self.total else "per-address"
             self.refusals.warn("connection refused: %s connection cap reached", full)

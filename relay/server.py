@@ -24,6 +24,7 @@ from websockets.http11 import Request, Response
 
 from cobrowse.errors import ConfigError
 from relay.accounts import AccountStore
+from relay.addresses import is_trusted, networks
 from relay.audit import AuditLog
 from relay.config import RelayConfig, check_serve_config
 from relay.guard import ACCEPT_BURST, ConnectionGuard, guarded_connection, quiet_fd_errors
@@ -64,7 +65,12 @@ class Relay:
             wallclock=wallclock,
         )
         self.metrics.rooms_active = lambda: len(self.hub.rooms)
-        self.guard = ConnectionGuard(self.hub.sockets, config.connections_per_group, self.hub.group)
+        proxies = networks(config.trusted_proxies)
+        self.guard = ConnectionGuard(
+            self.hub.sockets,
+            config.connections_per_group,
+            lambda addr: "" if is_trusted(addr, proxies) else self.hub.group(addr),
+        )
         self.port = 0
         self._server: Server | None = None
         self._sweeper: asyncio.Task[None] | None = None

@@ -201,3 +201,28 @@ def test_stalled_receiver_blocks_the_sender_and_bounds_relay_memory(data_dir: Pa
             assert received == TOTAL
 
     run(body, timeout=40)
+
+
+def test_a_trusted_proxy_is_not_capped_as_one_address(data_dir: Path) -> None:
+    """Every client behind the proxy arrives from its address: the per-group cap
+    counts the forwarded client, not the proxy."""
+
+    async def body() -> None:
+        async with (
+            running(
+                data_dir,
+                connections_per_group=2,
+                citizens_per_group=2,
+                trusted_proxies=("127.0.0.1",),
+            ) as relay,
+            clients(relay) as c,
+        ):
+            for n in range(4):
+                await c.citizen(additional_headers={"X-Forwarded-For": f"203.0.113.{n}"})
+            crowd = [
+                await c.open(additional_headers={"X-Forwarded-For": "198.51.100.9"})
+                for _ in range(3)
+            ]
+            assert await crowd[2].closed() == (4503, "busy")  # that client's own cap
+
+    run(body)
