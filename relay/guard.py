@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import functools
 import ipaddress
 import logging
 import resource
@@ -27,6 +28,8 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from websockets.asyncio.server import ServerConnection
+
+from relay.config import RelayConfig
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -125,6 +128,11 @@ class ConnectionGuard:
         self.by_group[group] += 1
         return True
 
+    @property
+    def full(self) -> bool:
+        """True while no connection from anywhere would be admitted."""
+        return self.open >= self.total
+
     def release(self, addr: str) -> None:
         group = self.group(addr)
         self.open -= 1
@@ -171,6 +179,23 @@ class PasswordChecks:
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+class Gates:
+    """The hub's gates, built from its config: address groups, WebSocket
+    connections (all, leaving :data:`HEALTH_RESERVE` sockets for plain HTTP, and
+    per group), citizens holding a code per group, and the password pool."""
+
+    def __init__(self, config: RelayConfig) -> None:
+        self.group: Callable[[str], str] = functools.partial(
+            address_group, v4_prefix=config.group_prefix_v4, v6_prefix=config.group_prefix_v6
+        )
+        self.sockets = socket_budget(config.max_connections)
+        self.connections = ConnectionGuard(
+            max(1, self.sockets - HEALTH_RESERVE), config.connections_per_group, self.group
+        )
+        self.citizens = ConnectionGuard(self.sockets, config.citizens_per_group, self.group)
+        self.passwords = PasswordChecks(config.password_threads)
 
 
 def quiet_fd_errors(loop: asyncio.AbstractEventLoop) -> None:

@@ -1,7 +1,7 @@
 """The relay's per-connection protocol (docs/protocol.md §1) and shared state.
 
 One :class:`Hub` serves every WebSocket on ``/v1``: it reads the hello, logs
-agents in (scrypt in a worker thread), hands citizens nameplates, joins agents
+agents in (scrypt on its own threads), hands citizens nameplates, joins agents
 to rooms and forwards binary frames between the two members of a room without
 looking at them.  Forwarding awaits the receiver's ``send`` inside the sender's
 read loop, so a receiver that stops reading stops the sender (TCP back-pressure)
@@ -16,7 +16,6 @@ connection is closed with 4423 ``closed``; agents may always sign in.
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -31,13 +30,7 @@ from relay.accounts import Account, AccountDisabled, AccountStore, BadLogin, Unk
 from relay.addresses import client_address, networks
 from relay.audit import AuditLog
 from relay.config import RelayConfig
-from relay.guard import (
-    HEALTH_RESERVE,
-    ConnectionGuard,
-    PasswordChecks,
-    address_group,
-    socket_budget,
-)
+from relay.guard import Gates
 from relay.messages import (
     CLOSE_CODES,
     Hello,
@@ -103,15 +96,7 @@ class Hub:
             config.nameplate_ttl, config.resume_grace, clock
         )
         self.limits = Limits(config, clock)
-        self.group = functools.partial(
-            address_group, v4_prefix=config.group_prefix_v4, v6_prefix=config.group_prefix_v6
-        )
-        self.sockets = socket_budget(config.max_connections)
-        self.admission = ConnectionGuard(
-            max(1, self.sockets - HEALTH_RESERVE), config.connections_per_group, self.group
-        )
-        self.waiting = ConnectionGuard(self.sockets, config.citizens_per_group, self.group)
-        self.passwords = PasswordChecks(config.password_threads)
+        self.gates = Gates(config)  # connection caps, address groups, password pool
         self._proxies = networks(config.trusted_proxies)
         self.conns: set[Conn] = set()
         self.tap: Tap | None = None
@@ -133,8 +118,8 @@ class Hub:
         peer = str(ws.remote_address[0]) if ws.remote_address else "?"
         forwarded = ws.request.headers.get_all("X-Forwarded-For") if ws.request else []
         conn = Conn(ws, client_address(peer, forwarded, self._proxies))
-        conn.group = self.group(conn.addr)
-        if not self.admission.admit(conn.addr):
+        conn.group = self.gates.group(conn.addr)
+        if not self.gates.connections.admit(conn.addr):
             await ws.close(CLOSE_CODES["busy"], "busy")
             return
         self.conns.add(conn)
@@ -147,9 +132,9 @@ class Hub:
             pass
         finally:
             self.conns.discard(conn)
-            self.admission.release(conn.addr)
+            self.gates.connections.release(conn.addr)
             if conn.role == "citizen":
-                self.waiting.release(conn.addr)
+                self.gates.citizens.release(conn.addr)
             if conn.role is not None:
                 self.metrics.inc("cobrowse_connections", -1, role=conn.role)
             await self._left(conn)
@@ -160,7 +145,7 @@ class Hub:
         hello = parse_hello(await self._first_message(conn))
         if hello.role == "agent":
             await self._login(conn, hello)
-        elif not self.waiting.admit(conn.addr):
+        elif not self.gates.citizens.admit(conn.addr):
             self.metrics.inc("cobrowse_rate_limited_total")
             raise Refusal("rate_limited", "too many citizens from one address group")
         conn.role = "agent" if hello.role == "agent" else "citizen"
@@ -262,7 +247,8 @@ class Hub:
             raise Refusal("rate_limited", "login locked out or too many at once")
         ok = False
         try:
-            account = await self.passwords.run(self.accounts.verify, hello.name, hello.password)
+            verify = self.accounts.verify
+            account = await self.gates.passwords.run(verify, hello.name, hello.password)
             ok = True
         except BadLogin:
             self.metrics.inc("cobrowse_logins_failed_total")
@@ -538,7 +524,7 @@ class Hub:
         for room in self.rooms:
             self.rooms.close(room)
             self._audit_room(room, "relay_stopped")
-        self.passwords.close()
+        self.gates.passwords.close()
 
     def _audit_agent(self, event: str, account: Account, nameplate: str, **fields: str) -> None:
         self.audit.write(

@@ -67,9 +67,9 @@ class Relay:
         self.metrics.rooms_active = lambda: len(self.hub.rooms)
         proxies = networks(config.trusted_proxies)
         self.guard = ConnectionGuard(
-            self.hub.sockets,
+            self.hub.gates.sockets,
             config.connections_per_group,
-            lambda addr: "" if is_trusted(addr, proxies) else self.hub.group(addr),
+            lambda addr: "" if is_trusted(addr, proxies) else self.hub.gates.group(addr),
         )
         self.port = 0
         self._server: Server | None = None
@@ -115,7 +115,7 @@ class Relay:
         )
         self.port = self._server.sockets[0].getsockname()[1]
         self._sweeper = asyncio.get_running_loop().create_task(self._sweep_forever())
-        log.info("relay listening on %s (at most %d connections)", self.url, self.hub.sockets)
+        log.info("relay listening on %s (at most %d connections)", self.url, self.hub.gates.sockets)
 
     async def stop(self) -> None:
         """Close every connection and room, then stop listening."""
@@ -152,6 +152,8 @@ class Relay:
             return response
         if path != WS_PATH:
             return conn.respond(404, "not found\n")
+        if self.hub.gates.connections.full:  # refuse before the upgrade: the socket goes at once
+            return conn.respond(503, "busy\n")
         return None
 
     def buffered_bytes(self) -> int:
