@@ -65,6 +65,9 @@ class Relay:
             wallclock=wallclock,
         )
         self.metrics.rooms_active = lambda: len(self.hub.rooms)
+        self.metrics.connections_refused = lambda: (
+            self.guard.refused + self.hub.gates.connections.refused
+        )
         proxies = networks(config.trusted_proxies)
         self.guard = ConnectionGuard(
             self.hub.gates.sockets,
@@ -153,6 +156,7 @@ class Relay:
         if path != WS_PATH:
             return conn.respond(404, "not found\n")
         if self.hub.gates.connections.full:  # refuse before the upgrade: the socket goes at once
+            self.hub.gates.connections.refused += 1
             return conn.respond(503, "busy\n")
         return None
 

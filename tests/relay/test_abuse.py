@@ -237,13 +237,18 @@ def low_fd_relay(data_dir: Path) -> Iterator[tuple[str, int, Path]]:
             child.wait()
 
 
-def healthz(port: int) -> int:
+def http_get(port: int, path: str) -> tuple[int, str]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     try:
-        conn.request("GET", "/healthz")
-        return conn.getresponse().status
+        conn.request("GET", path)
+        response = conn.getresponse()
+        return response.status, response.read().decode()
     finally:
         conn.close()
+
+
+def healthz(port: int) -> int:
+    return http_get(port, "/healthz")[0]
 
 
 def test_fd_pressure(low_fd_relay: tuple[str, int, Path], swarm_at: Any) -> None:
@@ -262,6 +267,9 @@ def test_fd_pressure(low_fd_relay: tuple[str, int, Path], swarm_at: Any) -> None
     print(f"fd pressure, ten addresses: {collections.Counter(many)}")
     assert many.count(503) > 0
     assert healthz(port) == 200
+    status, metrics = http_get(port, "/metrics")
+    refused = re.search(r"^cobrowse_connections_refused_total (\d+)$", metrics, re.M)
+    assert status == 200 and refused and int(refused.group(1)) >= one.count(503)
     swarm.drop_all()
     assert_pairs(url, "fd pressure, after the flood")
     text = log.read_text(encoding="utf-8", errors="replace")
