@@ -39,6 +39,10 @@ from test_stats import make_payload
 from relay.config import RelayConfig
 from relay.server import RelayThread
 
+REFUSED = (503, "failed")
+"""Refused at accept: the 503 the relay writes, or, if the client's request was
+still unread when the relay closed, a reset that beat the 503 to the client."""
+
 
 def relay_config(data_dir: Path, **overrides: Any) -> RelayConfig:
     settings: dict[str, Any] = {"host": "127.0.0.1", "port": 0, "dev": True}
@@ -102,7 +106,7 @@ def test_login_wave(relay_at: Any, swarm_at: Any) -> None:
     late = swarm.run(swarm.open(source(0), agent_hello("anna", PASSWORD)))
     print(f"login wave: answers {dict(codes)}; the right password afterwards: {late}")
     assert codes[4401] == relay.config.login_failures_account  # passwords actually checked
-    assert set(codes) <= {4401, 4429, 503}  # the rest refused before any hashing
+    assert set(codes) <= {4401, 4429, *REFUSED}  # the rest refused before any hashing
     assert late == 4429  # locked out, although the password is right
 
 
@@ -260,7 +264,7 @@ def test_fd_pressure(low_fd_relay: tuple[str, int, Path], swarm_at: Any) -> None
     swarm = swarm_at(url)
     one = swarm.run(swarm.gather([swarm.open(source(0, block=2)) for _ in range(300)]))
     print(f"\nfd pressure, one address: {collections.Counter(one)}")
-    assert one.count("open") <= 64 and set(one) <= {"open", 503}
+    assert one.count("open") <= 64 and set(one) <= {"open", *REFUSED} and 503 in one
     assert healthz(port) == 200
     assert_pairs(url, "fd pressure, one address")
     many = swarm.run(swarm.gather([swarm.open(source(n // 40, block=3)) for n in range(400)]), 120)
@@ -269,7 +273,7 @@ def test_fd_pressure(low_fd_relay: tuple[str, int, Path], swarm_at: Any) -> None
     assert healthz(port) == 200
     status, metrics = http_get(port, "/metrics")
     refused = re.search(r"^cobrowse_connections_refused_total (\d+)$", metrics, re.M)
-    assert status == 200 and refused and int(refused.group(1)) >= one.count(503)
+    assert status == 200 and refused and int(refused.group(1)) >= len(one) - 64
     swarm.drop_all()
     assert_pairs(url, "fd pressure, after the flood")
     text = log.read_text(encoding="utf-8", errors="replace")
