@@ -8,6 +8,8 @@ import csv
 import io
 import logging
 import resource
+import subprocess
+import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -115,6 +117,18 @@ def test_socket_budget_follows_the_open_files_limit() -> None:
     soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
     assert socket_budget() == soft - FD_RESERVE - ACCEPT_BURST
     assert socket_budget(50) == 50
+
+
+def test_the_soft_open_files_limit_is_raised_at_start_up() -> None:
+    """In a child process (the test's own limit stays as it is)."""
+    script = (
+        "import resource\n"
+        "from relay.guard import raise_fd_limit, socket_budget\n"
+        "resource.setrlimit(resource.RLIMIT_NOFILE, (256, 4096))\n"
+        "print(raise_fd_limit(), socket_budget())\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["4096", str(4096 - FD_RESERVE - ACCEPT_BURST)]
 
 
 def test_connection_guard_caps_total_and_group() -> None:
