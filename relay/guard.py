@@ -109,8 +109,10 @@ class ConnectionGuard:
     return ``""`` for an address that is not capped per group (a trusted reverse
     proxy: its clients are told apart later, by X-Forwarded-For)."""
 
-    def __init__(self, total: int, per_group: int, group: Callable[[str], str]) -> None:
-        self.total, self.per_group, self.group = total, per_group, group
+    def __init__(
+        self, total: int, per_group: int, group: Callable[[str], str], what: str = "connection"
+    ) -> None:
+        self.total, self.per_group, self.group, self.what = total, per_group, group, what
         self.open = 0
         self.by_group: Counter[str] = Counter()
         self.refusals = LogThrottle()
@@ -121,8 +123,8 @@ class ConnectionGuard:
         group = self.group(addr)
         if self.open >= self.total or (group and self.by_group[group] >= self.per_group):
             self.refused += 1
-            full = "all" if self.open >= self.total else "per-address"
-            self.refusals.warn("connection refused: %s connection cap reached", full)
+            full = "total" if self.open >= self.total else "per-address"
+            self.refusals.warn("%s refused: %s cap reached", self.what, full)
             return False
         self.open += 1
         self.by_group[group] += 1
@@ -194,7 +196,9 @@ class Gates:
         self.connections = ConnectionGuard(
             max(1, self.sockets - HEALTH_RESERVE), config.connections_per_group, self.group
         )
-        self.citizens = ConnectionGuard(self.sockets, config.citizens_per_group, self.group)
+        self.citizens = ConnectionGuard(
+            self.sockets, config.citizens_per_group, self.group, what="citizen"
+        )
         self.passwords = PasswordChecks(config.password_threads)
 
 
