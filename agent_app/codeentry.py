@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from agent_app import texts
+from cobrowse.session.codes import CODE_DIGITS, EXAMPLE_CODE
 
 _BUSY = ("joining", "pairing", "waiting_view")
 
@@ -35,7 +36,7 @@ class CodePage(QWidget):
         super().__init__(parent)
         self.greeting = QLabel()
         self.code = QLineEdit()
-        self.code.setPlaceholderText("123 456 789")
+        self.code.setPlaceholderText(EXAMPLE_CODE)
         self.code.setFont(_big(26))
         self.code.setMaxLength(20)
         self.code.setAccessibleName("Borgerens kode")
@@ -68,7 +69,7 @@ class CodePage(QWidget):
         box.addWidget(
             QLabel(
                 "<h1>Ny borger</h1>Skriv koden, som borgeren læser op "
-                "(9 cifre, mellemrum er valgfrie):"
+                f"({CODE_DIGITS} cifre, mellemrum er valgfrie):"
             )
         )
         box.addLayout(row)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from cobrowse.session.codes import CODE_DIGITS
+
 _SEPARATORS = re.compile(r"[\s\-\u2010-\u2015.]+")
 
 SIGN_IN_REASONS = {
@@ -73,10 +75,11 @@ def code_error(typed: str) -> str:
     """A Danish explanation of what is wrong with a typed code."""
     compact = _SEPARATORS.sub("", typed)
     if not compact:
-        return "Skriv den 9-cifrede kode, som borgeren læser op."
+        return f"Skriv den {CODE_DIGITS}-cifrede kode, som borgeren læser op."
     bad = sorted({ch for ch in compact if not (ch.isascii() and ch.isdigit())})
     if bad:
         return f"Koden må kun indeholde cifre (fandt {' '.join(repr(ch) for ch in bad[:3])})."
-    if len(compact) < 9:
-        return f"Koden har 9 cifre. Du har skrevet {len(compact)} – der mangler {9 - len(compact)}."
-    return f"Koden har 9 cifre. Du har skrevet {len(compact)} – {len(compact) - 9} for mange."
+    count, need = len(compact), CODE_DIGITS
+    if count < need:
+        return f"Koden har {need} cifre. Du har skrevet {count} – der mangler {need - count}."
+    return f"Koden har {need} cifre. Du har skrevet {count} – {count - need} for mange."

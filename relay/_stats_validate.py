@@ -37,6 +37,7 @@ MAX_NAME = 100
 UPLOAD_FIELDS = frozenset({"format", "session", "events"})
 OPTIONAL_FIELDS = frozenset({"chain_head"})  # agent apps before the anchor did not send it
 _HEAD = re.compile(r"[0-9a-f]{64}")
+_PLACE = re.compile(r"[^\W\d_][^\W\d_ .'-]*(?:[ .'-]+[^\W\d_]+)*\.?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +84,17 @@ def validate_upload(payload: object, uploaded_by: str) -> ValidUpload:
     return ValidUpload(dict(session), started, ended, events, seconds, head)
 
 
+def check_municipality(payload: object, municipality: str) -> None:
+    """Raise ValueError unless the upload's ``agent_municipality`` is ``municipality``
+    (the uploading account's own): an agent reports for its own municipality only."""
+    session = payload.get("session") if isinstance(payload, dict) else None
+    claimed = session.get("agent_municipality") if isinstance(session, dict) else None
+    if claimed != municipality:
+        raise ValueError(
+            f"session.agent_municipality must be the account's municipality {municipality!r}"
+        )
+
+
 def _exact_keys(
     value: object, keys: frozenset[str], where: str, optional: frozenset[str] = frozenset()
 ) -> dict[str, Any]:
@@ -109,6 +121,8 @@ def _check_session(s: Mapping[str, Any]) -> None:
     for name in ("citizen_municipality", "topic", "checklist"):
         if s[name] is not None:
             _name(s[name], f"session.{name}")
+    if s["citizen_municipality"] is not None:
+        _place(s["citizen_municipality"], "session.citizen_municipality")
     _int(s["step_reached"], 0, "session.step_reached")
     if s["steps_total"] is not None:
         _int(s["steps_total"], 1, "session.steps_total")
@@ -121,6 +135,15 @@ def _check_session(s: Mapping[str, Any]) -> None:
 def _name(value: object, where: str) -> None:
     if not isinstance(value, str) or not value.strip() or len(value) > MAX_NAME:
         raise ValueError(f"{where} must be a non-empty string of at most {MAX_NAME} characters")
+    if not value.isprintable():
+        raise ValueError(f"{where} must not hold control characters")
+
+
+def _place(value: str, where: str) -> None:
+    """A municipality's name: letters first, then letters, spaces, ``-``, ``.``,
+    ``'`` (``Lyngby-Taarbæk``, ``Høje-Taastrup``); no paths, no formulas."""
+    if not _PLACE.fullmatch(value):
+        raise ValueError(f"{where} is not a municipality name")
 
 
 def _int(value: object, low: int, where: str) -> None:

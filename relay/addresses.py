@@ -20,6 +20,11 @@ def networks(trusted: Iterable[str]) -> tuple[Network, ...]:
     return tuple(ipaddress.ip_network(t, strict=False) for t in trusted)
 
 
+def is_trusted(address: str, proxies: tuple[Network, ...]) -> bool:
+    """True if ``address`` is one of the trusted reverse proxies."""
+    return _trusted(address, proxies)
+
+
 def _trusted(address: str, proxies: tuple[Network, ...]) -> bool:
     try:
         ip = ipaddress.ip_address(address)

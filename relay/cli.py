@@ -23,6 +23,7 @@ from pathlib import Path
 from cobrowse.errors import CobrowseError
 from relay.accounts import ROLES, AccountStore, generate_password
 from relay.config import DEFAULT_DATA_DIR, RelayConfig, check_serve_config, load_config
+from relay.guard import raise_fd_limit
 from relay.messages import parse_date
 from relay.report import report_main
 from relay.server import Relay
@@ -163,6 +164,7 @@ def _serve(args: argparse.Namespace) -> int:
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     logging.getLogger("websockets").setLevel(logging.WARNING)
+    raise_fd_limit()
     try:
         asyncio.run(_run(config))
     except OSError as exc:

@@ -17,9 +17,11 @@ development relay on localhost.  The file groups keys in three tables::
     nameplate_ttl = 600        # seconds a code waits for an agent
     resume_grace = 60          # seconds a room waits for a dropped member
     hello_timeout = 10         # seconds until the first message must arrive
+    max_connections = 0        # 0: derived from the open-files limit
 
     [rate_limits]
-    claims_per_minute = 10     # nameplates per address
+    group_prefix_v6 = 64       # one address group for limits: an IPv6 /64
+    claims_per_minute = 10     # nameplates per address group
     ...
 
     [opening_hours]            # cobrowse.hours.OpeningHours, plus always_open
@@ -45,6 +47,8 @@ from typing import Any
 from cobrowse.errors import ConfigError
 from cobrowse.hours import OpeningHours
 from relay.addresses import networks
+
+MAX_UPLOAD_SESSIONS = 50  # sessions in one stats_upload message (docs/protocol.md §1)
 
 DEFAULT_DATA_DIR = Path("cobrowse-relay-data")
 
@@ -73,7 +77,13 @@ class RelayConfig:
     ping_interval: float = 20.0
     sweep_interval: float = 1.0
     account_recheck: float = 10.0  # seconds between re-reading signed-in agents' accounts
+    max_connections: int = 0  # 0: as many as RLIMIT_NOFILE allows (relay/guard.py)
+    connections_per_group: int = 64  # open connections from one address group
+    citizens_per_group: int = 4  # citizens holding a code from one address group
+    password_threads: int = 2  # scrypt workers, apart from everything else
     # [rate_limits]  (token buckets: a burst, refilled at a steady rate)
+    group_prefix_v4: int = 32  # addresses in one IPv4 /32 count as one for limits
+    group_prefix_v6: int = 64  # ... and in one IPv6 /64
     claims_burst: int = 10
     claims_per_minute: float = 10.0
     joins_burst: int = 10
@@ -82,6 +92,10 @@ class RelayConfig:
     login_failures_address: int = 20
     lockout_base: float = 30.0
     lockout_max: float = 3600.0
+    logins_at_once_account: int = 2  # password checks under way for one account
+    logins_at_once_address: int = 4  # ... from one address group
+    uploads_burst: int = 200  # statistics sessions per agent account
+    uploads_per_minute: float = 60.0
     # [opening_hours]
     opening_hours: OpeningHours = field(default_factory=OpeningHours)
     always_open: bool | None = None  # None: open around the clock only in --dev mode
@@ -123,8 +137,14 @@ _SECTIONS: dict[str, dict[str, type]] = {
         "ping_interval": float,
         "sweep_interval": float,
         "account_recheck": float,
+        "max_connections": int,
+        "connections_per_group": int,
+        "citizens_per_group": int,
+        "password_threads": int,
     },
     "rate_limits": {
+        "group_prefix_v4": int,
+        "group_prefix_v6": int,
         "claims_burst": int,
         "claims_per_minute": float,
         "joins_burst": int,
@@ -133,6 +153,10 @@ _SECTIONS: dict[str, dict[str, type]] = {
         "login_failures_address": int,
         "lockout_base": float,
         "lockout_max": float,
+        "logins_at_once_account": int,
+        "logins_at_once_address": int,
+        "uploads_burst": int,
+        "uploads_per_minute": float,
     },
 }
 
@@ -230,6 +254,13 @@ _POSITIVE = (
     "login_failures_address",
     "lockout_base",
     "lockout_max",
+    "connections_per_group",
+    "citizens_per_group",
+    "password_threads",
+    "logins_at_once_account",
+    "logins_at_once_address",
+    "uploads_burst",
+    "uploads_per_minute",
 )
 
 
@@ -241,6 +272,12 @@ def check_config(config: RelayConfig, where: str = "config") -> None:
         value = getattr(config, name)
         if value <= 0:
             raise ConfigError(f"{where}: {name} must be positive, not {value!r}")
+    if config.max_connections < 0:
+        raise ConfigError(f"{where}: max_connections must be 0 (automatic) or more")
+    if not (0 <= config.group_prefix_v4 <= 32 and 0 <= config.group_prefix_v6 <= 128):
+        raise ConfigError(f"{where}: group_prefix_v4 must be 0-32 and group_prefix_v6 0-128")
+    if config.uploads_burst < MAX_UPLOAD_SESSIONS:
+        raise ConfigError(f"{where}: uploads_burst must be at least {MAX_UPLOAD_SESSIONS}")
     if (config.tls_cert is None) != (config.tls_key is None):
         raise ConfigError(f"{where}: set both server.tls_cert and server.tls_key, or neither")
 

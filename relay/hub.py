@@ -1,7 +1,7 @@
 """The relay's per-connection protocol (docs/protocol.md §1) and shared state.
 
 One :class:`Hub` serves every WebSocket on ``/v1``: it reads the hello, logs
-agents in (scrypt in a worker thread), hands citizens nameplates, joins agents
+agents in (scrypt on its own threads), hands citizens nameplates, joins agents
 to rooms and forwards binary frames between the two members of a room without
 looking at them.  Forwarding awaits the receiver's ``send`` inside the sender's
 read loop, so a receiver that stops reading stops the sender (TCP back-pressure)
@@ -30,6 +30,7 @@ from relay.accounts import Account, AccountDisabled, AccountStore, BadLogin, Unk
 from relay.addresses import client_address, networks
 from relay.audit import AuditLog
 from relay.config import RelayConfig
+from relay.guard import Gates
 from relay.messages import (
     CLOSE_CODES,
     Hello,
@@ -60,10 +61,12 @@ class Conn:
 
     ws: ServerConnection
     addr: str
+    group: str = ""  # the address group rate limits count (relay/guard.py)
     role: Role | None = None
     account: Account | None = None
     room: Room[Conn] | None = None
     paired: bool = False  # has been in a room with two members
+    expired_at: float | None = None  # when its nameplate expired without a new one
 
     async def send_json(self, msg: dict[str, Any]) -> None:
         """Send a relay message; a closed connection is dealt with by its own handler."""
@@ -93,6 +96,7 @@ class Hub:
             config.nameplate_ttl, config.resume_grace, clock
         )
         self.limits = Limits(config, clock)
+        self.gates = Gates(config)  # connection caps, address groups, password pool
         self._proxies = networks(config.trusted_proxies)
         self.conns: set[Conn] = set()
         self.tap: Tap | None = None
@@ -115,6 +119,10 @@ class Hub:
         peer = str(ws.remote_address[0]) if ws.remote_address else "?"
         forwarded = ws.request.headers.get_all("X-Forwarded-For") if ws.request else []
         conn = Conn(ws, client_address(peer, forwarded, self._proxies))
+        conn.group = self.gates.group(conn.addr)
+        if not self.gates.connections.admit(conn.addr):
+            await ws.close(CLOSE_CODES["busy"], "busy")
+            return
         self.conns.add(conn)
         try:
             await self._serve(conn)
@@ -125,6 +133,9 @@ class Hub:
             pass
         finally:
             self.conns.discard(conn)
+            self.gates.connections.release(conn.addr)
+            if conn.role == "citizen":
+                self.gates.citizens.release(conn.addr)
             if conn.role is not None:
                 self.metrics.inc("cobrowse_connections", -1, role=conn.role)
             await self._left(conn)
@@ -135,6 +146,9 @@ class Hub:
         hello = parse_hello(await self._first_message(conn))
         if hello.role == "agent":
             await self._login(conn, hello)
+        elif not self.gates.citizens.admit(conn.addr):
+            self.metrics.inc("cobrowse_rate_limited_total")
+            raise Refusal("rate_limited", "too many citizens from one address group")
         conn.role = "agent" if hello.role == "agent" else "citizen"
         self.metrics.inc("cobrowse_connections", role=conn.role)
         if conn.role == "agent":
@@ -227,22 +241,29 @@ class Hub:
         return decode(data, self.config.max_text)
 
     async def _login(self, conn: Conn, hello: Hello) -> None:
-        if not self.limits.may_try_login(hello.name, conn.addr):
+        """Check the password (counted before it is checked, on its own thread pool)."""
+        if not self.limits.begin_login(hello.name, conn.group):
             self._refused_login(conn, hello.name, "rate_limited")
             self.metrics.inc("cobrowse_rate_limited_total")
-            raise Refusal("rate_limited", "login locked out")
+            raise Refusal("rate_limited", "login locked out or too many at once")
+        ok = False
         try:
-            account = await asyncio.to_thread(self.accounts.verify, hello.name, hello.password)
+            verify = self.accounts.verify
+            account = await self.gates.passwords.run(verify, hello.name, hello.password)
+            ok = True
         except BadLogin:
-            self.limits.login_failed(hello.name, conn.addr)
             self.metrics.inc("cobrowse_logins_failed_total")
             self._refused_login(conn, hello.name, "bad_login")
             raise Refusal("bad_login") from None
         except AccountDisabled:
             self._refused_login(conn, hello.name, "account_disabled")
             raise Refusal("account_disabled") from None
-        self.limits.login_succeeded(hello.name)
+        finally:
+            self.limits.end_login(hello.name, conn.group, ok)
         conn.account = account
+        await self._welcome(conn, account)
+
+    async def _welcome(self, conn: Conn, account: Account) -> None:
         self.audit.write(
             "login",
             agent=account.name,
@@ -265,14 +286,14 @@ class Hub:
         self.audit.write("login", agent=name, addr=conn.addr, outcome="refused", reason=reason)
 
     async def _claim(self, conn: Conn) -> None:
-        if not self.limits.claims.allow(conn.addr):
+        if not self.limits.claims.allow(conn.group):
             self.metrics.inc("cobrowse_rate_limited_total")
             raise Refusal("rate_limited", "too many nameplates")
         try:
             room = self.rooms.allocate(conn)
         except NoFreeNameplate as exc:
             raise Refusal("busy", str(exc)) from None
-        conn.room = room
+        conn.room, conn.expired_at = room, None
         await conn.send_json(
             {
                 "type": "nameplate",
@@ -295,7 +316,7 @@ class Hub:
         nameplate = msg["nameplate"]
         await self._check_account(conn)
         try:
-            if not self.limits.may_join(conn.account.name, conn.addr):
+            if not self.limits.may_join(conn.account.name, conn.group):
                 self.metrics.inc("cobrowse_rate_limited_total")
                 raise JoinRefused("rate_limited", "Too many joins; wait a minute.")
             room = self.rooms.join(nameplate, conn, conn.account)
@@ -337,8 +358,15 @@ class Hub:
         await self._close_room(room, "agent_left", peer_reason="left")
 
     async def _stats_upload(self, conn: Conn, msg: dict[str, Any]) -> None:
+        """Store the sessions; over the account's upload rate all of them come back
+        rejected as ``rate_limited`` (the agent app keeps them and tries later)."""
         assert conn.account is not None and self.stats is not None
-        await conn.send_json(await self.stats.upload(conn.account, msg["sessions"]))
+        sessions = msg["sessions"]
+        if not self.limits.may_upload(conn.account.name, len(sessions)):
+            self.metrics.inc("cobrowse_rate_limited_total")
+            await conn.send_json(self.stats.refuse_upload(conn.account, sessions))
+            return
+        await conn.send_json(await self.stats.upload(conn.account, sessions))
 
     async def _stats_request(self, conn: Conn, msg: dict[str, Any]) -> None:
         assert conn.account is not None and self.stats is not None
@@ -435,6 +463,7 @@ class Hub:
             self._audit_room(room, "expired")
         for room in abandoned:
             await self._close_room(room, "timeout")
+        self._close_expired_citizens()
         self.limits.prune()
         if self.clock() - self._accounts_checked >= self.config.account_recheck:
             await self.recheck_accounts()
@@ -476,10 +505,21 @@ class Hub:
     async def _nameplate_expired(self, citizen: Conn, is_open: bool) -> None:
         """Ask for a new code, or, once the hotline has closed, say so and hang up."""
         if is_open:
+            citizen.expired_at = self.clock()
             await citizen.send_json({"type": "nameplate_expired"})
             return
         await citizen.send_json(self.closed_message())
         self._close_later(citizen, CLOSE_CODES["closed"], "closed")
+
+    def _close_expired_citizens(self) -> None:
+        """Hang up on citizens that did not ask for a new code within
+        ``hello_timeout`` of their nameplate expiring: an idle connection holds a
+        file descriptor and a place in its address group's citizen cap."""
+        limit = self.clock() - self.config.hello_timeout
+        for conn in list(self.conns):
+            if conn.room is None and conn.expired_at is not None and conn.expired_at <= limit:
+                conn.expired_at = None
+                self._close_later(conn, CLOSE_CODES["timeout"], "timeout")
 
     def _close_later(self, conn: Conn, code: int, reason: str) -> None:
         """Close ``conn`` without waiting for its handshake (kept referenced until done)."""
@@ -492,6 +532,7 @@ class Hub:
         for room in self.rooms:
             self.rooms.close(room)
             self._audit_room(room, "relay_stopped")
+        self.gates.passwords.close()
 
     def _audit_agent(self, event: str, account: Account, nameplate: str, **fields: str) -> None:
         self.audit.write(

@@ -3,12 +3,15 @@
 Every message is a JSON object in a text frame with a ``"type"`` string and
 exactly the fields its type allows, each of exactly the right JSON type.
 Anything else raises :class:`Refusal`, which the server turns into a close
-code and reason word.
+code and reason word.  Text anywhere in a message must be clean: no lone
+surrogates (``"\\ud800"`` is valid JSON but not text), no NUL or other control
+characters except tab and newline; numbers must be finite.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -16,7 +19,8 @@ from typing import Any
 
 from cobrowse import PROTOCOL_VERSION
 from cobrowse.errors import CobrowseError, CodeError
-from cobrowse.session.codes import validate_nameplate
+from cobrowse.session.codes import NAMEPLATE_DIGITS, validate_nameplate
+from relay.config import MAX_UPLOAD_SESSIONS
 
 CLOSE_CODES: dict[str, int] = {
     "malformed": 4400,
@@ -31,10 +35,10 @@ CLOSE_CODES: dict[str, int] = {
     "too_large": 1009,
 }
 _TOKEN = re.compile(r"[0-9a-f]{64}")
+_DIRTY = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
 _MAX_NAME = 64
 _MAX_PASSWORD = 1024
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-MAX_UPLOAD_SESSIONS = 50
 MAX_HEAD_IDS = 100
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
@@ -79,12 +83,35 @@ def decode(text: str, max_text: int) -> dict[str, Any]:
     if len(text) > max_text or len(text.encode("utf-8")) > max_text:
         raise Refusal("too_large", f"text frame over {max_text} bytes")
     try:
-        obj = json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constant)
+        obj = json.loads(
+            text,
+            object_pairs_hook=_unique_keys,
+            parse_constant=_no_constant,
+            parse_float=_finite,
+        )
     except (ValueError, RecursionError):
         raise Refusal("malformed", "not JSON") from None
     if not isinstance(obj, dict) or not isinstance(obj.get("type"), str):
         raise Refusal("malformed", "not an object with a type")
+    if not _clean(obj):
+        raise Refusal("malformed", "text with a lone surrogate or a control character")
     return obj
+
+
+def _clean(obj: object) -> bool:
+    """True if every string (keys included) in ``obj`` is clean text."""
+    stack = [obj]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if _DIRTY.search(item):
+                return False
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return True
 
 
 def parse_hello(msg: dict[str, Any]) -> Hello:
@@ -122,7 +149,7 @@ def parse_message(msg: dict[str, Any], role: str) -> dict[str, Any]:
         try:
             validate_nameplate(msg["nameplate"])
         except CodeError:
-            raise Refusal("malformed", "nameplate is not 3 digits") from None
+            raise Refusal("malformed", f"nameplate is not {NAMEPLATE_DIGITS} digits") from None
     if msg["type"] == "stats_upload":
         _check_sessions(msg["sessions"])
     if msg["type"] == "chain_heads":
@@ -190,6 +217,13 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     if len(out) != len(pairs):
         raise ValueError("duplicate key")
     return out
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):  # 1e999 parses as infinity
+        raise ValueError("number out of range")
+    return value
 
 
 def _no_constant(name: str) -> Any:

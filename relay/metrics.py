@@ -15,18 +15,24 @@ _HELP: dict[str, tuple[str, str]] = {
     "cobrowse_joins_rejected_total": ("counter", "Refused joins, by reason."),
     "cobrowse_logins_failed_total": ("counter", "Failed agent logins."),
     "cobrowse_rate_limited_total": ("counter", "Requests refused by a rate limit."),
+    "cobrowse_connections_refused_total": (
+        "counter",
+        "Connections refused over a connection cap (all, or per address group).",
+    ),
 }
 Labels = tuple[tuple[str, str], ...]
 
 
 class Metrics:
     """A small registry; the gauges ``rooms_active``, ``agents_online`` and
-    ``citizens_waiting`` are read from callbacks at render time."""
+    ``citizens_waiting`` and the counter ``connections_refused`` are read from
+    callbacks at render time."""
 
     def __init__(self, rooms_active: Callable[[], int] = lambda: 0) -> None:
         self.rooms_active = rooms_active
         self.agents_online: Callable[[], int] = lambda: 0
         self.citizens_waiting: Callable[[], int] = lambda: 0
+        self.connections_refused: Callable[[], int] = lambda: 0
         self._values: Counter[tuple[str, Labels]] = Counter()
         for role in ("citizen", "agent"):
             self._values[("cobrowse_connections", (("role", role),))] += 0
@@ -54,6 +60,7 @@ class Metrics:
         values[("cobrowse_rooms_active", ())] = self.rooms_active()
         values[("cobrowse_agents_online", ())] = self.agents_online()
         values[("cobrowse_citizens_waiting", ())] = self.citizens_waiting()
+        values[("cobrowse_connections_refused_total", ())] = self.connections_refused()
         lines: list[str] = []
         for name, (kind, text) in _HELP.items():
             lines += [f"# HELP {name} {text}", f"# TYPE {name} {kind}"]

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from cobrowse.sessionlog import OUTCOMES
+from cobrowse.sessionlog.export import csv_cell
 from relay.stats import COPENHAGEN, StatsStore, StoredSession
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -216,7 +217,7 @@ def format_text(report: Report) -> str:
 def write_csv(report: Report, path: Path) -> None:
     """Write the report as ``section,key,value`` rows (spreadsheet-friendly)."""
     with open(path, "w", encoding="utf-8", newline="") as f:
-        out = csv.writer(f)
+        out = _SafeWriter(csv.writer(f))
         out.writerow(["section", "key", "value"])
         out.writerow(["period", "from", report.date_from.isoformat()])
         out.writerow(["period", "to", report.date_to.isoformat()])
@@ -228,6 +229,22 @@ def write_csv(report: Report, path: Path) -> None:
         out.writerows(("municipality", k, n) for k, n in report.per_municipality.items())
         for s in report.checklist_stops:
             out.writerow(("checklist_stop", s.checklist, "" if s.step is None else s.step))
+
+
+class _SafeWriter:
+    """A csv writer whose every cell goes through :func:`csv_cell`: topics,
+    municipalities and checklist names come from agents and must not become live
+    spreadsheet formulas."""
+
+    def __init__(self, writer: Any) -> None:
+        self._writer = writer
+
+    def writerow(self, row: Iterable[object]) -> None:
+        self._writer.writerow([csv_cell(cell) for cell in row])
+
+    def writerows(self, rows: Iterable[Iterable[object]]) -> None:
+        for row in rows:
+            self.writerow(row)
 
 
 def _summary_values(report: Report) -> list[tuple[str, object]]:

@@ -22,12 +22,14 @@ from dataclasses import dataclass, field
 from typing import Generic, Literal, TypeVar
 
 from cobrowse.errors import CobrowseError
+from cobrowse.session.codes import NAMEPLATE_DIGITS
 from relay.accounts import Account
 
 P = TypeVar("P")
 Role = Literal["citizen", "agent"]
 ROLES: tuple[Role, Role] = ("citizen", "agent")
-NAMEPLATES = [f"{n:03d}" for n in range(1000)]
+NAMEPLATE_SPACE = 10**NAMEPLATE_DIGITS
+_PROBES = 32
 
 
 class JoinRefused(CobrowseError):
@@ -113,10 +115,17 @@ class RoomRegistry(Generic[P]):
         return room
 
     def _pick(self, now: float) -> str:
+        """A random free nameplate, preferring ones nobody typed recently: a few
+        random probes (cheap while the space is mostly free), then a full scan."""
         self._freed = {n: t for n, t in self._freed.items() if now - t < self.cooldown}
-        free = [n for n in NAMEPLATES if n not in self.rooms]
+        for _ in range(_PROBES):
+            nameplate = f"{self.randbelow(NAMEPLATE_SPACE):0{NAMEPLATE_DIGITS}d}"
+            if nameplate not in self.rooms and nameplate not in self._freed:
+                return nameplate
+        every = (f"{n:0{NAMEPLATE_DIGITS}d}" for n in range(NAMEPLATE_SPACE))
+        free = [n for n in every if n not in self.rooms]
         rested = [n for n in free if n not in self._freed]
-        choices = rested or free  # prefer nameplates nobody typed recently
+        choices = rested or free
         if not choices:
             raise NoFreeNameplate("all nameplates are in use; try again shortly")
         return choices[self.randbelow(len(choices))]

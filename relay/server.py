@@ -24,8 +24,10 @@ from websockets.http11 import Request, Response
 
 from cobrowse.errors import ConfigError
 from relay.accounts import AccountStore
+from relay.addresses import is_trusted, networks
 from relay.audit import AuditLog
 from relay.config import RelayConfig, check_serve_config
+from relay.guard import ACCEPT_BURST, ConnectionGuard, guarded_connection, quiet_fd_errors
 from relay.hub import Hub, Tap, WallClock, utc_now
 from relay.metrics import Metrics
 from relay.stats import StatsStore
@@ -63,6 +65,15 @@ class Relay:
             wallclock=wallclock,
         )
         self.metrics.rooms_active = lambda: len(self.hub.rooms)
+        self.metrics.connections_refused = lambda: (
+            self.guard.refused + self.hub.gates.connections.refused
+        )
+        proxies = networks(config.trusted_proxies)
+        self.guard = ConnectionGuard(
+            self.hub.gates.sockets,
+            config.connections_per_group,
+            lambda addr: "" if is_trusted(addr, proxies) else self.hub.gates.group(addr),
+        )
         self.port = 0
         self._server: Server | None = None
         self._sweeper: asyncio.Task[None] | None = None
@@ -88,6 +99,7 @@ class Relay:
         port is taken."""
         check_serve_config(self.config)
         limit = max(self.config.max_binary, self.config.max_text, self.config.max_upload)
+        quiet_fd_errors(asyncio.get_running_loop())
         self._server = await serve(
             self.hub.handle,
             self.config.host,
@@ -101,10 +113,12 @@ class Relay:
             ping_timeout=self.config.ping_interval,
             ssl=_tls_context(self.config),
             server_header=None,
+            create_connection=guarded_connection(self.guard),
+            backlog=ACCEPT_BURST,
         )
         self.port = self._server.sockets[0].getsockname()[1]
         self._sweeper = asyncio.get_running_loop().create_task(self._sweep_forever())
-        log.info("relay listening on %s", self.url)
+        log.info("relay listening on %s (at most %d connections)", self.url, self.hub.gates.sockets)
 
     async def stop(self) -> None:
         """Close every connection and room, then stop listening."""
@@ -141,6 +155,9 @@ class Relay:
             return response
         if path != WS_PATH:
             return conn.respond(404, "not found\n")
+        if self.hub.gates.connections.full:  # refuse before the upgrade: the socket goes at once
+            self.hub.gates.connections.refused += 1
+            return conn.respond(503, "busy\n")
         return None
 
     def buffered_bytes(self) -> int:

@@ -15,6 +15,7 @@ import sqlite3
 from datetime import date
 from typing import Any
 
+from relay._stats_validate import check_municipality
 from relay.accounts import Account
 from relay.audit import AuditLog
 from relay.report import build_report, report_to_dict
@@ -37,7 +38,7 @@ class StatsService:
 
     async def upload(self, account: Account, sessions: list[dict[str, Any]]) -> dict[str, Any]:
         """Store ``sessions``; the ``stats_stored`` answer lists stored and rejected ids."""
-        stored, rejected = await asyncio.to_thread(self._store_all, account.name, sessions)
+        stored, rejected = await asyncio.to_thread(self._store_all, account, sessions)
         self.audit.write(
             "stats_upload",
             agent=account.name,
@@ -47,15 +48,30 @@ class StatsService:
         )
         return {"type": "stats_stored", "session_ids": stored, "rejected": rejected}
 
+    def refuse_upload(self, account: Account, sessions: list[dict[str, Any]]) -> dict[str, Any]:
+        """The ``stats_stored`` answer for an upload over the account's rate: every
+        session rejected as ``rate_limited`` (nothing stored, the app retries later)."""
+        self.audit.write(
+            "stats_upload",
+            agent=account.name,
+            municipality=account.municipality,
+            stored=0,
+            rejected=len(sessions),
+            reason="rate_limited",
+        )
+        rejected = [{"session_id": _session_id(p), "reason": "rate_limited"} for p in sessions]
+        return {"type": "stats_stored", "session_ids": [], "rejected": rejected}
+
     def _store_all(
-        self, name: str, sessions: list[dict[str, Any]]
+        self, account: Account, sessions: list[dict[str, Any]]
     ) -> tuple[list[str], list[dict[str, Any]]]:
         stored: list[str] = []
         rejected: list[dict[str, Any]] = []
         for payload in sessions:
             sid = _session_id(payload)
             try:
-                self.store.store_upload(payload, name)
+                check_municipality(payload, account.municipality)
+                self.store.store_upload(payload, account.name)
             except ValueError as exc:
                 rejected.append({"session_id": sid, "reason": str(exc)[:_MAX_REASON]})
                 continue

@@ -93,24 +93,41 @@ def write_json(summaries: Iterable[SessionSummary], events: Iterable[Event], out
     out.write("\n")
 
 
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+"""A cell starting with one of these is a live formula in Excel/LibreOffice (OWASP
+"CSV injection"); :func:`csv_cell` defuses it."""
+
+
+def csv_cell(value: object) -> object:
+    """``value`` safe for a spreadsheet: text that starts like a formula gets a
+    leading ``'`` (shown as text, not run).  Numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def _safe_row(row: dict[str, Any]) -> dict[str, Any]:
+    return {key: csv_cell(value) for key, value in row.items()}
+
+
 def write_sessions_csv(summaries: Iterable[SessionSummary], out: TextIO) -> None:
-    """One row per session; notes joined with `` | ``."""
+    """One row per session; notes joined with `` | ``; formula prefixes defused."""
     writer = csv.DictWriter(out, fieldnames=SESSION_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for s in summaries:
         row = summary_record(s)
         row["notes"] = " | ".join(s.notes)
-        writer.writerow(row)
+        writer.writerow(_safe_row(row))
 
 
 def write_events_csv(events: Iterable[Event], out: TextIO) -> None:
-    """One row per event; ``data`` as compact JSON."""
+    """One row per event; ``data`` as compact JSON; formula prefixes defused."""
     writer = csv.DictWriter(out, fieldnames=EVENT_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for e in events:
         row = event_record(e)
         row["data"] = json.dumps(row["data"], ensure_ascii=False, sort_keys=True)
-        writer.writerow(row)
+        writer.writerow(_safe_row(row))
 
 
 def upload_payload(summary: SessionSummary, events: Iterable[Event]) -> dict[str, Any]:

@@ -66,10 +66,10 @@ def test_code_entry_errors_inline(qtbot: Any, agent_app: AgentApp) -> None:
     sign_in(qtbot, agent_app)
     page = agent_app.window.code_page
     for typed, words in (
-        ("12 34", "der mangler 5"),
+        ("12 34", "der mangler 6"),
         ("123 456 78x", "kun indeholde cifre"),
-        ("", "9-cifrede kode"),
-        ("1234567890", "1 for mange"),
+        ("", "10-cifrede kode"),
+        ("12345678901", "1 for mange"),
     ):
         page.code.setText(typed)
         page.connect_button.click()

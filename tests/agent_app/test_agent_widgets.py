@@ -146,7 +146,7 @@ def test_checklist_panel_reports_broken_hotline_file(qtbot: Any, tmp_path: Path)
 def test_texts_and_rate_meter() -> None:
     assert "spærret" in texts.sign_in_error("account_disabled")
     assert "relæet" in texts.sign_in_error("unreachable")
-    assert "mangler 6" in texts.code_error("123")
+    assert "mangler 7" in texts.code_error("123")
     now = [0.0]
     meter = RateMeter(window=2.0, clock=lambda: now[0])
     for _ in range(10):

@@ -15,7 +15,7 @@ from cobrowse.session.codes import SessionCode
 from cobrowse.session.endpoint import AgentJoined, CodeReady
 from cobrowse.session.state import State
 
-CODE = SessionCode("042", "123456")
+CODE = SessionCode("0042", "123456")
 
 
 @dataclass

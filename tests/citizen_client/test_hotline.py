@@ -52,7 +52,7 @@ def test_an_agent_is_ready(citizen: CitizenApp) -> None:
     assert not presence(citizen).isVisibleTo(citizen.view.window)  # nothing known yet
     citizen.handle(HotlineStatus(True, agents_online=2, waiting=1))
     p = presence(citizen)
-    assert citizen.view.window.code.code.text() == "042 123 456"
+    assert citizen.view.window.code.code.text() == "0042 123 456"
     assert p.isVisibleTo(citizen.view.window) and p.text() == READY_DA
     assert p.accessibleName() == READY_DA and p.accessibleDescription() == "Hotlinens status"
     p.ensurePolished()
@@ -73,7 +73,7 @@ def test_no_agent_signed_in_yet_then_one_signs_in(citizen: CitizenApp) -> None:
     citizen.view.lang = "da"
     citizen.view.render()
     assert presence(citizen).property("busy") is True
-    assert citizen.view.window.code.code.text() == "042 123 456"  # the code stays valid
+    assert citizen.view.window.code.code.text() == "0042 123 456"  # the code stays valid
     citizen.handle(HotlineStatus(True, agents_online=1, waiting=3))
     assert presence(citizen).text() == READY_DA
     assert presence(citizen).property("busy") is False
@@ -86,7 +86,7 @@ def test_closed_replaces_the_code_with_the_relays_words(citizen: CitizenApp) -> 
     citizen.handle(closed_status())
     w = citizen.view.window
     assert citizen.view.phase == "closed" and w.pages.currentWidget() is w.status
-    assert citizen.view.code == "" and "042" not in " ".join(status_text(citizen))
+    assert citizen.view.code == "" and "0042" not in " ".join(status_text(citizen))
     heading, detail = status_text(citizen)
     assert heading == "Hotlinen er lukket."
     assert "Åben mandag–torsdag kl. 19–22." in detail

@@ -35,13 +35,13 @@ def test_unreachable_says_so_plainly_and_keeps_retrying(citizen: CitizenApp) -> 
     assert "ikke få forbindelse" in text and "5 sekunder" in text
     assert "Errno" not in text and "ws://" not in text
     citizen.handle(CodeReady(CODE))
-    assert "042 123 456" in main_text(citizen)
+    assert "0042 123 456" in main_text(citizen)
 
 
 def test_code_is_shown_big_with_the_instruction(citizen: CitizenApp) -> None:
     citizen.handle(CodeReady(CODE))
     code = citizen.view.window.code.code
-    assert code.text() == "042 123 456"
+    assert code.text() == "0042 123 456"
     code.ensurePolished()
     assert code.font().pointSize() >= 40
     heading = citizen.view.window.code.hint
@@ -81,9 +81,9 @@ def test_deny_ends_politely_and_offers_a_new_code(citizen: CitizenApp) -> None:
     assert citizen.endpoint.calls[-2:] == ["end:denied", "new_code"]
     citizen.handle(ev.SessionEnded("denied", False))
     assert "ikke vist" in main_text(citizen)
-    citizen.handle(CodeReady(CODE.__class__("043", "654321")))
+    citizen.handle(CodeReady(CODE.__class__("0043", "654321")))
     text = main_text(citizen)
-    assert "043 654 321" in text and "nye nummer" in text
+    assert "0043 654 321" in text and "nye nummer" in text
     assert not citizen.view.bar.isVisible()
 
 

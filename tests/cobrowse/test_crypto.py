@@ -21,7 +21,7 @@ def paired_keys(code_a: SessionCode, code_b: SessionCode) -> tuple[bytes, bytes,
 
 
 def test_same_code_same_key_and_verifier() -> None:
-    code = SessionCode("123", "456789")
+    code = SessionCode("1234", "456789")
     ka, ta, kb, tb = paired_keys(code, code)
     assert ka == kb and ta == tb
     cr.check_confirm(ka, "agent", ta, cr.confirm_tag(kb, "agent", tb))
@@ -30,18 +30,18 @@ def test_same_code_same_key_and_verifier() -> None:
 
 
 def test_wrong_code_fails_confirmation() -> None:
-    ka, ta, kb, tb = paired_keys(SessionCode("123", "456789"), SessionCode("123", "456788"))
+    ka, ta, kb, tb = paired_keys(SessionCode("1234", "456789"), SessionCode("1234", "456788"))
     with pytest.raises(PairingError):
         cr.check_confirm(ka, "agent", ta, cr.confirm_tag(kb, "agent", tb))
 
 
 def test_nameplate_is_bound_in() -> None:
-    ka, _, kb, _ = paired_keys(SessionCode("123", "456789"), SessionCode("124", "456789"))
+    ka, _, kb, _ = paired_keys(SessionCode("1234", "456789"), SessionCode("1244", "456789"))
     assert ka != kb
 
 
 def test_reflected_confirm_tag_is_refused() -> None:
-    code = SessionCode("123", "456789")
+    code = SessionCode("1234", "456789")
     ka, ta, _, _ = paired_keys(code, code)
     with pytest.raises(PairingError):
         cr.check_confirm(ka, "agent", ta, cr.confirm_tag(ka, "citizen", ta))
@@ -54,7 +54,7 @@ def test_purposes_are_separated() -> None:
 
 
 def test_garbage_pake_message_is_security_error() -> None:
-    p = cr.Pairing("citizen", SessionCode("123", "456789"), rng(3))
+    p = cr.Pairing("citizen", SessionCode("1234", "456789"), rng(3))
     with pytest.raises(SecurityError):
         p.finish(b"\x00garbage")
 

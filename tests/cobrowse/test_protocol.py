@@ -13,7 +13,7 @@ from cobrowse.session.codes import SessionCode
 from cobrowse.session.protocol import FrameReceived, Session, pump
 from cobrowse.session.state import State
 
-CODE = SessionCode("042", "123456")
+CODE = SessionCode("0042", "123456")
 
 
 def rng(seed: int) -> Callable[[int], bytes]:
@@ -133,7 +133,7 @@ def test_frames_are_chunked_and_reassembled_behind_control() -> None:
 
 
 def test_wrong_code_burns_on_both_sides() -> None:
-    p = Pair(agent_code=SessionCode("042", "123457"))
+    p = Pair(agent_code=SessionCode("0042", "123457"))
     ce, ae = p.events()
     assert ce == [ev.SessionEnded("wrong_code", False, "the code did not match")]
     assert ae[0].reason == "wrong_code"  # type: ignore[attr-defined]

@@ -55,6 +55,7 @@ def config(data_dir: Path, **overrides: Any) -> RelayConfig:
         "dev": True,
         "sweep_interval": 3600.0,
         "always_open": True,
+        "citizens_per_group": 100,  # every test client comes from 127.0.0.1
     }
     return RelayConfig(data_dir=data_dir, **{**settings, **overrides})
 

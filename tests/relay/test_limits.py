@@ -85,7 +85,7 @@ def test_joins_per_account_leave_the_agent_signed_in(data_dir: Path) -> None:
             _, nameplate = await c.citizen()
             agent = await c.agent()
             for _ in range(2):
-                await agent.send(type="join", nameplate="999" if nameplate != "999" else "998")
+                await agent.send(type="join", nameplate="9999" if nameplate != "9999" else "9998")
                 assert (await agent.expect("error"))["reason"] == "unknown_nameplate"
             await agent.send(type="join", nameplate=nameplate)
             error = await agent.expect("error")
@@ -106,9 +106,9 @@ def test_joins_per_address_count_across_accounts(data_dir: Path) -> None:
         ):
             anna, sara = await c.agent("anna"), await c.agent("sara")
             for agent in (anna, sara):
-                await agent.send(type="join", nameplate="000")
+                await agent.send(type="join", nameplate="0000")
                 await agent.expect("error")
-            await anna.send(type="join", nameplate="000")
+            await anna.send(type="join", nameplate="0000")
             assert (await anna.expect("error"))["reason"] == "rate_limited"
 
     run(body)
@@ -201,3 +201,28 @@ def test_stalled_receiver_blocks_the_sender_and_bounds_relay_memory(data_dir: Pa
             assert received == TOTAL
 
     run(body, timeout=40)
+
+
+def test_a_trusted_proxy_is_not_capped_as_one_address(data_dir: Path) -> None:
+    """Every client behind the proxy arrives from its address: the per-group cap
+    counts the forwarded client, not the proxy."""
+
+    async def body() -> None:
+        async with (
+            running(
+                data_dir,
+                connections_per_group=2,
+                citizens_per_group=2,
+                trusted_proxies=("127.0.0.1",),
+            ) as relay,
+            clients(relay) as c,
+        ):
+            for n in range(4):
+                await c.citizen(additional_headers={"X-Forwarded-For": f"203.0.113.{n}"})
+            crowd = [
+                await c.open(additional_headers={"X-Forwarded-For": "198.51.100.9"})
+                for _ in range(3)
+            ]
+            assert await crowd[2].closed() == (4503, "busy")  # that client's own cap
+
+    run(body)

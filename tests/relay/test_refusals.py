@@ -42,10 +42,10 @@ def test_malformed_first_message(data_dir: Path, text: str) -> None:
 
 LATER_MESSAGES = {
     "unknown type": ("citizen", {"type": "teleport"}),
-    "citizen may not join": ("citizen", {"type": "join", "nameplate": "123"}),
+    "citizen may not join": ("citizen", {"type": "join", "nameplate": "1234"}),
     "agent may not claim": ("agent", {"type": "new_nameplate"}),
     "nameplate as int": ("agent", {"type": "join", "nameplate": 123}),
-    "nameplate too long": ("agent", {"type": "join", "nameplate": "1234"}),
+    "nameplate too long": ("agent", {"type": "join", "nameplate": "12345"}),
     "missing nameplate": ("agent", {"type": "join"}),
     "extra field": ("citizen", {"type": "new_nameplate", "why": "x"}),
     "token before pairing": ("citizen", {"type": "resume_token", "token": "ab" * 32}),

@@ -17,7 +17,7 @@ def test_citizen_gets_a_nameplate(data_dir: Path) -> None:
             citizen = await c.open()
             await citizen.send(type="hello", version=1, role="citizen")
             msg = await citizen.expect("nameplate")
-            assert len(msg["nameplate"]) == 3 and msg["nameplate"].isdigit()
+            assert len(msg["nameplate"]) == 4 and msg["nameplate"].isdigit()
             assert msg["ttl"] == 600
 
     run(body)
@@ -202,7 +202,7 @@ def test_unknown_nameplate(data_dir: Path) -> None:
         async with running(data_dir) as relay, clients(relay) as c:
             _, nameplate = await c.citizen()
             agent = await c.agent()
-            other = f"{(int(nameplate) + 1) % 1000:03d}"
+            other = f"{(int(nameplate) + 1) % 10_000:04d}"
             await agent.send(type="join", nameplate=other)
             error = await agent.expect("error")
             assert error["reason"] == "unknown_nameplate" and error["message"]

@@ -80,7 +80,7 @@ def test_upload_frames_are_bounded(data_dir: Path, tmp_path: Path) -> None:
             await anna.send(type="stats_upload", sessions=[one] * 30)  # > max_upload
             assert await anna.closed() == (1009, "too_large")
             anna = await c.agent("anna")
-            await anna.send(type="join", nameplate="123", pad="x" * 5000)
+            await anna.send(type="join", nameplate="1234", pad="x" * 5000)
             assert await anna.closed() == (1009, "too_large")  # only uploads may be big
             anna = await c.agent("anna")
             await anna.send(type="stats_upload", sessions=[one] * 20 + [1])

@@ -30,7 +30,7 @@ from relay.config import RelayConfig, check_serve_config, is_loopback, load_conf
 from relay.messages import Refusal, decode, parse_hello, parse_message
 from relay.metrics import Metrics
 from relay.ratelimit import LoginThrottle, RateLimiter
-from relay.rooms import JoinRefused, NoFreeNameplate, RoomRegistry
+from relay.rooms import NAMEPLATE_SPACE, JoinRefused, NoFreeNameplate, RoomRegistry
 
 # -- config ------------------------------------------------------------------
 
@@ -258,9 +258,10 @@ def test_rooms_join_once_and_expire() -> None:
 def test_nameplates_run_out_and_freed_ones_rest() -> None:
     clock = FakeClock()
     rooms: RoomRegistry[int] = RoomRegistry(ttl=600, grace=60, clock=clock)
-    taken = [rooms.allocate(i) for i in range(1000)]
+    taken = [rooms.allocate(i) for i in range(NAMEPLATE_SPACE)]
+    assert len({room.nameplate for room in taken}) == NAMEPLATE_SPACE == 10_000
     with pytest.raises(NoFreeNameplate):
-        rooms.allocate(1000)
+        rooms.allocate(-1)
     rooms.close(taken[0])
     rooms.close(taken[1])
     assert rooms.allocate(1001).nameplate in (taken[0].nameplate, taken[1].nameplate)
@@ -271,9 +272,9 @@ def test_recently_freed_nameplate_is_avoided() -> None:
         ttl=600, grace=60, clock=FakeClock(), randbelow=lambda n: 0
     )
     first = rooms.allocate(1)
-    assert first.nameplate == "000"
+    assert first.nameplate == "0000"
     rooms.close(first)
-    assert rooms.allocate(2).nameplate == "001"
+    assert rooms.allocate(2).nameplate == "0001"
 
 
 # -- messages ----------------------------------------------------------------
@@ -307,9 +308,9 @@ def test_hello_parsing() -> None:
 
 
 def test_message_parsing() -> None:
-    assert parse_message({"type": "join", "nameplate": "042"}, "agent")["nameplate"] == "042"
+    assert parse_message({"type": "join", "nameplate": "0042"}, "agent")["nameplate"] == "0042"
     for bad in (
-        {"type": "join", "nameplate": "42"},
+        {"type": "join", "nameplate": "042"},
         {"type": "join", "nameplate": "٠٤٢"},
         {"type": "resume_token", "token": "AB" * 32},
     ):
