@@ -25,7 +25,7 @@ from cobrowse.session import events as ev
 from cobrowse.session.codes import SessionCode
 from cobrowse.session.protocol import COMMIT, CONFIRM, PAKE, Session, pump
 
-CODE = SessionCode("042", "123456")
+CODE = SessionCode("0042", "123456")
 TRIES = 30_000  # 3 x 10**4 keys per grind: ~3 matches expected by chance alone
 CHANCE_BOUND = 12  # Poisson(3): P(>= 13 matches) ~ 1e-5; the seeds are fixed anyway
 
