@@ -66,7 +66,9 @@ def _wait_line(lines: queue.Queue[str], start: str, timeout: float, what: str) -
 class Desktop:
     """openbox + Chromium on ``display``; ``stop()`` ends both."""
 
-    def __init__(self, display: str, page: Path, *, timeout: float = 30.0) -> None:
+    def __init__(
+        self, display: str, page: Path, *, timeout: float = 30.0, flags: tuple[str, ...] = ()
+    ) -> None:
         for tool in ("openbox", "chromium", "xdotool"):
             if shutil.which(tool) is None:
                 raise DesktopError(f"{tool} is not installed (scripts/setup.sh installs it)")
@@ -77,7 +79,7 @@ class Desktop:
         self._cdp: ClientConnection | None = None
         self._closing = contextlib.ExitStack()
         self.wm = self._start_openbox()
-        self.browser = self._start_chromium(page)
+        self.browser = self._start_chromium(page, flags)
         self.window = self._wait_window()
         self.evaluate(
             "new Promise(r => document.readyState === 'complete' ? r(1)"
@@ -99,8 +101,8 @@ class Desktop:
         _wait_line(lines, _READY, self.timeout, "openbox")
         return proc
 
-    def _start_chromium(self, page: Path) -> subprocess.Popen[str]:
-        args = ["chromium", *CHROMIUM_FLAGS, f"--user-data-dir={self._profile.name}"]
+    def _start_chromium(self, page: Path, flags: tuple[str, ...]) -> subprocess.Popen[str]:
+        args = ["chromium", *CHROMIUM_FLAGS, *flags, f"--user-data-dir={self._profile.name}"]
         args += ["--start-maximized", "--new-window", page.resolve().as_uri()]
         proc = subprocess.Popen(
             args, env=self.env, text=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
