@@ -7,11 +7,14 @@ in every process):
 
     D <t> <x>,<y>,<w>,<h> ...  a batch of damage: its rectangles (one bounding box
                                when there are more than 32)
-    S <t> <digest>             after a batch touching the watched box: its pixels
+    S <t> <digest> ...         the watched boxes' pixels: at once after ``watch``,
+                               then after each batch touching them
 
-``watch x y w h`` on stdin selects the box whose pixels are read back after each
-batch that touches it (blake2b-128 of its BGR bytes, the same as
-:func:`bench.ourstack.box_digest` of the agent's framebuffer); ``watch`` alone stops.
+``watch x,y,w,h ...`` on stdin selects boxes whose pixels are read back (with mss)
+after each batch that touches one: blake2b-128 of each box's BGR bytes, the same as
+:func:`bench.ourstack.box_digest` of the agent's framebuffer.  ``watch`` alone stops.
+Damage says where the X server was drawn to, not that pixels changed (Chromium
+redraws its whole window now and then), so the figures come from these digests.
 """
 
 from __future__ import annotations
@@ -21,8 +24,9 @@ import select
 import sys
 import time
 
+import mss
 import numpy as np
-from Xlib import X, display
+from Xlib import display
 from Xlib.ext import damage
 
 Box = tuple[int, int, int, int]
@@ -32,11 +36,22 @@ def _touches(a: Box, b: Box) -> bool:
     return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
 
 
-def _digest(root: object, box: Box) -> str:
-    x, y, w, h = box
-    raw = root.get_image(x, y, w, h, X.ZPixmap, 0xFFFFFFFF).data  # type: ignore[attr-defined]
-    pixels = np.frombuffer(raw, np.uint8).reshape(h, w, 4)[..., :3]
-    return hashlib.blake2b(np.ascontiguousarray(pixels).tobytes(), digest_size=16).hexdigest()
+def _digests(grabber: mss.base.MSSBase, boxes: list[Box]) -> str:
+    """The digests of ``boxes``, read in one grab of their bounding box."""
+    x0, y0 = min(b[0] for b in boxes), min(b[1] for b in boxes)
+    x1, y1 = max(b[0] + b[2] for b in boxes), max(b[1] + b[3] for b in boxes)
+    shot = grabber.grab({"left": x0, "top": y0, "width": x1 - x0, "height": y1 - y0})
+    pixels = np.frombuffer(shot.raw, np.uint8).reshape(y1 - y0, x1 - x0, 4)
+    out = []
+    for x, y, w, h in boxes:
+        crop = np.ascontiguousarray(pixels[y - y0 : y - y0 + h, x - x0 : x - x0 + w, :3])
+        out.append(hashlib.blake2b(crop.tobytes(), digest_size=16).hexdigest())
+    return " ".join(out)
+
+
+def _box(word: str) -> Box:
+    x, y, w, h = (int(v) for v in word.split(","))
+    return x, y, w, h
 
 
 def _batch(disp: display.Display, most: int = 32) -> list[Box]:
@@ -63,7 +78,8 @@ def main() -> int:
     root = disp.screen().root
     root.damage_create(damage.DamageReportRawRectangles)
     disp.flush()
-    watch: Box | None = None
+    grabber = mss.mss()
+    watch: list[Box] = []
     print("R", flush=True)
     while True:
         ready, _, _ = select.select([disp.fileno(), sys.stdin], [], [])
@@ -71,17 +87,17 @@ def main() -> int:
             line = sys.stdin.readline()
             if not line:
                 return 0
-            numbers = [int(v) for v in line.split()[1:]]
-            watch = (numbers[0], numbers[1], numbers[2], numbers[3]) if numbers else None
-            print("W", flush=True)
+            watch = [_box(word) for word in line.split()[1:]]
+            now = f"S {time.monotonic():.6f} {_digests(grabber, watch)}\n" if watch else ""
+            print(now + "W", flush=True)
         if disp.fileno() in ready or disp.pending_events():
             t = time.monotonic()
             boxes = _batch(disp)
             if not boxes:
                 continue
             out = f"D {t:.6f} " + " ".join(",".join(map(str, b)) for b in boxes) + "\n"
-            if watch is not None and any(_touches(b, watch) for b in boxes):
-                out += f"S {t:.6f} {_digest(root, watch)}\n"
+            if any(_touches(b, w) for b in boxes for w in watch):
+                out += f"S {t:.6f} {_digests(grabber, watch)}\n"
             sys.stdout.write(out)
             sys.stdout.flush()
 

@@ -18,11 +18,11 @@ def touches(a: Box, b: Box) -> bool:
 
 
 class Floor:
-    """``damage``: (t, boxes) per batch; ``states``: (t, digest) of the watched box."""
+    """``damage``: (t, boxes) per batch; ``states``: (t, digests) of the watched boxes."""
 
     def __init__(self) -> None:
         self.damage: list[tuple[float, list[Box]]] = []
-        self.states: list[tuple[float, str]] = []
+        self.states: list[tuple[float, list[str]]] = []
         self.cond = threading.Condition()
         self._acks = 0
         root = Path(__file__).resolve().parents[1]
@@ -49,17 +49,18 @@ class Floor:
                     boxes = [tuple(int(v) for v in b.split(",")) for b in rest[1:]]
                     self.damage.append((float(rest[0]), boxes))  # type: ignore[arg-type]
                 elif kind == "S":
-                    self.states.append((float(rest[0]), rest[1]))
+                    self.states.append((float(rest[0]), rest[1:]))
                 elif kind == "W":
                     self._acks += 1
                 self.cond.notify_all()
 
-    def watch(self, box: Box | None) -> None:
-        """Read back ``box``'s pixels after each damage batch touching it (None: stop)."""
+    def watch(self, *boxes: Box) -> None:
+        """Read back the boxes' pixels now and after each damage batch touching one
+        (none: stop)."""
         assert self.proc.stdin is not None
         with self.cond:
             acks = self._acks
-        self.proc.stdin.write("watch" + "".join(f" {v}" for v in box or ()) + "\n")
+        self.proc.stdin.write("watch" + "".join(" " + ",".join(map(str, b)) for b in boxes) + "\n")
         self.proc.stdin.flush()
         with self.cond:
             if not self.cond.wait_for(lambda: self._acks > acks, 10):
@@ -74,7 +75,7 @@ class Floor:
                 if t >= t0 and (box is None or any(touches(b, box) for b in bs))
             ]
 
-    def states_since(self, t0: float) -> list[tuple[float, str]]:
+    def states_since(self, t0: float) -> list[tuple[float, list[str]]]:
         with self.cond:
             return [s for s in self.states if s[0] >= t0]
 

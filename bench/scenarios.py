@@ -38,13 +38,19 @@ class Scene:
     viewer: Viewer
 
     def box(self, selector: str) -> Box:
-        """Screen box of the first element matching a CSS selector."""
-        x, y, w, h = self.desk.evaluate(
+        """Screen box of the first element matching a CSS selector (its visible part)."""
+        x0, y0, x1, y1 = self.desk.evaluate(
             f"(() => {{ const r = document.querySelector({json.dumps(selector)})"
-            ".getBoundingClientRect(); return [window.screenX + r.x, window.screenY +"
-            " (window.outerHeight - window.innerHeight) + r.y, r.width, r.height]; })()"
+            ".getBoundingClientRect(); const x = window.screenX + r.x, y = window.screenY +"
+            " (window.outerHeight - window.innerHeight) + r.y; return [Math.max(0, x),"
+            " Math.max(0, y), Math.min(screen.width, x + r.width), Math.min(screen.height,"
+            " y + r.height)]; })()"
         )
-        return round(x), round(y), round(w), round(h)
+        return round(x0), round(y0), round(x1 - x0), round(y1 - y0)
+
+    def screen_box(self) -> Box:
+        width, height = self.desk.evaluate("[screen.width, screen.height]")
+        return 0, 0, int(width), int(height)
 
     def point(self, selector: str) -> None:
         x, y, w, h = self.box(selector)
@@ -109,9 +115,9 @@ def typing(scene: Scene, text: str = SENTENCE) -> dict[str, Any]:
     box = scene.box("#navn")
     scene.point("#navn")
     scene.input.click(1)
+    pause(0.8)  # focus and caret drawn; a caret may blink, so no waiting for stillness
     scene.floor.watch(box)
     scene.viewer.watch(box)
-    pause(0.8)  # focus and caret drawn; a caret may blink, so no waiting for stillness
     mark = scene.mark()
     injected = []
     for i, char in enumerate(text):
@@ -122,9 +128,9 @@ def typing(scene: Scene, text: str = SENTENCE) -> dict[str, Any]:
     if scene.viewer.exact:  # a slow viewer: until it shows the field as the screen has it
         scene.viewer.wait(lambda: _caught_up(scene), 5.0)
     rates = scene.rates(mark)
-    scene.floor.watch(None)
+    scene.floor.watch()
     scene.viewer.watch(None)
-    floor, ours = _latencies(scene, box, injected)
+    floor, ours = _latencies(scene, box, injected, mark[0] - 1.0)
     n = len(text)
     return {
         "chars": n,
@@ -139,21 +145,29 @@ def typing(scene: Scene, text: str = SENTENCE) -> dict[str, Any]:
 
 def _caught_up(scene: Scene) -> bool:
     states, updates = scene.floor.states_since(0.0), scene.viewer.updates
-    return bool(states and updates and updates[-1].box_digest == states[-1][1])
+    return bool(states and updates and updates[-1].box_digest == states[-1][1][0])
 
 
-def _latencies(scene: Scene, box: Box, injected: list[float]) -> tuple[list[float], list[float]]:
-    """Per character: the floor (first damage in the field after the key) and the
+def _changed(states: list[tuple[float, list[str]]], t: float, which: int = 0) -> float:
+    """When box ``which`` first differed, at or after ``t``, from how it was before."""
+    before = [d[which] for ts, d in states if ts < t]
+    was = before[-1] if before else None
+    return next((ts for ts, d in states if ts >= t and d[which] != was), math.inf)
+
+
+def _latencies(
+    scene: Scene, box: Box, injected: list[float], since: float
+) -> tuple[list[float], list[float]]:
+    """Per character: the floor (the field's pixels first change after the key) and the
     viewer's latency (exact: the agent shows the field as the screen had it after this
     character, or later; otherwise the first update touching the field after the
-    floor's damage)."""
-    states = scene.floor.states_since(injected[0])
+    floor)."""
+    states = scene.floor.states_since(since)
     updates = scene.viewer.since(injected[0], box)
     floor, viewer = [], []
     for i, t in enumerate(injected):
-        damage = scene.floor.since(t, box)
-        d = damage[0][0] if damage else math.inf
-        floor.append(d - t)
+        drawn = _changed(states, t)
+        floor.append(drawn - t)
         if scene.viewer.exact:
             nxt = injected[i + 1] if i + 1 < len(injected) else math.inf
             mine = [k for k, (ts, _) in enumerate(states) if t <= ts < nxt]
@@ -162,40 +176,46 @@ def _latencies(scene: Scene, box: Box, injected: list[float]) -> tuple[list[floa
                 if mine
                 else next((k for k, s in enumerate(states) if s[0] >= t), len(states))
             )
-            wanted = {digest for _, digest in states[first:]}
+            wanted = {d[0] for _, d in states[first:]}
             shown = next((u.t for u in updates if u.t >= t and u.box_digest in wanted), math.inf)
         else:
-            shown = next((u.t for u in updates if u.t >= d), math.inf)
+            shown = next((u.t for u in updates if u.t >= drawn), math.inf)
         viewer.append(shown - t)
     return floor, viewer
 
 
 def _change(scene: Scene, first_box: Box, act: Any) -> dict[str, Any]:
-    """Do ``act()``; figures until the screen and the stream are still again."""
+    """Do ``act()``; figures until the screen and the stream are still again.  First
+    pixels: ``first_box`` changes; settled: the whole screen is final (the floor) or
+    the agent's framebuffer equals it (exact viewers; others: their last update)."""
+    view = scene.screen_box()
+    since = time.monotonic()
+    scene.floor.watch(view, first_box)
     scene.viewer.watch(None, whole_frame=True)
     mark = scene.mark()
     t0 = act()
-    last_damage = scene.floor.quiet(1.0)
+    scene.floor.quiet(1.0)
     last_update = scene.viewer.quiet(1.0)
     pixels = screen()
     rates = scene.rates(mark)
+    scene.floor.watch()
     first = scene.viewer.since(t0, first_box)
-    floor_first = scene.floor.since(t0, first_box)
     settled = last_update
     if scene.viewer.exact:
         frames = getattr(scene.viewer, "frames", None) or []
         settled = next((t for t, f in frames if np.array_equal(f[..., :3], pixels)), math.inf)
     scene.viewer.watch(None)
-    damage = scene.floor.since(t0)
-    floor_settled = max((t for t, _ in damage if t <= settled), default=last_damage)
+    states = scene.floor.states_since(since)
+    final = states[-1][1][0]
+    floor_settled = next((ts for ts, d in states if ts >= t0 and d[0] == final), math.inf)
     return {
         "first_ms": 1000 * ((first[0].t if first else math.inf) - t0),
         "settled_ms": 1000 * (settled - t0),
         "bytes": rates["bytes"],
         "cpu_percent": rates["cpu_percent"],
-        "floor_first_ms": 1000 * ((floor_first[0][0] if floor_first else math.inf) - t0),
+        "floor_first_ms": 1000 * (_changed(states, t0, 1) - t0),
         "floor_settled_ms": 1000 * (floor_settled - t0),
-        "timeline": _timeline(t0, damage, scene.viewer.since(t0)),
+        "timeline": _timeline(t0, scene.floor.since(t0), scene.viewer.since(t0)),
     }
 
 
@@ -229,7 +249,7 @@ def scroll(scene: Scene, notches: int = 5) -> dict[str, Any]:
     """Turn the wheel ``notches`` times over the page, 40 ms apart."""
     scene.point("main h2")
     scene.settle(0.5)
-    view = (0, 0, 1920, 1080)
+    content = scene.box("main")
 
     def act() -> float:
         t0 = time.monotonic()
@@ -238,7 +258,7 @@ def scroll(scene: Scene, notches: int = 5) -> dict[str, Any]:
             pause(0.04)
         return t0
 
-    result = _change(scene, view, act)
+    result = _change(scene, content, act)
     scene.desk.evaluate("window.scrollTo(0, 0)")
     scene.settle()
     return result
