@@ -78,7 +78,7 @@ def main() -> int:
     root = disp.screen().root
     root.damage_create(damage.DamageReportRawRectangles)
     disp.flush()
-    grabber = mss.mss()
+    grabber = mss.MSS()
     watch: list[Box] = []
     print("R", flush=True)
     while True:
