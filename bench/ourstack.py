@@ -74,11 +74,11 @@ class OurStack(Viewer):
         self._box: Box | None = None
         self.frames: list[tuple[float, np.ndarray]] | None = None
         self.streamer = ScreenStreamer(self._on_frame, self._on_cursor, max_fps=max_fps)
-        self.citizen = CitizenEndpoint(
-            url.replace(f":{self.relay.port}/", f":{proxy.port}/"), _Events(self._citizen_event)
-        )
+        self._citizen_events, self._agent_events = _Events(self._citizen_event), _Events()
+        citizen_url = url.replace(f":{self.relay.port}/", f":{proxy.port}/")  # counted
+        self.citizen = CitizenEndpoint(citizen_url, self._citizen_events)
         self.agent = AgentEndpoint(
-            url, _Events(), name="bench", password=PASSWORD, frame_sink=self._apply
+            url, self._agent_events, name="bench", password=PASSWORD, frame_sink=self._apply
         )
 
     # citizen side (capture thread / network thread)
@@ -111,8 +111,7 @@ class OurStack(Viewer):
             self.cond.notify_all()
 
     def start(self) -> None:
-        cw, aw = self.citizen._emit, self.agent._emit
-        assert isinstance(cw, _Events) and isinstance(aw, _Events)
+        cw, aw = self._citizen_events, self._agent_events
         self.citizen.start()
         self.agent.sign_in()
         code = cw.wait_for(CodeReady).code
