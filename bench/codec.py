@@ -10,7 +10,8 @@ pass/fail against the targets of issue 3 and optionally writes them as JSON.
     python bench/codec.py [--json PATH]
 
 Latencies here have no network in them: key injected (xdotool) -> the agent's
-framebuffer shows the change.  bench/stream.py measures the same through a relay.
+framebuffer shows the change.  bench/chromium.py measures a real browser through
+the relay, on the wire, next to the floor and TigerVNC.
 """
 
 from __future__ import annotations
@@ -167,8 +168,7 @@ def digest(pixels: np.ndarray) -> bytes:
 
 
 PROBE: Callable[[ScreenStreamer, LocalAgent], Probe] = Probe
-"""What measures a phase; bench/stream.py swaps in one that adds the citizen's
-network thread to the CPU figure."""
+"""What measures a phase (a hook for other benchmarks to add threads to the CPU figure)."""
 
 
 def screen() -> np.ndarray:
@@ -370,24 +370,31 @@ def report(
 
 def bench_main(
     description: str,
-    run_at: Callable[[float], dict[str, Any]],
+    run_at: Callable[[argparse.Namespace], dict[str, Any]],
     show: Callable[[dict[str, Any], dict[str, bool]], None],
     argv: list[str] | None,
+    *,
+    judge: Callable[[dict[str, Any]], dict[str, bool]] | None = None,
+    targets: dict[str, float] = TARGETS,
+    options: Callable[[argparse.ArgumentParser], None] | None = None,
 ) -> int:
-    """The benchmarks' command line: ``--json PATH --fps N``; ``run_at(fps)`` on a private
-    Xvfb, verdicts against :data:`TARGETS`, ``show`` prints; exit 0 only if all pass."""
+    """The benchmarks' command line: ``--json PATH --fps N`` (and ``options``);
+    ``run_at(args)`` on a private Xvfb 1920x1080, ``judge`` gives the verdicts against
+    ``targets`` (default: this module's), ``show`` prints; exit 0 only if all pass."""
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--json", type=Path, help="write the figures to this file")
     parser.add_argument("--fps", type=float, default=30.0, help="frame-rate cap (default 30)")
+    if options is not None:
+        options(parser)
     args = parser.parse_args(argv)
     xvfb = Xvfb()
     os.environ["DISPLAY"] = xvfb.display
     try:
-        results = run_at(args.fps)
+        results = run_at(args)
     finally:
         xvfb.stop()
-    ok = verdicts(results)
-    results["targets"], results["pass"], results["max_fps"] = TARGETS, ok, args.fps
+    ok = (judge or verdicts)(results)
+    results["targets"], results["pass"], results["max_fps"] = targets, ok, args.fps
     show(results, ok)
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
@@ -395,7 +402,7 @@ def bench_main(
 
 
 def main(argv: list[str] | None = None) -> int:
-    return bench_main(__doc__.splitlines()[0], run, report, argv)
+    return bench_main(__doc__.splitlines()[0], lambda args: run(args.fps), report, argv)
 
 
 if __name__ == "__main__":
