@@ -42,6 +42,7 @@ from cobrowse.session import events as ev
 
 log = logging.getLogger(__name__)
 CODE_PAGE_PHASES = ("signed_out", "ready", "joining", "pairing", "waiting_view", "view_denied")
+END_QUESTION = "Afslut sessionen med borgeren nu?"
 OVERLAYS = {
     "paused": "Borgeren har sat skærmdelingen på pause.\nDu ser intet, før borgeren fortsætter.",
     "reconnecting": "Borgerens forbindelse er afbrudt – venter på, at borgeren kommer tilbage …",
@@ -283,13 +284,11 @@ class MainWindow(QMainWindow):
         self._ready_for_next()
 
     def _ask_end(self) -> bool:
-        answer = QMessageBox.question(
-            self,
-            "Afslut session",
-            "Afslut sessionen med borgeren nu?",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-        )
-        return answer == QMessageBox.StandardButton.Yes
+        box = QMessageBox(QMessageBox.Icon.Question, "Afslut session", END_QUESTION, parent=self)
+        yes = box.addButton("&Afslut sessionen", QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(box.addButton("&Fortsæt", QMessageBox.ButtonRole.RejectRole))
+        box.exec()
+        return box.clickedButton() is yes
 
     def _ready_for_next(self) -> None:
         self.frames.reset()
