@@ -43,6 +43,7 @@ from cobrowse.session import events as ev
 log = logging.getLogger(__name__)
 CODE_PAGE_PHASES = ("signed_out", "ready", "joining", "pairing", "waiting_view", "view_denied")
 END_QUESTION = "Afslut sessionen med borgeren nu?"
+FORGET_SCREEN = ("paused", "ended", "signed_out", "ready")
 OVERLAYS = {
     "paused": "Borgeren har sat skærmdelingen på pause.\nDu ser intet, før borgeren fortsætter.",
     "reconnecting": "Borgerens forbindelse er afbrudt – venter på, at borgeren kommer tilbage …",
@@ -165,6 +166,10 @@ class MainWindow(QMainWindow):
         self.checklists.set_live(phase in ("viewing", "controlling", "waiting_control", "paused"))
         on_code_page = phase in CODE_PAGE_PHASES or (phase == "ended" and not self.logbook.active)
         self.stack.setCurrentIndex(0 if on_code_page else 1)
+        if phase in FORGET_SCREEN:  # nothing of the citizen's screen stays on ours
+            self.canvas.clear()
+            if phase != "paused":  # a pause is forgotten in order with the frames
+                self.frames.reset()
         waiting = "Venter på borgerens skærm …" if self.canvas.image.isNull() else ""
         self.canvas.set_overlay(OVERLAYS.get(phase, waiting))
         mode = (
@@ -186,8 +191,8 @@ class MainWindow(QMainWindow):
 
     def _on_frame(self, update: FrameUpdate) -> None:
         try:
-            if self.session.phase in ("viewing", "controlling", "waiting_control"):
-                self.canvas.apply(update)
+            showing = self.session.phase in ("viewing", "controlling", "waiting_control")
+            if showing and self.canvas.apply(update):
                 if self.canvas.overlay.startswith("Venter på borgerens skærm"):
                     self.canvas.set_overlay("")
                 self.status.frame_painted()
