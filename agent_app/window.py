@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from agent_app import texts
 from agent_app.checklistpanel import ChecklistPanel
+from agent_app.checknumber import CheckNumberBanner
 from agent_app.codeentry import CodePage
 from agent_app.frames import FrameUpdate, FrameWorker
 from agent_app.logbook import Logbook
@@ -71,6 +72,7 @@ class MainWindow(QMainWindow):
             "background: #fff3c4; color: #3d2e00; padding: 6px; font-weight: bold;"
         )
         self.notice.hide()
+        self.check_number = CheckNumberBanner()
         self._notice_timer = QTimer(self, singleShot=True, interval=8000)
         self._notice_timer.timeout.connect(self.notice.hide)
         self.checklists = ChecklistPanel(catalogue)
@@ -98,6 +100,7 @@ class MainWindow(QMainWindow):
         left_box = QVBoxLayout(left)
         left_box.setContentsMargins(0, 0, 0, 0)
         left_box.addWidget(self.notice)
+        left_box.addWidget(self.check_number)
         left_box.addWidget(self.stack, 1)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.checklists, "&Tjekliste")
@@ -118,7 +121,7 @@ class MainWindow(QMainWindow):
         s.phase_changed.connect(self._on_phase)
         s.signed_in.connect(self._on_signed_in)
         s.join_failed.connect(self.code_page.show_error)
-        s.verifier.connect(self.code_page.show_verifier)
+        s.verifier.connect(self.check_number.set_number)
         s.verifier.connect(self.toolbar.set_verifier)
         s.notice.connect(self.show_notice)
         s.screen_info.connect(self.toolbar.set_screen_info)
@@ -161,6 +164,7 @@ class MainWindow(QMainWindow):
 
     def _on_phase(self, phase: str) -> None:
         self.toolbar.set_phase(phase)
+        self.check_number.show_for(phase)
         self.status.set_phase(phase)
         self.code_page.show_phase(phase)
         self.checklists.set_live(phase in ("viewing", "controlling", "waiting_control", "paused"))
@@ -301,6 +305,7 @@ class MainWindow(QMainWindow):
         self.checklists.reset()
         self.log_panel.reset()
         self.toolbar.set_verifier("")
+        self.check_number.set_number("")
         self.tabs.setCurrentWidget(self.checklists)
         self.session.reset()
         self.show_notice("Sessionen er gemt. Klar til næste borger.")

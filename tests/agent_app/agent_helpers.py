@@ -138,8 +138,8 @@ def connect(qtbot: Any, app: AgentApp, citizen: Citizen) -> str:
     citizen.wait_for(ev.ConsentRequest, lambda e: e.kind == "view")
     qtbot.waitUntil(lambda: app.session.phase == "waiting_view", timeout=MS)
     verifier = citizen.endpoint.session.verifier  # type: ignore[union-attr]
-    assert page.verifier.text().replace(" ", "") == verifier
-    assert page.verifier.isVisible()
+    assert verifier in app.window.toolbar.verifier.text()  # small, in the toolbar
+    assert not app.window.check_number.isVisible()  # nothing to compare yet: not large
     citizen.endpoint.send(ev.ConsentGrant("view"))
     qtbot.waitUntil(lambda: app.session.phase == "viewing", timeout=MS)
     return verifier
