@@ -56,8 +56,23 @@ DA: dict[str, str] = {
     "link_question": "{name} vil gerne åbne denne side:",
     "open": "Åbn",
     "reconnecting": "Forbindelsen blev afbrudt. Forbinder igen …",
-    "ended": "Sessionen er slut. Du kan lukke vinduet.",
-    "ended_security": "Forbindelsen var ikke sikker og er lukket. Du kan lukke vinduet.",
+    "reconnecting_detail": "Imens kan ingen se eller styre din computer.",
+    "helper_away": "Forbindelsen til hjælperen er afbrudt.",
+    "helper_away_detail": "Vi venter på, at hjælperen kommer tilbage. Imens kan hjælperen "
+    "hverken se eller styre din computer.\n\nVil du ikke vente, så tryk på »Nyt nummer«.",
+    "helper_away_bar": "Venter på, at {name} kommer tilbage …",
+    "ended": "Du har afsluttet sessionen.",
+    "ended_own_detail": "Du kan lukke vinduet. Har du brug for hjælp igen, så tryk på "
+    "»Nyt nummer«.",
+    "ended_by_helper": "Hjælperen har afsluttet forbindelsen.",
+    "ended_helper_lost": "Forbindelsen til hjælperen blev afbrudt.",
+    "ended_security": "Forbindelsen blev lukket af sikkerhedshensyn.",
+    "ended_detail": "Din skærm bliver ikke længere vist. Har du brug for mere hjælp, så tryk "
+    "på »Nyt nummer«, og læs det nye nummer op.",
+    "lost_new_code": "Forbindelsen blev afbrudt, og din skærm bliver ikke længere vist. "
+    "Her er et nyt nummer.",
+    "failed_new_code": "Forbindelsen kunne ikke oprettes. Her er et nyt nummer.",
+    "insecure_new_code": "Forbindelsen var ikke sikker og blev lukket. Her er et nyt nummer.",
     "close": "Luk",
     "config_problem": "Programmet er ikke sat rigtigt op.",
     "config_detail": "Ring til den, der hjælper dig, og sig: \u201d{problem}\u201d.",
@@ -113,9 +128,23 @@ EN: dict[str, str] = {
     "link_question": "{name} wants to open this page:",
     "open": "Open",
     "reconnecting": "The connection was lost. Reconnecting …",
-    "ended": "The session has ended. You can close this window.",
-    "ended_security": "The connection was not secure and has been closed. "
-    "You can close this window.",
+    "reconnecting_detail": "Meanwhile nobody can see or control your computer.",
+    "helper_away": "The connection to your helper was lost.",
+    "helper_away_detail": "We are waiting for your helper to come back. Meanwhile your "
+    "helper can neither see nor control your computer.\n\nIf you do not want to wait, "
+    "press “New number”.",
+    "helper_away_bar": "Waiting for {name} to come back …",
+    "ended": "You have ended the session.",
+    "ended_own_detail": "You can close this window. If you need help again, press “New number”.",
+    "ended_by_helper": "Your helper has ended the connection.",
+    "ended_helper_lost": "The connection to your helper was lost.",
+    "ended_security": "The connection was closed for security reasons.",
+    "ended_detail": "Your screen is no longer shown. If you need more help, press "
+    "“New number” and read the new number aloud.",
+    "lost_new_code": "The connection was lost, and your screen is no longer shown. "
+    "Here is a new number.",
+    "failed_new_code": "The connection could not be made. Here is a new number.",
+    "insecure_new_code": "The connection was not secure and was closed. Here is a new number.",
     "close": "Close",
     "config_problem": "The program is not set up correctly.",
     "config_detail": "Call the person helping you and say: \u201c{problem}\u201d.",

@@ -22,13 +22,16 @@ from citizen_client.window import MainWindow
 from cobrowse.hours import OpeningHours
 from cobrowse.session.endpoint import HotlineStatus
 
-BAR_PHASES = ("sharing", "ask_control", "controlled", "paused", "reconnecting")
+BAR_PHASES = ("sharing", "ask_control", "controlled", "paused", "reconnecting", "helper_away")
 SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ])")  # not "kl. 19"
 WAITING = ("connecting", "code", "unreachable", "closed")  # no agent has joined yet
-NOTES = {
+NOTES = {  # why a new code is shown: (heading, detail) over the code
     "denied": ("denied", "denied_detail"),
     "wrong_code": ("wrong_code", ""),
     "expired": ("code_expired", ""),
+    "lost": ("lost_new_code", ""),
+    "failed": ("failed_new_code", ""),
+    "insecure": ("insecure_new_code", ""),
 }
 
 
@@ -77,13 +80,13 @@ class View:
         """Out of the way while the screen is shared - the agent needs to see the
         citizen's form, not this window, and the bar on top says what is going on -
         and back when the session has ended."""
-        if before == "ask_view" and self.phase == "sharing":
+        if before in ("ask_view", "helper_away") and self.phase == "sharing":
             self.window.showMinimized()
-        elif self.phase == "ended" and self.window.isMinimized():
+        elif self.phase in ("ended", "helper_away") and self.window.isMinimized():
             self.window.showNormal()
             self.window.raise_()
             self.window.activateWindow()
-            self.window.status.action.setFocus()  # Enter closes
+            self.window.status.action.setFocus()  # Enter: a new number
 
     def unreachable(self, retry_in: float) -> None:
         self.retry = max(1, math.ceil(retry_in))
@@ -240,10 +243,16 @@ class View:
             self.window.show_status(self._bar_text(), self.t("view_detail"))
 
     def _main_reconnecting(self) -> None:
-        self.window.show_status(self.t("reconnecting"))
+        self.window.show_status(self.t("reconnecting"), self.t("reconnecting_detail"))
+
+    def _main_helper_away(self) -> None:
+        self.window.show_status(
+            self.t("helper_away"), self.t("helper_away_detail"), self.t("new_code")
+        )
 
     def _main_ended(self) -> None:
-        self.window.show_status(self.t(self.ended_key), "", self.t("close"))
+        detail = self.t("ended_own_detail" if self.ended_key == "ended" else "ended_detail")
+        self.window.show_status(self.t(self.ended_key), detail, self.t("new_code"), self.t("close"))
 
     def _main_config(self) -> None:
         self.window.show_status(
@@ -251,17 +260,16 @@ class View:
         )
 
     def _bar_text(self) -> str:
-        key = {"paused": "paused", "controlled": "controlled", "reconnecting": "reconnecting"}.get(
-            self.phase, "sharing"
-        )
-        return self.t(key)
+        keys = {"paused": "paused", "controlled": "controlled", "reconnecting": "reconnecting"}
+        keys["helper_away"] = "helper_away_bar"
+        return self.t(keys.get(self.phase, "sharing"))
 
     def _bar(self) -> None:
         if self.phase not in BAR_PHASES:
             self.bar.hide()
             return
         pause = self.t("resume") if self.phase == "paused" else self.t("pause")
-        if self.phase == "reconnecting":
+        if self.phase in ("reconnecting", "helper_away"):
             pause = ""
         take_back = self.t("take_back") if self.phase == "controlled" else ""
         self.bar.set_texts(self._bar_text(), pause, self.t("stop"), take_back)
@@ -300,7 +308,7 @@ class View:
                 verifier,
             ),
         )
-        if self.phase in ("ended", "config", "reconnecting", "paused"):
+        if self.phase in ("ended", "config", "reconnecting", "helper_away", "paused"):
             self.link_dialog.withdraw()
         if self.phase != "controlled":
             self.combo_dialog.withdraw()
