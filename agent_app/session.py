@@ -182,8 +182,8 @@ class AgentSession(QObject):
     def _secured(self, event: ev.Secured) -> None:
         if self.phase in ("pairing", "joining"):
             self.request_view()
-        elif self.phase == "reconnecting":
-            self._set_phase("viewing")
+        elif self.phase in ("reconnecting", "waiting_control"):  # a new connection
+            self._set_phase("viewing")  # starts in view-only; a pending request died
 
     def _grant(self, event: ev.ConsentGrant) -> None:
         self.logged.emit("consent_granted", {"what": event.kind})
@@ -208,7 +208,7 @@ class AgentSession(QObject):
         if self.phase in ("controlling", "waiting_control"):
             self._set_phase("viewing")
 
-    def _control_off(self, event: ev.ControlOff) -> None:  # reported on a disconnect
+    def _control_off(self, event: ev.ControlOff) -> None:  # a lost or new connection
         if self.phase == "controlling":
             self.logged.emit("control_off", {"by": "disconnect"})
             self._set_phase("viewing")
@@ -245,6 +245,8 @@ class AgentSession(QObject):
     def _ended(self, event: ev.SessionEnded) -> None:
         if self.phase in ("ready", "signed_out"):  # the agent has already moved on
             return
+        if self.phase == "controlling":  # control ends now, not when the agent logs it
+            self.logged.emit("control_off", {"by": "session_end"})
         self.logged.emit("session_ended", {"reason": event.reason, "by_peer": event.by_peer})
         self._set_phase("ended")
         self.ended.emit(texts.end_text(event.reason, event.by_peer))

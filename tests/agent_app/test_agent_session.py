@@ -292,23 +292,62 @@ def test_citizen_ends_and_agent_logs_the_outcome(
     assert agent_app.session.phase == "ready"
 
 
-def test_lost_relay_link_mid_session_still_lets_the_agent_log_it(
-    qtbot: Any, agent_app: AgentApp, citizen: Citizen
+def to_control(qtbot: Any, app: AgentApp, citizen: Citizen) -> None:
+    app.window.toolbar.control.trigger()
+    citizen.wait_for(ev.ConsentRequest, lambda e: e.kind == "control")
+    citizen.endpoint.send(ev.ConsentGrant("control"))
+    qtbot.waitUntil(lambda: app.session.phase == "controlling", timeout=MS)
+
+
+@pytest.mark.parametrize("outcome", [None, 1])
+def test_lost_relay_link_ends_the_session_at_the_moment_of_loss(
+    qtbot: Any, agent_app: AgentApp, citizen: Citizen, outcome: int | None
 ) -> None:
+    """Issue 10 item 4: the relay goes away mid-session.  Before, the log got no
+    control_off and no end, "Afslut session" stayed enabled on the new-citizen screen
+    with the old check number, and the next start closed the session "not solved"
+    with all the time since counted as agent-driven."""
     connect(qtbot, agent_app, citizen)
+    to_control(qtbot, agent_app, citizen)
+    window = agent_app.window
+    if outcome is not None:
+        window.log_panel.outcome.setCurrentIndex(outcome)  # chosen before the loss
     endpoint = agent_app.session.endpoint
     assert endpoint is not None
-    endpoint._net.call(lambda: endpoint._link and endpoint._link.ws.transport.abort())
+    with qtbot.waitSignal(window.summary_ready, timeout=MS) as blocker:
+        endpoint._net.call(lambda: endpoint._link and endpoint._link.ws.transport.abort())
+    summary = blocker.args[0]
+    assert summary.outcome == ("interrupted" if outcome is None else "solved")
+    events = SessionLog(agent_app.recorder.log.path).events(summary.session_id)
+    assert [e.kind for e in events][-2:] == ["control_off", "ended"]
+    assert [e.data["by"] for e in events if e.kind == "control_off"] == ["session_end"]
+    assert events[-1].data["reason"] == "relay_lost"
+    assert summary.agent_seconds <= summary.total_seconds < TIMEOUT  # no inflated control
     qtbot.waitUntil(lambda: agent_app.dialog.isVisible(), timeout=MS)
     assert "afbrudt" in agent_app.dialog.error.text()
+    assert not window.toolbar.end.isEnabled() and not window.log_panel.end_button.isEnabled()
+    assert window.code_page.verifier.text() == "" and window.toolbar.verifier.text() == ""
+    assert "relæet" in window.notice.text() and "relay_lost" not in window.notice.text()
+    assert window.canvas.image.isNull()
+
+
+def test_citizen_ends_while_the_agent_controls_ends_control_at_once(
+    qtbot: Any, agent_app: AgentApp, citizen: Citizen
+) -> None:
+    """Control time stops when the session ends, not when the agent gets round to
+    choosing an outcome."""
+    connect(qtbot, agent_app, citizen)
+    to_control(qtbot, agent_app, citizen)
+    citizen.endpoint.send(ev.End("done"))
+    qtbot.waitUntil(lambda: agent_app.session.phase == "ended", timeout=MS)
     window = agent_app.window
-    assert window.toolbar.end.isEnabled() and window.log_panel.end_button.isEnabled()
-    window.log_panel.outcome.setCurrentIndex(6)
+    window.log_panel.outcome.setCurrentIndex(1)
     with qtbot.waitSignal(window.summary_ready, timeout=MS) as blocker:
-        window.log_panel.end_button.click()
-    assert blocker.args[0].outcome == "not_solved"
+        window.end_session(confirm=False)
     events = SessionLog(agent_app.recorder.log.path).events(blocker.args[0].session_id)
-    assert events[-1].data["reason"] == "connection_lost"
+    offs = [e for e in events if e.kind == "control_off"]
+    assert [e.data["by"] for e in offs] == ["session_end"]
+    assert events.index(offs[0]) < len(events) - 1  # logged before the end was saved
 
 
 def test_citizen_drop_and_resume(qtbot: Any, agent_app: AgentApp, citizen: Citizen) -> None:
