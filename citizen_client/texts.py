@@ -69,8 +69,7 @@ DA: dict[str, str] = {
     "ended_security": "Forbindelsen blev lukket af sikkerhedshensyn.",
     "ended_detail": "Din skærm bliver ikke længere vist. Har du brug for mere hjælp, så tryk "
     "på »Nyt nummer«, og læs det nye nummer op.",
-    "lost_new_code": "Forbindelsen blev afbrudt, og din skærm bliver ikke længere vist. "
-    "Her er et nyt nummer.",
+    "lost_new_code": "Forbindelsen blev afbrudt. Her er et nyt nummer.",
     "failed_new_code": "Forbindelsen kunne ikke oprettes. Her er et nyt nummer.",
     "insecure_new_code": "Forbindelsen var ikke sikker og blev lukket. Her er et nyt nummer.",
     "close": "Luk",
@@ -141,8 +140,7 @@ EN: dict[str, str] = {
     "ended_security": "The connection was closed for security reasons.",
     "ended_detail": "Your screen is no longer shown. If you need more help, press "
     "“New number” and read the new number aloud.",
-    "lost_new_code": "The connection was lost, and your screen is no longer shown. "
-    "Here is a new number.",
+    "lost_new_code": "The connection was lost. Here is a new number.",
     "failed_new_code": "The connection could not be made. Here is a new number.",
     "insecure_new_code": "The connection was not secure and was closed. Here is a new number.",
     "close": "Close",

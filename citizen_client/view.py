@@ -24,7 +24,8 @@ from cobrowse.session.endpoint import HotlineStatus
 
 BAR_PHASES = ("sharing", "ask_control", "controlled", "paused", "reconnecting", "helper_away")
 SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ])")  # not "kl. 19"
-WAITING = ("connecting", "code", "unreachable", "closed")  # no agent has joined yet
+WAITING = ("connecting", "code", "unreachable", "closed")
+AWAY = ("reconnecting", "helper_away")  # the window explains; no stale step over it  # no agent has joined yet
 NOTES = {  # why a new code is shown: (heading, detail) over the code
     "denied": ("denied", "denied_detail"),
     "wrong_code": ("wrong_code", ""),
@@ -328,7 +329,7 @@ class View:
         )
 
     def _banner(self) -> None:
-        if self.step is None or self.phase not in BAR_PHASES:
+        if self.step is None or self.phase not in BAR_PHASES or self.phase in AWAY:
             self.banner.hide()
             return
         number, total, title, text = self.step
