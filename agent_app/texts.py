@@ -34,8 +34,8 @@ END_REASONS = {  # SessionEnded reasons (ours, the citizen's End, the relay's pe
     "denied": "Borgeren sagde nej til skærmdeling.",
     "timeout": "Borgeren kom ikke tilbage inden for et minut – sessionen er lukket.",
     "code_burnt": "Borgeren bad om en ny kode – sessionen er lukket.",
-    "relay_lost": "Forbindelsen til relæet blev afbrudt – sessionen er lukket. Log ind igen; "
-    "borgeren får en ny kode.",
+    "relay_lost": "Forbindelsen til relæet blev afbrudt – sessionen er lukket og gemt. "
+    "Log ind igen; borgeren får en ny kode.",
     "agent_closed": "Sessionen er afsluttet.",
 }
 UNKNOWN_END = "Sessionen sluttede uventet."
