@@ -72,6 +72,7 @@ class AgentSession(QObject):
         self.endpoint: AgentEndpoint | None = None
         self.account: SignedIn | None = None
         self.phase = "signed_out"
+        self._paused_at_drop = False  # the citizen had paused when its line dropped
 
     # --- commands (GUI thread) ---------------------------------------------------
 
@@ -182,8 +183,10 @@ class AgentSession(QObject):
     def _secured(self, event: ev.Secured) -> None:
         if self.phase in ("pairing", "joining"):
             self.request_view()
-        elif self.phase in ("reconnecting", "waiting_control"):  # a new connection
-            self._set_phase("viewing")  # starts in view-only; a pending request died
+        elif self.phase == "reconnecting":  # back as the citizen left it, in view-only
+            self._set_phase("paused" if self._paused_at_drop else "viewing")
+        elif self.phase == "waiting_control":  # a new connection: the request died
+            self._set_phase("viewing")
 
     def _grant(self, event: ev.ConsentGrant) -> None:
         self.logged.emit("consent_granted", {"what": event.kind})
@@ -224,6 +227,8 @@ class AgentSession(QObject):
         self._set_phase("viewing")
 
     def _peer_left(self, event: PeerLeft) -> None:
+        if self.phase != "reconnecting":
+            self._paused_at_drop = self.phase == "paused"
         if self.phase == "controlling":
             self.logged.emit("control_off", {"by": "disconnect"})
         if self.phase in LIVE:

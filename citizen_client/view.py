@@ -25,7 +25,10 @@ from cobrowse.session.endpoint import HotlineStatus
 BAR_PHASES = ("sharing", "ask_control", "controlled", "paused", "reconnecting", "helper_away")
 SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ])")  # not "kl. 19"
 WAITING = ("connecting", "code", "unreachable", "closed")
-AWAY = ("reconnecting", "helper_away")  # the window explains; no stale step over it  # no agent has joined yet
+AWAY = (
+    "reconnecting",
+    "helper_away",
+)  # the window explains; no stale step over it  # no agent has joined yet
 NOTES = {  # why a new code is shown: (heading, detail) over the code
     "denied": ("denied", "denied_detail"),
     "wrong_code": ("wrong_code", ""),

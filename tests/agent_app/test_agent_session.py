@@ -14,6 +14,7 @@ from PySide6.QtGui import QColor
 from agent_app.app import AgentApp
 from cobrowse.screen.encoder import FrameEncoder
 from cobrowse.session import events as ev
+from cobrowse.session.endpoint import PeerBack
 from cobrowse.sessionlog import SessionLog
 
 pytestmark = pytest.mark.qt_log_ignore(QT_NOISE)
@@ -370,3 +371,37 @@ def test_citizen_drop_and_resume(qtbot: Any, agent_app: AgentApp, citizen: Citiz
     events = SessionLog(agent_app.recorder.log.path).events(blocker.args[0].session_id)
     offs = [e.data["by"] for e in events if e.kind == "control_off"]
     assert offs == ["disconnect"]
+
+
+def test_half_open_resume_takes_the_agent_out_of_control(
+    qtbot: Any, agent_app: AgentApp, citizen: Citizen
+) -> None:
+    """Issue 10 item 3: the relay replaced the citizen's connection and only said
+    ``peer_back``; the endpoint reports ControlOff for the new connection."""
+    connect(qtbot, agent_app, citizen)
+    to_control(qtbot, agent_app, citizen)
+    session, window = agent_app.session, agent_app.window
+    session._on_event(PeerBack())
+    session._on_event(ev.ControlOff())
+    session._on_event(ev.Secured())
+    assert session.phase == "viewing" and window.router.mode == "view"
+    assert window.toolbar.control.isEnabled()  # control can be asked for again
+    window.log_panel.outcome.setCurrentIndex(1)
+    with qtbot.waitSignal(window.summary_ready, timeout=MS) as blocker:
+        window.end_session(confirm=False)
+    events = SessionLog(agent_app.recorder.log.path).events(blocker.args[0].session_id)
+    assert [e.data["by"] for e in events if e.kind == "control_off"] == ["disconnect"]
+
+
+def test_a_paused_citizen_who_comes_back_is_still_paused(
+    qtbot: Any, agent_app: AgentApp, citizen: Citizen
+) -> None:
+    connect(qtbot, agent_app, citizen)
+    citizen.endpoint.send(ev.PrivacyPause())
+    qtbot.waitUntil(lambda: agent_app.session.phase == "paused", timeout=MS)
+    ep = citizen.endpoint
+    phases: list[str] = []
+    agent_app.session.phase_changed.connect(phases.append)
+    ep._net.call(lambda: ep._link and ep._link.ws.transport.abort())
+    qtbot.waitUntil(lambda: phases[-2:] == ["reconnecting", "paused"], timeout=MS)
+    assert "pause" in agent_app.window.canvas.overlay
