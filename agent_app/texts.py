@@ -32,7 +32,7 @@ END_REASONS = {  # SessionEnded reasons (ours, the citizen's End, the relay's pe
     "closed": "Borgeren lukkede programmet.",
     "left": "Borgeren lukkede programmet.",
     "denied": "Borgeren sagde nej til skærmdeling.",
-    "timeout": "Borgeren kom ikke tilbage inden for et minut – sessionen er lukket.",
+    "timeout": "Borgeren kom ikke tilbage i tide – sessionen er lukket.",
     "code_burnt": "Borgeren bad om en ny kode – sessionen er lukket.",
     "relay_lost": "Forbindelsen til relæet blev afbrudt – sessionen er lukket og gemt. "
     "Log ind igen; borgeren får en ny kode.",
