@@ -221,12 +221,21 @@ def test_agent_killed_in_control_citizen_waits_then_ends_with_a_new_number(
         app, agent, _ = _controlled_app(relay.url, relay.url, qtbot, rig)
         try:
             old_code = app.view.code
-            agent._net.call(lambda: agent._link and agent._link.ws.transport.abort())  # SIGKILL
-            qtbot.waitUntil(lambda: app.view.phase == "helper_away", timeout=WAIT)
-            assert not app.armed and not app.gate() and not app.view.frame.visible()
             status = app.view.window.status
-            assert "venter på, at hjælperen kommer tilbage" in status.detail.text()
+            seen_phases: list[tuple[str, str, bool]] = []  # (phase, detail, control on)
+            set_phase = app.view.set_phase
+
+            def record(phase: str) -> None:
+                set_phase(phase)
+                seen_phases.append((phase, status.detail.text(), app.gate()))
+
+            app.view.set_phase = record  # type: ignore[method-assign]
+            agent._net.call(lambda: agent._link and agent._link.ws.transport.abort())  # SIGKILL
             qtbot.waitUntil(lambda: app.view.phase == "ended", timeout=WAIT)
+            assert [p for p, _, _ in seen_phases] == ["helper_away", "ended"]
+            _, detail, control_on = seen_phases[0]
+            assert "venter på, at hjælperen kommer tilbage" in detail and not control_on
+            assert not app.armed and not app.view.frame.visible()
             assert status.heading.text() == "Forbindelsen til hjælperen blev afbrudt."
             assert not (app.view.bar.isVisible() or app.view.banner.isVisible())
             qtbot.waitUntil(lambda: bool(app._spare_code), timeout=WAIT)  # fetched already
