@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
@@ -405,3 +406,25 @@ def test_a_paused_citizen_who_comes_back_is_still_paused(
     ep._net.call(lambda: ep._link and ep._link.ws.transport.abort())
     qtbot.waitUntil(lambda: phases[-2:] == ["reconnecting", "paused"], timeout=MS)
     assert "pause" in agent_app.window.canvas.overlay
+
+
+def test_start_up_closes_a_killed_apps_session_at_its_last_event(
+    qtbot: Any, tmp_path: Any, settings: Any, relay: Any
+) -> None:
+    """Issue 10 item 4: the next start counted all the time since the kill as
+    agent-driven (256 s for ~10 s of control)."""
+    clock = iter(datetime(2026, 3, 4, 19, 0, s, tzinfo=UTC) for s in (0, 20, 30))
+    with SessionLog(tmp_path / "sessions.db", clock=lambda: next(clock)) as old:
+        sid = old.start_session("anna", "Albertslund")
+        old.append(sid, "control_on")
+        old.append(sid, "step_ticked", step=1)  # then the app was killed
+    app = AgentApp(settings, tmp_path / "sessions.db", None, relay.url, "anna")
+    try:
+        app.recorder.wait()
+        summary = SessionLog(tmp_path / "sessions.db").summary(sid)
+        assert summary.ended_at == datetime(2026, 3, 4, 19, 0, 30, tzinfo=UTC)
+        assert (summary.agent_seconds, summary.total_seconds) == (10, 30)
+        assert summary.outcome == "interrupted"
+    finally:
+        app.shutdown()
+        app.window.deleteLater()
