@@ -248,6 +248,8 @@ class CitizenEndpoint(_Endpoint):
             await self._on_relay(reply)
             reason = await self._link.run()
             self._link = None
+            if self._stopping:
+                return  # our own stop(): not a lost line, nothing to report
             self._lost(reason)
 
     def _hotline_closed(self, msg: dict[str, Any]) -> float:

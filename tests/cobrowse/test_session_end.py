@@ -302,3 +302,17 @@ def test_half_open_resume_leaves_both_sides_in_view_only(relay: RelayThread) -> 
     finally:
         p.stop()
         proxy.close()
+
+
+def test_the_citizens_own_stop_is_not_reported_as_a_lost_line(relay: RelayThread) -> None:
+    pair = Pair(relay.url)
+    try:
+        pair.consent("view")
+        pair.citizen.stop()  # joins the network thread: nothing more can come
+        assert pair.ae.wait_for(ev.SessionEnded).reason == "left"  # a normal close
+        seen: list[object] = []
+        while not pair.ce.q.empty():
+            seen.append(pair.ce.q.get())
+        assert not any(isinstance(e, Reconnecting) for e in seen), seen
+    finally:
+        pair.agent.stop()
