@@ -175,7 +175,14 @@ class _Endpoint:
 
 
 class CitizenEndpoint(_Endpoint):
-    """Gets a code, waits for an agent, pairs, and carries the session."""
+    """Gets a code, waits for an agent, pairs, and carries the session.
+
+    After any end it was not asked for with :meth:`end` (or an ``End`` sent
+    through :meth:`send`) - a failed pairing, the agent's end, the room closed by
+    the relay, a resume the relay refused - the code is burnt and a fresh one is
+    fetched at once (:class:`CodeReady`); after the citizen's own end,
+    :meth:`new_code` asks for one.
+    """
 
     role = ev.CITIZEN
 
