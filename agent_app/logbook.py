@@ -54,14 +54,17 @@ class Logbook(QObject):
     def finish(self, outcome: str, endpoint: AgentEndpoint | None) -> None:
         """End the log session with ``outcome``; the summary arrives via the signal."""
         future = self.recorder.end(outcome, reason=self.end_reason)
-        future.add_done_callback(self._written)
+        future.add_done_callback(self.written)
         self.recorder.upload(endpoint)
 
-    def abandon(self, outcome: str) -> None:
-        """The app is closing in the middle of a session."""
-        self.recorder.end(outcome or "not_solved", reason="app_closed")
+    def abandon(self, outcome: str, reason: str = "app_closed") -> Future[SessionSummary]:
+        """End the log session now although the agent did not finish it (the app is
+        closing, or the relay link is gone): the outcome chosen so far, or
+        ``interrupted`` - never a guessed "not solved"."""
+        return self.recorder.end(outcome or "interrupted", reason=reason)
 
-    def _written(self, future: Future[SessionSummary]) -> None:
+    def written(self, future: Future[SessionSummary]) -> None:
+        """Hand the summary on (``summary_ready``) once the end is committed."""
         if future.exception() is None:  # runs on the log thread: the signal is queued
             self.summary_ready.emit(future.result())
         else:

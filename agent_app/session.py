@@ -73,6 +73,7 @@ class AgentSession(QObject):
         self.endpoint: AgentEndpoint | None = None
         self.account: SignedIn | None = None
         self.phase = "signed_out"
+        self._paused_at_drop = False  # the citizen had paused when its line dropped
 
     # --- commands (GUI thread) ---------------------------------------------------
 
@@ -188,7 +189,9 @@ class AgentSession(QObject):
     def _secured(self, event: ev.Secured) -> None:
         if self.phase in ("pairing", "joining"):
             self.request_view()
-        elif self.phase == "reconnecting":
+        elif self.phase == "reconnecting":  # back as the citizen left it, in view-only
+            self._set_phase("paused" if self._paused_at_drop else "viewing")
+        elif self.phase == "waiting_control":  # a new connection: the request died
             self._set_phase("viewing")
 
     def _grant(self, event: ev.ConsentGrant) -> None:
@@ -214,7 +217,7 @@ class AgentSession(QObject):
         if self.phase in ("controlling", "waiting_control"):
             self._set_phase("viewing")
 
-    def _control_off(self, event: ev.ControlOff) -> None:  # reported on a disconnect
+    def _control_off(self, event: ev.ControlOff) -> None:  # a lost or new connection
         if self.phase == "controlling":
             self.logged.emit("control_off", {"by": "disconnect"})
             self._set_phase("viewing")
@@ -230,6 +233,8 @@ class AgentSession(QObject):
         self._set_phase("viewing")
 
     def _peer_left(self, event: PeerLeft) -> None:
+        if self.phase != "reconnecting":
+            self._paused_at_drop = self.phase == "paused"
         if self.phase == "controlling":
             self.logged.emit("control_off", {"by": "disconnect"})
         if self.phase in LIVE:
@@ -251,6 +256,8 @@ class AgentSession(QObject):
     def _ended(self, event: ev.SessionEnded) -> None:
         if self.phase in ("ready", "signed_out"):  # the agent has already moved on
             return
+        if self.phase == "controlling":  # control ends now, not when the agent logs it
+            self.logged.emit("control_off", {"by": "session_end"})
         self.logged.emit("session_ended", {"reason": event.reason, "by_peer": event.by_peer})
         self._set_phase("ended")
         self.ended.emit(texts.end_text(event.reason, event.by_peer))

@@ -49,6 +49,7 @@ OUTCOMES_DA = {
     "referred_skat_dk": "Henvist til skat.dk",
     "out_of_scope_cpr": "Uden for området (CPR)",
     "not_solved": "Ikke løst",
+    "interrupted": "Afbrudt (intet udfald valgt)",
 }
 REFUSALS_DA = {
     "forbidden": "Kun supervisorer og administratorer kan se hotlinens statistik.",

@@ -24,14 +24,23 @@ JOIN_REASONS = {
     "not_signed_in": "Ikke forbundet til relæet. Log ind igen.",
     "in_room": "Den forrige session er ikke helt afsluttet. Prøv igen om et øjeblik.",
 }
-END_REASONS = {
+END_REASONS = {  # SessionEnded reasons (ours, the citizen's End, the relay's peer_left)
     "done": "Sessionen er afsluttet.",
     "wrong_code": "Koden passede ikke. Borgeren får en ny kode – bed om at få den læst op.",
-    "security": "Sessionen blev stoppet af sikkerhedsgrunde (forbindelsen blev forstyrret).",
+    "security": "Sessionen blev stoppet af sikkerhedsgrunde: forbindelsen blev forstyrret.",
     "protocol": "Sessionen blev stoppet på grund af en fejl i forbindelsen.",
     "connection_lost": "Forbindelsen til borgeren blev afbrudt.",
     "citizen_ended": "Borgeren afsluttede sessionen.",
+    "closed": "Borgeren lukkede programmet.",
+    "left": "Borgeren lukkede programmet.",
+    "denied": "Borgeren sagde nej til skærmdeling.",
+    "timeout": "Borgeren kom ikke tilbage i tide – sessionen er lukket.",
+    "code_burnt": "Borgeren bad om en ny kode – sessionen er lukket.",
+    "relay_lost": "Forbindelsen til relæet blev afbrudt – sessionen er lukket og gemt. "
+    "Log ind igen; borgeren får en ny kode.",
+    "agent_closed": "Sessionen er afsluttet.",
 }
+UNKNOWN_END = "Sessionen sluttede uventet."
 PHASES = {
     "signed_out": "Ikke logget ind",
     "ready": "Klar – skriv borgerens kode",
@@ -58,17 +67,18 @@ MUNICIPALITIES = ("Albertslund", "Ballerup", "Glostrup", "Høje-Taastrup", "Ish�
 
 
 def sign_in_error(reason: str, detail: str = "") -> str:
-    return SIGN_IN_REASONS.get(reason, f"Kunne ikke logge ind ({reason}).")
+    return SIGN_IN_REASONS.get(reason, "Kunne ikke logge ind. Prøv igen.")
 
 
 def join_error(reason: str) -> str:
-    return JOIN_REASONS.get(reason, f"Kunne ikke forbinde til koden ({reason}).")
+    return JOIN_REASONS.get(reason, "Kunne ikke forbinde til koden. Prøv igen.")
 
 
 def end_text(reason: str, by_peer: bool) -> str:
+    """Why the session ended, in words (never the raw reason)."""
     if by_peer and reason == "done":
         return END_REASONS["citizen_ended"]
-    return END_REASONS.get(reason, f"Sessionen sluttede ({reason}).")
+    return END_REASONS.get(reason, UNKNOWN_END)
 
 
 def code_error(typed: str) -> str:

@@ -129,6 +129,7 @@ class MainWindow(QMainWindow):
         s.cursor_shape.connect(self.canvas.set_cursor_shape)
         s.stats.connect(self.status.link_stats)
         s.ended.connect(self._on_ended)
+        s.sign_in_failed.connect(self._on_signed_out)
         s.logged.connect(self._log)
         self.frames.updated.connect(self._on_frame, Qt.ConnectionType.QueuedConnection)
         self.frames.failed.connect(self.show_notice, Qt.ConnectionType.QueuedConnection)
@@ -209,6 +210,18 @@ class MainWindow(QMainWindow):
             self.code_page.show_error(text)
             return
         self.show_notice(text)
+
+    def _on_signed_out(self, reason: str, text: str) -> None:
+        """The relay link is gone (or the account was cut off): a session in progress
+        cannot come back (the agent does not resume), so it ends here and now - its
+        log gets the end at the moment of loss, and the screen is clean for the next
+        sign-in."""
+        if self.logbook.active:
+            self.log_panel.flush()
+            future = self.logbook.abandon(self.log_panel.outcome_key(), self.logbook.end_reason)
+            future.add_done_callback(self.logbook.written)  # uploaded at the next sign-in
+        self._clear_session()
+        self._on_phase(self.session.phase)
 
     def show_notice(self, text: str) -> None:
         self.notice.setText(text)
@@ -300,15 +313,22 @@ class MainWindow(QMainWindow):
         return box.clickedButton() is yes
 
     def _ready_for_next(self) -> None:
+        self._clear_session()
+        self.session.reset()
+        self.show_notice("Sessionen er gemt. Klar til næste borger.")
+
+    def _clear_session(self) -> None:
+        """Nothing of the last session left on screen: picture, checklist, log fields,
+        check number."""
         self.frames.reset()
         self.canvas.clear()
         self.checklists.reset()
         self.log_panel.reset()
         self.toolbar.set_verifier("")
         self.check_number.set_number("")
+        self.code_page.reset()
+        self.code_page.show_phase(self.session.phase)
         self.tabs.setCurrentWidget(self.checklists)
-        self.session.reset()
-        self.show_notice("Sessionen er gemt. Klar til næste borger.")
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.session.phase not in ("ended", "ready", "signed_out") and not self.confirm_end():

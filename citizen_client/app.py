@@ -6,7 +6,13 @@
     connecting -> code -> pairing -> ask_view -> sharing <-> ask_control -> controlled
          ^  unreachable, closed      | deny: new code      sharing <-> paused
          |                           v                     any -> reconnecting -> back
-         +------------------------- code                   any -> ended
+         +------------------------- code                   any -> helper_away -> back
+                                                           any -> ended -> code
+
+``reconnecting``: our own line dropped; ``helper_away``: the agent's line dropped
+and the relay waits for it.  Control is off in both.  An end by the helper (or the
+relay closing the room) shows ``ended`` with a "new number" button; a failure on
+our side (relay lost, pairing failed) shows the fresh code at once with a note.
 
 The phase and the data behind it live here; :mod:`citizen_client.view` paints
 them (again, on a language switch).  Consent answers go to the endpoint as
@@ -32,11 +38,19 @@ from citizen_client.netside import NetRouter, ScreenShare
 from citizen_client.shielding import ShieldPublisher
 from citizen_client.view import View
 from cobrowse.session import events as ev
-from cobrowse.session.endpoint import AgentJoined, CodeReady, HotlineStatus, RelayUnreachable
+from cobrowse.session.endpoint import (
+    AgentJoined,
+    CodeReady,
+    HotlineStatus,
+    PeerLeft,
+    RelayUnreachable,
+)
 from cobrowse.session.state import State
 
 log = logging.getLogger(__name__)
 SHARING = ("sharing", "ask_control", "controlled", "paused")
+AWAY = ("reconnecting", "helper_away")  # a line is down; the session may come back
+HELPER_LOST = ("timeout", "connection_lost", "account_disabled")  # relay's final reasons
 EndpointFactory = Callable[[str, Callable[[object], None]], Any]
 
 
@@ -68,7 +82,8 @@ class CitizenApp(QObject):
         self.share.hidden = self.shielding.hidden.rects  # and out of the agent's view
         self._renewing = False
         self._resume_phase = "sharing"
-        self._stopper: threading.Thread | None = None
+        self._spare_code = ""  # a fresh code that came while the end screen shows
+        self._stoppers: list[threading.Thread] = []
         self._closed = False
         self._connect_view()
 
@@ -82,6 +97,7 @@ class CitizenApp(QObject):
         v.window.language_clicked.connect(v.toggle_language)
         v.window.closing.connect(self.shutdown)
         v.window.status.action.clicked.connect(self._main_action)
+        v.window.status.second.clicked.connect(v.window.close)
 
     def start(self) -> None:
         self.view.set_phase("connecting")
@@ -106,12 +122,13 @@ class CitizenApp(QObject):
 
     def _on_RelayUnreachable(self, e: RelayUnreachable) -> None:  # noqa: N802
         log.info("relay not reachable; retrying in %.0f s", e.retry_in)
-        if self.view.phase not in ("reconnecting", "ended"):
+        if self.view.phase not in (*AWAY, "ended"):
             self.view.unreachable(e.retry_in)
 
     def _on_CodeReady(self, e: CodeReady) -> None:  # noqa: N802
-        if self.view.phase == "ended":
-            return  # the endpoint is being stopped; a session that ended stays ended
+        if self.view.phase == "ended":  # kept for the "new number" button
+            self._spare_code = e.code.display()
+            return
         self._renewing = False
         self.view.agent = ("", "")
         self.view.show_code(e.code.display())
@@ -127,7 +144,7 @@ class CitizenApp(QObject):
         self.view.verifier = e.verifier
 
     def _on_Secured(self, e: ev.Secured) -> None:  # noqa: N802
-        if self.view.phase == "reconnecting":
+        if self.view.phase in AWAY:
             self.view.set_phase(self._resume_phase)
             self.share.reset()
             if self._resume_phase == "sharing":
@@ -164,18 +181,25 @@ class CitizenApp(QObject):
         self.links.request(e.url)
 
     def _on_Reconnecting(self, e: object) -> None:  # noqa: N802
-        self._connection_lost()  # a fresh handshake follows; Secured puts the phase back
+        self._connection_lost("reconnecting")  # Secured puts the phase back
 
-    _on_PeerLeft = _on_Reconnecting
+    def _on_PeerLeft(self, e: PeerLeft) -> None:  # noqa: N802
+        self._connection_lost("helper_away")  # the relay waits for the helper
 
     def _on_SessionEnded(self, e: ev.SessionEnded) -> None:  # noqa: N802
-        if self._renewing:
+        if self._renewing or self.view.phase == "ended":
+            return  # our own end: already on screen
+        if e.by_peer and self.view.verifier is not None:  # the helper ended, or the
+            self._finish(_ended_key(e.reason))  # relay closed the room for good
             return
-        if self.view.verifier is None:  # never paired: a new code is on its way
-            self.view.note = "wrong_code" if e.reason == "wrong_code" else ""
-            self.view.set_phase("connecting")
-            return
-        self._finish("ended_security" if e.reason == "security" else "ended")
+        # A failure on our side: that code is gone and a fresh one is on its way
+        # (the endpoint asks for it by itself); show it with a word of what happened.
+        self._quiet()
+        note = "lost" if self.view.verifier is not None else "failed"
+        self.view.note = {"wrong_code": "wrong_code", "security": "insecure"}.get(e.reason, note)
+        self.view.verifier = None
+        self.view.step = None
+        self.view.set_phase("connecting")
 
     def _on_TakeBack(self, e: TakeBack) -> None:  # noqa: N802
         self.take_back()
@@ -246,11 +270,29 @@ class CitizenApp(QObject):
         self.endpoint.end("done")
         self._finish("ended")
 
+    def new_code(self) -> None:
+        """The "new number" button: end what is left of the session, show a fresh code."""
+        if self.view.phase == "helper_away":  # stop waiting for the helper
+            self._renewing = True
+            self.endpoint.end("done")
+            self._quiet()
+        code, self._spare_code = self._spare_code, ""
+        self.view.verifier = None
+        if code:
+            self._renewing = False
+            self.view.agent = ("", "")
+            self.view.show_code(code)
+            return
+        self.endpoint.new_code()
+        self.view.set_phase("connecting")
+
     def _main_action(self) -> None:
-        """The main window's button: take back control, or close once it is over."""
+        """The main window's button: take back control, or a new number once it is over."""
         if self.view.phase == "controlled":
             self.take_back()
-        elif self.view.phase == "ended":
+        elif self.view.phase in ("ended", "helper_away"):
+            self.new_code()
+        elif self.view.phase == "config":
             self.view.window.close()
 
     def _hotkey(self) -> None:
@@ -260,35 +302,35 @@ class CitizenApp(QObject):
 
     # endings ----------------------------------------------------------------------
 
-    def _connection_lost(self) -> None:
+    def _connection_lost(self, phase: str) -> None:
         self.armed = False
-        phase = self.view.phase
-        if phase in SHARING:
-            self._resume_phase = "paused" if phase == "paused" else "sharing"
+        self.devices.release()
+        if self.view.phase in SHARING:
+            self._resume_phase = "paused" if self.view.phase == "paused" else "sharing"
             self.share.pause()
-            self.view.set_phase("reconnecting")
+        if self.view.phase in (*SHARING, *AWAY):
+            self.view.set_phase(phase)
 
     def _finish(self, how: str) -> None:
         if self.view.phase == "ended":
             return
+        self._quiet()
+        self.view.ended(how)
+
+    def _quiet(self) -> None:
+        """Control off and overlays gone at once; capture and listeners stop in the
+        background (stopping joins threads: never on the GUI thread).  The relay
+        connection stays for the next code."""
         self.armed = False
         self.router.injector = None
         self.devices.release()
-        self.view.ended(how)
-        self._stop_in_background()
+        stopper = threading.Thread(target=self._stop_devices, name="citizen-stop", daemon=True)
+        self._stoppers.append(stopper)
+        stopper.start()
 
-    def _stop_in_background(self) -> None:
-        """Stopping joins threads (capture, listeners, network): never on the GUI thread."""
-        if self._stopper is None:
-            self._stopper = threading.Thread(
-                target=self._stop_all, name="citizen-stop", daemon=True
-            )
-            self._stopper.start()
-
-    def _stop_all(self) -> None:
+    def _stop_devices(self) -> None:
         self.share.stop()
         self.devices.stop()
-        self.endpoint.stop()
 
     def shutdown(self) -> None:
         """The window is closing: end the session and leave nothing running."""
@@ -302,5 +344,15 @@ class CitizenApp(QObject):
         self.bridge.close()
         self.shielding.close()
         self.view.close_all()
-        if self._stopper is not None:
-            self._stopper.join(5)
+        for stopper in self._stoppers:
+            stopper.join(5)
+        stopper = threading.Thread(target=self.endpoint.stop, name="citizen-net-stop", daemon=True)
+        stopper.start()  # joins the network thread: kept off the GUI thread
+        stopper.join(5)
+
+
+def _ended_key(reason: str) -> str:
+    """The end screen's sentence for an end by the helper's side (never the raw word)."""
+    if reason == "security":
+        return "ended_security"
+    return "ended_helper_lost" if reason in HELPER_LOST else "ended_by_helper"

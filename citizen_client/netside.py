@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 from cobrowse.control import Injector
 from cobrowse.session import events as ev
-from cobrowse.session.endpoint import Reconnecting
+from cobrowse.session.endpoint import PeerLeft, Reconnecting
 
 log = logging.getLogger(__name__)
 Rect = tuple[int, int, int, int]
@@ -161,7 +161,7 @@ class NetRouter:
         if isinstance(event, ev.FrameAck) and self.share is not None:
             self.share.ack(event.frame_id)
             return
-        if isinstance(event, ev.ControlOff | ev.SessionEnded | Reconnecting):
+        if isinstance(event, ev.ControlOff | ev.SessionEnded | Reconnecting | PeerLeft):
             if self.injector is not None:
                 self.injector.release_all()
         self.post(event)

@@ -26,13 +26,17 @@ from citizen_client.x11focus import FocusReturn, open_display
 from cobrowse.hours import OpeningHours
 from cobrowse.session.endpoint import HotlineStatus
 
-BAR_PHASES = ("sharing", "ask_control", "controlled", "paused", "reconnecting")
+BAR_PHASES = ("sharing", "ask_control", "controlled", "paused", "reconnecting", "helper_away")
 SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ])")  # not "kl. 19"
 WAITING = ("connecting", "code", "unreachable", "closed")  # no agent has joined yet
-NOTES = {
+AWAY = ("reconnecting", "helper_away")  # the window explains; no stale step over it
+NOTES = {  # why a new code is shown: (heading, detail) over the code
     "denied": ("denied", "denied_detail"),
     "wrong_code": ("wrong_code", ""),
     "expired": ("code_expired", ""),
+    "lost": ("lost_new_code", ""),
+    "failed": ("failed_new_code", ""),
+    "insecure": ("insecure_new_code", ""),
 }
 
 
@@ -84,13 +88,13 @@ class View:
         """Out of the way while the screen is shared - the agent needs to see the
         citizen's form, not this window, and the bar on top says what is going on -
         and back when the session has ended."""
-        if before == "ask_view" and self.phase == "sharing":
+        if before in ("ask_view", "helper_away") and self.phase == "sharing":
             self.window.showMinimized()
-        elif self.phase == "ended" and self.window.isMinimized():
+        elif self.phase in ("ended", "helper_away") and self.window.isMinimized():
             self.window.showNormal()
             self.window.raise_()
             self.window.activateWindow()
-            self.window.status.action.setFocus()  # Enter closes
+            self.window.status.action.setFocus()  # Enter: a new number
 
     def unreachable(self, retry_in: float) -> None:
         self.retry = max(1, math.ceil(retry_in))
@@ -275,10 +279,16 @@ class View:
             self.window.show_status(self._bar_text(), self.t("view_detail"))
 
     def _main_reconnecting(self) -> None:
-        self.window.show_status(self.t("reconnecting"))
+        self.window.show_status(self.t("reconnecting"), self.t("reconnecting_detail"))
+
+    def _main_helper_away(self) -> None:
+        self.window.show_status(
+            self.t("helper_away"), self.t("helper_away_detail"), self.t("new_code")
+        )
 
     def _main_ended(self) -> None:
-        self.window.show_status(self.t(self.ended_key), "", self.t("close"))
+        detail = self.t("ended_own_detail" if self.ended_key == "ended" else "ended_detail")
+        self.window.show_status(self.t(self.ended_key), detail, self.t("new_code"), self.t("close"))
 
     def _main_config(self) -> None:
         self.window.show_status(
@@ -286,9 +296,8 @@ class View:
         )
 
     def _bar_text(self, prefix: str = "") -> str:
-        key = {"paused": "paused", "controlled": "controlled", "reconnecting": "reconnecting"}.get(
-            self.phase, "sharing"
-        )
+        own = ("paused", "controlled", "reconnecting", "helper_away")
+        key = self.phase if self.phase in own else "sharing"
         return self.t(prefix + key, first=first_name(self.agent[0]))
 
     def _bar(self) -> None:
@@ -298,7 +307,7 @@ class View:
             self.bar.hide()
             return
         pause = self.t("resume") if self.phase == "paused" else self.t("pause")
-        if self.phase in ("reconnecting", "controlled"):
+        if self.phase in ("reconnecting", "controlled", "helper_away"):
             pause = ""
         take_back = self.t("take_back") if self.phase == "controlled" else ""
         self.bar.set_texts(self._bar_text("bar_"), pause, self.t("stop"), take_back)
@@ -337,7 +346,7 @@ class View:
                 verifier,
             ),
         )
-        if self.phase in ("ended", "config", "reconnecting", "paused"):
+        if self.phase in ("ended", "config", "reconnecting", "helper_away", "paused"):
             self.link_dialog.withdraw()
         if self.phase != "controlled":
             self.combo_dialog.withdraw()
@@ -358,7 +367,7 @@ class View:
         )
 
     def _banner(self) -> None:
-        if self.step is None or self.phase not in BAR_PHASES:
+        if self.step is None or self.phase not in BAR_PHASES or self.phase in AWAY:
             self.banner.withdraw()
             return
         number, total, text = self.step

@@ -37,21 +37,28 @@ def button(name: str, object_name: str = "") -> QPushButton:
 
 
 class StatusPage(QWidget):
-    """A heading, a sentence, and an optional button."""
+    """A heading, a sentence, and up to two buttons (the main one first)."""
 
     def __init__(self) -> None:
         super().__init__()
         self.heading = label("status", "heading")
         self.detail = label("status detail", "detail")
         self.action = button("status action")
+        self.second = button("second action", "secondary")
         self.action.hide()
+        self.second.hide()
+        buttons = QHBoxLayout()
+        buttons.setSpacing(16)
+        buttons.addWidget(self.action)
+        buttons.addWidget(self.second)
+        buttons.addStretch(1)
         box = QVBoxLayout(self)
         box.addStretch(1)
         box.addWidget(self.heading)
         box.addSpacing(12)
         box.addWidget(self.detail)
         box.addSpacing(24)
-        box.addWidget(self.action, alignment=Qt.AlignmentFlag.AlignLeft)
+        box.addLayout(buttons)
         box.addStretch(1)
 
 
@@ -123,13 +130,19 @@ class MainWindow(QWidget):
         box.addLayout(top)
         box.addWidget(self.pages, 1)
 
-    def show_status(self, heading: str, detail: str = "", action: str = "") -> None:
+    def show_status(
+        self, heading: str, detail: str = "", action: str = "", second: str = ""
+    ) -> None:
         self.status.heading.setText(heading)
         self.status.detail.setText(detail)
         self.status.detail.setVisible(bool(detail))
-        self.status.action.setText(action)
-        self.status.action.setAccessibleName(action or "status action")
-        self.status.action.setVisible(bool(action))
+        for btn, text, name in (
+            (self.status.action, action, "status action"),
+            (self.status.second, second, "second action"),
+        ):
+            btn.setText(text)
+            btn.setAccessibleName(text or name)
+            btn.setVisible(bool(text))
         self.pages.setCurrentWidget(self.status)
 
     def show_code(self, heading: str, digits: str, hint: str, note: str = "") -> None:

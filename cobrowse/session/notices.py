@@ -68,6 +68,10 @@ class JoinFailed:
 
 @dataclass(frozen=True, slots=True)
 class PeerLeft:
+    """The other side's line dropped and the relay waits for it to resume
+    (``peer_left`` with ``final: false``); the session is in view-only meanwhile.
+    A room closed for good is reported as ``SessionEnded(reason, by_peer=True)``."""
+
     reason: str
 
 

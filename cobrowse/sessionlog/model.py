@@ -19,6 +19,7 @@ OUTCOMES = (
     "referred_skat_dk",
     "out_of_scope_cpr",
     "not_solved",
+    "interrupted",  # ended without the agent choosing (relay lost, app closed or crashed)
 )
 CONSENT_WHAT = ("view", "control")
 CONTROL_ENDED_BY = ("agent", "citizen", "disconnect", "session_end")

@@ -183,9 +183,13 @@ class SessionLog(LockedDatabase):
         return self.summary(session_id)
 
     def recover_unfinished(self, reason: str = "agent_app_restarted") -> list[str]:
-        """End every session left running by a crash (outcome ``not_solved``).
+        """End every session left running by a crash.
 
-        Call once at start-up, before starting new sessions; returns the ids ended.
+        The end is dated at the session's last event - the last moment anything is
+        known of it - so a crash does not count the hours until the next start as
+        session (or agent-driven) time.  The outcome is the one the agent chose, if
+        any, else ``interrupted``.  Call once at start-up, before starting new
+        sessions; returns the ids ended.
         """
         with self._lock:
             rows = self._db.execute(
@@ -193,10 +197,15 @@ class SessionLog(LockedDatabase):
             ).fetchall()
         ids = [row[0] for row in rows]
         for sid in ids:
-            self.end_session(sid, "not_solved", reason=reason)
+            last = self.summary(sid)
+            events = self.events(sid)
+            data = validate_data("ended", {"outcome": last.outcome or "interrupted"})
+            self._append_running(sid, "ended", {**data, "reason": reason}, at=events[-1].at)
         return ids
 
-    def _append_running(self, session_id: str, kind: str, data: dict[str, Any]) -> Event:
+    def _append_running(
+        self, session_id: str, kind: str, data: dict[str, Any], at: datetime | None = None
+    ) -> Event:
         with self._tx() as db:
             state = db.execute(
                 "SELECT ended_at FROM sessions WHERE session_id=?", (session_id,)
@@ -205,13 +214,20 @@ class SessionLog(LockedDatabase):
                 raise ValueError(f"unknown session {session_id}")
             if state[0] is not None:
                 raise ValueError(f"session {session_id} has ended; no more events")
-            return self._insert(db, session_id, kind, data)
+            return self._insert(db, session_id, kind, data, at)
 
-    def _insert(self, db: sqlite3.Connection, sid: str, kind: str, data: dict[str, Any]) -> Event:
+    def _insert(
+        self,
+        db: sqlite3.Connection,
+        sid: str,
+        kind: str,
+        data: dict[str, Any],
+        at: datetime | None = None,
+    ) -> Event:
         head = dict(db.execute("SELECT key, value FROM meta").fetchall())
         seq = int(head.get("head_seq", "0")) + 1
         prev = head.get("head_hash", GENESIS)
-        at = self._clock()
+        at = at or self._clock()
         at_text = format_at(at)
         hash_ = row_hash(prev, seq, sid, at_text, kind, data)
         db.execute(

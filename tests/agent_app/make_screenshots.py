@@ -176,10 +176,37 @@ def main(out: Path) -> None:
     wait(lambda: agent.session.phase == "ready")
     shoot(agent.window, out / "agent-ready-next.png")
     citizen.stop()
+    relay_lost(agent, relay.url, out)
     agent.window.close()
     agent.shutdown()
     supervisor(relay.url, tmp, out)
     relay.stop()
+
+
+def relay_lost(agent: AgentApp, url: str, out: Path) -> None:
+    """The relay link breaks while the agent controls: the session ends on the spot."""
+    events: queue.Queue[object] = queue.Queue()
+    citizen = CitizenEndpoint(url, events.put)
+    citizen.start()
+    code = next(
+        e for e in iter(lambda: events.get(timeout=10), None) if isinstance(e, CodeReady)
+    ).code
+    agent.window.code_page.code.setText(code.display())
+    agent.window.code_page.connect_button.click()
+    wait(lambda: agent.session.phase == "waiting_view")
+    citizen.send(ev.ConsentGrant("view"))
+    wait(lambda: agent.session.phase == "viewing")
+    citizen.send_frame(1, FrameEncoder().encode(citizen_screen()) or b"")
+    agent.window.toolbar.control.trigger()
+    spin(300)
+    citizen.send(ev.ConsentGrant("control"))
+    wait(lambda: agent.session.phase == "controlling")
+    endpoint = agent.session.endpoint
+    assert endpoint is not None
+    endpoint._net.call(lambda: endpoint._link and endpoint._link.ws.transport.abort())
+    wait(agent.dialog.isVisible)
+    shoot(agent.window, out / "agent-relay-lost.png")
+    citizen.stop()
 
 
 MARCH = [  # (day, hour in UTC, topic, citizen municipality, outcome, steps ticked)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -13,6 +14,7 @@ from PySide6.QtGui import QColor
 from agent_app.app import AgentApp
 from cobrowse.screen.encoder import FrameEncoder
 from cobrowse.session import events as ev
+from cobrowse.session.endpoint import PeerBack
 from cobrowse.sessionlog import SessionLog
 
 pytestmark = pytest.mark.qt_log_ignore(QT_NOISE)
@@ -262,23 +264,62 @@ def test_citizen_ends_and_agent_logs_the_outcome(
     assert agent_app.session.phase == "ready"
 
 
-def test_lost_relay_link_mid_session_still_lets_the_agent_log_it(
-    qtbot: Any, agent_app: AgentApp, citizen: Citizen
+def to_control(qtbot: Any, app: AgentApp, citizen: Citizen) -> None:
+    app.window.toolbar.control.trigger()
+    citizen.wait_for(ev.ConsentRequest, lambda e: e.kind == "control")
+    citizen.endpoint.send(ev.ConsentGrant("control"))
+    qtbot.waitUntil(lambda: app.session.phase == "controlling", timeout=MS)
+
+
+@pytest.mark.parametrize("outcome", [None, 1])
+def test_lost_relay_link_ends_the_session_at_the_moment_of_loss(
+    qtbot: Any, agent_app: AgentApp, citizen: Citizen, outcome: int | None
 ) -> None:
+    """Issue 10 item 4: the relay goes away mid-session.  Before, the log got no
+    control_off and no end, "Afslut session" stayed enabled on the new-citizen screen
+    with the old check number, and the next start closed the session "not solved"
+    with all the time since counted as agent-driven."""
     connect(qtbot, agent_app, citizen)
+    to_control(qtbot, agent_app, citizen)
+    window = agent_app.window
+    if outcome is not None:
+        window.log_panel.outcome.setCurrentIndex(outcome)  # chosen before the loss
     endpoint = agent_app.session.endpoint
     assert endpoint is not None
-    endpoint._net.call(lambda: endpoint._link and endpoint._link.ws.transport.abort())
+    with qtbot.waitSignal(window.summary_ready, timeout=MS) as blocker:
+        endpoint._net.call(lambda: endpoint._link and endpoint._link.ws.transport.abort())
+    summary = blocker.args[0]
+    assert summary.outcome == ("interrupted" if outcome is None else "solved")
+    events = SessionLog(agent_app.recorder.log.path).events(summary.session_id)
+    assert [e.kind for e in events][-2:] == ["control_off", "ended"]
+    assert [e.data["by"] for e in events if e.kind == "control_off"] == ["session_end"]
+    assert events[-1].data["reason"] == "relay_lost"
+    assert summary.agent_seconds <= summary.total_seconds < TIMEOUT  # no inflated control
     qtbot.waitUntil(lambda: agent_app.dialog.isVisible(), timeout=MS)
     assert "afbrudt" in agent_app.dialog.error.text()
+    assert not window.toolbar.end.isEnabled() and not window.log_panel.end_button.isEnabled()
+    assert window.code_page.verifier.text() == "" and window.toolbar.verifier.text() == ""
+    assert "relæet" in window.notice.text() and "relay_lost" not in window.notice.text()
+    assert window.canvas.image.isNull()
+
+
+def test_citizen_ends_while_the_agent_controls_ends_control_at_once(
+    qtbot: Any, agent_app: AgentApp, citizen: Citizen
+) -> None:
+    """Control time stops when the session ends, not when the agent gets round to
+    choosing an outcome."""
+    connect(qtbot, agent_app, citizen)
+    to_control(qtbot, agent_app, citizen)
+    citizen.endpoint.send(ev.End("done"))
+    qtbot.waitUntil(lambda: agent_app.session.phase == "ended", timeout=MS)
     window = agent_app.window
-    assert window.toolbar.end.isEnabled() and window.log_panel.end_button.isEnabled()
-    window.log_panel.outcome.setCurrentIndex(6)
+    window.log_panel.outcome.setCurrentIndex(1)
     with qtbot.waitSignal(window.summary_ready, timeout=MS) as blocker:
-        window.log_panel.end_button.click()
-    assert blocker.args[0].outcome == "not_solved"
+        window.end_session(confirm=False)
     events = SessionLog(agent_app.recorder.log.path).events(blocker.args[0].session_id)
-    assert events[-1].data["reason"] == "connection_lost"
+    offs = [e for e in events if e.kind == "control_off"]
+    assert [e.data["by"] for e in offs] == ["session_end"]
+    assert events.index(offs[0]) < len(events) - 1  # logged before the end was saved
 
 
 def test_citizen_drop_and_resume(qtbot: Any, agent_app: AgentApp, citizen: Citizen) -> None:
@@ -301,3 +342,59 @@ def test_citizen_drop_and_resume(qtbot: Any, agent_app: AgentApp, citizen: Citiz
     events = SessionLog(agent_app.recorder.log.path).events(blocker.args[0].session_id)
     offs = [e.data["by"] for e in events if e.kind == "control_off"]
     assert offs == ["disconnect"]
+
+
+def test_half_open_resume_takes_the_agent_out_of_control(
+    qtbot: Any, agent_app: AgentApp, citizen: Citizen
+) -> None:
+    """Issue 10 item 3: the relay replaced the citizen's connection and only said
+    ``peer_back``; the endpoint reports ControlOff for the new connection."""
+    connect(qtbot, agent_app, citizen)
+    to_control(qtbot, agent_app, citizen)
+    session, window = agent_app.session, agent_app.window
+    session._on_event(PeerBack())
+    session._on_event(ev.ControlOff())
+    session._on_event(ev.Secured())
+    assert session.phase == "viewing" and window.router.mode == "view"
+    assert window.toolbar.control.isEnabled()  # control can be asked for again
+    window.log_panel.outcome.setCurrentIndex(1)
+    with qtbot.waitSignal(window.summary_ready, timeout=MS) as blocker:
+        window.end_session(confirm=False)
+    events = SessionLog(agent_app.recorder.log.path).events(blocker.args[0].session_id)
+    assert [e.data["by"] for e in events if e.kind == "control_off"] == ["disconnect"]
+
+
+def test_a_paused_citizen_who_comes_back_is_still_paused(
+    qtbot: Any, agent_app: AgentApp, citizen: Citizen
+) -> None:
+    connect(qtbot, agent_app, citizen)
+    citizen.endpoint.send(ev.PrivacyPause())
+    qtbot.waitUntil(lambda: agent_app.session.phase == "paused", timeout=MS)
+    ep = citizen.endpoint
+    phases: list[str] = []
+    agent_app.session.phase_changed.connect(phases.append)
+    ep._net.call(lambda: ep._link and ep._link.ws.transport.abort())
+    qtbot.waitUntil(lambda: phases[-2:] == ["reconnecting", "paused"], timeout=MS)
+    assert "pause" in agent_app.window.canvas.overlay
+
+
+def test_start_up_closes_a_killed_apps_session_at_its_last_event(
+    qtbot: Any, tmp_path: Any, settings: Any, relay: Any
+) -> None:
+    """Issue 10 item 4: the next start counted all the time since the kill as
+    agent-driven (256 s for ~10 s of control)."""
+    clock = iter(datetime(2026, 3, 4, 19, 0, s, tzinfo=UTC) for s in (0, 20, 30))
+    with SessionLog(tmp_path / "sessions.db", clock=lambda: next(clock)) as old:
+        sid = old.start_session("anna", "Albertslund")
+        old.append(sid, "control_on")
+        old.append(sid, "step_ticked", step=1)  # then the app was killed
+    app = AgentApp(settings, tmp_path / "sessions.db", None, relay.url, "anna")
+    try:
+        app.recorder.wait()
+        summary = SessionLog(tmp_path / "sessions.db").summary(sid)
+        assert summary.ended_at == datetime(2026, 3, 4, 19, 0, 30, tzinfo=UTC)
+        assert (summary.agent_seconds, summary.total_seconds) == (10, 30)
+        assert summary.outcome == "interrupted"
+    finally:
+        app.shutdown()
+        app.window.deleteLater()

@@ -170,3 +170,28 @@ def test_release_names_the_key_that_was_pressed(qtbot: Any) -> None:
     view.canvas.set_mode("view")
     view.canvas.keyPressEvent(press)
     assert len(sent) == 2  # nothing in view mode
+
+
+@pytest.mark.parametrize(
+    "reason",
+    [
+        "done",
+        "wrong_code",
+        "security",
+        "protocol",
+        "connection_lost",
+        "closed",
+        "left",
+        "denied",
+        "timeout",
+        "code_burnt",
+        "relay_lost",
+        "agent_closed",
+        "account_disabled",
+        "something_new",
+    ],
+)
+@pytest.mark.parametrize("by_peer", [True, False])
+def test_every_end_reason_is_said_in_danish_words(reason: str, by_peer: bool) -> None:
+    text = texts.end_text(reason, by_peer)
+    assert text.endswith(".") and reason not in text and "(" not in text

@@ -49,10 +49,12 @@ def shoot(out: Path) -> None:
     from citizen_client.devices import Devices
     from cobrowse.hours import OpeningHours
     from cobrowse.session import events as ev
+    from cobrowse.session.codes import SessionCode
     from cobrowse.session.endpoint import (
         AgentJoined,
         CodeReady,
         HotlineStatus,
+        PeerLeft,
         Reconnecting,
         RelayUnreachable,
     )
@@ -125,10 +127,25 @@ def shoot(out: Path) -> None:
     snap("paused")
     app.handle(Reconnecting("lost"))
     snap("reconnecting")
+    app.handle(ev.Secured())  # back, still paused
+    app.view.bar.pause.click()  # continue sharing
+    app.handle(PeerLeft("connection_lost"))
+    snap("helper-away")
     app.handle(ev.SessionEnded("done", True))
     snap("ended")
     app.view.toggle_language()
     snap("ended-en")
+    app.view.toggle_language()
+    app.view.window.status.action.click()  # "Nyt nummer"
+    app.handle(CodeReady(CODE))
+    app.handle(AgentJoined("Anna Jensen", "Albertslund"))
+    app.handle(ev.Paired("4812"))
+    app.handle(ev.ConsentRequest("view"))
+    app.view.view_dialog.yes.click()
+    app.handle(Reconnecting("lost"))
+    app.handle(ev.SessionEnded("connection_lost", False))  # the relay was restarted
+    app.handle(CodeReady(SessionCode("318", "550927")))
+    snap("new-code-after-loss")
 
 
 if __name__ == "__main__":

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from citizen_fakes import CODE, OFFSCREEN, to_controlled, to_sharing
 from PySide6.QtWidgets import QLabel
 
 from citizen_client.app import CitizenApp
 from cobrowse.screen.capture import CursorImage
 from cobrowse.session import events as ev
-from cobrowse.session.endpoint import AgentJoined, CodeReady, Reconnecting, RelayUnreachable
+from cobrowse.session.codes import SessionCode
+from cobrowse.session.endpoint import (
+    AgentJoined,
+    CodeReady,
+    PeerLeft,
+    Reconnecting,
+    RelayUnreachable,
+)
 
 pytestmark = OFFSCREEN
 
@@ -179,30 +187,144 @@ def test_ended_removes_bar_frame_and_overlays(citizen: CitizenApp, rig: Any, qtb
     assert v.window.isMinimized()  # out of the agent's way while shared; the bar says it
     citizen.handle(ev.ShowStep(1, 2, "Trin", "Tekst til borgeren"))
     citizen.handle(ev.Highlight(5, 5))
+    citizen.router(ev.Key("shift", "", True))  # the agent holds a key down
+    citizen.router(ev.SessionEnded("done", True))  # network thread: released at once
+    assert ("release", "<shift>") in rig.keyboard.calls
     citizen.handle(ev.SessionEnded("done", True))
-    assert main_text(citizen).startswith("Sessionen er slut. Du kan lukke vinduet.")
+    injected = len(rig.keyboard.calls)
+    citizen.router(ev.Key("x", "x", True))  # input still in flight: nothing happens
+    assert not citizen.gate() and len(rig.keyboard.calls) == injected
+    assert main_text(citizen).startswith("Hjælperen har afsluttet forbindelsen.")
     assert v.window.isVisible() and not v.window.isMinimized()  # back to say it has ended
     assert not (v.bar.isVisible() or v.frame.visible() or v.banner.isVisible())
-    qtbot.waitUntil(lambda: "stop" in citizen.endpoint.calls, timeout=3000)
-    assert ("stop",) in rig.streamers[0].calls and rig.listener_calls[-1] == "stop"
-    assert v.window.status.action.isVisible() and v.window.status.action.text() == "Luk"
-    v.window.status.action.click()
+    assert not (v.ring.isVisible() or v.control_dialog.isVisible())
+    qtbot.waitUntil(lambda: rig.listener_calls[-1:] == ["stop"], timeout=3000)
+    assert ("stop",) in rig.streamers[0].calls
+    assert "stop" not in citizen.endpoint.calls  # the relay connection stays for a new code
+    status = v.window.status
+    assert (status.action.text(), status.second.text()) == ("Nyt nummer", "Luk")
+    status.second.click()
     assert not v.window.isVisible()
 
 
-def test_no_new_code_after_the_end(citizen: CitizenApp) -> None:
+@pytest.mark.parametrize(
+    ("reason", "heading"),
+    [
+        ("done", "Hjælperen har afsluttet forbindelsen."),
+        ("agent_closed", "Hjælperen har afsluttet forbindelsen."),
+        ("left", "Hjælperen har afsluttet forbindelsen."),
+        ("security", "Forbindelsen blev lukket af sikkerhedshensyn."),
+        ("timeout", "Forbindelsen til hjælperen blev afbrudt."),
+        ("connection_lost", "Forbindelsen til hjælperen blev afbrudt."),
+        ("account_disabled", "Forbindelsen til hjælperen blev afbrudt."),
+        ("some_new_word", "Hjælperen har afsluttet forbindelsen."),
+    ],
+)
+def test_every_end_by_the_helper_is_one_plain_sentence(
+    citizen: CitizenApp, reason: str, heading: str
+) -> None:
     to_sharing(citizen)
-    citizen.handle(ev.SessionEnded("connection_lost", False))
+    citizen.handle(ev.SessionEnded(reason, True))
+    assert citizen.view.window.status.heading.text() == heading
+    assert reason not in main_text(citizen) and "(" not in main_text(citizen)
+
+
+def test_new_number_after_the_end_is_one_click(citizen: CitizenApp) -> None:
+    to_sharing(citizen)
+    citizen.handle(ev.SessionEnded("done", True))
+    citizen.handle(CodeReady(SessionCode("777", "654321")))  # the endpoint fetched it
+    assert citizen.view.phase == "ended"  # not shown over the end screen by itself
+    citizen.view.window.status.action.click()
+    assert citizen.view.phase == "code" and "777 654 321" in main_text(citizen)
+    assert "new_code" not in citizen.endpoint.calls  # it was already there
+
+
+def test_new_number_after_own_stop_asks_for_one(citizen: CitizenApp) -> None:
+    to_sharing(citizen)
+    citizen.view.bar.stop.click()
+    assert "end:done" in citizen.endpoint.calls
+    assert main_text(citizen).startswith("Du har afsluttet sessionen.")
+    citizen.view.window.status.action.click()
+    assert citizen.endpoint.calls[-1] == "new_code"
+    assert citizen.view.phase == "connecting"
     citizen.handle(CodeReady(CODE))
+    assert citizen.view.phase == "code"
+
+
+def test_helper_away_waits_with_control_off_and_offers_a_new_number(
+    citizen: CitizenApp, rig: Any
+) -> None:
+    citizen.view.window.show()
+    to_controlled(citizen)
+    citizen.router(ev.Key("shift", "", True))
+    citizen.router(PeerLeft("connection_lost"))
+    assert ("release", "<shift>") in rig.keyboard.calls
+    citizen.handle(PeerLeft("connection_lost"))
+    assert not citizen.armed and not citizen.gate()
+    assert citizen.view.phase == "helper_away"
+    assert main_text(citizen).startswith("Forbindelsen til hjælperen er afbrudt.")
+    assert "venter på, at hjælperen kommer tilbage" in main_text(citizen)
+    v = citizen.view
+    assert not v.frame.visible() and v.bar.isVisible()  # Stop stays on top
+    assert not v.window.isMinimized()
+    citizen.handle(ev.Secured())  # the helper came back
+    assert citizen.view.phase == "sharing"
+    citizen.handle(PeerLeft("connection_lost"))
+    v.window.status.action.click()  # "Nyt nummer": stop waiting
+    assert citizen.endpoint.calls[-2:] == ["end:done", "new_code"]
+    citizen.handle(ev.SessionEnded("done", False))  # our own end: no end screen
+    assert citizen.view.phase == "connecting"
+    citizen.handle(CodeReady(CODE))
+    assert citizen.view.phase == "code"
+
+
+def test_helper_gone_for_good_after_waiting_ends(citizen: CitizenApp) -> None:
+    to_sharing(citizen)
+    citizen.handle(PeerLeft("connection_lost"))
+    citizen.handle(ev.SessionEnded("timeout", True))
     assert citizen.view.phase == "ended"
+    assert citizen.view.window.status.heading.text() == "Forbindelsen til hjælperen blev afbrudt."
 
 
-def test_stop_button_ends_the_session(citizen: CitizenApp, qtbot: Any) -> None:
+def test_relay_lost_shows_a_fresh_code_with_a_plain_sentence(citizen: CitizenApp) -> None:
+    """After a relay restart the resume is refused: a new code, not "Sessionen er slut"."""
+    to_controlled(citizen)
+    citizen.handle(Reconnecting("lost"))
+    citizen.handle(ev.SessionEnded("connection_lost", False))
+    assert not citizen.armed and citizen.router.injector is None
+    citizen.handle(CodeReady(SessionCode("313", "000111")))
+    assert citizen.view.phase == "code"
+    text = main_text(citizen)
+    assert text.startswith("Forbindelsen blev afbrudt") and "nyt nummer" in text
+    assert "313 000 111" in text and "slut" not in text
+
+
+@pytest.mark.parametrize(
+    ("reason", "by_peer", "note"),
+    [
+        ("security", False, "Forbindelsen var ikke sikker"),
+        ("protocol", False, "Forbindelsen kunne ikke oprettes"),
+        ("left", True, "Forbindelsen kunne ikke oprettes"),
+        ("wrong_code", False, "Nummeret passede ikke"),
+    ],
+)
+def test_failed_pairing_shows_a_fresh_code_by_itself(
+    citizen: CitizenApp, reason: str, by_peer: bool, note: str
+) -> None:
+    citizen.handle(CodeReady(CODE))
+    citizen.handle(AgentJoined("Anna Jensen", "Albertslund"))
+    citizen.handle(ev.SessionEnded(reason, by_peer))
+    citizen.handle(CodeReady(SessionCode("313", "000111")))
+    assert citizen.view.phase == "code"
+    assert note in main_text(citizen) and "313 000 111" in main_text(citizen)
+
+
+def test_stop_button_ends_the_session(citizen: CitizenApp, qtbot: Any, rig: Any) -> None:
     to_sharing(citizen)
     citizen.view.bar.stop.click()
     assert "end:done" in citizen.endpoint.calls
     assert citizen.view.phase == "ended"
-    qtbot.waitUntil(lambda: "stop" in citizen.endpoint.calls, timeout=3000)
+    qtbot.waitUntil(lambda: ("stop",) in rig.streamers[0].calls, timeout=3000)
 
 
 def test_wrong_code_before_pairing_waits_for_a_new_code(citizen: CitizenApp) -> None:

@@ -182,3 +182,91 @@ def test_dropped_line_resumes_sharing_but_not_control(relay: Any, qtbot: Any, ri
         agent.stop()
         app.shutdown()
         app.view.dispose()
+
+
+def _controlled_app(relay_url: str, agent_url: str, qtbot: Any, rig: Rig) -> tuple[Any, Any, Seen]:
+    app = CitizenApp(
+        CitizenConfig(relay_url=relay_url),
+        lambda url, sink: CitizenEndpoint(url, sink, retry_delays=(0.1,)),
+        Devices(rig.injector, rig.streamer, rig.listeners),
+    )
+    seen = Seen()
+    agent = AgentEndpoint(agent_url, seen, name="anna", password="correct horse battery")
+    app.start()
+    agent.sign_in()
+    qtbot.waitUntil(lambda: app.view.phase == "code" and bool(seen.of(SignedIn)), timeout=WAIT)
+    agent.join(app.view.code)
+    qtbot.waitUntil(lambda: bool(seen.of(ev.Secured)), timeout=WAIT)
+    dialogs = (app.view.view_dialog, app.view.control_dialog)
+    for granted, (kind, dialog) in enumerate(zip(("view", "control"), dialogs, strict=True)):
+        agent.send(ev.ConsentRequest(kind))
+        qtbot.waitUntil(dialog.isVisible, timeout=WAIT)
+        dialog.yes.click()
+        qtbot.waitUntil(lambda n=granted: len(seen.of(ev.ConsentGrant)) == n + 1, timeout=WAIT)
+    return app, agent, seen
+
+
+def test_agent_killed_in_control_citizen_waits_then_ends_with_a_new_number(
+    tmp_path: Path, qtbot: Any, rig: Rig
+) -> None:
+    """Issue 10 item 1 on the citizen's screen (grace shortened to 1.5 s)."""
+    relay_accounts.AccountStore(tmp_path / "relay.db").add(
+        "anna", "Anna Jensen", "Albertslund", "correct horse battery"
+    )
+    config = relay_config.RelayConfig(
+        host="127.0.0.1", port=0, data_dir=tmp_path, dev=True, resume_grace=1.5
+    )
+    config = config.replace(sweep_interval=0.1)
+    with relay_server.RelayThread(config) as relay:
+        app, agent, _ = _controlled_app(relay.url, relay.url, qtbot, rig)
+        try:
+            old_code = app.view.code
+            status = app.view.window.status
+            seen_phases: list[tuple[str, str, bool]] = []  # (phase, detail, control on)
+            set_phase = app.view.set_phase
+
+            def record(phase: str) -> None:
+                set_phase(phase)
+                seen_phases.append((phase, status.detail.text(), app.gate()))
+
+            app.view.set_phase = record  # type: ignore[method-assign]
+            agent._net.call(lambda: agent._link and agent._link.ws.transport.abort())  # SIGKILL
+            qtbot.waitUntil(lambda: app.view.phase == "ended", timeout=WAIT)
+            assert [p for p, _, _ in seen_phases] == ["helper_away", "ended"]
+            _, detail, control_on = seen_phases[0]
+            assert "venter på, at hjælperen kommer tilbage" in detail and not control_on
+            assert not app.armed and not app.view.frame.visible()
+            assert status.heading.text() == "Forbindelsen til hjælperen blev afbrudt."
+            assert not (app.view.bar.isVisible() or app.view.banner.isVisible())
+            qtbot.waitUntil(lambda: bool(app._spare_code), timeout=WAIT)  # fetched already
+            status.action.click()  # "Nyt nummer": one click
+            assert app.view.phase == "code" and app.view.code != old_code
+        finally:
+            agent.stop()
+            app.shutdown()
+            app.view.dispose()
+
+
+def test_relay_restart_shows_a_fresh_code_not_the_end(tmp_path: Path, qtbot: Any, rig: Rig) -> None:
+    """Issue 10 item 4: docs/relay.md promises a new code after a restart."""
+    relay_accounts.AccountStore(tmp_path / "relay.db").add(
+        "anna", "Anna Jensen", "Albertslund", "correct horse battery"
+    )
+    config = relay_config.RelayConfig(host="127.0.0.1", port=0, data_dir=tmp_path, dev=True)
+    first = relay_server.RelayThread(config).start()
+    app, agent, _ = _controlled_app(first.url, first.url, qtbot, rig)
+    try:
+        old_code = app.view.code
+        first.stop()
+        qtbot.waitUntil(lambda: app.view.phase == "reconnecting", timeout=WAIT)
+        assert not app.armed and not app.view.frame.visible()
+        with relay_server.RelayThread(config.replace(port=first.port)):
+            qtbot.waitUntil(lambda: app.view.phase == "code", timeout=WAIT)
+            assert app.view.code != old_code
+            note = app.view.window.code.note.text()
+            assert note.startswith("Forbindelsen blev afbrudt") and "nyt nummer" in note
+            assert app.router.injector is None and not app.view.bar.isVisible()
+    finally:
+        agent.stop()
+        app.shutdown()
+        app.view.dispose()

@@ -152,8 +152,28 @@ def test_recover_unfinished_ends_crashed_sessions(log: SessionLog) -> None:
     sid = log.start_session("anna", "Albertslund")
     assert log.recover_unfinished() == [sid]
     s = log.summary(sid)
-    assert s.outcome == "not_solved" and s.ended_at is not None
-    assert log.events(sid)[-1].data == {"outcome": "not_solved", "reason": "agent_app_restarted"}
+    assert s.outcome == "interrupted" and s.ended_at is not None  # not a guessed "not solved"
+    assert log.events(sid)[-1].data == {"outcome": "interrupted", "reason": "agent_app_restarted"}
+
+
+def test_recovery_dates_the_end_at_the_last_event_not_at_the_restart(
+    log: SessionLog, clock: FakeClock
+) -> None:
+    """Issue 10 item 4: a killed app's open session counted 256 s of agent-driven time
+    for ~10 s of control, because the next start closed it "now"."""
+    clock.set(t(4, 19, 0, 0))
+    sid = log.start_session("anna", "Albertslund")
+    clock.set(t(4, 19, 0, 30))
+    log.append(sid, "control_on")
+    clock.set(t(4, 19, 0, 40))
+    log.append(sid, "outcome_set", outcome="solved")  # the app dies here
+    clock.set(t(4, 19, 5, 0))  # restarted five minutes later
+    assert log.recover_unfinished() == [sid]
+    s = log.summary(sid)
+    assert s.ended_at == t(4, 19, 0, 40) and s.total_seconds == 40
+    assert s.agent_seconds == 10 and s.outcome == "solved"
+    assert log.verify().ok
+    assert log.session_upload(sid)["session"]["outcome"] == "solved"
 
 
 def test_upload_payload(log: SessionLog, clock: FakeClock) -> None:

@@ -42,6 +42,8 @@ def test_sigkill_mid_stream_loses_no_committed_event(tmp_path: Path) -> None:
         result = log.verify()
         assert result.ok, result.message
         [sid] = log.recover_unfinished()
-        seqs = {e.seq for e in log.events(sid)}
-        assert set(reported) <= seqs
+        events = log.events(sid)
+        assert set(reported) <= {e.seq for e in events}
+        assert events[-1].kind == "ended" and events[-1].at == events[-2].at  # not "now"
+        assert log.summary(sid).outcome == "interrupted"
         assert log.verify().ok

@@ -117,6 +117,7 @@ def test_figures_match_the_hand_count(store: StatsStore) -> None:
         "referred_skat_dk": 0,
         "out_of_scope_cpr": 1,
         "not_solved": 1,
+        "interrupted": 0,
     }
     assert list(r.per_municipality.items()) == [
         ("Ballerup", 3),
