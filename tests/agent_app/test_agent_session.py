@@ -298,7 +298,8 @@ def test_lost_relay_link_ends_the_session_at_the_moment_of_loss(
     qtbot.waitUntil(lambda: agent_app.dialog.isVisible(), timeout=MS)
     assert "afbrudt" in agent_app.dialog.error.text()
     assert not window.toolbar.end.isEnabled() and not window.log_panel.end_button.isEnabled()
-    assert window.code_page.verifier.text() == "" and window.toolbar.verifier.text() == ""
+    assert window.check_number.number == "" and not window.check_number.isVisible()
+    assert window.toolbar.verifier.text() == ""
     assert "relæet" in window.notice.text() and "relay_lost" not in window.notice.text()
     assert window.canvas.image.isNull()
 

@@ -144,7 +144,7 @@ def shoot(out: Path) -> None:
     app.view.view_dialog.yes.click()
     app.handle(Reconnecting("lost"))
     app.handle(ev.SessionEnded("connection_lost", False))  # the relay was restarted
-    app.handle(CodeReady(SessionCode("318", "550927")))
+    app.handle(CodeReady(SessionCode("3180", "550927")))
     snap("new-code-after-loss")
 
 

@@ -232,10 +232,10 @@ def test_every_end_by_the_helper_is_one_plain_sentence(
 def test_new_number_after_the_end_is_one_click(citizen: CitizenApp) -> None:
     to_sharing(citizen)
     citizen.handle(ev.SessionEnded("done", True))
-    citizen.handle(CodeReady(SessionCode("777", "654321")))  # the endpoint fetched it
+    citizen.handle(CodeReady(SessionCode("7777", "654321")))  # the endpoint fetched it
     assert citizen.view.phase == "ended"  # not shown over the end screen by itself
     citizen.view.window.status.action.click()
-    assert citizen.view.phase == "code" and "777 654 321" in main_text(citizen)
+    assert citizen.view.phase == "code" and "7777 654 321" in main_text(citizen)
     assert "new_code" not in citizen.endpoint.calls  # it was already there
 
 
@@ -292,11 +292,11 @@ def test_relay_lost_shows_a_fresh_code_with_a_plain_sentence(citizen: CitizenApp
     citizen.handle(Reconnecting("lost"))
     citizen.handle(ev.SessionEnded("connection_lost", False))
     assert not citizen.armed and citizen.router.injector is None
-    citizen.handle(CodeReady(SessionCode("313", "000111")))
+    citizen.handle(CodeReady(SessionCode("3131", "000111")))
     assert citizen.view.phase == "code"
     text = main_text(citizen)
     assert text.startswith("Forbindelsen blev afbrudt") and "nyt nummer" in text
-    assert "313 000 111" in text and "slut" not in text
+    assert "3131 000 111" in text and "slut" not in text
 
 
 @pytest.mark.parametrize(
@@ -314,9 +314,9 @@ def test_failed_pairing_shows_a_fresh_code_by_itself(
     citizen.handle(CodeReady(CODE))
     citizen.handle(AgentJoined("Anna Jensen", "Albertslund"))
     citizen.handle(ev.SessionEnded(reason, by_peer))
-    citizen.handle(CodeReady(SessionCode("313", "000111")))
+    citizen.handle(CodeReady(SessionCode("3131", "000111")))
     assert citizen.view.phase == "code"
-    assert note in main_text(citizen) and "313 000 111" in main_text(citizen)
+    assert note in main_text(citizen) and "3131 000 111" in main_text(citizen)
 
 
 def test_stop_button_ends_the_session(citizen: CitizenApp, qtbot: Any, rig: Any) -> None:
