@@ -99,6 +99,8 @@ class CodePage(QWidget):
         self.again.setVisible(phase == "view_denied")
         if phase == "joining":
             self.error.clear()
+        if phase == "signed_out":  # the relay line is gone: no "Logget ind som ..." left
+            self.greeting.clear()
 
     def reset(self) -> None:
         self.code.clear()

@@ -299,6 +299,7 @@ def test_lost_relay_link_ends_the_session_at_the_moment_of_loss(
     assert "afbrudt" in agent_app.dialog.error.text()
     assert not window.toolbar.end.isEnabled() and not window.log_panel.end_button.isEnabled()
     assert window.check_number.number == "" and not window.check_number.isVisible()
+    assert window.code_page.greeting.text() == ""  # no "Logget ind som ..." when signed out
     assert window.toolbar.verifier.text() == ""
     assert "relæet" in window.notice.text() and "relay_lost" not in window.notice.text()
     assert window.canvas.image.isNull()
