@@ -98,3 +98,181 @@ def test_citizen_client_exit(make_world: Any) -> None:
     assert stored["agent_s"] <= closed - controlling + SLACK
     (room,) = world.relay.audit("session_end")
     assert room["reason"] == "citizen_left"
+
+
+def citizen_end_screen(world: World) -> None:
+    """The citizen is told plainly, nothing of the session is left on screen, and one
+    button gives a new number (code)."""
+    assert world.citizen is not None
+    view = world.citizen.view
+    heading, detail, action = citizen_status(world)
+    assert plain_danish(heading), heading
+    assert "Forbinder igen" not in heading + detail, "still 'reconnecting' after the end"
+    assert any(word in action.lower() for word in ("nummer", "kode")), (heading, action)
+    assert not view.bar.isVisible() and not view.banner.isVisible() and no_control_frame(world)
+    assert not world.citizen.armed and not world.citizen.gate()
+
+
+def one_click_new_code(world: World, old: str) -> str:
+    assert world.citizen is not None
+    view = world.citizen.view
+    view.window.status.action.click()
+    world.until(lambda: view.phase == "code" and view.code not in ("", old))
+    return view.code
+
+
+def test_agent_killed_while_in_control(make_world: Any) -> None:
+    world = make_world(resume_grace=GRACE)
+    citizen = world.citizen
+    controlling = start_control(world)
+    old_code = citizen.view.code
+
+    killed = time.monotonic()
+    world.agent.kill()  # SIGKILL: no goodbye from the agent app
+    off = world.until(lambda: not citizen.armed and no_control_frame(world))
+    figure(world, "agent_kill.injection_off_s", off - killed)
+    assert not citizen.gate()
+    ended = world.until(lambda: citizen.view.phase == "ended", timeout=GRACE + 30)
+    figure(world, "agent_kill.citizen_end_s", ended - killed)
+    citizen_end_screen(world)
+    new_code = one_click_new_code(world, old_code)
+
+    # The agent starts the app again: the killed session is closed with the time the
+    # agent really drove, not all the time until the restart.
+    agent = world.start_agent()
+    agent.send("sign_in")
+    world.until(lambda: world.agent_is(phase="ready"))
+    assert new_citizen_screen(agent.state)
+    (summary,) = world.sessions()
+    assert summary.ended_at is not None
+    assert summary.agent_seconds <= killed - controlling + SLACK, summary
+    world.until(lambda: summary.session_id in world.relay.stored_sessions())
+    assert world.relay.stored_sessions()[summary.session_id]["agent_s"] <= (
+        killed - controlling + SLACK
+    )
+    (room,) = world.relay.audit("session_end")
+    assert room["reason"] == "timeout"  # the relay held the room for the grace period
+
+    # The new number works: the agent joins it and the citizen is asked.
+    agent.send("join", code=new_code)
+    world.until(citizen.view.view_dialog.isVisible)
+
+
+def test_relay_killed_and_restarted(make_world: Any) -> None:
+    world = make_world()  # the default 60 s grace: the restart, not the grace, ends it
+    citizen, agent, desk = world.citizen, world.agent, world.desktop
+    controlling = start_control(world)
+    old_code = citizen.view.code
+
+    killed = time.monotonic()
+    world.relay.kill()
+    world.relay.start()  # the operator (or systemd) starts it again at once
+    off = world.until(lambda: not citizen.armed and no_control_frame(world))
+    figure(world, "relay_restart.injection_off_s", off - killed)
+    agent.send("type", text="QQ")  # the agent keeps typing: nothing may arrive
+
+    # The agent's app ends the session at the loss and says so in plain words.
+    world.until(lambda: any(s.ended_at for s in world.sessions()))
+    lost = world.until(lambda: agent.state.get("phase") in ("ended", "signed_out", "ready"))
+    figure(world, "relay_restart.agent_ended_s", lost - killed)
+    (summary,) = world.sessions()
+    kinds = [e.kind for e in world.events(summary.session_id)]
+    assert "control_off" in kinds and kinds[-1] == "ended", kinds
+    assert summary.agent_seconds <= killed - controlling + SLACK, summary
+    world.until(lambda: agent.state.get("verifier") == "" and agent.state.get("view_blank"))
+    assert all(plain_danish(n) for n in agent.state["notices"]), agent.state["notices"]
+
+    # The citizen gets a fresh number, as docs/relay.md promises.
+    fresh = world.until(lambda: citizen.view.phase == "code" and citizen.view.code != old_code)
+    figure(world, "relay_restart.citizen_new_code_s", fresh - killed)
+    assert not citizen.armed and desk.value("navn") == "Anna æøå"
+
+    # Signed in again, the agent's screen is clean for the next citizen; the session
+    # reaches the restarted relay's statistics with its true driven time.
+    if agent.state.get("phase") == "signed_out":
+        world.until(lambda: agent.state.get("sign_in_visible"))
+        agent.send("sign_in")
+    world.until(lambda: new_citizen_screen(agent.state))
+    assert not agent.ever(phase="ready", end_enabled=True), "stale 'Afslut session' enabled"
+    world.until(lambda: summary.session_id in world.relay.stored_sessions())
+    stored = world.relay.stored_sessions()[summary.session_id]
+    assert stored["agent_s"] <= killed - controlling + SLACK
+    agent.send("join", code=citizen.view.code)
+    world.until(citizen.view.view_dialog.isVisible)
+
+
+def both_view_only(world: World) -> bool:
+    """The citizen shares its screen without control, and the agent's screen agrees."""
+    assert world.citizen is not None
+    return (
+        world.citizen.view.phase == "sharing"
+        and not world.citizen.armed
+        and world.agent_is(phase="viewing", control_enabled=True)
+    )
+
+
+def control_again(world: World, text: str) -> None:
+    """The agent's next control request reaches the citizen, and its keys arrive."""
+    assert world.citizen is not None and world.agent is not None
+    before = world.desktop.value("navn")
+    world.agent.send("control")
+    world.until(world.citizen.view.control_dialog.isVisible)
+    world.citizen.view.control_dialog.yes.click()
+    world.until(lambda: world.agent_is(phase="controlling"))
+    world.agent.send("type", text=text)
+    world.until(lambda: world.desktop.value("navn") == before + text)
+
+
+def test_link_stalls_then_is_cut(make_world: Any) -> None:
+    world = make_world(proxy=True, ping_interval=2.0, resume_grace=30.0)
+    citizen, agent, desk, proxy = world.citizen, world.agent, world.desktop, world.proxy
+    start_control(world)
+
+    stalled = time.monotonic()
+    proxy.stall()  # the citizen's line goes dead; no socket is closed
+    moved = dict(proxy.forwarded)
+    agent.send("type", text="XY")  # typed into a dead line: must never arrive
+    noticed = world.until(lambda: world.agent_is(phase="reconnecting"))
+    figure(world, "stall.agent_noticed_s", noticed - stalled)
+    assert proxy.forwarded == moved  # not one byte crossed the stalled line
+    assert agent.state["overlay"] and plain_danish(agent.state["status"])
+
+    cut = time.monotonic()
+    proxy.cut()  # now the line breaks for good (RST both ways)
+    proxy.resume()  # and the next connection gets through
+    off = world.until(lambda: citizen.view.phase != "controlled" and not citizen.armed)
+    figure(world, "cut.citizen_noticed_s", off - cut)
+    assert no_control_frame(world) and not citizen.gate()
+    back = world.until(lambda: both_view_only(world))
+    figure(world, "cut.both_back_view_only_s", back - cut)
+    assert world.citizen_ever("reconnecting", since=cut)
+    assert desk.value("navn") == "Anna æøå"  # "XY" never arrived, not even after the resume
+    control_again(world, "!")
+
+    (summary,) = world.sessions()
+    kinds = [e.kind for e in world.events(summary.session_id)]
+    assert kinds.count("control_on") == 2 and kinds.count("control_off") == 1, kinds
+
+
+def test_half_open_resume(make_world: Any) -> None:
+    # The relay's default ping (20 s): it still holds the citizen's old connection when
+    # the citizen comes back, and has to replace it.
+    world = make_world(proxy=True, resume_grace=30.0)
+    citizen, agent, desk, proxy = world.citizen, world.agent, world.desktop, world.proxy
+    start_control(world)
+
+    cut = time.monotonic()
+    proxy.cut_client()  # the citizen's side breaks; the relay's side stays open, silent
+    agree = world.until(lambda: citizen.view.phase == "sharing" and both_view_only(world))
+    figure(world, "half_open.both_view_only_s", agree - cut)
+    assert world.citizen_ever("reconnecting", since=cut)
+    assert proxy.connections == 2  # one resume through the proxy, on a new connection
+    assert not citizen.gate() and no_control_frame(world)
+    control_again(world, " igen")
+
+    (summary,) = world.sessions()
+    kinds = [e.kind for e in world.events(summary.session_id)]
+    assert kinds.count("control_on") == 2 and kinds.count("control_off") == 1, kinds
+    agent.send("release")
+    world.until(lambda: both_view_only(world))
+    assert desk.value("navn") == "Anna æøå igen"
