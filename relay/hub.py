@@ -32,6 +32,7 @@ from relay.audit import AuditLog
 from relay.config import RelayConfig
 from relay.messages import (
     CLOSE_CODES,
+    PEER_LEFT_REASONS,
     Hello,
     Refusal,
     decode,
@@ -54,6 +55,14 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def peer_left(reason: str, *, final: bool) -> dict[str, Any]:
+    """The ``peer_left`` message (docs/protocol.md §1): ``final`` is False only while
+    the room waits for the other side to resume; ``reason`` is one of
+    :data:`relay.messages.PEER_LEFT_REASONS`."""
+    assert reason in PEER_LEFT_REASONS, reason
+    return {"type": "peer_left", "reason": reason, "final": final}
+
+
 @dataclass(eq=False)
 class Conn:
     """One client connection and what the relay knows about it."""
@@ -64,6 +73,7 @@ class Conn:
     account: Account | None = None
     room: Room[Conn] | None = None
     paired: bool = False  # has been in a room with two members
+    closed_by_relay: str | None = None  # the final reason when the relay cut it off
 
     async def send_json(self, msg: dict[str, Any]) -> None:
         """Send a relay message; a closed connection is dealt with by its own handler."""
@@ -119,6 +129,7 @@ class Hub:
             await self._serve(conn)
         except Refusal as refusal:
             log.info("refused %s (%s): %s", conn.addr, refusal.reason, refusal)
+            conn.closed_by_relay = "connection_lost"  # a refused client does not resume
             await ws.close(refusal.code, refusal.reason)
         except ConnectionClosed:
             pass
@@ -389,16 +400,20 @@ class Hub:
             pass  # the receiver's own handler reports that it left
 
     async def _left(self, conn: Conn) -> None:
-        """``conn`` closed: keep its room for a resume, or close it."""
+        """``conn`` closed: keep its room for a resume, or close it for good."""
         room, role = conn.room, conn.role
         if room is None or role is None:
             return
         conn.room = None
+        if conn.closed_by_relay is not None:  # we cut it off: no resume
+            room.set_member(role, None)
+            await self._close_room(room, conn.closed_by_relay, peer_reason=conn.closed_by_relay)
+            return
         dropped = conn.ws.close_code != 1000
         if dropped and self.rooms.leave(room, role):
             other = room.other(role)
             if other is not None:
-                await other.send_json({"type": "peer_left", "reason": "connection_lost"})
+                await other.send_json(peer_left("connection_lost", final=False))
             return
         room.set_member(role, None)
         await self._close_room(
@@ -408,12 +423,12 @@ class Hub:
     async def _close_room(
         self, room: Room[Conn], reason: str, peer_reason: str | None = None
     ) -> None:
-        """Close ``room``, tell whoever is still in it, and audit it."""
+        """Close ``room`` for good, tell whoever is still in it, and audit it."""
         self.rooms.close(room)
         for member in (room.citizen, room.agent):
             if member is not None and member.room is room:
                 member.room = None
-                await member.send_json({"type": "peer_left", "reason": peer_reason or reason})
+                await member.send_json(peer_left(peer_reason or reason, final=True))
         self._audit_room(room, reason)
 
     async def sweep(self) -> None:
@@ -441,6 +456,7 @@ class Hub:
         current = {a.name: a for a in await asyncio.to_thread(self.accounts.list)}
         for conn in agents:
             if not self._refresh_account(conn, current.get(conn.account.name)):  # type: ignore[union-attr]
+                conn.closed_by_relay = "account_disabled"  # its room ends now, no grace
                 self._close_later(conn, CLOSE_CODES["account_disabled"], "account_disabled")
 
     async def _check_account(self, conn: Conn) -> None:

@@ -30,6 +30,16 @@ CLOSE_CODES: dict[str, int] = {
     "busy": 4503,
     "too_large": 1009,
 }
+# Why the other member of a room is gone (``peer_left``).  Only ``connection_lost``
+# may come with ``final: false`` (the room waits for a resume); every other reason
+# ends the room for good.
+PEER_LEFT_REASONS = (
+    "connection_lost",  # its line broke (final: no resume token, or none expected)
+    "left",  # it closed its connection normally (ended, app closed, agent leave)
+    "code_burnt",  # (to the agent) the citizen asked for a new code
+    "timeout",  # it did not come back within the grace period
+    "account_disabled",  # (to the citizen) IT staff disabled the agent's account
+)
 _TOKEN = re.compile(r"[0-9a-f]{64}")
 _MAX_NAME = 64
 _MAX_PASSWORD = 1024

@@ -27,7 +27,11 @@ def test_citizen_resumes_within_grace(data_dir: Path) -> None:
         async with running(data_dir, clock=clock) as relay, clients(relay) as c:
             citizen, agent, nameplate = await paired_with_tokens(c)
             citizen.drop()
-            assert (await agent.expect("peer_left"))["reason"] == "connection_lost"
+            assert await agent.expect("peer_left") == {
+                "type": "peer_left",
+                "reason": "connection_lost",
+                "final": False,  # the room waits for the citizen
+            }
             clock.advance(59)
             await relay.sweep()
             back = await c.open()
@@ -106,7 +110,11 @@ def test_resume_refused_after_grace(data_dir: Path) -> None:
             await late.send(type="hello", version=1, role="citizen", resume=TOKEN)
             assert await late.closed() == (4409, "unknown_resume")
             await relay.sweep()
-            assert await agent.expect("peer_left") == {"type": "peer_left", "reason": "timeout"}
+            assert await agent.expect("peer_left") == {
+                "type": "peer_left",
+                "reason": "timeout",
+                "final": True,
+            }
             later = await c.open()
             await later.send(type="hello", version=1, role="citizen", resume=TOKEN)
             assert await later.closed() == (4409, "unknown_resume")

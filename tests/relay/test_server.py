@@ -261,7 +261,11 @@ def test_nameplate_is_single_use(data_dir: Path) -> None:
         async with running(data_dir) as relay, clients(relay) as c:
             citizen, agent, nameplate = await c.pair()
             await agent.ws.close()
-            assert await citizen.expect("peer_left") == {"type": "peer_left", "reason": "left"}
+            assert await citizen.expect("peer_left") == {
+                "type": "peer_left",
+                "reason": "left",
+                "final": True,
+            }
             again = await c.agent()
             await again.send(type="join", nameplate=nameplate)
             assert (await again.expect("error"))["reason"] == "unknown_nameplate"
@@ -276,7 +280,11 @@ def test_new_nameplate_burns_the_old_one(data_dir: Path) -> None:
             await citizen.send(type="new_nameplate")
             fresh = (await citizen.expect("nameplate"))["nameplate"]
             assert fresh != old
-            assert await agent.expect("peer_left") == {"type": "peer_left", "reason": "code_burnt"}
+            assert await agent.expect("peer_left") == {
+                "type": "peer_left",
+                "reason": "code_burnt",
+                "final": True,
+            }
             await agent.send(type="join", nameplate=old)
             assert (await agent.expect("error"))["reason"] == "unknown_nameplate"
             await agent.send(type="join", nameplate=fresh)
@@ -291,9 +299,10 @@ def test_peer_left_when_a_member_drops(data_dir: Path) -> None:
         async with running(data_dir) as relay, clients(relay) as c:
             citizen, agent, _ = await c.pair()
             citizen.drop()
-            assert await agent.expect("peer_left") == {
+            assert await agent.expect("peer_left") == {  # no resume token: over
                 "type": "peer_left",
                 "reason": "connection_lost",
+                "final": True,
             }
             await agent.ws.send(b"late frame")  # sent before it saw peer_left: dropped
             _, nameplate = await c.citizen()
