@@ -223,6 +223,21 @@ def control_again(world: World, text: str) -> None:
     world.until(lambda: world.desktop.value("navn") == before + text)
 
 
+def control_periods_logged(world: World, on: int, off: int) -> None:
+    """The agent's session log holds ``on`` control_on and ``off`` control_off events
+    (its writes are queued on a worker thread: wait for them)."""
+
+    def kinds() -> list[str]:
+        (summary,) = world.sessions()
+        return [e.kind for e in world.events(summary.session_id)]
+
+    try:
+        world.until(lambda: kinds().count("control_on") >= on, timeout=10)
+    finally:
+        got = kinds()
+        assert (got.count("control_on"), got.count("control_off")) == (on, off), got
+
+
 def test_link_stalls_then_is_cut(make_world: Any) -> None:
     world = make_world(proxy=True, ping_interval=2.0, resume_grace=30.0)
     citizen, agent, desk, proxy = world.citizen, world.agent, world.desktop, world.proxy
@@ -249,9 +264,7 @@ def test_link_stalls_then_is_cut(make_world: Any) -> None:
     assert desk.value("navn") == "Anna æøå"  # "XY" never arrived, not even after the resume
     control_again(world, "!")
 
-    (summary,) = world.sessions()
-    kinds = [e.kind for e in world.events(summary.session_id)]
-    assert kinds.count("control_on") == 2 and kinds.count("control_off") == 1, kinds
+    control_periods_logged(world, on=2, off=1)
 
 
 def test_half_open_resume(make_world: Any) -> None:
@@ -270,9 +283,7 @@ def test_half_open_resume(make_world: Any) -> None:
     assert not citizen.gate() and no_control_frame(world)
     control_again(world, " igen")
 
-    (summary,) = world.sessions()
-    kinds = [e.kind for e in world.events(summary.session_id)]
-    assert kinds.count("control_on") == 2 and kinds.count("control_off") == 1, kinds
+    control_periods_logged(world, on=2, off=1)
     agent.send("release")
     world.until(lambda: both_view_only(world))
     assert desk.value("navn") == "Anna æøå igen"
