@@ -37,7 +37,7 @@ class AgentApp(QObject):
             [DEFAULT_FOLDER, *([checklist_folder] if checklist_folder else [])]
         )
         self.frames = FrameWorker(make_compositor)
-        self.session = AgentSession(self.frames.sink, parent=self)
+        self.session = AgentSession(self.frames.sink, frame_forget=self.frames.forget, parent=self)
         self.recorder = SessionRecorder(SessionLog(log_path))
         self.window = MainWindow(self.session, self.frames, self.catalogue, self.recorder)
         self.dialog = SignInDialog(settings, relay_url, name, self.window)

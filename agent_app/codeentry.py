@@ -1,4 +1,7 @@
-"""The start page: type the citizen's code, follow the progress, read the verifier aloud."""
+"""The start page: type the citizen's code and follow the progress.
+
+The check number is not shown here: at view consent the citizen has nothing to compare
+it with (see :mod:`agent_app.checknumber`)."""
 
 from __future__ import annotations
 
@@ -46,10 +49,6 @@ class CodePage(QWidget):
         self.error.setWordWrap(True)
         self.progress = QLabel()
         self.progress.setFont(_big(14))
-        self.verifier_caption = QLabel("Læs kontroltallet op for borgeren:")
-        self.verifier = QLabel()
-        self.verifier.setFont(_big(48, bold=True))
-        self.verifier.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.again = QPushButton("Spørg borgeren igen")
         self.code.returnPressed.connect(self._submit)
         self.connect_button.clicked.connect(self._submit)
@@ -75,8 +74,6 @@ class CodePage(QWidget):
         box.addWidget(self.error)
         box.addSpacing(16)
         box.addWidget(self.progress)
-        box.addWidget(self.verifier_caption)
-        box.addWidget(self.verifier)
         box.addWidget(self.again, 0, Qt.AlignmentFlag.AlignLeft)
         box.addStretch(2)
         self.setMaximumWidth(720)
@@ -93,12 +90,6 @@ class CodePage(QWidget):
         self.code.setFocus()
         self.code.selectAll()
 
-    def show_verifier(self, digits: str) -> None:
-        self.verifier.setText(" ".join(digits))
-        self.verifier.setAccessibleName(f"Kontroltal {digits}")
-        self.verifier_caption.show()
-        self.verifier.show()
-
     def show_phase(self, phase: str) -> None:
         busy = phase in _BUSY or phase == "view_denied"
         self.code.setEnabled(not busy)
@@ -107,10 +98,6 @@ class CodePage(QWidget):
         self.again.setVisible(phase == "view_denied")
         if phase == "joining":
             self.error.clear()
-        if phase == "ready":
-            self.verifier.clear()
-            self.verifier_caption.hide()
-            self.verifier.hide()
 
     def reset(self) -> None:
         self.code.clear()

@@ -7,6 +7,11 @@ into standalone QImages (QImage is safe off the GUI thread; QPixmap is not) and
 hands them over in a queued signal.  The framebuffer itself never leaves the
 worker, so no lock is shared with the GUI.
 
+When the citizen pauses or the session ends, the endpoint calls :meth:`FrameWorker.forget`
+in order with the frames: the framebuffer is zeroed and dropped, and updates until the
+next keyframe (the citizen sends one on resume) are dropped unseen, so no partial picture
+is ever built on an empty screen.
+
 A small semaphore bounds how many updates wait for the GUI: if the GUI falls
 behind, the sink waits, the ack waits, and the citizen sends less - flow control
 reaches all the way to the screen.
@@ -24,6 +29,8 @@ import numpy as np
 from PySide6.QtCore import QObject, QRect, Signal
 from PySide6.QtGui import QImage
 
+from cobrowse.screen import codec
+
 log = logging.getLogger(__name__)
 Rect = tuple[int, int, int, int]
 MAX_PENDING = 2
@@ -34,19 +41,23 @@ class Compositor(Protocol):
 
     def apply(self, payload: bytes) -> Sequence[Rect]: ...
 
+    def clear(self) -> None: ...
+
     @property
     def framebuffer(self) -> Any: ...
 
 
 @dataclass(frozen=True, slots=True)
 class FrameUpdate:
-    """One applied frame: the screen size and copies of its dirty regions."""
+    """One applied frame: the screen size and copies of its dirty regions
+    (``full``: they cover the whole screen - a keyframe)."""
 
     frame_id: int
     width: int
     height: int
     patches: tuple[tuple[QRect, QImage], ...]
     payload_bytes: int
+    full: bool = True
 
 
 def default_compositor() -> Compositor:
@@ -89,6 +100,9 @@ class FrameWorker(QObject):
     def sink(self, frame_id: int, payload: bytes) -> None:
         """Worker thread: decode, copy dirty regions, hand over.  Never touches widgets."""
         with self._lock:
+            if self._compositor is None and not codec.is_keyframe(payload):
+                log.debug("frame %d dropped: no picture to update until a keyframe", frame_id)
+                return
             try:
                 update = self._apply(frame_id, payload)
             except Exception as exc:  # a bad frame from the peer: say so, keep going
@@ -103,10 +117,21 @@ class FrameWorker(QObject):
         """GUI thread: one update has been painted."""
         self._slots.release()
 
-    def reset(self) -> None:
-        """A new session: forget the old screen."""
+    def forget(self) -> None:
+        """Any thread but the GUI's: zero and drop the picture of the citizen's screen."""
         with self._lock:
+            if self._compositor is not None:
+                self._compositor.clear()
             self._compositor = None
+
+    def reset(self) -> None:
+        """GUI thread, a new session: forget the old screen without waiting for a decode."""
+        threading.Thread(target=self.forget, name="agent-frames-forget", daemon=True).start()
+
+    @property
+    def has_picture(self) -> bool:
+        with self._lock:
+            return self._compositor is not None
 
     def close(self) -> None:
         self._closed = True
@@ -120,4 +145,5 @@ class FrameWorker(QObject):
         framebuffer = np.asarray(self._compositor.framebuffer)
         patches = tuple(p for p in (patch(framebuffer, r) for r in rects) if p is not None)
         height, width = framebuffer.shape[:2]
-        return FrameUpdate(frame_id, width, height, patches, len(payload))
+        full = any(p[0] == QRect(0, 0, width, height) for p in patches)
+        return FrameUpdate(frame_id, width, height, patches, len(payload), full)

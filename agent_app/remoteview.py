@@ -73,9 +73,15 @@ class RemoteCanvas(QWidget):
 
     # --- state from the session ------------------------------------------------
 
-    def apply(self, update: FrameUpdate) -> None:
-        """Patch the image with the update's regions and repaint only those."""
+    def apply(self, update: FrameUpdate) -> bool:
+        """Patch the image with the update's regions and repaint only those.
+
+        An update that is not a whole screen needs the picture it patches: on a
+        cleared or differently sized image it is dropped (False), never painted on black.
+        """
         if self.image.size().toTuple() != (update.width, update.height):
+            if not update.full:
+                return False
             self.image = QImage(update.width, update.height, QImage.Format.Format_RGB32)
             self.image.fill(QColor("black"))
             self.updateGeometry()
@@ -87,6 +93,7 @@ class RemoteCanvas(QWidget):
         for rect, _ in update.patches:
             self.update(self._to_widget(QRectF(rect)).toAlignedRect().adjusted(-1, -1, 1, 1))
         self.painted.emit(update.frame_id)
+        return True
 
     def set_cursor_position(self, x: int, y: int, visible: bool) -> None:
         old = self._cursor
@@ -121,8 +128,10 @@ class RemoteCanvas(QWidget):
         self.setCursor(_MODE_CURSORS.get(mode, Qt.CursorShape.ArrowCursor))
 
     def clear(self) -> None:
+        """Forget the citizen's screen and pointer (pause, end): only the overlay is painted."""
         self.image = QImage()
         self._cursor = self._shape = None
+        self._held.clear()
         self.update()
 
     # --- geometry ----------------------------------------------------------------

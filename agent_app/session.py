@@ -62,12 +62,13 @@ class AgentSession(QObject):
         self,
         frame_sink: FrameSink | None = None,
         *,
+        frame_forget: Callable[[], None] | None = None,
         endpoint_factory: EndpointFactory = AgentEndpoint,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._bridge: Bridge | None = None
-        self._frame_sink = frame_sink
+        self._frame_sink, self._frame_forget = frame_sink, frame_forget
         self._factory = endpoint_factory
         self.endpoint: AgentEndpoint | None = None
         self.account: SignedIn | None = None
@@ -80,7 +81,12 @@ class AgentSession(QObject):
         self._bridge = Bridge(self)  # one per endpoint: a dropped one's late events go nowhere
         self._bridge.received.connect(self._on_event)
         self.endpoint = self._factory(
-            url, self._bridge.deliver, name=name, password=password, frame_sink=self._frame_sink
+            url,
+            self._bridge.deliver,
+            name=name,
+            password=password,
+            frame_sink=self._frame_sink,
+            frame_forget=self._frame_forget,
         )
         self.endpoint.sign_in()
 

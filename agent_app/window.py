@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from agent_app import texts
 from agent_app.checklistpanel import ChecklistPanel
+from agent_app.checknumber import CheckNumberBanner
 from agent_app.codeentry import CodePage
 from agent_app.frames import FrameUpdate, FrameWorker
 from agent_app.logbook import Logbook
@@ -42,6 +43,8 @@ from cobrowse.session import events as ev
 
 log = logging.getLogger(__name__)
 CODE_PAGE_PHASES = ("signed_out", "ready", "joining", "pairing", "waiting_view", "view_denied")
+END_QUESTION = "Afslut sessionen med borgeren nu?"
+FORGET_SCREEN = ("paused", "ended", "signed_out", "ready")
 OVERLAYS = {
     "paused": "Borgeren har sat skærmdelingen på pause.\nDu ser intet, før borgeren fortsætter.",
     "reconnecting": "Borgerens forbindelse er afbrudt – venter på, at borgeren kommer tilbage …",
@@ -69,6 +72,7 @@ class MainWindow(QMainWindow):
             "background: #fff3c4; color: #3d2e00; padding: 6px; font-weight: bold;"
         )
         self.notice.hide()
+        self.check_number = CheckNumberBanner()
         self._notice_timer = QTimer(self, singleShot=True, interval=8000)
         self._notice_timer.timeout.connect(self.notice.hide)
         self.checklists = ChecklistPanel(catalogue)
@@ -96,6 +100,7 @@ class MainWindow(QMainWindow):
         left_box = QVBoxLayout(left)
         left_box.setContentsMargins(0, 0, 0, 0)
         left_box.addWidget(self.notice)
+        left_box.addWidget(self.check_number)
         left_box.addWidget(self.stack, 1)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.checklists, "&Tjekliste")
@@ -116,7 +121,7 @@ class MainWindow(QMainWindow):
         s.phase_changed.connect(self._on_phase)
         s.signed_in.connect(self._on_signed_in)
         s.join_failed.connect(self.code_page.show_error)
-        s.verifier.connect(self.code_page.show_verifier)
+        s.verifier.connect(self.check_number.set_number)
         s.verifier.connect(self.toolbar.set_verifier)
         s.notice.connect(self.show_notice)
         s.screen_info.connect(self.toolbar.set_screen_info)
@@ -159,11 +164,16 @@ class MainWindow(QMainWindow):
 
     def _on_phase(self, phase: str) -> None:
         self.toolbar.set_phase(phase)
+        self.check_number.show_for(phase)
         self.status.set_phase(phase)
         self.code_page.show_phase(phase)
         self.checklists.set_live(phase in ("viewing", "controlling", "waiting_control", "paused"))
         on_code_page = phase in CODE_PAGE_PHASES or (phase == "ended" and not self.logbook.active)
         self.stack.setCurrentIndex(0 if on_code_page else 1)
+        if phase in FORGET_SCREEN:  # nothing of the citizen's screen stays on ours
+            self.canvas.clear()
+            if phase != "paused":  # a pause is forgotten in order with the frames
+                self.frames.reset()
         waiting = "Venter på borgerens skærm …" if self.canvas.image.isNull() else ""
         self.canvas.set_overlay(OVERLAYS.get(phase, waiting))
         mode = (
@@ -185,8 +195,8 @@ class MainWindow(QMainWindow):
 
     def _on_frame(self, update: FrameUpdate) -> None:
         try:
-            if self.session.phase in ("viewing", "controlling", "waiting_control"):
-                self.canvas.apply(update)
+            showing = self.session.phase in ("viewing", "controlling", "waiting_control")
+            if showing and self.canvas.apply(update):
                 if self.canvas.overlay.startswith("Venter på borgerens skærm"):
                     self.canvas.set_overlay("")
                 self.status.frame_painted()
@@ -283,13 +293,11 @@ class MainWindow(QMainWindow):
         self._ready_for_next()
 
     def _ask_end(self) -> bool:
-        answer = QMessageBox.question(
-            self,
-            "Afslut session",
-            "Afslut sessionen med borgeren nu?",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-        )
-        return answer == QMessageBox.StandardButton.Yes
+        box = QMessageBox(QMessageBox.Icon.Question, "Afslut session", END_QUESTION, parent=self)
+        yes = box.addButton("&Afslut sessionen", QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(box.addButton("&Fortsæt", QMessageBox.ButtonRole.RejectRole))
+        box.exec()
+        return box.clickedButton() is yes
 
     def _ready_for_next(self) -> None:
         self.frames.reset()
@@ -297,6 +305,7 @@ class MainWindow(QMainWindow):
         self.checklists.reset()
         self.log_panel.reset()
         self.toolbar.set_verifier("")
+        self.check_number.set_number("")
         self.tabs.setCurrentWidget(self.checklists)
         self.session.reset()
         self.show_notice("Sessionen er gemt. Klar til næste borger.")

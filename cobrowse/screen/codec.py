@@ -122,6 +122,11 @@ def _bgr(colors: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint8]:
 # --- decoding ------------------------------------------------------------------------
 
 
+def is_keyframe(payload: bytes) -> bool:
+    """Whether ``payload`` claims to be a keyframe (header only; :func:`parse` checks it)."""
+    return len(payload) >= 2 and bool(payload[1] & KEYFRAME)
+
+
 def parse(payload: bytes, *, max_pixels: int = MAX_PIXELS) -> tuple[Header, list[Piece]]:
     """Check and decode a whole payload; raises :class:`ProtocolError` if anything is off."""
     if len(payload) < _HEADER.size:

@@ -39,6 +39,13 @@ class Compositor:
             return None
         return self.frame.shape[1], self.frame.shape[0]
 
+    def clear(self) -> None:
+        """Forget the picture (privacy pause, session end): the framebuffer's memory
+        is zeroed before it is let go, so no copy of the screen lingers in it."""
+        if self.frame is not None:
+            self.frame.fill(0)
+        self.frame = None
+
     def apply(self, payload: bytes) -> list[Rect]:
         """Decode ``payload`` and paint it; returns the changed rectangles.
 

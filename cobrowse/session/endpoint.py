@@ -334,7 +334,13 @@ class CitizenEndpoint(_Endpoint):
 
 
 class AgentEndpoint(_Endpoint):
-    """Signs in, joins a citizen's code, and carries the session."""
+    """Signs in, joins a citizen's code, and carries the session.
+
+    ``frame_sink(frame_id, payload)`` decodes screen updates in a worker thread, one
+    at a time in arrival order (each is acknowledged when it returns).
+    ``frame_forget()`` runs in that same order when the citizen pauses or the session
+    ends: after every frame that came before, before any that comes after.
+    """
 
     role = ev.AGENT
 
@@ -346,6 +352,7 @@ class AgentEndpoint(_Endpoint):
         name: str,
         password: str,
         frame_sink: Callable[[int, bytes], None] | None = None,
+        frame_forget: Callable[[], None] | None = None,
         ping_interval: float = 2.0,
         **kwargs: Any,
     ) -> None:
@@ -353,6 +360,7 @@ class AgentEndpoint(_Endpoint):
         self._name = name
         self._password = password
         self._frame_sink = frame_sink
+        self._frame_forget = frame_forget
         self._ping_interval = ping_interval
         self._pings: dict[int, float] = {}
         self._frame_lock: asyncio.Lock | None = None
@@ -532,6 +540,8 @@ class AgentEndpoint(_Endpoint):
                 _settle(self._stats.popleft(), StatsError(refused.reason, refused.message))
 
     def _on_session_event(self, event: object) -> None:
+        if isinstance(event, ev.PrivacyPause | ev.SessionEnded) and self._frame_forget:
+            asyncio.ensure_future(self._forget_frames())
         if isinstance(event, ev.SessionEnded):
             super()._on_session_event(event)
             self._leave()
@@ -560,6 +570,15 @@ class AgentEndpoint(_Endpoint):
             else:
                 self._emit(frame)
             self._send(ev.FrameAck(frame.frame_id))
+
+    async def _forget_frames(self) -> None:
+        """Paused or ended: once the frames that came before are decoded, and before
+        any that come after, ``frame_forget`` drops the picture of the citizen's screen."""
+        if self._frame_lock is None:
+            self._frame_lock = asyncio.Lock()
+        async with self._frame_lock:
+            if self._frame_forget is not None:
+                await asyncio.to_thread(self._frame_forget)
 
     async def _pinger(self) -> None:
         while True:

@@ -10,6 +10,9 @@ import numpy as np
 import pytest
 
 from agent_app.app import AgentApp
+from cobrowse.screen.capture import Monitor
+from cobrowse.screen.encoder import FrameEncoder
+from cobrowse.screen.streamer import ScreenStreamer
 from cobrowse.session import events as ev
 from cobrowse.session.endpoint import CitizenEndpoint, CodeReady
 
@@ -19,6 +22,7 @@ relay_accounts = pytest.importorskip("relay.accounts")
 
 PASSWORD = "correct horse battery"
 TIMEOUT = 10.0
+MS = int(TIMEOUT * 1000)
 QT_NOISE = "This plugin does not support propagateSizeHints"
 
 
@@ -39,8 +43,32 @@ class Citizen:
     def __init__(self, qtbot: Any, url: str) -> None:
         self.qtbot = qtbot
         self.events: queue.Queue[object] = queue.Queue()
-        self.endpoint = CitizenEndpoint(url, self.events.put)
+        self.streamer: ScreenStreamer | None = None
+        self.endpoint = CitizenEndpoint(url, self._heard)
         self.endpoint.start()
+
+    def _heard(self, event: object) -> None:  # network thread
+        if isinstance(event, ev.FrameAck) and self.streamer is not None:
+            self.streamer.ack(event.frame_id)
+        self.events.put(event)
+
+    def share(self, source: FakeScreen) -> None:
+        """Stream ``source`` with the real screen streamer, as the citizen client does."""
+        self.streamer = ScreenStreamer(
+            self.endpoint.send_frame, source_factory=lambda: source, cursor_factory=None
+        )
+        self.streamer.start()
+
+    def pause(self) -> None:
+        """The sharing bar's *Pause*, in the citizen client's order."""
+        self.endpoint.send(ev.PrivacyPause())
+        if self.streamer is not None:
+            self.streamer.pause()
+
+    def resume(self) -> None:
+        self.endpoint.send(ev.PrivacyResume())
+        if self.streamer is not None:
+            self.streamer.resume()
 
     def wait_for(
         self,
@@ -72,10 +100,63 @@ class Citizen:
         return str(self.wait_for(CodeReady).code.display())
 
     def stop(self) -> None:
+        if self.streamer is not None:
+            self.streamer.stop()
         self.endpoint.stop()
+
+
+class FakeScreen:
+    """A one-monitor screen for :class:`ScreenStreamer`; the test sets :attr:`frame`."""
+
+    def __init__(self, frame: np.ndarray) -> None:
+        self.frame = frame
+
+    def monitors(self) -> list[Monitor]:
+        height, width = self.frame.shape[:2]
+        return [Monitor(0, 0, 0, width, height, True)]
+
+    def grab(self, index: int) -> np.ndarray:
+        return self.frame.copy()
+
+    def close(self) -> None:
+        pass
 
 
 def sign_in(qtbot: Any, app: AgentApp, password: str = PASSWORD) -> None:
     app.dialog.password.setText(password)
     app.dialog.buttons.accepted.emit()
     qtbot.waitUntil(lambda: app.session.phase == "ready", timeout=TIMEOUT * 1000)
+
+
+def connect(qtbot: Any, app: AgentApp, citizen: Citizen) -> str:
+    """Sign in, type the code with its spaces removed, and let the citizen allow viewing."""
+    sign_in(qtbot, app)
+    code = citizen.code().replace(" ", "")
+    page = app.window.code_page
+    page.code.setText(code)
+    page.connect_button.click()
+    citizen.wait_for(ev.ConsentRequest, lambda e: e.kind == "view")
+    qtbot.waitUntil(lambda: app.session.phase == "waiting_view", timeout=MS)
+    verifier = citizen.endpoint.session.verifier  # type: ignore[union-attr]
+    assert verifier in app.window.toolbar.verifier.text()  # small, in the toolbar
+    assert not app.window.check_number.isVisible()  # nothing to compare yet: not large
+    citizen.endpoint.send(ev.ConsentGrant("view"))
+    qtbot.waitUntil(lambda: app.session.phase == "viewing", timeout=MS)
+    return verifier
+
+
+def paint(
+    qtbot: Any,
+    app: AgentApp,
+    citizen: Citizen,
+    encoder: FrameEncoder,
+    frame_id: int,
+    frame: np.ndarray,
+) -> None:
+    """Encode ``frame`` with the real screen encoder and wait until the view painted it."""
+    payload = encoder.encode(frame)
+    assert payload is not None
+    with qtbot.waitSignal(
+        app.window.canvas.painted, timeout=MS, check_params_cb=lambda fid: fid == frame_id
+    ):
+        citizen.endpoint.send_frame(frame_id, payload)

@@ -146,7 +146,8 @@ def main(out: Path) -> None:
     spin(2500)  # a ping or two for the status line
     shoot(agent.window, out / "agent-viewing-checklist.png")
     agent.window.toolbar.control.trigger()
-    spin(300)
+    wait(lambda: agent.session.phase == "waiting_control")
+    shoot(agent.window, out / "agent-waiting-control.png")
     citizen.send(ev.ConsentGrant("control"))
     wait(lambda: agent.session.phase == "controlling")
     citizen.send(ev.Cursor(330, 262, True))  # over a text field: the citizen's I-beam
@@ -160,6 +161,9 @@ def main(out: Path) -> None:
     shoot(agent.window, out / "agent-paused.png")
     citizen.send(ev.PrivacyResume())
     wait(lambda: agent.session.phase == "viewing")
+    encoder.request_keyframe()  # the citizen's streamer sends the whole screen on resume
+    citizen.send_frame(2, encoder.encode(citizen_screen()) or b"")
+    wait(lambda: not agent.window.canvas.image.isNull())
     agent.window.tabs.setCurrentIndex(1)
     log_panel = agent.window.log_panel
     log_panel.municipality.setCurrentText("Ballerup")

@@ -5,9 +5,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-import numpy as np
 import pytest
-from agent_helpers import QT_NOISE, TIMEOUT, Citizen, screen, sign_in
+from agent_helpers import QT_NOISE, TIMEOUT, Citizen, connect, paint, screen, sign_in
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor
 
@@ -19,40 +18,6 @@ from cobrowse.sessionlog import SessionLog
 pytestmark = pytest.mark.qt_log_ignore(QT_NOISE)
 MS = int(TIMEOUT * 1000)
 SCREEN = (320, 200)
-
-
-def connect(qtbot: Any, app: AgentApp, citizen: Citizen) -> str:
-    """Sign in, type the code with its spaces removed, and let the citizen allow viewing."""
-    sign_in(qtbot, app)
-    code = citizen.code().replace(" ", "")
-    page = app.window.code_page
-    page.code.setText(code)
-    page.connect_button.click()
-    citizen.wait_for(ev.ConsentRequest, lambda e: e.kind == "view")
-    qtbot.waitUntil(lambda: app.session.phase == "waiting_view", timeout=MS)
-    verifier = citizen.endpoint.session.verifier  # type: ignore[union-attr]
-    assert page.verifier.text().replace(" ", "") == verifier
-    assert page.verifier.isVisible()
-    citizen.endpoint.send(ev.ConsentGrant("view"))
-    qtbot.waitUntil(lambda: app.session.phase == "viewing", timeout=MS)
-    return verifier
-
-
-def paint(
-    qtbot: Any,
-    app: AgentApp,
-    citizen: Citizen,
-    encoder: FrameEncoder,
-    frame_id: int,
-    frame: np.ndarray,
-) -> None:
-    """Encode ``frame`` with the real screen encoder and wait until the view painted it."""
-    payload = encoder.encode(frame)
-    assert payload is not None
-    with qtbot.waitSignal(
-        app.window.canvas.painted, timeout=MS, check_params_cb=lambda fid: fid == frame_id
-    ):
-        citizen.endpoint.send_frame(frame_id, payload)
 
 
 def canvas_point(app: AgentApp, x: int, y: int) -> QPoint:
@@ -112,9 +77,14 @@ def test_view_paints_frames_cursor_and_pause(
     citizen.endpoint.send(ev.PrivacyPause())
     qtbot.waitUntil(lambda: agent_app.session.phase == "paused", timeout=MS)
     assert "pause" in window.canvas.overlay
+    assert window.canvas.image.isNull()  # nothing of the screen stays under the pause text
     citizen.endpoint.send(ev.PrivacyResume())
     qtbot.waitUntil(lambda: agent_app.session.phase == "viewing", timeout=MS)
+    assert window.canvas.overlay == "Venter på borgerens skærm …"
+    encoder.request_keyframe()  # as the citizen's streamer does after a pause
+    paint(qtbot, agent_app, citizen, encoder, 3, frame)
     assert window.canvas.overlay == ""
+    assert window.canvas.image.pixelColor(15, 25) == QColor(255, 0, 0)
 
 
 def test_input_only_in_control_mode_and_pointer_mode(
