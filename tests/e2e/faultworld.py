@@ -33,8 +33,15 @@ WAIT = 30.0  # seconds: generous, the machine is shared
 
 class World:
     def __init__(
-        self, desktop: Any, tmp_path: Path, qtbot: Any, *, proxy: bool = False, **limits: float
+        self,
+        desktop: Any,
+        tmp_path: Path,
+        qtbot: Any,
+        *,
+        proxy: str = "",
+        **limits: float,
     ) -> None:
+        """``proxy``: "citizen" or "agent" puts a TcpProxy on that app's line."""
         self.desktop, self.tmp, self.qtbot = desktop, tmp_path, qtbot
         self.figures: dict[str, float] = {}
         self.citizen_phases: list[tuple[float, str]] = []
@@ -43,9 +50,10 @@ class World:
         self.proxy: TcpProxy | None = None
         self.relay = RelayProcess(tmp_path / "relay", **limits)
         self.relay.start()
+        self.proxy_side = proxy
         if proxy:
             self.proxy = TcpProxy(self.relay.port)
-        citizen_url = self.proxy.url() if self.proxy else self.relay.url
+        citizen_url = self.proxy.url() if proxy == "citizen" and self.proxy else self.relay.url
         self.citizen = CitizenApp(
             CitizenConfig(relay_url=citizen_url), CitizenEndpoint, Devices.system()
         )
@@ -64,7 +72,8 @@ class World:
     def start_agent(self) -> AgentProcess:
         if self.agent is not None:
             self.agent.close()
-        self.agent = AgentProcess(self.relay.url, self.log_path, self.tmp / "agent" / "agent.ini")
+        url = self.proxy.url() if self.proxy and self.proxy_side == "agent" else self.relay.url
+        self.agent = AgentProcess(url, self.log_path, self.tmp / "agent" / "agent.ini")
         return self.agent
 
     # --- waiting ------------------------------------------------------------------

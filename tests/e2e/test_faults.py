@@ -240,7 +240,7 @@ def control_periods_logged(world: World, on: int, off: int) -> None:
 
 
 def test_link_stalls_then_is_cut(make_world: Any) -> None:
-    world = make_world(proxy=True, ping_interval=2.0, resume_grace=30.0)
+    world = make_world(proxy="citizen", ping_interval=2.0, resume_grace=30.0)
     citizen, agent, desk, proxy = world.citizen, world.agent, world.desktop, world.proxy
     start_control(world)
 
@@ -271,7 +271,7 @@ def test_link_stalls_then_is_cut(make_world: Any) -> None:
 def test_half_open_resume(make_world: Any) -> None:
     # The relay's default ping (20 s): it still holds the citizen's old connection when
     # the citizen comes back, and has to replace it.
-    world = make_world(proxy=True, resume_grace=30.0)
+    world = make_world(proxy="citizen", resume_grace=30.0)
     citizen, agent, desk, proxy = world.citizen, world.agent, world.desktop, world.proxy
     start_control(world)
 
@@ -288,3 +288,44 @@ def test_half_open_resume(make_world: Any) -> None:
     agent.send("release")
     world.until(lambda: both_view_only(world))
     assert desk.value("navn") == "Anna æøå igen"
+
+
+def test_agent_link_stalls_then_is_cut(make_world: Any) -> None:
+    world = make_world(proxy="agent", ping_interval=2.0, resume_grace=GRACE)
+    citizen, agent, desk, proxy = world.citizen, world.agent, world.desktop, world.proxy
+    controlling = start_control(world)
+    old_code = citizen.view.code
+
+    stalled = time.monotonic()
+    proxy.stall()  # the agent's line goes dead while it controls
+    agent.send("type", text="XY")  # never arrives
+    off = world.until(lambda: not citizen.armed and no_control_frame(world))
+    figure(world, "agent_stall.citizen_injection_off_s", off - stalled)
+    assert not citizen.gate()
+
+    cut = time.monotonic()
+    proxy.cut()
+    proxy.resume()
+    world.until(lambda: any(s.ended_at for s in world.sessions()))
+    lost = world.until(lambda: agent.state.get("phase") in ("ended", "signed_out", "ready"))
+    figure(world, "agent_cut.agent_ended_s", lost - cut)
+    (summary,) = world.sessions()
+    kinds = [e.kind for e in world.events(summary.session_id)]
+    assert "control_off" in kinds and kinds[-1] == "ended", kinds
+    # the agent cannot know when its line died: at most until it learnt of the loss
+    assert summary.agent_seconds <= lost - controlling + SLACK, summary
+    world.until(lambda: agent.state.get("verifier") == "" and agent.state.get("view_blank"))
+    assert all(plain_danish(n) for n in agent.state["notices"]), agent.state["notices"]
+
+    ended = world.until(lambda: citizen.view.phase == "ended")
+    figure(world, "agent_cut.citizen_end_s", ended - cut)
+    citizen_end_screen(world)
+    new_code = one_click_new_code(world, old_code)
+    assert desk.value("navn") == "Anna æøå"
+
+    if agent.state.get("phase") == "signed_out":
+        world.until(lambda: agent.state.get("sign_in_visible"))
+        agent.send("sign_in")
+    world.until(lambda: new_citizen_screen(agent.state))
+    agent.send("join", code=new_code)
+    world.until(citizen.view.view_dialog.isVisible)
