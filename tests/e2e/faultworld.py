@@ -49,6 +49,13 @@ class World:
         self.citizen: CitizenApp | None = None
         self.proxy: TcpProxy | None = None
         self.relay = RelayProcess(tmp_path / "relay", **limits)
+        try:
+            self._build(proxy)
+        except BaseException:
+            self.close()  # nothing is left running when the world cannot be built
+            raise
+
+    def _build(self, proxy: str) -> None:
         self.relay.start()
         self.proxy_side = proxy
         if proxy:
@@ -65,7 +72,7 @@ class World:
             set_phase(phase)
 
         view.set_phase = record  # type: ignore[method-assign]
-        self.log_path = tmp_path / "agent" / "sessions.db"
+        self.log_path = self.tmp / "agent" / "sessions.db"
         self.log_path.parent.mkdir()
         self.start_agent()
 

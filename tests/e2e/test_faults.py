@@ -22,6 +22,7 @@ from faultworld import World, plain_danish, start_control
 pytestmark = [pytest.mark.xvfb, pytest.mark.qt_log_ignore("This plugin does not support")]
 GRACE = 4.0  # the relay's resume_grace in these tests (default 60 s)
 SLACK = 1.5  # seconds of log-timing slack on a loaded machine
+PING = 3.0  # the relay's ping_interval where a stall must be noticed (default 20 s)
 
 
 @pytest.fixture
@@ -240,7 +241,7 @@ def control_periods_logged(world: World, on: int, off: int) -> None:
 
 
 def test_link_stalls_then_is_cut(make_world: Any) -> None:
-    world = make_world(proxy="citizen", ping_interval=2.0, resume_grace=30.0)
+    world = make_world(proxy="citizen", ping_interval=PING, resume_grace=30.0)
     citizen, agent, desk, proxy = world.citizen, world.agent, world.desktop, world.proxy
     start_control(world)
 
@@ -291,7 +292,7 @@ def test_half_open_resume(make_world: Any) -> None:
 
 
 def test_agent_link_stalls_then_is_cut(make_world: Any) -> None:
-    world = make_world(proxy="agent", ping_interval=2.0, resume_grace=GRACE)
+    world = make_world(proxy="agent", ping_interval=PING, resume_grace=GRACE)
     citizen, agent, desk, proxy = world.citizen, world.agent, world.desktop, world.proxy
     controlling = start_control(world)
     old_code = citizen.view.code
