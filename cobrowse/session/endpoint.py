@@ -18,7 +18,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, TypeGuard
 
 from websockets.exceptions import ConnectionClosed
 
@@ -147,6 +147,16 @@ class _Endpoint:
             self._relay_send({"type": "resume_token", "token": self.session.resume_token})
         self._emit(event)
 
+    def _peer_left(self, session: Session, msg: dict[str, Any]) -> None:
+        """``peer_left``: a drop the room waits out (``final: false``: view-only, and
+        :class:`PeerLeft` is reported), or the room's end (the session ends, by the peer)."""
+        reason = str(msg.get("reason", ""))
+        if msg.get("final") is False:
+            session.connection_lost()
+            self._emit(PeerLeft(reason))
+        else:
+            session.peer_gone(reason)
+
     def _relay_send(self, msg: dict[str, Any]) -> None:
         if self._link is not None:
             asyncio.ensure_future(self._send_ordered(self._link, None, json.dumps(msg)))
@@ -185,6 +195,7 @@ class CitizenEndpoint(_Endpoint):
         self._retry = retry_delays
         self._closed_retry = closed_retry
         self._grace = resume_grace
+        self._own_end = False  # end() was asked for: no fresh code by itself
         self.code: SessionCode | None = None
 
     def start(self) -> None:
@@ -274,8 +285,11 @@ class CitizenEndpoint(_Endpoint):
             self._lost_at = time.monotonic()
             self._flush()
             self._emit(Reconnecting(str(reason)))
-        else:
-            self.session = None
+            return
+        if s is not None and s.state.value != "ended":  # mid-pairing: that code is gone
+            s.close("connection_lost")
+            self._flush()
+        self.session = None  # the next connection gets a fresh code
 
     def _resume_expired(self) -> bool:
         return time.monotonic() - getattr(self, "_lost_at", 0.0) > self._grace
@@ -302,15 +316,11 @@ class CitizenEndpoint(_Endpoint):
                 HotlineStatus(True, _count(msg.get("agents_online")), _count(msg.get("waiting")))
             )
         elif kind == "peer_left" and self.session is not None:
-            self._emit(PeerLeft(str(msg.get("reason", ""))))
-            if self.session.resume_token is None:
-                self._relay_send({"type": "new_nameplate"})
-            else:
-                self.session.connection_lost()
-        elif kind == "peer_back" and self.session is not None:
+            self._peer_left(self.session, msg)
+        elif kind == "peer_back" and _live_pair(self.session):
             self.session.new_connection()
             self._emit(PeerBack())
-        elif kind == "resumed" and self.session is not None:
+        elif kind == "resumed" and _live_pair(self.session):
             self.session.new_connection()
         elif kind == "error":
             log.warning("relay error: %s", msg.get("reason"))
@@ -323,13 +333,26 @@ class CitizenEndpoint(_Endpoint):
             raise ProtocolError("relay sent a bad nameplate") from None
         self.code = SessionCode(nameplate, draw_secret(self._randbelow))
         self.session = Session(ev.CITIZEN, self.code, entropy=self._entropy)
+        self._own_end = False
         if self._link is not None:
             self._link.session = self.session
         self._emit(CodeReady(self.code))
 
+    def _end(self, reason: str) -> None:
+        self._own_end = True
+        super()._end(reason)
+
+    def _send(self, msg: ev.Message) -> None:
+        if isinstance(msg, ev.End):
+            self._own_end = True
+        super()._send(msg)
+
     def _on_session_event(self, event: object) -> None:
         super()._on_session_event(event)
-        if isinstance(event, ev.SessionEnded) and event.reason == "wrong_code":
+        if isinstance(event, ev.SessionEnded) and not self._own_end:
+            # Any end the citizen did not ask for (wrong code, a bad PAKE, the agent
+            # ended or left, the room closed): that code is burnt, get a fresh one
+            # at once.  Without a link the next connection gets one anyway.
             self._relay_send({"type": "new_nameplate"})
 
 
@@ -478,7 +501,7 @@ class AgentEndpoint(_Endpoint):
             self._in_room = False
             self._fail_pending("connection_lost")
         if self.session is not None and self.session.state.value != "ended":
-            self.session.close("connection_lost")
+            self.session.close("relay_lost")  # no resume for the agent: over for good
             self._flush()
         self._emit(SignInFailed(reason.reason, str(reason)))
 
@@ -504,12 +527,9 @@ class AgentEndpoint(_Endpoint):
         elif kind == "error":
             self._emit(JoinFailed(str(msg.get("reason", "error")), str(msg.get("message", ""))))
         elif kind == "peer_left" and self.session is not None:
-            reason = str(msg.get("reason", ""))
-            self._in_room = self._in_room and reason == "connection_lost"
-            self._emit(PeerLeft(reason))
-            if self.session.state.value != "ended":
-                self.session.connection_lost()
-        elif kind == "peer_back" and self.session is not None:
+            self._in_room = self._in_room and msg.get("final") is False
+            self._peer_left(self.session, msg)
+        elif kind == "peer_back" and _live_pair(self.session):
             self.session.new_connection()
             self._emit(PeerBack())
         self._flush()
@@ -598,6 +618,15 @@ def _settle(future: concurrent.futures.Future[Any], outcome: object) -> None:
         future.set_exception(outcome)
     else:
         future.set_result(outcome)
+
+
+def _live_pair(session: Session | None) -> TypeGuard[Session]:
+    """True if ``session`` paired and has not ended (a new connection may follow)."""
+    return (
+        session is not None
+        and session.resume_token is not None
+        and (session.state.value != "ended")
+    )
 
 
 def _count(value: object) -> int:

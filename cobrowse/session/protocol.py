@@ -11,7 +11,8 @@ Life of a session::
     start()            both sides, once both are in the relay room: SPAKE2 begins
     ... Paired(verifier), Secured() events ...
     connection_lost()  the socket dropped; control falls back to view-only
-    new_connection()   back in the room: a fresh handshake, counters from 0
+    new_connection()   back in the room: view-only, a fresh handshake, counters from 0
+    peer_gone(reason)  the relay closed the room for good: ended by the peer
     close(reason)      end; SessionEnded is reported like any other end
 
 The session does no I/O, reads no clock and draws no randomness of its own.
@@ -182,25 +183,43 @@ class Session:
         """The socket dropped: forget this connection's keys; control falls back."""
         if self.state is State.ENDED:
             return
-        was = self.state
         self._records = self._handshake = None
         self._peer_hello = False
         self._raw.clear()
         self._control.clear()
         self._bulk.clear()
         self._chunks, self._chunk_frame = [], -1
-        if self._key is None:
+        if self._key is None or self.state is State.WAITING:  # pairing never finished
             self._end("connection_lost", by_peer=False)
             return
+        self._drop_control()
+
+    def new_connection(self) -> None:
+        """Back in the room after :meth:`connection_lost` - or on a new connection the
+        relay put in place of one this side never saw break (a half-open resume):
+        control falls back to view-only here too, so both sides agree, and a fresh
+        handshake runs."""
+        if self._key is None or self.state in (State.WAITING, State.ENDED):
+            raise LocalProtocolError("nothing to resume")
+        self._drop_control()
+        self._start_handshake()
+
+    def peer_gone(self, reason: str) -> None:
+        """The relay closed the room for good (the peer ended, was cut off, or did
+        not come back): end without sending anything; reported as ended by the peer."""
+        if self.state is State.ENDED:
+            return
+        self._raw.clear()
+        self._control.clear()
+        self._bulk.clear()
+        self._end(reason, by_peer=True)
+
+    def _drop_control(self) -> None:
+        """Every new or lost connection starts in view-only (``ControlOff`` reported)."""
+        was = self.state
         self._machine.apply("disconnected")
         if was is State.CONTROLLING:
             self._events.append(ev.ControlOff())
-
-    def new_connection(self) -> None:
-        """Back in the room after :meth:`connection_lost`: run a fresh handshake."""
-        if self._key is None or self.state is State.ENDED:
-            raise LocalProtocolError("nothing to resume")
-        self._start_handshake()
 
     # --- internals ---------------------------------------------------------
 

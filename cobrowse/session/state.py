@@ -59,10 +59,10 @@ SHARING = (
 GUIDANCE = ("SelectMonitor", "FrameAck", "ShowStep", "OpenLink", "LinkAnswer", "ScreenInfo")
 
 TABLE: dict[tuple[State, str], State | _Drop] = {
-    # internal events
+    # internal events ("disconnected": a connection was lost, or a new one began)
     (W, "paired"): P,
     (V, "disconnected"): V,
-    (C, "disconnected"): V,  # on any disconnect control falls back to view-only
+    (C, "disconnected"): V,  # every lost or new connection falls back to view-only
     (P, "disconnected"): P,
     (Z, "disconnected"): Z,
     # before viewing

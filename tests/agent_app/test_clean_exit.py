@@ -28,6 +28,7 @@ from cobrowse.session import events as ev
 RUNS = 10
 CURSORS = 1500  # three emits each in the agent: more than True's ~3,000 references
 MS = int(TIMEOUT * 1000)
+WAIT = 30_000  # a process start on a busy machine
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -134,26 +135,31 @@ def one_session_then_close(qtbot: Any, display: str, relay: Any, home: Path) -> 
     def up(title: str) -> bool:
         window = app.window(title)
         found[:] = [window] if window else []
-        return bool(found) or app.gone()
+        assert not app.gone(), app.stderr[-3000:]
+        return bool(found)
 
-    qtbot.waitUntil(lambda: up("^Log ind"), timeout=MS)
+    def until(said: str) -> None:
+        qtbot.waitUntil(lambda: app.said(said) or app.gone(), timeout=WAIT)
+        assert not app.gone(), app.stderr[-3000:]
+
+    qtbot.waitUntil(lambda: up("^Log ind"), timeout=WAIT)
     app.type_into(found[0], PASSWORD)
-    qtbot.waitUntil(lambda: app.said("-> ready"), timeout=MS)
+    until("-> ready")
     citizen = Citizen(qtbot, relay.url)
     try:
         code = citizen.code().replace(" ", "")
-        qtbot.waitUntil(lambda: up("Digital hjælp – agent"), timeout=MS)
+        qtbot.waitUntil(lambda: up("Digital hjælp – agent"), timeout=WAIT)
         main = found[0]
         app.type_into(main, code)
+        until("-> waiting_view")
         citizen.wait_for(ev.ConsentRequest, lambda e: e.kind == "view")
         citizen.endpoint.send(ev.ConsentGrant("view"))
-        qtbot.waitUntil(lambda: app.said("-> viewing"), timeout=MS)
+        until("-> viewing")
         stream(citizen)
         ask_to_close(display, main)
-        qtbot.waitUntil(lambda: up("^Afslut session$"), timeout=MS)
-        if not app.gone():
-            app.xdotool("windowfocus", "--sync", str(found[0]))
-            app.xdotool("key", "alt+a")  # &Afslut sessionen
+        qtbot.waitUntil(lambda: up("^Afslut session$"), timeout=WAIT)
+        app.xdotool("windowfocus", "--sync", str(found[0]))
+        app.xdotool("key", "alt+a")  # &Afslut sessionen
     finally:
         citizen.stop()
     return app

@@ -194,6 +194,45 @@ def test_reconnect_runs_fresh_handshake_and_drops_control() -> None:
     assert p.events()[0] == [ev.ShowStep(1, 1, "t", "x")]
 
 
+def test_half_open_resume_drops_control_on_the_side_that_saw_no_break() -> None:
+    """The relay replaced the citizen's connection: the agent only hears ``peer_back``
+    (no ``peer_left``).  A new connection alone must bring it to view-only as well,
+    so both sides agree and the agent's next control request is not dropped."""
+    p = Pair()
+    p.to_controlling()
+    p.c.connection_lost()  # the citizen saw its line break ...
+    p.c.new_connection()
+    p.a.new_connection()  # ... the agent did not
+    p.pump()
+    ce, ae = p.events()
+    assert ev.ControlOff() in ae and ev.Secured() in ae and ev.Secured() in ce
+    assert p.a.state is State.VIEWING and p.c.state is State.VIEWING
+    assert p.a.send(ev.ConsentRequest("control"))  # not dropped on the agent's own side
+    p.pump()
+    assert p.events()[0] == [ev.ConsentRequest("control")]
+
+
+def test_lost_after_the_pake_but_before_confirmation_ends() -> None:
+    c = Session("citizen", CODE, entropy=rng(1))
+    a = Session("agent", CODE, entropy=rng(2))
+    c.start()
+    a.start()
+    a.receive_data(c.next_outgoing() or b"")  # the agent has the key, no confirm yet
+    a.connection_lost()  # raised ProtocolError ("disconnected" not allowed while waiting)
+    assert a.state is State.ENDED
+    assert a.events_received()[-1] == ev.SessionEnded("connection_lost", False, "")
+
+
+def test_peer_gone_ends_by_the_peer_and_sends_nothing() -> None:
+    p = Pair()
+    p.to_controlling()
+    p.c.peer_gone("timeout")
+    assert p.c.state is State.ENDED and p.c.next_outgoing() is None
+    assert p.events()[0] == [ev.SessionEnded("timeout", True, "")]
+    p.c.peer_gone("left")  # a second notice changes nothing
+    assert p.events()[0] == []
+
+
 def test_lost_before_pairing_ends() -> None:
     p = Session("citizen", CODE, entropy=rng(9))
     p.start()

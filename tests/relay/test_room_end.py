@@ -65,7 +65,6 @@ def test_a_refused_member_does_not_keep_the_room(data_dir: Path) -> None:
 
 
 def test_a_drop_is_not_final_until_the_grace_runs_out(data_dir: Path) -> None:
-
     clock = FakeClock()
 
     async def body() -> None:
