@@ -19,6 +19,8 @@ from typing import Any
 import pytest
 from faultworld import World, plain_danish, start_control
 
+from agent_app.texts import END_REASONS
+
 pytestmark = [pytest.mark.xvfb, pytest.mark.qt_log_ignore("This plugin does not support")]
 GRACE = 4.0  # the relay's resume_grace in these tests (default 60 s)
 SLACK = 1.5  # seconds of log-timing slack on a loaded machine
@@ -93,7 +95,8 @@ def test_citizen_client_exit(make_world: Any) -> None:
     events = world.events(summary.session_id)
     kinds = [e.kind for e in events]
     assert kinds[-1] == "ended" and "control_off" in kinds, kinds
-    assert str(events[-1].data.get("reason")).startswith("citizen"), events[-1]  # who ended
+    reason = str(events[-1].data.get("reason"))  # who ended it: the citizen
+    assert END_REASONS.get(reason, "").startswith("Borgeren"), events[-1]
     assert summary.agent_seconds <= closed - controlling + SLACK
     world.until(lambda: summary.session_id in world.relay.stored_sessions())
     stored = world.relay.stored_sessions()[summary.session_id]
