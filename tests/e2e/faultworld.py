@@ -157,7 +157,16 @@ def start_control(world: World, text: str = "Anna æøå") -> float:
     controlling = time.monotonic()
     assert citizen.armed and citizen.gate()
     agent.send("type", text=text)
-    world.until(lambda: desk.value("navn") == text)
+    try:
+        world.until(lambda: desk.value("navn") == text)
+    except Exception:  # say what the browser got and what the agent was told
+        injector = world.citizen.router.injector
+        raise AssertionError(
+            f"typed {text!r}, the page has {desk.value('navn')!r}; focus on "
+            f"{desk.focused_window()!r}; agent told {agent.state.get('notices')}; "
+            f"injected {getattr(injector, 'injected', '?')}, "
+            f"refused {getattr(injector, 'refused', '?')}"
+        ) from None
     return controlling
 
 
