@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ class AgentProcess:
         )
         self.state: dict[str, Any] = {}
         self.history: list[dict[str, Any]] = []
+        self.times: list[float] = []
         self.errors: list[str] = []
         threading.Thread(target=self._read, daemon=True).start()
         threading.Thread(target=self._read_errors, daemon=True).start()
@@ -45,6 +47,7 @@ class AgentProcess:
             except ValueError:
                 continue
             self.history.append(state)
+            self.times.append(time.monotonic())  # when this screen was reported
             self.state = state
 
     def _read_errors(self) -> None:
@@ -60,6 +63,13 @@ class AgentProcess:
     def ever(self, **want: Any) -> bool:
         """True if the agent's screen ever showed all of ``want`` at once."""
         return any(all(s.get(k) == v for k, v in want.items()) for s in list(self.history))
+
+    def first(self, **want: Any) -> float:
+        """time.monotonic() when the agent's screen first showed all of ``want``."""
+        for state, at in zip(list(self.history), list(self.times), strict=False):
+            if all(state.get(k) == v for k, v in want.items()):
+                return at
+        raise LookupError(f"the agent's screen never showed {want}")
 
     def alive(self) -> bool:
         return self.proc.poll() is None

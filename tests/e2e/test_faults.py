@@ -78,8 +78,8 @@ def test_citizen_client_exit(make_world: Any) -> None:
     closed = time.monotonic()
     citizen.view.window.close()  # the citizen closes the app while the agent controls
     assert not citizen.armed and not citizen.gate()
-    told_at = world.until(lambda: world.agent_is(phase="ended"))
-    figure(world, "citizen_exit.agent_told_s", told_at - closed)
+    world.until(lambda: world.agent_is(phase="ended"))
+    figure(world, "citizen_exit.agent_told_s", agent.first(phase="ended") - closed)
     state = agent.state
     assert state["view_blank"], "the citizen's screen stays in the agent's view after the end"
     told = [n for n in state["notices"] if n]
