@@ -164,7 +164,7 @@ def start_control(world: World, text: str = "Anna Hansen") -> float:
     try:
         world.until(lambda: desk.value("navn") == text)
     except Exception:  # say what the browser got and what the agent was told
-        injector = world.citizen.router.injector
+        injector = citizen.router.injector
         raise AssertionError(
             f"typed {text!r}, the page has {desk.value('navn')!r}; focus on "
             f"{desk.focused_window()!r}; agent told {agent.state.get('notices')}; "
