@@ -105,8 +105,7 @@ def test_agent_killed_while_in_control(make_world: Any) -> None:
     # agent really drove, not all the time until the restart.
     agent = world.start_agent()
     agent.send("sign_in")
-    world.until(lambda: world.agent_is(phase="ready"))
-    assert new_citizen_screen(agent.state)
+    world.until(lambda: new_citizen_screen(agent.state))
     (summary,) = world.sessions()
     assert summary.ended_at is not None
     assert summary.agent_seconds <= killed - controlling + SLACK, summary
@@ -206,7 +205,9 @@ def test_half_open_resume(make_world: Any) -> None:
     agree = world.until(lambda: citizen.view.phase == "sharing" and both_view_only(world))
     figure(world, "half_open.both_view_only_s", agree - cut)
     assert world.citizen_ever("reconnecting", since=cut)
-    assert proxy.connections == 2  # one resume through the proxy, on a new connection
+    assert proxy.connections >= 2  # the resume came through the proxy, on a new connection
+    # the relay never saw the old connection drop (no peer_left): it replaced it
+    assert not agent.ever(phase="reconnecting")
     assert not citizen.gate() and no_control_frame(world)
     control_again(world, " igen")
 
