@@ -23,6 +23,7 @@ import shutil
 import subprocess
 import tempfile
 import threading
+import time
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -119,15 +120,21 @@ class Desktop:
         return proc
 
     def _wait_window(self) -> str:
-        found = subprocess.run(
-            ["xdotool", "search", "--sync", "--onlyvisible", "--class", "chromium"],
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=self.timeout,
-            check=True,
-        )
-        return found.stdout.split()[0]
+        """``search --sync`` waits for the window; under load it sometimes gives up with
+        status 1 (a chromium-class window went away while it looked): ask again."""
+        deadline = time.monotonic() + self.timeout
+        while True:
+            found = subprocess.run(
+                ["xdotool", "search", "--sync", "--onlyvisible", "--class", "chromium"],
+                env=self.env,
+                capture_output=True,
+                text=True,
+                timeout=self.timeout,
+            )
+            if found.returncode == 0 and found.stdout.split():
+                return found.stdout.split()[0]
+            if time.monotonic() > deadline:
+                raise DesktopError(f"no Chromium window within {self.timeout} s")
 
     # --- the page -------------------------------------------------------------------
 
