@@ -27,7 +27,7 @@ from faultchecks import (
     no_control_frame,
     one_click_new_code,
 )
-from faultworld import World, plain_danish, start_control
+from faultworld import NAME, World, plain_danish, start_control
 
 from agent_app.texts import END_REASONS
 
@@ -69,7 +69,7 @@ def test_citizen_client_exit(make_world: Any) -> None:
     agent.send("outcome", index=1)
     agent.send("end")  # "Afslut session"
     world.until(lambda: agent.state.get("summaries") and new_citizen_screen(agent.state))
-    assert desk.value("navn") == "Anna Hansen"
+    assert desk.value("navn") == NAME
 
     (summary,) = world.sessions()
     events = world.events(summary.session_id)
@@ -148,7 +148,7 @@ def test_relay_killed_and_restarted(make_world: Any) -> None:
     # The citizen gets a fresh number, as docs/relay.md promises.
     fresh = world.until(lambda: citizen.view.phase == "code" and citizen.view.code != old_code)
     figure(world, "relay_restart.citizen_new_code_s", fresh - killed)
-    assert not citizen.armed and desk.value("navn") == "Anna Hansen"
+    assert not citizen.armed and desk.value("navn") == NAME
 
     # Signed in again, the agent's screen is clean for the next citizen; the session
     # reaches the restarted relay's statistics with its true driven time.
@@ -187,7 +187,7 @@ def test_link_stalls_then_is_cut(make_world: Any) -> None:
     back = world.until(lambda: both_view_only(world))
     figure(world, "cut.both_back_view_only_s", back - cut)
     assert world.citizen_ever("reconnecting", since=cut)
-    assert desk.value("navn") == "Anna Hansen"  # "XY" never arrived, not even after the resume
+    assert desk.value("navn") == NAME  # "XY" never arrived, not even after the resume
     control_again(world, "!")
 
     control_periods_logged(world, on=2, off=1)
@@ -214,7 +214,7 @@ def test_half_open_resume(make_world: Any) -> None:
     control_periods_logged(world, on=2, off=1)
     agent.send("release")
     world.until(lambda: both_view_only(world))
-    assert desk.value("navn") == "Anna Hansen igen"
+    assert desk.value("navn") == NAME + " igen"
 
 
 def test_agent_link_stalls_then_is_cut(make_world: Any) -> None:
@@ -248,7 +248,7 @@ def test_agent_link_stalls_then_is_cut(make_world: Any) -> None:
     figure(world, "agent_cut.citizen_end_s", ended - cut)
     citizen_end_screen(world)
     new_code = one_click_new_code(world, old_code)
-    assert desk.value("navn") == "Anna Hansen"
+    assert desk.value("navn") == NAME
 
     if agent.state.get("phase") == "signed_out":
         world.until(lambda: agent.state.get("sign_in_visible"))
