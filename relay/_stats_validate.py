@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from cobrowse.sessionlog import OUTCOMES, Event, agent_driven_seconds, validate_data
+from cobrowse.sessionlog.personal import mask_data
 
 FORMAT = "cobrowse-session/1"
 SESSION_FIELDS = frozenset(
@@ -81,7 +82,8 @@ def validate_upload(payload: object, uploaded_by: str) -> ValidUpload:
         raise ValueError("session.ended_at is before session.started_at")
     events = _check_events(doc["events"], session, started, ended)
     seconds = agent_driven_seconds(events, ended)
-    return ValidUpload(dict(session), started, ended, events, seconds, head)
+    # what the agent typed is stored masked here too: an older agent app may not mask
+    return ValidUpload(mask_data(session), started, ended, events, seconds, head)
 
 
 def check_municipality(payload: object, municipality: str) -> None:
@@ -177,7 +179,7 @@ def _check_events(
             raise ValueError(f"{where}.at is out of order or outside the session")
         if not isinstance(e["data"], dict) or not isinstance(e["kind"], str):
             raise ValueError(f"{where} needs a string kind and an object data")
-        data = _event_data(e["kind"], e["data"], where)
+        data = mask_data(_event_data(e["kind"], e["data"], where))  # as old apps may not
         events.append(Event(index, session["session_id"], at, e["kind"], data))
         previous = at
     _check_ends(events, session, started, ended)

@@ -173,3 +173,20 @@ def test_stats_and_report_import_no_qt_or_screen_code() -> None:
         check=True,
     )
     assert out.stdout.strip() == "[]"
+
+
+def test_personal_data_from_an_older_agent_app_is_stored_masked(
+    store: StatsStore, payload: dict[str, Any]
+) -> None:
+    """Agent apps mask what agents type before it is logged; the relay masks again,
+    so an app from before that (or a hand-made upload) cannot put a CPR number into
+    the hotline's statistics."""
+    payload["session"]["topic"] = "flytning 010190-1234"
+    for event in payload["events"]:
+        if event["kind"] == "session_started":
+            event["data"]["topic"] = "flytning 010190-1234"
+    assert store.store_upload(payload, "anna") is True
+    [stored] = store.sessions_between(date(2024, 3, 4), date(2024, 3, 4))
+    assert stored.topic == "flytning [CPR]"
+    dump = "\n".join(store._db.iterdump())  # every table: sessions and events
+    assert "010190" not in dump
