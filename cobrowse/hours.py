@@ -21,6 +21,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from cobrowse._hours_text import DAYS as DAYS  # day and month names, for the apps
+from cobrowse._hours_text import MONTHS as MONTHS
 from cobrowse._hours_text import describe_next, describe_week
 from cobrowse.errors import ConfigError
 
