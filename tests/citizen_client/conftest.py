@@ -34,6 +34,7 @@ def rig() -> Rig:
 
 @pytest.fixture
 def citizen(qtbot: Any, qapp: Any, rig: Rig) -> Iterator[CitizenApp]:
+    font, sheet = qapp.font(), qapp.styleSheet()
     style.apply(qapp)
     config = CitizenConfig(relay_url="ws://127.0.0.1:1/v1")
     app = CitizenApp(config, FakeEndpoint, Devices(rig.injector, rig.streamer, rig.listeners))
@@ -41,3 +42,7 @@ def citizen(qtbot: Any, qapp: Any, rig: Rig) -> Iterator[CitizenApp]:
     yield app
     app.shutdown()
     app.view.dispose()
+    # the citizen's big style is application-wide: give the next tests (the agent's
+    # widgets among them, in the same QApplication) the plain one back
+    qapp.setStyleSheet(sheet)
+    qapp.setFont(font)
