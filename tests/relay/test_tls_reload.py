@@ -87,7 +87,8 @@ class RelayTLS:
     def __init__(self, folder: Path, cert: Path, key: Path) -> None:
         config = folder / "relay.toml"
         config.write_text(
-            f'[server]\nport = 0\ndata_dir = "{folder / "data"}"\ntls_cert = "{cert}"\ntls_key = "{key}"\n'
+            f'[server]\nport = 0\ndata_dir = "{folder / "data"}"\n'
+            f'tls_cert = "{cert}"\ntls_key = "{key}"\n'
             "[opening_hours]\nalways_open = true\n",
             encoding="utf-8",
         )
