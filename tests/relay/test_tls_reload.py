@@ -26,6 +26,9 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from websockets.sync.client import ClientConnection, connect
 
+from relay.config import RelayConfig
+from relay.server import RelayThread
+
 ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 30.0
 _LISTENING = re.compile(r"listening on (wss://127\.0\.0\.1:(\d+)/v1)")
@@ -225,3 +228,11 @@ def refuse_two_bad_certificates(
     relay.proc.send_signal(signal.SIGHUP)
     assert "refused" in relay.wait_for("TLS certificate")
     assert served_serial(relay.port, trust) == before
+
+
+def test_sighup_without_tls_changes_nothing(tmp_path: Path) -> None:
+    with RelayThread(RelayConfig(data_dir=tmp_path / "data", port=0, dev=True)) as thread:
+        assert thread.relay is not None
+        assert thread.relay.reload_tls() is False
+        assert thread.url.startswith("ws://")
+    assert audit(tmp_path) == []
