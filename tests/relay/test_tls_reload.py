@@ -39,10 +39,9 @@ class CA:
 
     def __init__(self) -> None:
         self.key = ec.generate_private_key(ec.SECP256R1())
-        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "test CA")])
-        self.name = name
+        self.name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "test CA")])
         self.cert = (
-            self._builder(name, self.key.public_key())
+            self._builder(self.name, self.key.public_key())
             .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
             .sign(self.key, hashes.SHA256())
         )
@@ -54,7 +53,7 @@ class CA:
         return (
             x509.CertificateBuilder()
             .subject_name(subject)
-            .issuer_name(self.name if hasattr(self, "name") else subject)
+            .issuer_name(self.name)
             .public_key(public)
             .serial_number(x509.random_serial_number())
             .not_valid_before(now - datetime.timedelta(minutes=1))
