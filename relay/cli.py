@@ -185,6 +185,8 @@ async def _run(config: RelayConfig) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):  # Windows: Ctrl+C still works
             loop.add_signal_handler(sig, stop.set)
+    if hasattr(signal, "SIGHUP"):  # systemctl reload: new TLS certificate, sessions stay
+        loop.add_signal_handler(signal.SIGHUP, relay.reload_tls)
     try:
         await stop.wait()
     finally:

@@ -75,6 +75,7 @@ class Relay:
             lambda addr: "" if is_trusted(addr, proxies) else self.hub.gates.group(addr),
         )
         self.port = 0
+        self._tls: ssl.SSLContext | None = None
         self._server: Server | None = None
         self._sweeper: asyncio.Task[None] | None = None
 
@@ -100,6 +101,7 @@ class Relay:
         check_serve_config(self.config)
         limit = max(self.config.max_binary, self.config.max_text, self.config.max_upload)
         quiet_fd_errors(asyncio.get_running_loop())
+        self._tls = _tls_context(self.config)
         self._server = await serve(
             self.hub.handle,
             self.config.host,
@@ -111,7 +113,7 @@ class Relay:
             process_request=self._http,
             ping_interval=self.config.ping_interval,
             ping_timeout=self.config.ping_interval,
-            ssl=_tls_context(self.config),
+            ssl=self._tls,
             server_header=None,
             create_connection=guarded_connection(self.guard),
             backlog=ACCEPT_BURST,
@@ -119,6 +121,28 @@ class Relay:
         self.port = self._server.sockets[0].getsockname()[1]
         self._sweeper = asyncio.get_running_loop().create_task(self._sweep_forever())
         log.info("relay listening on %s (at most %d connections)", self.url, self.hub.gates.sockets)
+
+    def reload_tls(self) -> bool:
+        """Re-read the certificate and key (SIGHUP) into the listening context.
+
+        New handshakes get the new certificate; connections already open keep
+        theirs, so no session drops.  A pair that does not load is refused with a
+        log line and the certificate in use stays.  Returns True if reloaded.
+        """
+        cert, key = self.config.tls_cert, self.config.tls_key
+        if self._tls is None or cert is None or key is None:
+            log.warning("SIGHUP: no TLS certificate configured, nothing to reload")
+            return False
+        try:  # a scratch context first: a failed load must not half-change the live one
+            _tls_context(self.config)
+            self._tls.load_cert_chain(cert, key)
+        except (ConfigError, OSError, ssl.SSLError) as exc:
+            log.error("TLS certificate reload refused, keeping the current one: %s", exc)
+            self.audit.write("tls_reload", outcome="refused", reason="certificate_unusable")
+            return False
+        log.info("TLS certificate reloaded from %s (new connections use it)", cert)
+        self.audit.write("tls_reload", outcome="reloaded")
+        return True
 
     async def stop(self) -> None:
         """Close every connection and room, then stop listening."""

@@ -364,7 +364,8 @@ def test_metrics_text() -> None:
 def test_relay_imports_no_qt_screen_input_or_crypto() -> None:
     code = (
         "import sys, relay, relay.cli, relay.server; "
-        "bad = [m for m in sys.modules if m.split('.')[0] in ('PySide6', 'mss', 'pynput')"
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('PySide6', 'mss', 'pynput',"
+        " 'numpy', 'simplejpeg', 'PIL', 'matplotlib', 'cryptography', 'spake2')"
         " or m.startswith(('cobrowse.screen', 'cobrowse.control',"
         " 'cobrowse.session.crypto'))]; "
         "print(bad); sys.exit(bool(bad))"
