@@ -11,6 +11,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
 from agent_app.app import AgentApp
+from cobrowse import __version__
 from cobrowse.paths import default_session_log, user_data_dir
 
 
@@ -18,6 +19,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="cobrowse-agent", description="Digital hjælp – agent-programmet"
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--relay", default="", help="relay URL, e.g. wss://relay.kommune.dk/v1")
     parser.add_argument("--name", default="", help="your agent name (pre-filled)")
     parser.add_argument(

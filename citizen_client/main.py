@@ -20,6 +20,7 @@ from citizen_client.app import CitizenApp
 from citizen_client.config import load
 from citizen_client.devices import Devices
 from citizen_client.view import View
+from cobrowse import __version__
 from cobrowse.errors import ConfigError
 from cobrowse.session.endpoint import CitizenEndpoint
 
@@ -30,6 +31,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="cobrowse-citizen", description="Get help with your computer."
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--relay", help="relay URL, e.g. wss://relay.example.dk/v1")
     parser.add_argument("--lang", choices=("da", "en"), help="language of the window")
     parser.add_argument(

@@ -18,6 +18,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from cobrowse import __version__
+
 DEMO_AGENT = "demo"
 
 
@@ -77,8 +79,10 @@ def wait_healthy(port: int, relay: subprocess.Popen[bytes], timeout: float = 15)
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        description="Run a relay, a citizen client and an agent app on this PC."
+        prog="cobrowse-local",
+        description="Run a relay, a citizen client and an agent app on this PC.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--data-dir", type=Path, default=default_data_dir())
     parser.add_argument("--port", type=int, default=0, help="relay port (default: a free one)")
     args = parser.parse_args(argv)

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+from cobrowse import __version__
 from cobrowse.errors import CobrowseError
 from relay.accounts import ROLES, AccountStore, generate_password
 from relay.config import DEFAULT_DATA_DIR, RelayConfig, check_serve_config, load_config
@@ -67,6 +68,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     common.add_argument("--config", type=Path, help="relay.toml with server settings")
     parser = argparse.ArgumentParser(prog=PROG, description="The cobrowse relay.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def command(

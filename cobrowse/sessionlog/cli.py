@@ -23,6 +23,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TextIO
 
+from cobrowse import __version__
 from cobrowse.errors import ProtocolError, TransportError
 from cobrowse.paths import default_session_log
 from cobrowse.sessionlog import SessionLog, SessionLogError
@@ -46,6 +47,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="cobrowse-log", description="Check or export the session log."
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     verify = sub.add_parser("verify", help="check the hash chain; exit 1 if broken")
     export = sub.add_parser("export", help="write sessions or events for a date range")
