@@ -7,8 +7,6 @@ parser and config loader."""
 
 from __future__ import annotations
 
-import datetime
-import ipaddress
 import os
 import shlex
 import shutil
@@ -17,10 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
+from certs import self_signed
 from deploy_files import (
     DOCKERFILE,
     LOGROTATE,
@@ -171,32 +166,6 @@ def healthcheck() -> list[str]:
     return exec_form(command)
 
 
-def self_signed(folder: Path) -> tuple[Path, Path]:
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "relay.example.dk")])
-    now = datetime.datetime.now(datetime.UTC)
-    cert = (
-        x509.CertificateBuilder(name, name, key.public_key(), x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(minutes=1))
-        .not_valid_after(now + datetime.timedelta(days=1))
-        .add_extension(
-            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("10.0.0.1"))]),
-            critical=False,
-        )
-        .sign(key, hashes.SHA256())
-    )
-    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    return cert_path, key_path
-
-
 def test_healthcheck_command_passes_against_a_tls_relay_and_fails_without(
     tmp_path: Path,
 ) -> None:
@@ -206,7 +175,7 @@ def test_healthcheck_command_passes_against_a_tls_relay_and_fails_without(
     assert command[0] == "python" and "/healthz" in command[-1]
     port = str(_parser().parse_args(exec_form(instructions("CMD")[-1])).port)
     assert f":{port}/healthz" in command[-1]
-    cert, key = self_signed(tmp_path)
+    cert, key = self_signed(tmp_path, ip="10.0.0.1")  # another name, as in the image
     config = RelayConfig(data_dir=tmp_path, port=0, tls_cert=cert, tls_key=key)
     with RelayThread(config) as relay:
         probe = [sys.executable, *command[1:-1], command[-1].replace(port, str(relay.port))]
