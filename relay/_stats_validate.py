@@ -14,24 +14,11 @@ from datetime import datetime
 from typing import Any
 
 from cobrowse.sessionlog import OUTCOMES, Event, agent_driven_seconds, validate_data
+from cobrowse.sessionlog.export import UPLOAD_FIELDS as SESSION_KEYS
 from cobrowse.sessionlog.personal import mask_data
 
 FORMAT = "cobrowse-session/1"
-SESSION_FIELDS = frozenset(
-    {
-        "session_id",
-        "agent",
-        "agent_municipality",
-        "citizen_municipality",
-        "topic",
-        "checklist",
-        "step_reached",
-        "steps_total",
-        "outcome",
-        "started_at",
-        "ended_at",
-    }
-)
+SESSION_FIELDS = frozenset(SESSION_KEYS)  # the upload format is the agent log's own
 EVENT_FIELDS = frozenset({"n", "at", "kind", "data"})
 MAX_EVENTS = 10_000
 MAX_NAME = 100

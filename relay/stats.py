@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from cobrowse.sessionlog.export import UPLOAD_FIELDS
 from cobrowse.sqlitedb import LockedDatabase
 from relay._stats_validate import FORMAT, ValidUpload, validate_upload
 
@@ -50,19 +51,7 @@ CREATE TABLE IF NOT EXISTS stat_chain_heads (
 """
 MAX_HEADS = 100
 """Session ids per ``chain_heads`` request (a 4 KiB text frame holds about 100)."""
-_SESSION_COLUMNS = (
-    "session_id",
-    "agent",
-    "agent_municipality",
-    "citizen_municipality",
-    "topic",
-    "checklist",
-    "step_reached",
-    "steps_total",
-    "outcome",
-    "started_at",
-    "ended_at",
-)
+_SESSION_COLUMNS = UPLOAD_FIELDS  # stored as uploaded (cobrowse.sessionlog.export)
 
 
 @dataclass(frozen=True, slots=True)
