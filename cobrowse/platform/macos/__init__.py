@@ -1,0 +1,1 @@
+"""The macos implementation of :mod:`cobrowse.platform`."""

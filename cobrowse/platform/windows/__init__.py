@@ -1,0 +1,1 @@
+"""The windows implementation of :mod:`cobrowse.platform`."""

@@ -1,0 +1,1 @@
+"""The x11 implementation of :mod:`cobrowse.platform`."""
