@@ -22,8 +22,9 @@ from citizen_client.overlays import ControlFrame, HighlightRing, SharingBar
 from citizen_client.screens import Rect, logical_point, logical_rect
 from citizen_client.texts import clock, spaced, tr, when
 from citizen_client.window import MainWindow
-from citizen_client.x11focus import FocusReturn, open_display
+from cobrowse import platform
 from cobrowse.hours import OpeningHours
+from cobrowse.platform.base import FocusKeeper, NoFocusKeeper
 from cobrowse.session.endpoint import HotlineStatus
 
 BAR_PHASES = ("sharing", "ask_control", "controlled", "paused", "reconnecting", "helper_away")
@@ -67,7 +68,7 @@ class View:
         self.combo_keys = ""
         self.hotline: HotlineStatus | None = None  # the relay's last word on presence
         self.now: Callable[[], datetime] = lambda: datetime.now(UTC)  # tests set the clock
-        self.focus = FocusReturn(self._own_ids, self._x11)
+        self.focus = self._focus_keeper()
         for dialog in self.dialogs():
             dialog.gone.connect(self._dialog_gone)
 
@@ -196,9 +197,13 @@ class View:
     def _own_ids(self) -> list[int]:
         return [int(w.winId()) for w in self.windows()]
 
-    @staticmethod
-    def _x11() -> object:
-        return open_display() if QGuiApplication.platformName() == "xcb" else None
+    def _focus_keeper(self) -> FocusKeeper:
+        """The platform's (X11: EWMH); none where our windows are no X11 windows
+        (Qt's offscreen platform in tests, or native Wayland)."""
+        native = platform.current()
+        if native.name == "x11" and QGuiApplication.platformName() != "xcb":
+            return NoFocusKeeper()
+        return native.focus_keeper(self._own_ids)
 
     def close_all(self) -> None:
         for w in self.windows()[1:]:  # all but the main window

@@ -6,7 +6,7 @@ it into FrameChunk messages and calls :meth:`ScreenStreamer.ack` when the
 agent's FrameAck arrives.  Cursor moves go to ``on_cursor(x, y, visible)``
 (coordinates relative to the shared monitor) and, where the platform gives it,
 each new pointer image to ``on_cursor_shape(image)`` (a
-:class:`~cobrowse.screen.capture.CursorImage`, sent again after a resume, reset
+:class:`~cobrowse.platform.base.CursorImage`, sent again after a resume, reset
 or monitor change).  ``hidden()``, if given, returns desktop rectangles that are
 hatched out of every frame before it is encoded (the client's own windows, see
 :mod:`cobrowse.screen.hidden`).
@@ -32,10 +32,11 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from cobrowse.platform import current as current_platform
 from cobrowse.screen.capture import (
     Capturer,
     CursorImage,
-    CursorReader,
+    CursorSource,
     FrameSource,
     Monitor,
     primary_index,
@@ -53,6 +54,10 @@ CursorCallback = Callable[[int, int, bool], None]
 ShapeCallback = Callable[[CursorImage], None]
 ErrorCallback = Callable[[BaseException], None]
 MAX_FRAME_ID = 2**31 - 1
+
+
+def _platform_cursor() -> CursorSource:
+    return current_platform().cursor_source()
 
 
 @dataclass
@@ -80,7 +85,7 @@ class ScreenStreamer:
         window: int = 2,
         clock: Callable[[], float] = time.monotonic,
         source_factory: Callable[[], FrameSource] = Capturer,
-        cursor_factory: Callable[[], CursorReader] | None = CursorReader,
+        cursor_factory: Callable[[], CursorSource] | None = _platform_cursor,
         encoder: FrameEncoder | None = None,
         on_cursor_shape: ShapeCallback | None = None,
         hidden: Callable[[], Iterable[Rect]] | None = None,
@@ -215,7 +220,7 @@ class ScreenStreamer:
 
     def _run(self) -> None:
         source: FrameSource | None = None
-        cursor: CursorReader | None = None
+        cursor: CursorSource | None = None
         try:
             source = self._source_factory()
             cursor = self._cursor_factory() if self._cursor_factory else None
@@ -235,7 +240,7 @@ class ScreenStreamer:
             if source is not None:
                 source.close()
 
-    def _step(self, source: FrameSource, cursor: CursorReader | None) -> bool:
+    def _step(self, source: FrameSource, cursor: CursorSource | None) -> bool:
         """One tick: wait for the window and pacing, poll the cursor, capture and send.
         Returns False when stopped."""
         with self._cond:
@@ -291,7 +296,7 @@ class ScreenStreamer:
             self.stats.keyframes += payload[1] & 1
             self._on_frame(self._frame_id, payload)
 
-    def _poll_cursor(self, cursor: CursorReader | None, index: int) -> None:
+    def _poll_cursor(self, cursor: CursorSource | None, index: int) -> None:
         if cursor is not None and self._on_shape is not None:
             self._poll_shape(cursor)
         position = cursor.position() if cursor is not None else None
@@ -308,7 +313,7 @@ class ScreenStreamer:
                 self._cursor = state
                 self._on_cursor(*state)
 
-    def _poll_shape(self, cursor: CursorReader) -> None:
+    def _poll_shape(self, cursor: CursorSource) -> None:
         with self._cond:
             known = self._shape_serial
         image = cursor.image(known)
