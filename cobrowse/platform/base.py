@@ -91,11 +91,11 @@ class Platform:
         """A new cursor reader for the calling thread."""
         return NoCursor()
 
-    def exclude_from_capture(self, window: int) -> bool:
-        """Keep ``window`` out of screen captures; True if the OS does so now.
-        False: the caller hatches the window's area in the frames instead
-        (:mod:`cobrowse.screen.hidden`)."""
-        del window
+    def exclude_from_capture(self, window: int, exclude: bool = True) -> bool:
+        """Keep ``window`` out of screen captures (``exclude=False``: let it back
+        in); True if the OS keeps it out now.  False: the caller hatches the
+        window's area in the frames instead (:mod:`cobrowse.screen.hidden`)."""
+        del window, exclude
         return False
 
     def make_overlay(self, window: int, *, click_through: bool) -> None:
