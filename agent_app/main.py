@@ -11,7 +11,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
 from agent_app.app import AgentApp
-from cobrowse import __version__
+from cobrowse import __version__, platform
 from cobrowse.paths import default_session_log, user_data_dir
 
 
@@ -50,6 +50,7 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    platform.current().dpi_aware()  # Windows: per-monitor DPI, before any window
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("cobrowse-agent")
     app.setOrganizationName("cobrowse")

@@ -40,6 +40,11 @@ REFUSED = {  # why the citizen's PC did not take our input (InputRefused)
     "skraverede felt i dit billede) – det kan du ikke styre. Klik i borgerens side først.",
     "citizen_active": "Borgeren bruger selv mus eller tastatur – dine input venter et øjeblik.",
 }
+SECURE_DESKTOP = {  # Windows shows its secure desktop (UAC prompt) on the citizen's PC
+    True: "Borgerens pc viser et administrator-spørgsmål (Windows' brugerkontokontrol). "
+    "Det kan du hverken se eller klikke på – borgeren skal selv svare på det.",
+    False: "Administrator-spørgsmålet er væk – du ser borgerens skærm igen.",
+}
 
 
 class AgentSession(QObject):
@@ -253,6 +258,9 @@ class AgentSession(QObject):
     def _input_refused(self, event: ev.InputRefused) -> None:
         self.notice.emit(REFUSED[event.reason])  # the wire admits only these reasons
 
+    def _secure_desktop(self, event: ev.SecureDesktop) -> None:
+        self.notice.emit(SECURE_DESKTOP[event.active])
+
     def _ended(self, event: ev.SessionEnded) -> None:
         if self.phase in ("ready", "signed_out"):  # the agent has already moved on
             return
@@ -280,6 +288,7 @@ _HANDLERS: dict[type, Callable[[AgentSession, Any], None]] = {
     PeerBack: AgentSession._peer_back,
     ev.LinkAnswer: AgentSession._link_answer,
     ev.InputRefused: AgentSession._input_refused,
+    ev.SecureDesktop: AgentSession._secure_desktop,
     ev.SessionEnded: AgentSession._ended,
     ev.ScreenInfo: lambda s, e: s.screen_info.emit(e),
     ev.Cursor: lambda s, e: s.cursor.emit(e),

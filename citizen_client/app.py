@@ -71,7 +71,7 @@ class CitizenApp(QObject):
         self.bridge = EventBridge(self.handle)
         self.router = NetRouter(self.bridge.post)
         self.endpoint = endpoint_factory(config.relay_url, self.router)
-        self.share = ScreenShare(self.endpoint, devices.streamer_factory)
+        self.share = ScreenShare(self.endpoint, devices.streamer_factory, devices.secure_desktop)
         self.router.share = self.share
         self.devices = devices
         self.links = LinkHandler(self.view, self.endpoint, config.allowed_link_domains)

@@ -232,6 +232,17 @@ class InputRefused(Message):
 
 
 @dataclass(frozen=True, slots=True)
+class SecureDesktop(Message):
+    """Citizen tells the agent that Windows shows (``active``) or no longer shows its
+    secure desktop - the UAC administrator prompt or the lock screen - which no
+    program can capture or send input to: the citizen must answer it themselves."""
+
+    TYPE = 35
+    SENDER = (CITIZEN,)
+    active: bool = _f()
+
+
+@dataclass(frozen=True, slots=True)
 class Highlight(Message):
     """Pointer mode: draw a short-lived ring at (x, y) on the citizen's screen."""
 
@@ -312,6 +323,7 @@ MESSAGES: tuple[type[Message], ...] = (
     Wheel,
     Key,
     InputRefused,
+    SecureDesktop,
     Highlight,
     ShowStep,
     OpenLink,

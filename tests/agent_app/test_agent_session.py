@@ -400,3 +400,15 @@ def test_start_up_closes_a_killed_apps_session_at_its_last_event(
     finally:
         app.shutdown()
         app.window.deleteLater()
+
+
+def test_the_agent_is_told_when_the_citizens_pc_shows_an_administrator_prompt(
+    qtbot: Any, agent_app: AgentApp, citizen: Citizen
+) -> None:
+    connect(qtbot, agent_app, citizen)
+    notice = agent_app.window.notice
+    citizen.endpoint.send(ev.SecureDesktop(True))  # Windows' UAC prompt on the citizen's PC
+    qtbot.waitUntil(lambda: "borgeren skal selv svare" in notice.text(), timeout=MS)
+    assert "administrator" in notice.text()
+    citizen.endpoint.send(ev.SecureDesktop(False))
+    qtbot.waitUntil(lambda: "er væk" in notice.text(), timeout=MS)

@@ -30,6 +30,7 @@ SAMPLES = [
     ev.Key("ø", "ø", True),
     ev.Key("ctrl", "", False),
     ev.InputRefused("own_window"),
+    ev.SecureDesktop(True),
     ev.Highlight(100, 200),
     ev.ShowStep(3, 7, "Log på", "Klik på 'Log på med MitID'"),
     ev.OpenLink("https://www.borger.dk/"),

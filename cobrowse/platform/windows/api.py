@@ -16,7 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-# ULONG_PTR / HANDLE-sized integers
+# Win32 LONG and DWORD are 32 bits everywhere (a C long is 64 bits on Linux and macOS,
+# where the tests run); ULONG_PTR and handles are pointer-sized.
 ULONG_PTR = ctypes.c_size_t
 HANDLE = ctypes.c_void_p
 
@@ -40,7 +41,7 @@ ERROR_ACCESS_DENIED = 5
 
 
 class POINT(ctypes.Structure):
-    _fields_ = [("x", ctypes.c_long), ("y", ctypes.c_long)]
+    _fields_ = [("x", ctypes.c_int32), ("y", ctypes.c_int32)]
 
 
 class CURSORINFO(ctypes.Structure):
@@ -64,10 +65,10 @@ class ICONINFO(ctypes.Structure):
 
 class BITMAP(ctypes.Structure):
     _fields_ = [
-        ("bmType", ctypes.c_long),
-        ("bmWidth", ctypes.c_long),
-        ("bmHeight", ctypes.c_long),
-        ("bmWidthBytes", ctypes.c_long),
+        ("bmType", ctypes.c_int32),
+        ("bmWidth", ctypes.c_int32),
+        ("bmHeight", ctypes.c_int32),
+        ("bmWidthBytes", ctypes.c_int32),
         ("bmPlanes", ctypes.c_uint16),
         ("bmBitsPixel", ctypes.c_uint16),
         ("bmBits", ctypes.c_void_p),
@@ -77,14 +78,14 @@ class BITMAP(ctypes.Structure):
 class BITMAPINFOHEADER(ctypes.Structure):
     _fields_ = [
         ("biSize", ctypes.c_uint32),
-        ("biWidth", ctypes.c_long),
-        ("biHeight", ctypes.c_long),
+        ("biWidth", ctypes.c_int32),
+        ("biHeight", ctypes.c_int32),
         ("biPlanes", ctypes.c_uint16),
         ("biBitCount", ctypes.c_uint16),
         ("biCompression", ctypes.c_uint32),
         ("biSizeImage", ctypes.c_uint32),
-        ("biXPelsPerMeter", ctypes.c_long),
-        ("biYPelsPerMeter", ctypes.c_long),
+        ("biXPelsPerMeter", ctypes.c_int32),
+        ("biYPelsPerMeter", ctypes.c_int32),
         ("biClrUsed", ctypes.c_uint32),
         ("biClrImportant", ctypes.c_uint32),
     ]
@@ -96,8 +97,8 @@ class BITMAPINFO(ctypes.Structure):
 
 class MOUSEINPUT(ctypes.Structure):
     _fields_ = [
-        ("dx", ctypes.c_long),
-        ("dy", ctypes.c_long),
+        ("dx", ctypes.c_int32),
+        ("dy", ctypes.c_int32),
         ("mouseData", ctypes.c_uint32),
         ("dwFlags", ctypes.c_uint32),
         ("time", ctypes.c_uint32),
@@ -202,7 +203,7 @@ def load() -> Dlls:
     kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
     try:
         shcore: Any = ctypes.WinDLL("shcore", use_last_error=True)
-        _declare(shcore, "SetProcessDpiAwareness", ctypes.c_long, ctypes.c_int)
+        _declare(shcore, "SetProcessDpiAwareness", ctypes.c_int32, ctypes.c_int)
     except OSError:
         shcore = None
     _declare_user32(user32)
