@@ -116,6 +116,8 @@ class ScreenShare:
     def resume(self) -> None:
         if self._streamer is not None:
             self._streamer.resume()
+        if self._watch is not None:
+            self._watch.forget()  # a prompt shown during the pause was dropped: say it again
 
     def ack(self, frame_id: int) -> None:
         if self._streamer is not None:

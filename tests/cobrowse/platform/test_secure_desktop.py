@@ -76,3 +76,12 @@ def test_the_uac_prompt_reaches_the_agent_while_sharing() -> None:
     finally:
         share.stop()
     assert endpoint.sent == [ev.SecureDesktop(True)]
+
+
+def test_a_prompt_shown_during_a_pause_is_reported_after_it() -> None:
+    endpoint = Endpoint()
+    share = ScreenShare(endpoint, None, lambda: True)
+    share._watch.poll()  # type: ignore[union-attr]
+    share.resume()  # the first report went nowhere while paused: it is sent again
+    share._watch.poll()  # type: ignore[union-attr]
+    assert endpoint.sent == [ev.SecureDesktop(True), ev.SecureDesktop(True)]
