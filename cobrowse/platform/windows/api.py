@@ -206,6 +206,9 @@ def load() -> Dlls:
         _declare(shcore, "SetProcessDpiAwareness", ctypes.c_int32, ctypes.c_int)
     except OSError:
         shcore = None
+    for name in ("GetWindowLongPtrW", "SetWindowLongPtrW"):
+        if getattr(user32, name, None) is None:  # 32-bit Windows: the Ptr names are macros
+            setattr(user32, name, getattr(user32, name.replace("Ptr", "")))
     _declare_user32(user32)
     _declare_gdi32(gdi32)
     _declare(kernel32, "GetTickCount", ctypes.c_uint32)
