@@ -262,12 +262,7 @@ def _reset_password(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     if args.date_to < args.date_from:
         raise CliError(f"--to {args.date_to} is before --from {args.date_from}")
-    path = _config(args).data_dir / "stats.db"
-    if not path.exists():
-        raise CliError(
-            f"no statistics at {path} (wrong --data-dir? the relay creates it "
-            "when it first runs, agents' apps fill it)"
-        )
+    path = _stats_location(args)
     for out in (args.html, args.csv):
         if out is not None and not out.parent.is_dir():
             raise CliError(f"cannot write {out}: folder {out.parent} does not exist")
@@ -280,6 +275,17 @@ def _report(args: argparse.Namespace) -> int:
         if out is not None:
             print(f"{label} report written to {out}")
     return 0
+
+
+def _stats_location(args: argparse.Namespace) -> Path | str:
+    """The configured statistics database; a SQLite file must exist already."""
+    location = _config(args).stats_location
+    if isinstance(location, Path) and not location.exists():
+        raise CliError(
+            f"no statistics at {location} (wrong --data-dir? the relay creates it "
+            "when it first runs, agents' apps fill it)"
+        )
+    return location
 
 
 def _read_password() -> str:

@@ -269,7 +269,7 @@ def write_html(report: Report, path: Path) -> None:
 
 
 def report_main(
-    db_path: Path, date_from: date, date_to: date, html: Path | None, csv: Path | None
+    db_path: Path | str, date_from: date, date_to: date, html: Path | None, csv: Path | None
 ) -> str:
     """Build the report from the store at ``db_path``, write the files asked for,
     and return the text summary (what ``cobrowse-relay report`` prints)."""

@@ -53,7 +53,7 @@ class Relay:
         self.config = config
         self.accounts = accounts or AccountStore(config.data_dir / "relay.db")
         self.audit = audit or AuditLog(config.data_dir / "audit.jsonl")
-        self.stats = StatsStore(config.data_dir / "stats.db")
+        self.stats = StatsStore(config.stats_location)
         self.metrics = Metrics()
         self.hub = Hub(
             config,

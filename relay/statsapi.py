@@ -11,13 +11,13 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import sqlite3
 from datetime import date
 from typing import Any
 
 from relay._stats_validate import check_municipality
 from relay.accounts import Account
 from relay.audit import AuditLog
+from relay.db import DatabaseError
 from relay.report import build_report, report_to_dict
 from relay.stats import StatsStore
 
@@ -75,7 +75,7 @@ class StatsService:
             except ValueError as exc:
                 rejected.append({"session_id": sid, "reason": str(exc)[:_MAX_REASON]})
                 continue
-            except sqlite3.Error:
+            except DatabaseError:
                 log.exception("storing an uploaded session failed")
                 rejected.append({"session_id": sid, "reason": "unavailable"})
                 continue

@@ -79,19 +79,20 @@ def record(log: SessionLog, clock: Clock, case: Case) -> str:
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
+def db(tmp_path: Path, stats_location: Path | str) -> Path | str:
+    """The known data set, on SQLite and on PostgreSQL."""
     clock = Clock()
     with (
         SessionLog(tmp_path / "agent.db", clock=clock) as log,
-        StatsStore(tmp_path / "stats.db") as store,
+        StatsStore(stats_location) as store,
     ):
         for case in CASES:
             assert store.store_upload(log.session_upload(record(log, clock, case)), "anna")
-    return tmp_path / "stats.db"
+    return stats_location
 
 
 @pytest.fixture
-def store(db: Path) -> Iterator[StatsStore]:
+def store(db: Path | str) -> Iterator[StatsStore]:
     with StatsStore(db) as opened:
         yield opened
 
