@@ -8,13 +8,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from test_stats import make_payload
 
 from relay import _stats_schema as schema
 from relay._stats_validate import validate_upload
 from relay.db import Database, DatabaseError
 from relay.migrations import Migration, migrate, version_of
 from relay.stats import StatsStore
-from test_stats import make_payload
 
 FIXTURE = Path(__file__).with_name("fixtures") / "stats_v0.sql"
 
