@@ -11,6 +11,7 @@ import argparse
 import asyncio
 import contextlib
 import errno
+import getpass
 import logging
 import os
 import signal
@@ -23,11 +24,14 @@ from pathlib import Path
 from cobrowse import __version__
 from cobrowse.errors import CobrowseError
 from relay.accounts import ROLES, AccountStore, generate_password
+from relay.audit import AuditLog
 from relay.config import DEFAULT_DATA_DIR, RelayConfig, check_serve_config, load_config
+from relay.contacts import ALL, FORMATS, contact_records, to_json, write_csv
 from relay.guard import raise_fd_limit
 from relay.messages import parse_date
 from relay.report import report_main
 from relay.server import Relay
+from relay.stats import StatsStore
 
 PROG = "cobrowse-relay"
 
@@ -107,29 +111,29 @@ def _parser() -> argparse.ArgumentParser:
     reset.add_argument("name")
     reset.add_argument("--password-stdin", action="store_true")
     report = command("report", _report, "hotline statistics for a date range")
-    report.add_argument(
-        "--from",
-        dest="date_from",
-        type=_date,
-        required=True,
-        metavar="DATE",
-        help="first day, YYYY-MM-DD (Copenhagen local date)",
-    )
-    report.add_argument(
-        "--to",
-        dest="date_to",
-        type=_date,
-        required=True,
-        metavar="DATE",
-        help="last day, YYYY-MM-DD (inclusive)",
-    )
+    _period_arguments(report)
     report.add_argument(
         "--html", type=Path, metavar="FILE", help="also write a printable HTML report with charts"
     )
     report.add_argument(
         "--csv", type=Path, metavar="FILE", help="also write the figures as section,key,value rows"
     )
+    contacts = command(
+        "contacts", _contacts, "contact records, one per session (audited in audit.jsonl)"
+    )
+    _period_arguments(contacts)
+    contacts.add_argument("--municipality", help="only this municipality's contacts")
+    contacts.add_argument("--format", choices=FORMATS, default="csv")
+    contacts.add_argument("--out", type=Path, metavar="FILE", help="default: standard output")
     return parser
+
+
+def _period_arguments(p: argparse.ArgumentParser) -> None:
+    for flag, dest, text in (
+        ("--from", "date_from", "first day, YYYY-MM-DD (Copenhagen local date)"),
+        ("--to", "date_to", "last day, YYYY-MM-DD (inclusive)"),
+    ):
+        p.add_argument(flag, dest=dest, type=_date, required=True, metavar="DATE", help=text)
 
 
 def _date(text: str) -> date:
@@ -274,6 +278,45 @@ def _report(args: argparse.Namespace) -> int:
     for label, out in (("HTML", args.html), ("CSV", args.csv)):
         if out is not None:
             print(f"{label} report written to {out}")
+    return 0
+
+
+def _contacts(args: argparse.Namespace) -> int:
+    if args.date_to < args.date_from:
+        raise CliError(f"--to {args.date_to} is before --from {args.date_from}")
+    if args.out is not None and not args.out.parent.is_dir():
+        raise CliError(f"cannot write {args.out}: folder {args.out.parent} does not exist")
+    location, config = _stats_location(args), _config(args)
+    try:
+        with StatsStore(location) as store:
+            records = contact_records(store, args.date_from, args.date_to, args.municipality)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    with contextlib.ExitStack() as stack:
+        out = (
+            sys.stdout
+            if args.out is None
+            else stack.enter_context(args.out.open("w", encoding="utf-8", newline=""))
+        )
+        if args.format == "csv":
+            write_csv(records, out)
+        else:
+            out.write(to_json(records, args.date_from, args.date_to, args.municipality))
+    audit = AuditLog(config.data_dir / "audit.jsonl")
+    audit.write(
+        "contacts_export",
+        operator=getpass.getuser(),
+        role="operator",
+        municipality=args.municipality or ALL,
+        date_from=args.date_from.isoformat(),
+        date_to=args.date_to.isoformat(),
+        format=args.format,
+        rows=len(records),
+        via="cli",
+    )
+    audit.close()
+    if args.out is not None:
+        print(f"{len(records)} contact records written to {args.out}", file=sys.stderr)
     return 0
 
 
