@@ -15,7 +15,7 @@ from relay_helpers import audit_lines, clients, run, running
 
 from cobrowse.sessionlog import SessionLog
 from relay import statsapi
-from relay.accounts import Account
+from relay.accounts import Account, AccountStore
 from relay.cli import main
 from relay.contacts import FIELDS, Forbidden, contact_records, scope, to_json, write_csv
 from relay.stats import StatsStore
@@ -25,7 +25,8 @@ MARCH = (date(2024, 3, 1), date(2024, 3, 31))
 # agent, agent's municipality, citizen's, topic, checklist (kle in its event), outcome,
 # minutes of agent control, day offset.  Contact municipality = citizen's, else agent's.
 CASES = [
-    ("anna", "Albertslund", "Ballerup", "Boligstøtte", ("boligstoette", "27.24.00"), "solved", 3, 0),
+    ("anna", "Albertslund", "Ballerup", "Boligstøtte", ("boligstoette", "27.24.00"), "solved", 3,
+     0),
     ("anna", "Albertslund", None, "MitID", None, "citizen_finished_alone", 0, 1),
     ("sara", "Ballerup", "Albertslund", "Flytning", ("flytning", None), "not_solved", 10, 2),
     ("sara", "Ballerup", "Brøndby", "=HYPERLINK(\"x\")", None, "solved", 0, 3),
@@ -171,8 +172,6 @@ def test_supervisors_and_admins_read_contacts_through_the_relay(
 ) -> None:
     store.close()
     monkeypatch.setattr(statsapi, "CONTACTS_PAGE", 1)
-    from relay.accounts import AccountStore
-
     AccountStore(data_dir / "relay.db").add("ida", "Ida", "Ballerup", "x" * 12, role="admin")
     period = {"from": "2024-03-01", "to": "2024-03-31"}
 
