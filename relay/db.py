@@ -75,10 +75,15 @@ class Tx:
 
 class Database:
     """An open database at ``location``: a file path (SQLite, created if missing)
-    or a ``postgresql://`` URL (the database must exist; psycopg 3 is needed)."""
+    or a ``postgresql://`` URL (the database must exist; psycopg 3 is needed).
 
-    def __init__(self, location: str | Path) -> None:
+    ``wal``: put a SQLite file in write-ahead-log mode (readers never wait for the
+    writer); without it every commit lands in the file itself, which may then be
+    copied as it is."""
+
+    def __init__(self, location: str | Path, *, wal: bool = True) -> None:
         self.location = location
+        self._wal = wal
         self.dialect = "postgresql" if is_url(location) else "sqlite"
         self._lock = threading.RLock()
         self._conn: Any = None
@@ -93,9 +98,11 @@ class Database:
             return
         path = Path(self.location)
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self._conn = sqlite3.connect(
+            path, isolation_level=None, check_same_thread=False, timeout=10
+        )
         try:
-            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute("PRAGMA journal_mode=WAL" if self._wal else "SELECT 1")
         except sqlite3.DatabaseError as exc:
             self._conn.close()
             raise DatabaseError(f"{path} is not a usable database: {exc}") from exc

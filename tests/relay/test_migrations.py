@@ -12,6 +12,13 @@ from test_stats import make_payload
 
 from relay import _stats_schema as schema
 from relay._stats_validate import validate_upload
+from relay.accounts import (
+    AccountDisabled,
+    AccountStore,
+    DuplicateAgent,
+    UnknownAgent,
+    hash_password,
+)
 from relay.db import Database, DatabaseError
 from relay.migrations import Migration, migrate, version_of
 from relay.stats import StatsStore
@@ -103,3 +110,40 @@ def test_a_database_from_a_newer_relay_is_refused(stats_location: Path | str) ->
 def test_migrations_must_be_numbered_in_order() -> None:
     with pytest.raises(ValueError, match="numbered 1, 2, 3"):
         migrate(None, "x", (Migration(2, "skips 1", ()),))  # type: ignore[arg-type]
+
+
+def test_accounts_work_on_both_backends(stats_location: Path | str) -> None:
+    """Issue 14 moves accounts to PostgreSQL: the store already runs there."""
+    store = AccountStore(stats_location)
+    store.add("anna", "Anna Jensen", "Albertslund", "a-long-password", role="supervisor")
+    with pytest.raises(DuplicateAgent):
+        store.add("anna", "Anna", "Ballerup", "a-long-password")
+    assert store.verify("anna", "a-long-password").municipality == "Albertslund"
+    store.disable("anna")
+    with pytest.raises(AccountDisabled):
+        store.verify("anna", "a-long-password")
+    with pytest.raises(UnknownAgent):
+        store.set_role("nobody", "admin")
+    assert [a.role for a in store.list()] == ["supervisor"]
+    store.close()
+
+
+def test_a_relay_db_from_before_migrations_keeps_its_accounts(tmp_path: Path) -> None:
+    path = tmp_path / "relay.db"
+    with sqlite3.connect(path) as db:  # the table as main's relay/accounts.py made it
+        db.execute(
+            "CREATE TABLE agents (name TEXT PRIMARY KEY, display_name TEXT NOT NULL, "
+            "municipality TEXT NOT NULL, role TEXT NOT NULL CHECK (role IN ('agent', "
+            "'supervisor', 'admin')), pw_hash TEXT NOT NULL, disabled INTEGER NOT NULL "
+            "DEFAULT 0, created TEXT NOT NULL)"
+        )
+        db.execute(
+            "INSERT INTO agents VALUES ('bo', 'Bo', 'Ballerup', 'admin', ?, 0, '2024')",
+            (hash_password("a-long-password"),),
+        )
+    db.close()
+    store = AccountStore(path)
+    assert store.verify("bo", "a-long-password").role == "admin"
+    store.close()
+    with Database(path) as opened:
+        assert version_of(opened, "accounts") == 1
