@@ -29,6 +29,8 @@ MAX_REPORT = 96 * 1024
 """Largest ``stats`` message: well under what an agent accepts (128 KiB)."""
 _LONG_TABLES = ("per_topic", "per_municipality")
 OTHERS = "(andre)"
+UNAVAILABLE = "The statistics database cannot be reached; try again later."
+CONTACTS = "contacts_request"
 CONTACTS_PAGE = 100
 """Contact records per ``contacts`` message: at most ~750 bytes each, under MAX_REPORT."""
 
@@ -94,7 +96,11 @@ class StatsService:
             )
         if date_to < date_from:
             return _error("bad_range", "The end date is before the start date.")
-        report = await asyncio.to_thread(build_report, self.store, date_from, date_to)
+        try:
+            report = await asyncio.to_thread(build_report, self.store, date_from, date_to)
+        except DatabaseError:
+            log.exception("reading the statistics failed")
+            return _error("unavailable", UNAVAILABLE)
         self.audit.write(
             "stats_read",
             agent=account.name,
@@ -117,10 +123,16 @@ class StatsService:
         try:
             place = scope(account, municipality)
         except Forbidden as exc:
-            return _error("forbidden", str(exc), "contacts_request")
+            return _error("forbidden", str(exc), CONTACTS)
         if date_to < date_from:
-            return _error("bad_range", "The end date is before the start date.", "contacts_request")
-        records = await asyncio.to_thread(contact_records, self.store, date_from, date_to, place)
+            return _error("bad_range", "The end date is before the start date.", CONTACTS)
+        try:
+            records = await asyncio.to_thread(
+                contact_records, self.store, date_from, date_to, place
+            )
+        except DatabaseError:
+            log.exception("reading the contact records failed")
+            return _error("unavailable", UNAVAILABLE, CONTACTS)
         page = records[offset : offset + CONTACTS_PAGE]
         self.audit.write(
             "contacts_export",
@@ -133,15 +145,21 @@ class StatsService:
             rows=len(page),
             via="relay",
         )
-        following = offset + len(page)
-        return {
-            "type": "contacts",
-            "municipality": place,
-            "total": len(records),
-            "offset": offset,
-            "next_offset": following if following < len(records) else None,
-            "contacts": page,
-        }
+        return _contacts_page(place, records, offset, page)
+
+
+def _contacts_page(
+    place: str | None, records: list[dict[str, Any]], offset: int, page: list[dict[str, Any]]
+) -> dict[str, Any]:
+    following = offset + len(page)
+    return {
+        "type": "contacts",
+        "municipality": place,
+        "total": len(records),
+        "offset": offset,
+        "next_offset": following if following < len(records) else None,
+        "contacts": page,
+    }
 
 
 def fit_report(report: dict[str, Any], limit: int = MAX_REPORT) -> dict[str, Any]:

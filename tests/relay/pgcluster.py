@@ -64,9 +64,9 @@ class Cluster:
             timeout=120,
         )
 
-    def _start(self) -> int:
+    def _start(self, port: int | None = None) -> int:
         for _attempt in range(3):  # another process may take the port we picked
-            port = _free_port()
+            port = port or _free_port()
             options = (
                 f"-c listen_addresses=127.0.0.1 -c port={port} -c fsync=off "
                 f"-c unix_socket_directories={self.folder} -c max_connections=50"
@@ -75,11 +75,20 @@ class Cluster:
                 self._run("pg_ctl", "-D", str(self.data), "-o", options, "-w", "-t", "60",
                           "-l", str(self.folder / "server.log"), "start")  # fmt: skip
                 return port
+            port = None
         log = (self.folder / "server.log").read_text(errors="replace")[-2000:]
         raise RuntimeError(f"PostgreSQL did not start:\n{log}")
 
     def url(self, database: str = "postgres") -> str:
         return f"postgresql://{SUPERUSER}@127.0.0.1:{self.port}/{database}"
+
+    def pause(self) -> None:
+        """Stop the server (fast shutdown: clients are cut off), keeping its data."""
+        self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+    def resume(self) -> None:
+        """Start the server again on the same port."""
+        self._start(self.port)
 
     def stop(self) -> None:
         with contextlib.suppress(subprocess.CalledProcessError, subprocess.TimeoutExpired):
