@@ -11,7 +11,6 @@ import argparse
 import asyncio
 import contextlib
 import errno
-import getpass
 import logging
 import os
 import signal
@@ -26,12 +25,11 @@ from cobrowse.errors import CobrowseError
 from relay.accounts import ROLES, AccountStore, generate_password
 from relay.audit import AuditLog
 from relay.config import DEFAULT_DATA_DIR, RelayConfig, check_serve_config, load_config
-from relay.contacts import ALL, FORMATS, contact_records, to_json, write_csv
+from relay.contacts import FORMATS, Period, export_main
 from relay.guard import raise_fd_limit
 from relay.messages import parse_date
 from relay.report import report_main
 from relay.server import Relay
-from relay.stats import StatsStore
 
 PROG = "cobrowse-relay"
 
@@ -287,36 +285,20 @@ def _contacts(args: argparse.Namespace) -> int:
     if args.out is not None and not args.out.parent.is_dir():
         raise CliError(f"cannot write {args.out}: folder {args.out.parent} does not exist")
     location, config = _stats_location(args), _config(args)
+    period = Period(args.date_from, args.date_to, args.municipality)
+    audit = AuditLog(config.data_dir / "audit.jsonl")
     try:
-        with StatsStore(location) as store:
-            records = contact_records(store, args.date_from, args.date_to, args.municipality)
+        with contextlib.ExitStack() as stack:
+            out = sys.stdout
+            if args.out is not None:
+                out = stack.enter_context(args.out.open("w", encoding="utf-8", newline=""))
+            rows = export_main(location, period, args.format, out, audit)
     except ValueError as exc:
         raise CliError(str(exc)) from None
-    with contextlib.ExitStack() as stack:
-        out = (
-            sys.stdout
-            if args.out is None
-            else stack.enter_context(args.out.open("w", encoding="utf-8", newline=""))
-        )
-        if args.format == "csv":
-            write_csv(records, out)
-        else:
-            out.write(to_json(records, args.date_from, args.date_to, args.municipality))
-    audit = AuditLog(config.data_dir / "audit.jsonl")
-    audit.write(
-        "contacts_export",
-        operator=getpass.getuser(),
-        role="operator",
-        municipality=args.municipality or ALL,
-        date_from=args.date_from.isoformat(),
-        date_to=args.date_to.isoformat(),
-        format=args.format,
-        rows=len(records),
-        via="cli",
-    )
-    audit.close()
+    finally:
+        audit.close()
     if args.out is not None:
-        print(f"{len(records)} contact records written to {args.out}", file=sys.stderr)
+        print(f"{rows} contact records written to {args.out}", file=sys.stderr)
     return 0
 
 

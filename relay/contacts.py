@@ -16,14 +16,18 @@ municipality is the citizen's when the agent recorded it, else the agent's
 from __future__ import annotations
 
 import csv
+import getpass
 import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any, TextIO
 
 from cobrowse.errors import CobrowseError
 from cobrowse.sessionlog.export import csv_cell
 from relay.accounts import Account
+from relay.audit import AuditLog
 from relay.stats import COPENHAGEN, StatsStore, StoredSession
 
 FORMAT = "cobrowse-contacts/1"
@@ -48,6 +52,15 @@ FIELDS = (
 FORMATS = ("csv", "json")
 ALL = "*"
 """``municipality`` in the audit line of an export of every municipality."""
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """What an export covers: local dates (inclusive) and a municipality (None: all)."""
+
+    date_from: date
+    date_to: date
+    municipality: str | None = None
 
 
 class Forbidden(CobrowseError):
@@ -133,3 +146,28 @@ def to_json(
         "contacts": records,
     }
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+def export_main(
+    location: Path | str, period: Period, fmt: str, out: TextIO, audit: AuditLog
+) -> int:
+    """``cobrowse-relay contacts``: write the period's records to ``out`` as ``fmt``
+    (csv or json) and audit the export under the OS user; returns the row count."""
+    with StatsStore(location) as store:
+        records = contact_records(store, period.date_from, period.date_to, period.municipality)
+    if fmt == "csv":
+        write_csv(records, out)
+    else:
+        out.write(to_json(records, period.date_from, period.date_to, period.municipality))
+    audit.write(
+        "contacts_export",
+        operator=getpass.getuser(),
+        role="operator",
+        municipality=period.municipality or ALL,
+        date_from=period.date_from.isoformat(),
+        date_to=period.date_to.isoformat(),
+        format=fmt,
+        rows=len(records),
+        via="cli",
+    )
+    return len(records)
