@@ -110,6 +110,7 @@ def _parser() -> argparse.ArgumentParser:
     reset.add_argument("--password-stdin", action="store_true")
     report = command("report", _report, "hotline statistics for a date range")
     _period_arguments(report)
+    report.add_argument("--municipality", help="only this municipality's contacts")
     report.add_argument(
         "--html", type=Path, metavar="FILE", help="also write a printable HTML report with charts"
     )
@@ -269,7 +270,9 @@ def _report(args: argparse.Namespace) -> int:
         if out is not None and not out.parent.is_dir():
             raise CliError(f"cannot write {out}: folder {out.parent} does not exist")
     try:
-        text = report_main(path, args.date_from, args.date_to, args.html, args.csv)
+        text = report_main(
+            path, args.date_from, args.date_to, args.html, args.csv, args.municipality
+        )
     except ValueError as exc:
         raise CliError(str(exc)) from None
     print(text, end="")

@@ -137,6 +137,19 @@ def test_figures_match_the_hand_count(store: StatsStore) -> None:
     )
 
 
+def test_figures_per_municipality(store: StatsStore) -> None:
+    """Ballerup's three sessions; Albertslund is the agent's own municipality and
+    so the contact municipality of the one session without a citizen's."""
+    r = build_report(store, date(2024, 3, 4), date(2024, 3, 10), "Ballerup")
+    assert (r.contacts, r.municipality, list(r.per_municipality)) == (3, "Ballerup", ["Ballerup"])
+    assert r.per_outcome["solved"] == 1 and r.per_outcome["out_of_scope_cpr"] == 1
+    assert (r.agent_driven_s, r.citizen_driven_s) == (14 * 60.0, 9 * 60.0)
+    alb = build_report(store, date(2024, 3, 4), date(2024, 3, 10), "Albertslund")
+    assert (alb.contacts, alb.per_outcome["not_solved"]) == (1, 1)
+    assert "Hotline statistics 2024-03-04 to 2024-03-10 (Albertslund)" in format_text(alb)
+    assert build_report(store, date(2024, 3, 4), date(2024, 3, 10), "Egedal").contacts == 1
+
+
 def test_empty_period(store: StatsStore) -> None:
     r = build_report(store, date(2023, 1, 1), date(2023, 1, 31))
     assert r.contacts == 0 and r.median_duration_s is None and r.p90_duration_s is None
