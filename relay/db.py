@@ -87,6 +87,7 @@ class Database:
         self.dialect = "postgresql" if is_url(location) else "sqlite"
         self._lock = threading.RLock()
         self._conn: Any = None
+        self._closed = False
         self._connect()
 
     def __repr__(self) -> str:
@@ -157,12 +158,16 @@ class Database:
 
     def _reconnect_if_broken(self) -> None:
         """PostgreSQL restarted or the line broke: open a new connection once."""
+        if self._closed:
+            raise DatabaseError(f"{redact(self.location)} was closed")
         if self.dialect == "postgresql" and (self._conn.closed or self._conn.broken):
             self._conn.close()
             self._connect()
 
     def close(self) -> None:
+        """Close the connection; the object is unusable afterwards."""
         with self._lock:
+            self._closed = True
             self._conn.close()
 
     def __enter__(self) -> Self:

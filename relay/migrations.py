@@ -48,9 +48,9 @@ def migrate(db: Database, track: str, migrations: Sequence[Migration]) -> int:
     _check_numbering(migrations)
     newest = len(migrations)
     with db.transaction() as tx:
-        tx.execute(_VERSIONS)
-        if tx.dialect == "postgresql":
+        if tx.dialect == "postgresql":  # before CREATE: concurrent CREATEs can collide
             tx.query("SELECT pg_advisory_xact_lock(?)", (_LOCK_KEY,))
+        tx.execute(_VERSIONS)
         current = _version(tx, track)
         if current > newest:
             raise DatabaseError(

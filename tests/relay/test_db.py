@@ -37,3 +37,10 @@ def test_same_sql_on_both_backends(stats_location: Path | str) -> None:
             tx.execute("INSERT INTO t VALUES (?, ?)", ("c", 3.0))
             tx.execute("INSERT INTO t VALUES (?, ?)", ("a", 2.0))
         assert [k for (k,) in db.query("SELECT k FROM t ORDER BY k")] == ["a", "b"]  # rolled back
+
+
+def test_a_closed_database_stays_closed(stats_location: Path | str) -> None:
+    db = Database(stats_location)
+    db.close()
+    with pytest.raises(DatabaseError, match="closed"):
+        db.query("SELECT 1")  # PostgreSQL's reconnect must not reopen it

@@ -4,6 +4,7 @@ the runner is all-or-nothing and refuses a database from a newer relay."""
 from __future__ import annotations
 
 import sqlite3
+import threading
 from datetime import date
 from pathlib import Path
 
@@ -147,3 +148,26 @@ def test_a_relay_db_from_before_migrations_keeps_its_accounts(tmp_path: Path) ->
     store.close()
     with Database(path) as opened:
         assert version_of(opened, "accounts") == 1
+
+
+def test_relays_starting_at_once_upgrade_once(stats_location: Path | str) -> None:
+    """Several relays opening one new database together: each ends up at the newest
+    version, none fails on the others' CREATEs (PostgreSQL: advisory lock)."""
+    start = threading.Barrier(4)
+    errors: list[BaseException] = []
+
+    def open_store() -> None:
+        start.wait(timeout=30)
+        try:
+            StatsStore(stats_location).close()
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_store) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert errors == []
+    with Database(stats_location) as db:
+        assert version_of(db, "stats") == len(schema.MIGRATIONS)
