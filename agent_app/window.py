@@ -263,7 +263,10 @@ class MainWindow(QMainWindow):
 
     def _on_checklist(self, checklist: Checklist) -> None:
         self.log_panel.set_topic(checklist.topic)
-        self._log("checklist_set", {"checklist": checklist.id, "steps_total": len(checklist.steps)})
+        data: dict[str, object] = {"checklist": checklist.id, "steps_total": len(checklist.steps)}
+        if checklist.kle:  # the topic's KLE number travels with the upload's events
+            data["kle"] = checklist.kle
+        self._log("checklist_set", data)
 
     def _on_tick(self, number: int, done: bool) -> None:
         if done:

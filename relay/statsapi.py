@@ -11,13 +11,14 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import sqlite3
 from datetime import date
 from typing import Any
 
 from relay._stats_validate import check_municipality
 from relay.accounts import Account
 from relay.audit import AuditLog
+from relay.contacts import ALL, Forbidden, contact_records, scope
+from relay.db import DatabaseError
 from relay.report import build_report, report_to_dict
 from relay.stats import StatsStore
 
@@ -28,6 +29,10 @@ MAX_REPORT = 96 * 1024
 """Largest ``stats`` message: well under what an agent accepts (128 KiB)."""
 _LONG_TABLES = ("per_topic", "per_municipality")
 OTHERS = "(andre)"
+UNAVAILABLE = "The statistics database cannot be reached; try again later."
+CONTACTS = "contacts_request"
+CONTACTS_PAGE = 100
+"""Contact records per ``contacts`` message: at most ~750 bytes each, under MAX_REPORT."""
 
 
 class StatsService:
@@ -75,7 +80,7 @@ class StatsService:
             except ValueError as exc:
                 rejected.append({"session_id": sid, "reason": str(exc)[:_MAX_REASON]})
                 continue
-            except sqlite3.Error:
+            except DatabaseError:
                 log.exception("storing an uploaded session failed")
                 rejected.append({"session_id": sid, "reason": "unavailable"})
                 continue
@@ -91,7 +96,11 @@ class StatsService:
             )
         if date_to < date_from:
             return _error("bad_range", "The end date is before the start date.")
-        report = await asyncio.to_thread(build_report, self.store, date_from, date_to)
+        try:
+            report = await asyncio.to_thread(build_report, self.store, date_from, date_to)
+        except DatabaseError:
+            log.exception("reading the statistics failed")
+            return _error("unavailable", UNAVAILABLE)
         self.audit.write(
             "stats_read",
             agent=account.name,
@@ -100,6 +109,57 @@ class StatsService:
             date_to=date_to.isoformat(),
         )
         return {"type": "stats", "report": fit_report(report_to_dict(report))}
+
+    async def contacts(
+        self,
+        account: Account,
+        date_from: date,
+        date_to: date,
+        municipality: str | None,
+        offset: int = 0,
+    ) -> dict[str, Any]:
+        """One page of contact records (the ``contacts`` answer), or an ``error``;
+        a supervisor gets their own municipality's only.  Every page is audited."""
+        try:
+            place = scope(account, municipality)
+        except Forbidden as exc:
+            return _error("forbidden", str(exc), CONTACTS)
+        if date_to < date_from:
+            return _error("bad_range", "The end date is before the start date.", CONTACTS)
+        try:
+            records = await asyncio.to_thread(
+                contact_records, self.store, date_from, date_to, place
+            )
+        except DatabaseError:
+            log.exception("reading the contact records failed")
+            return _error("unavailable", UNAVAILABLE, CONTACTS)
+        page = records[offset : offset + CONTACTS_PAGE]
+        self.audit.write(
+            "contacts_export",
+            agent=account.name,
+            role=account.role,
+            municipality=place or ALL,
+            date_from=date_from.isoformat(),
+            date_to=date_to.isoformat(),
+            format="json",
+            rows=len(page),
+            via="relay",
+        )
+        return _contacts_page(place, records, offset, page)
+
+
+def _contacts_page(
+    place: str | None, records: list[dict[str, Any]], offset: int, page: list[dict[str, Any]]
+) -> dict[str, Any]:
+    following = offset + len(page)
+    return {
+        "type": "contacts",
+        "municipality": place,
+        "total": len(records),
+        "offset": offset,
+        "next_offset": following if following < len(records) else None,
+        "contacts": page,
+    }
 
 
 def fit_report(report: dict[str, Any], limit: int = MAX_REPORT) -> dict[str, Any]:
@@ -136,5 +196,5 @@ def _session_id(payload: dict[str, Any]) -> str | None:
     return sid[:64] if isinstance(sid, str) else None
 
 
-def _error(reason: str, message: str) -> dict[str, Any]:
-    return {"type": "error", "request": "stats_request", "reason": reason, "message": message}
+def _error(reason: str, message: str, request: str = "stats_request") -> dict[str, Any]:
+    return {"type": "error", "request": request, "reason": reason, "message": message}

@@ -207,6 +207,8 @@ def test_checklist_steps_links_log_and_next_citizen(
     ):
         assert kind in kinds, kind
     assert log.events(summary.session_id)[-1].data["reason"] == "agent_ended"
+    chosen = next(e for e in log.events(summary.session_id) if e.kind == "checklist_set")
+    assert chosen.data["kle"] == "23.00.00"  # the topic's KLE number goes with the upload
     # the summary reaches the relay's statistics and is marked uploaded
     qtbot.waitUntil(lambda: summary.session_id not in log.pending_uploads(), timeout=MS)
     # ready for the next citizen at once: a second citizen joins on the fresh connection

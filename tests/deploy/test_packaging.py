@@ -70,7 +70,7 @@ def requirements(wheel: Path) -> dict[str, set[str]]:
 def test_metadata_splits_relay_from_apps(wheel: Path) -> None:
     needs = requirements(wheel)
     assert needs[""] == {"websockets", "tzdata"}
-    assert needs["relay"] == {"matplotlib"}
+    assert needs["relay"] == {"matplotlib", "psycopg"}  # report charts; PostgreSQL
     assert APPS_ONLY <= needs["apps"] and not needs["apps"] & {"matplotlib", "pillow"}
     assert "pillow" in needs["test"] and "cobrowse" in needs["test"]  # test = apps + relay
     assert not NEVER & (needs[""] | needs["relay"] | needs["apps"])
