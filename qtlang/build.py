@@ -60,12 +60,13 @@ def release(ts: Path, qm: Path) -> None:
     )
 
 
-def update() -> None:
-    """``lupdate`` every app's Python files into its ``.ts`` (no obsolete entries kept)."""
+def update(folder: Path = HERE) -> None:
+    """``lupdate`` every app's Python files into its ``.ts`` in ``folder`` (no obsolete
+    entries kept; the tests update a copy to see whether the real ones are current)."""
     for app, package in APPS.items():
         sources = sorted(str(p.relative_to(ROOT)) for p in (ROOT / package).rglob("*.py"))
         for lang in TARGETS:
-            ts = HERE / f"{app}_{lang}.ts"
+            ts = folder / f"{app}_{lang}.ts"
             subprocess.run(
                 [
                     tool("lupdate"),
