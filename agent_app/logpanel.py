@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from agent_app import texts
 from agent_app.privacynote import PrivacyWarning
 from cobrowse.sessionlog import personal
+from qtlang import translate
 
 
 class LogPanel(QWidget):
@@ -33,19 +34,21 @@ class LogPanel(QWidget):
         self.topic = QComboBox()
         self.topic.setEditable(True)
         self.topic.addItems(["", *sorted(set(topics))])
-        _line_edit(self.topic).setPlaceholderText("Vælg eller skriv emne")
+        _line_edit(self.topic).setPlaceholderText(translate("agent", "Vælg eller skriv emne"))
         self.municipality = QComboBox()
         self.municipality.setEditable(True)
         self.municipality.addItems(["", *texts.MUNICIPALITIES])
-        _line_edit(self.municipality).setPlaceholderText("Borgerens kommune")
+        _line_edit(self.municipality).setPlaceholderText(translate("agent", "Borgerens kommune"))
         self.outcome = QComboBox()
-        self.outcome.addItem("Vælg udfald …", "")
-        for key, label in texts.OUTCOMES.items():
-            self.outcome.addItem(label, key)
+        self.outcome.addItem(translate("agent", "Vælg udfald …"), "")
+        for key in texts.OUTCOMES:
+            self.outcome.addItem(texts.outcome_text(key), key)
         self.note = QPlainTextEdit()
-        self.note.setPlaceholderText("Note (skriv aldrig CPR-nummer eller andre personoplysninger)")
+        self.note.setPlaceholderText(
+            translate("agent", "Note (skriv aldrig CPR-nummer eller andre personoplysninger)")
+        )
         self.note.setMaximumHeight(90)
-        self.add_note = QPushButton("Gem &note")
+        self.add_note = QPushButton(translate("agent", "Gem &note"))
         self.privacy = PrivacyWarning()
         self._pending: tuple[str, str, str] | None = None  # slot, kind, key held back
         self.notes_saved = QLabel()
@@ -157,7 +160,7 @@ class LogPanel(QWidget):
 
     def _end(self) -> None:
         if not self.outcome_key():
-            self.error.setText("Vælg et udfald, før du afslutter.")
+            self.error.setText(translate("agent", "Vælg et udfald, før du afslutter."))
             self.outcome.setFocus()
             return
         self.end_requested.emit()
