@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from html import escape
 
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from citizen_client.texts import phrase
@@ -30,6 +31,7 @@ def show_about(parent: QWidget, hotline_name: str) -> QMessageBox:
     box.setTextFormat(box.textFormat().RichText)
     box.setText(about_text(hotline_name))
     box.setStandardButtons(QMessageBox.StandardButton.Close)
+    box.button(QMessageBox.StandardButton.Close).setIcon(QIcon())  # the word is enough
     box.setAccessibleName(phrase("about_title"))
     box.open()
     return box
