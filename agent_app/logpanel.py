@@ -54,7 +54,7 @@ class LogPanel(QWidget):
         self.notes_saved = QLabel()
         self.error = QLabel()
         self.error.setStyleSheet("color: #b00020; font-weight: bold;")
-        self.end_button = QPushButton("&Afslut session")
+        self.end_button = QPushButton(translate("agent", "&Afslut session"))
         self.end_button.setStyleSheet("font-weight: bold; padding: 6px;")
         self._wire()
         self._layout()
@@ -72,9 +72,9 @@ class LogPanel(QWidget):
 
     def _layout(self) -> None:
         form = QFormLayout()
-        form.addRow("&Emne:", self.topic)
-        form.addRow("&Kommune:", self.municipality)
-        form.addRow("&Udfald:", self.outcome)
+        form.addRow(translate("agent", "&Emne:"), self.topic)
+        form.addRow(translate("agent", "&Kommune:"), self.municipality)
+        form.addRow(translate("agent", "&Udfald:"), self.outcome)
         box = QVBoxLayout(self)
         box.addLayout(form)
         box.addWidget(self.note)
@@ -109,7 +109,8 @@ class LogPanel(QWidget):
         if not personal.find(value):
             return False
         self._pending = (slot, kind, key)
-        self.privacy.show_for("Noten" if slot == "note" else "Emnet", value)
+        what = translate("agent", "Noten") if slot == "note" else translate("agent", "Emnet")
+        self.privacy.show_for(what, value)
         return True
 
     def _save_masked(self) -> None:
@@ -148,7 +149,9 @@ class LogPanel(QWidget):
             self.note.clear()
             count = int(self.notes_saved.property("count") or 0) + 1
             self.notes_saved.setProperty("count", count)
-            self.notes_saved.setText(f"{count} note(r) gemt.")
+            self.notes_saved.setText(
+                translate("agent", "{count} note(r) gemt.").format(count=count)
+            )
 
     def set_topic(self, topic: str) -> None:
         """The checklist chose a topic (the agent can still change it)."""

@@ -46,6 +46,7 @@ log = logging.getLogger(__name__)
 CODE_PAGE_PHASES = ("signed_out", "ready", "joining", "pairing", "waiting_view", "view_denied")
 END_QUESTION = QT_TRANSLATE_NOOP("agent", "Afslut sessionen med borgeren nu?")
 FORGET_SCREEN = ("paused", "ended", "signed_out", "ready")
+WAITING = QT_TRANSLATE_NOOP("agent", "Venter på borgerens skærm …")
 OVERLAYS: dict[str, object] = {  # translated where shown
     "paused": QT_TRANSLATE_NOOP(
         "agent", "Borgeren har sat skærmdelingen på pause.\nDu ser intet, før borgeren fortsætter."
@@ -182,7 +183,7 @@ class MainWindow(QMainWindow):
             self.canvas.clear()
             if phase != "paused":  # a pause is forgotten in order with the frames
                 self.frames.reset()
-        waiting = "Venter på borgerens skærm …" if self.canvas.image.isNull() else ""
+        waiting = WAITING if self.canvas.image.isNull() else ""
         self.canvas.set_overlay(translate("agent", str(OVERLAYS.get(phase, waiting))))
         mode = (
             "control"
@@ -205,7 +206,7 @@ class MainWindow(QMainWindow):
         try:
             showing = self.session.phase in ("viewing", "controlling", "waiting_control")
             if showing and self.canvas.apply(update):
-                if self.canvas.overlay.startswith("Venter på borgerens skærm"):
+                if self.canvas.overlay == translate("agent", str(WAITING)):
                     self.canvas.set_overlay("")
                 self.status.frame_painted()
         finally:

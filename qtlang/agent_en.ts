@@ -5,7 +5,7 @@
     <name>agent</name>
     <message>
         <source>Borgerens kode</source>
-        <translation>Citizen's code</translation>
+        <translation>Citizen&apos;s code</translation>
     </message>
     <message>
         <source>Spørg borgeren igen</source>
@@ -25,7 +25,7 @@
     </message>
     <message>
         <source>Borgerens kommune</source>
-        <translation>Citizen's municipality</translation>
+        <translation>Citizen&apos;s municipality</translation>
     </message>
     <message>
         <source>Vælg udfald …</source>
@@ -38,6 +38,34 @@
     <message>
         <source>Gem &amp;note</source>
         <translation>Save &amp;note</translation>
+    </message>
+    <message>
+        <source>&amp;Afslut session</source>
+        <translation>&amp;End session</translation>
+    </message>
+    <message>
+        <source>&amp;Emne:</source>
+        <translation>&amp;Topic:</translation>
+    </message>
+    <message>
+        <source>&amp;Kommune:</source>
+        <translation>&amp;Municipality:</translation>
+    </message>
+    <message>
+        <source>&amp;Udfald:</source>
+        <translation>&amp;Outcome:</translation>
+    </message>
+    <message>
+        <source>Noten</source>
+        <translation>The note</translation>
+    </message>
+    <message>
+        <source>Emnet</source>
+        <translation>The topic</translation>
+    </message>
+    <message>
+        <source>{count} note(r) gemt.</source>
+        <translation>{count} note(s) saved.</translation>
     </message>
     <message>
         <source>Vælg et udfald, før du afslutter.</source>
@@ -205,7 +233,7 @@
     </message>
     <message>
         <source>Klar – skriv borgerens kode</source>
-        <translation>Ready – type the citizen's code</translation>
+        <translation>Ready – type the citizen&apos;s code</translation>
     </message>
     <message>
         <source>Forbinder til borgeren …</source>
@@ -225,7 +253,7 @@
     </message>
     <message>
         <source>Forbundet – du ser borgerens skærm</source>
-        <translation>Connected – you see the citizen's screen</translation>
+        <translation>Connected – you see the citizen&apos;s screen</translation>
     </message>
     <message>
         <source>Venter på at borgeren giver dig kontrol …</source>
@@ -233,7 +261,7 @@
     </message>
     <message>
         <source>Du styrer borgerens mus og tastatur</source>
-        <translation>You control the citizen's mouse and keyboard</translation>
+        <translation>You control the citizen&apos;s mouse and keyboard</translation>
     </message>
     <message>
         <source>Borgeren har sat skærmdelingen på pause</source>
@@ -241,7 +269,7 @@
     </message>
     <message>
         <source>Borgerens forbindelse er afbrudt – venter …</source>
-        <translation>The citizen's connection is lost – waiting …</translation>
+        <translation>The citizen&apos;s connection is lost – waiting …</translation>
     </message>
     <message>
         <source>Sessionen er slut</source>
@@ -256,6 +284,38 @@
         <translation>The citizen finished on their own</translation>
     </message>
     <message>
+        <source>Man</source>
+        <translation>Mon</translation>
+    </message>
+    <message>
+        <source>Tir</source>
+        <translation>Tue</translation>
+    </message>
+    <message>
+        <source>Ons</source>
+        <translation>Wed</translation>
+    </message>
+    <message>
+        <source>Tor</source>
+        <translation>Thu</translation>
+    </message>
+    <message>
+        <source>Fre</source>
+        <translation>Fri</translation>
+    </message>
+    <message>
+        <source>Lør</source>
+        <translation>Sat</translation>
+    </message>
+    <message>
+        <source>Søn</source>
+        <translation>Sun</translation>
+    </message>
+    <message>
+        <source>Borgeren klarede resten selv</source>
+        <translation>The citizen did the rest alone</translation>
+    </message>
+    <message>
         <source>Henvist til borger.dk</source>
         <translation>Referred to borger.dk</translation>
     </message>
@@ -264,8 +324,128 @@
         <translation>Referred to skat.dk</translation>
     </message>
     <message>
+        <source>Uden for området (CPR)</source>
+        <translation>Out of scope (CPR)</translation>
+    </message>
+    <message>
+        <source>Afbrudt (intet udfald valgt)</source>
+        <translation>Interrupted (no outcome chosen)</translation>
+    </message>
+    <message>
+        <source>Kun supervisorer og administratorer kan se hotlinens statistik.</source>
+        <translation>Only supervisors and administrators can see the hotline's statistics.</translation>
+    </message>
+    <message>
+        <source>Slutdatoen ligger før startdatoen.</source>
+        <translation>The end date is before the start date.</translation>
+    </message>
+    <message>
+        <source>Du er ikke logget ind på relæet.</source>
+        <translation>You are not signed in to the relay.</translation>
+    </message>
+    <message>
+        <source>Forbindelsen til relæet blev afbrudt. Prøv igen.</source>
+        <translation>The connection to the relay was lost. Try again.</translation>
+    </message>
+    <message>
+        <source>Hotlinens statistik</source>
+        <translation>The hotline's statistics</translation>
+    </message>
+    <message>
+        <source>Vis</source>
+        <translation>Show</translation>
+    </message>
+    <message>
+        <source>Vælg en periode og tryk Vis.</source>
+        <translation>Choose a period and press Show.</translation>
+    </message>
+    <message>
+        <source>Henvendelser pr. ugedag</source>
+        <translation>Contacts per weekday</translation>
+    </message>
+    <message>
+        <source>Henvendelser pr. time</source>
+        <translation>Contacts per hour</translation>
+    </message>
+    <message>
+        <source>Emner</source>
+        <translation>Topics</translation>
+    </message>
+    <message>
+        <source>Udfald</source>
+        <translation>Outcomes</translation>
+    </message>
+    <message>
+        <source>Kommuner</source>
+        <translation>Municipalities</translation>
+    </message>
+    <message>
+        <source>Fra</source>
+        <translation>From</translation>
+    </message>
+    <message>
+        <source>Til</source>
+        <translation>To</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Hvor sessionerne stoppede, pr. tjekliste&lt;/b&gt;</source>
+        <translation>&lt;b&gt;Where the sessions stopped, per checklist&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>Henter statistik …</source>
+        <translation>Fetching statistics …</translation>
+    </message>
+    <message>
+        <source>Statistikken kunne ikke hentes ({error}).</source>
+        <translation>The statistics could not be fetched ({error}).</translation>
+    </message>
+    <message>
+        <source> Kun de største emner, kommuner og tjeklister er vist (resten er samlet som «andre»); den fulde rapport: cobrowse-relay report.</source>
+        <translation> Only the largest topics, municipalities and checklists are shown (the rest are grouped as “others”); the full report: cobrowse-relay report.</translation>
+    </message>
+    <message>
+        <source>Periode {first} – {last}: {contacts} henvendelser.</source>
+        <translation>Period {first} – {last}: {contacts} contacts.</translation>
+    </message>
+    <message>
+        <source>Ingen tjeklister brugt i perioden.</source>
+        <translation>No checklists used in the period.</translation>
+    </message>
+    <message>
+        <source>(øvrige)</source>
+        <translation>(others)</translation>
+    </message>
+    <message>
+        <source>Henvendelser</source>
+        <translation>Contacts</translation>
+    </message>
+    <message>
+        <source>Median varighed</source>
+        <translation>Median duration</translation>
+    </message>
+    <message>
+        <source>90 % af sessionerne varede højst</source>
+        <translation>90 % of the sessions lasted at most</translation>
+    </message>
+    <message>
+        <source>Tid med agentens styring</source>
+        <translation>Time under the agent's control</translation>
+    </message>
+    <message>
+        <source>Tid hvor borgeren styrede</source>
+        <translation>Time the citizen was in control</translation>
+    </message>
+    <message>
+        <source>{name}: alle {sessions} sessioner gennemførte tjeklisten</source>
+        <translation>{name}: all {sessions} sessions completed the checklist</translation>
+    </message>
+    <message>
+        <source>{name}: oftest ved trin {step} ({stopped} af {sessions} sessioner; {completed} gennemført)</source>
+        <translation>{name}: most often at step {step} ({stopped} of {sessions} sessions; {completed} completed)</translation>
+    </message>
+    <message>
         <source>Uden for området – borgerens egen CPR-sag</source>
-        <translation>Out of scope – the citizen's own CPR case</translation>
+        <translation>Out of scope – the citizen&apos;s own CPR case</translation>
     </message>
     <message>
         <source>Ikke løst</source>
@@ -301,7 +481,7 @@
     </message>
     <message>
         <source>Se borgerens skærm (intet sendes)</source>
-        <translation>See the citizen's screen (nothing is sent)</translation>
+        <translation>See the citizen&apos;s screen (nothing is sent)</translation>
     </message>
     <message>
         <source>Peg</source>
@@ -309,7 +489,7 @@
     </message>
     <message>
         <source>Klik for at vise en ring på borgerens skærm</source>
-        <translation>Click to show a ring on the citizen's screen</translation>
+        <translation>Click to show a ring on the citizen&apos;s screen</translation>
     </message>
     <message>
         <source>Styr</source>
@@ -329,7 +509,7 @@
     </message>
     <message>
         <source>Tryk Esc på borgerens pc (Esc her giver kontrollen tilbage)</source>
-        <translation>Press Esc on the citizen's PC (Esc here gives control back)</translation>
+        <translation>Press Esc on the citizen&apos;s PC (Esc here gives control back)</translation>
     </message>
     <message>
         <source>Tilpas til vindue</source>
@@ -357,7 +537,7 @@
     </message>
     <message>
         <source>Hotlinens statistik – kun supervisorer (Ctrl+Shift+S)</source>
-        <translation>The hotline's statistics – supervisors only (Ctrl+Shift+S)</translation>
+        <translation>The hotline&apos;s statistics – supervisors only (Ctrl+Shift+S)</translation>
     </message>
     <message>
         <source>Venter på lov …</source>
@@ -379,7 +559,7 @@ You see nothing until the citizen continues.</translation>
     </message>
     <message>
         <source>Borgerens forbindelse er afbrudt – venter på, at borgeren kommer tilbage …</source>
-        <translation>The citizen's connection is lost – waiting for the citizen to come back …</translation>
+        <translation>The citizen&apos;s connection is lost – waiting for the citizen to come back …</translation>
     </message>
     <message>
         <source>Sessionen er slut.
@@ -418,6 +598,110 @@ Choose an outcome and press “End session”.</translation>
     <message>
         <source>Sessionen er gemt. Klar til næste borger.</source>
         <translation>The session is saved. Ready for the next citizen.</translation>
+    </message>
+    <message>
+        <source>Dette trin har ingen tekst til borgeren og kan ikke vises hos borgeren.</source>
+        <translation>This step has no text for the citizen and cannot be shown to the citizen.</translation>
+    </message>
+    <message>
+        <source>Søg tjekliste (titel eller emne) …</source>
+        <translation>Search checklists (title or topic) …</translation>
+    </message>
+    <message>
+        <source>&amp;Vis trin for borgeren</source>
+        <translation>&amp;Show step to the citizen</translation>
+    </message>
+    <message>
+        <source>Åbn &amp;link hos borgeren</source>
+        <translation>Open &amp;link for the citizen</translation>
+    </message>
+    <message>
+        <source>{count} tjekliste(r) kunne ikke indlæses.</source>
+        <translation>{count} checklist(s) could not be loaded.</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;{title}&lt;/b&gt; ({steps} trin)</source>
+        <translation>&lt;b&gt;{title}&lt;/b&gt; ({steps} steps)</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;&lt;b&gt;Til dig:&lt;/b&gt; {notes}&lt;/p&gt;</source>
+        <translation>&lt;p&gt;&lt;b&gt;For you:&lt;/b&gt; {notes}&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;&lt;b&gt;Borgeren ser:&lt;/b&gt; &lt;i&gt;{text}&lt;/i&gt;&lt;/p&gt;</source>
+        <translation>&lt;p&gt;&lt;b&gt;The citizen sees:&lt;/b&gt; &lt;i&gt;{text}&lt;/i&gt;&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;&lt;b&gt;Link:&lt;/b&gt; {link}&lt;/p&gt;</source>
+        <translation>&lt;p&gt;&lt;b&gt;Link:&lt;/b&gt; {link}&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Læs tallet op for borgeren:</source>
+        <translation>Read the number out to the citizen:</translation>
+    </message>
+    <message>
+        <source>Borgeren ser det samme tal i sit vindue og trykker »Tillad styring«, når tallene passer. Passer de ikke, skal borgeren trykke »Nej«.</source>
+        <translation>The citizen sees the same number in their window and presses “Allow control” when the numbers match. If they do not match, the citizen must press “No”.</translation>
+    </message>
+    <message>
+        <source>Kontroltal {digits}</source>
+        <translation>Check number {digits}</translation>
+    </message>
+    <message>
+        <source>Et skærmbillede kunne ikke vises.</source>
+        <translation>A screen image could not be shown.</translation>
+    </message>
+    <message>
+        <source>&amp;Ret teksten</source>
+        <translation>&amp;Edit the text</translation>
+    </message>
+    <message>
+        <source>Gem &amp;maskeret</source>
+        <translation>Save &amp;masked</translation>
+    </message>
+    <message>
+        <source>{what} indeholder personoplysninger ({found}). De må ikke stå i loggen. Ret teksten, eller gem den sådan: »{masked}«</source>
+        <translation>{what} contains personal data ({found}). It must not be in the log. Edit the text, or save it like this: “{masked}”</translation>
+    </message>
+    <message>
+        <source>Venter på borgerens skærm …</source>
+        <translation>Waiting for the citizen's screen …</translation>
+    </message>
+    <message>
+        <source>Borgerens skærm</source>
+        <translation>The citizen's screen</translation>
+    </message>
+    <message>
+        <source>Dit klik eller tastetryk ramte borgerens eget cobrowse-vindue (det skraverede felt i dit billede) – det kan du ikke styre. Klik i borgerens side først.</source>
+        <translation>Your click or key press hit the citizen's own cobrowse window (the hatched area in your picture) – you cannot control it. Click in the citizen's page first.</translation>
+    </message>
+    <message>
+        <source>Borgeren bruger selv mus eller tastatur – dine input venter et øjeblik.</source>
+        <translation>The citizen is using the mouse or keyboard – your input waits a moment.</translation>
+    </message>
+    <message>
+        <source>Forbindelsen til relæet blev afbrudt. Log ind igen.</source>
+        <translation>The connection to the relay was lost. Sign in again.</translation>
+    </message>
+    <message>
+        <source>Borgeren sagde nej til, at du styrer.</source>
+        <translation>The citizen said no to you taking control.</translation>
+    </message>
+    <message>
+        <source>Borgeren har taget kontrollen tilbage.</source>
+        <translation>The citizen has taken back control.</translation>
+    </message>
+    <message>
+        <source>Borgeren er tilbage.</source>
+        <translation>The citizen is back.</translation>
+    </message>
+    <message>
+        <source>Borgeren åbnede linket.</source>
+        <translation>The citizen opened the link.</translation>
+    </message>
+    <message>
+        <source>Linket blev ikke åbnet hos borgeren.</source>
+        <translation>The link was not opened for the citizen.</translation>
     </message>
 </context>
 </TS>
