@@ -12,14 +12,18 @@ PySide6 and takes ~0.1 s).  A frozen build must bring the ``.qm`` files with it:
 from __future__ import annotations
 
 import argparse
+import logging
 import subprocess
 import sys
 from pathlib import Path
 
+from cobrowse.paths import user_data_dir
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 APPS = {"citizen": "citizen_client", "agent": "agent_app"}  # .ts name -> package
-TARGETS = ("en",)  # Danish is the source language: it needs no translation file
+TARGETS = ("en",)
+log = logging.getLogger(__name__)  # Danish is the source language: it needs no translation file
 
 
 def tool(name: str) -> str:
@@ -39,15 +43,25 @@ def ts_files() -> list[Path]:
 
 
 def qm_file(ts: Path) -> Path:
-    """``ts``'s compiled ``.qm``, built first if it is missing or older than ``ts``.
+    """``ts``'s compiled ``.qm``, built first if it is missing or older than ``ts``:
+    next to ``ts``, or where the package folder is read-only (a system-wide
+    ``pip install``) in the user's data folder.  If neither can be built the path is
+    returned anyway; loading it fails and the Danish source texts show.
 
     In a frozen program there is no ``.ts`` and no lrelease: the bundled ``.qm`` is
     returned as it is."""
     qm = ts.with_suffix(".qm")
     if getattr(sys, "frozen", False) or not ts.exists():
         return qm
-    if not qm.exists() or qm.stat().st_mtime < ts.stat().st_mtime:
-        release(ts, qm)
+    for target in (qm, user_data_dir() / "translations" / qm.name):
+        if target.exists() and target.stat().st_mtime >= ts.stat().st_mtime:
+            return target
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            release(ts, target)
+            return target
+        except (OSError, subprocess.CalledProcessError) as exc:
+            log.warning("cannot build %s in %s: %s", qm.name, target.parent, exc)
     return qm
 
 

@@ -61,3 +61,36 @@ def test_qm_files_are_built_and_current(tmp_path: Path) -> None:
         assert qm.exists() and qm.stat().st_mtime >= ts.stat().st_mtime
         build.release(ts, tmp_path / qm.name)
         assert qm.read_bytes() == (tmp_path / qm.name).read_bytes()
+
+
+def test_a_read_only_install_builds_into_the_user_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    package, data = tmp_path / "site-packages", tmp_path / "data"
+    package.mkdir()
+    ts = package / "citizen_en.ts"
+    shutil.copy(build.HERE / ts.name, ts)
+    monkeypatch.setenv("XDG_DATA_HOME", str(data))
+    real = build.release
+
+    def read_only(source: Path, qm: Path) -> None:
+        if qm.parent == package:
+            raise PermissionError("read-only")
+        real(source, qm)
+
+    monkeypatch.setattr(build, "release", read_only)
+    qm = build.qm_file(ts)
+    assert qm == data / "cobrowse" / "translations" / "citizen_en.qm" and qm.exists()
+    assert build.qm_file(ts) == qm  # current: not built again
+
+
+def test_a_missing_translation_shows_the_danish_source(
+    qapp: object, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import qtlang
+    from citizen_client.texts import phrase
+
+    monkeypatch.setattr(qtlang, "qm_file", lambda ts: ts.with_name("gone.qm"))
+    qtlang.install("citizen", "en")
+    assert phrase("new_code") == "Nyt nummer"
+    assert "could not be loaded" in caplog.text
