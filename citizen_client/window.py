@@ -147,13 +147,15 @@ class MainWindow(QWidget):
         self.pages.addWidget(self.status)
         self.pages.addWidget(self.code)
         top = QHBoxLayout()
-        top.addWidget(self.about, alignment=Qt.AlignmentFlag.AlignTop)
         top.addStretch(1)
         top.addWidget(self.language)
         box = QVBoxLayout(self)
         box.setContentsMargins(32, 20, 32, 32)
         box.addLayout(top)
         box.addWidget(self.pages, 1)
+        # added last, so "Om" is last in the Tab order: the window opens with the focus
+        # on the language button or the page's own buttons, never on the small link
+        top.insertWidget(0, self.about, alignment=Qt.AlignmentFlag.AlignTop)
 
     def show_status(
         self, heading: str, detail: str = "", action: str = "", second: str = ""

@@ -95,3 +95,13 @@ def test_high_contrast_keeps_the_platforms_colours(
     )
     assert "background" not in applied and "palette(highlight)" in applied
     assert "#0b3d91" in style.stylesheet(18)  # the client's own colours otherwise
+
+
+def test_om_is_last_in_the_tab_order(citizen: CitizenApp) -> None:
+    w = citizen.view.window
+    chain, widget = [], w.nextInFocusChain()
+    while widget is not w and len(chain) < 50:
+        chain.append(widget)
+        widget = widget.nextInFocusChain()
+    buttons = [b for b in chain if b in (w.language, w.status.action, w.status.second, w.about)]
+    assert buttons == [w.language, w.status.action, w.status.second, w.about]
