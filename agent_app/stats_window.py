@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qtlang import translate
+from qtlang import current, translate
 
 Fetcher = Callable[[date, date], "concurrent.futures.Future[dict[str, Any]]"]
 WEEKDAYS: dict[str, object] = {
@@ -288,7 +288,10 @@ def _top(counts: dict[str, int], limit: int = 10) -> list[tuple[str, int]]:
 
 
 def _minutes(seconds: float | None) -> str:
-    return "–" if seconds is None else f"{seconds / 60:.1f} min".replace(".", ",")
+    if seconds is None:
+        return "–"
+    shown = f"{seconds / 60:.1f} min"
+    return shown.replace(".", ",") if current() == "da" else shown  # 16,0 / 16.0
 
 
 def _percent(share: float | None) -> str:

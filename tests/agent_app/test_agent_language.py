@@ -65,3 +65,19 @@ def test_english_chosen_and_remembered(qtbot: Any, settings: QSettings) -> None:
     ]
     settings.setValue("language", "fr")  # a broken setting: Danish, not a crash
     assert language(settings) == "da"
+
+
+def test_statistics_figures_follow_the_language(qapp: object) -> None:
+    from agent_app.stats_window import _minutes, _stop
+
+    stop = {"checklist": "flytning", "step": 2, "stopped": 1, "sessions": 4, "completed": 3}
+    install("agent", "da")
+    assert (_minutes(960), _stop(stop)) == (
+        "16,0 min",
+        "flytning: oftest ved trin 2 (1 af 4 sessioner; 3 gennemført)",
+    )
+    install("agent", "en")
+    assert (_minutes(960), _stop(stop)) == (
+        "16.0 min",
+        "flytning: most often at step 2 (1 of 4 sessions; 3 completed)",
+    )
