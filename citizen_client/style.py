@@ -2,10 +2,10 @@
 
 The text size follows the computer's own: the platform's default text size times
 :data:`FACTOR`, never below :data:`FLOOR_PT` (so a citizen who has turned up the text
-size in Windows or macOS gets bigger text here too).  When the computer asks for high
-contrast (Qt 6.10+ reads the platform setting), the client sets no colours of its own:
-the platform's high-contrast palette shows, and only sizes, borders and the focus
-ring (in the palette's own colours) are styled.
+size, e.g. with Windows' "Make text bigger", gets bigger text here too).  When the
+computer asks for high contrast (Qt 6.10+ reads the platform setting), the client
+sets no colours of its own: the platform's high-contrast palette shows, and only
+sizes, borders and the focus ring (in the palette's own colours) are styled.
 """
 
 from __future__ import annotations
