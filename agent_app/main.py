@@ -13,6 +13,13 @@ from PySide6.QtWidgets import QApplication
 from agent_app.app import AgentApp
 from cobrowse import __version__, platform
 from cobrowse.paths import default_session_log, user_data_dir
+from qtlang import LANGUAGES, install
+
+
+def language(settings: QSettings) -> str:
+    """The agent's language: the ``language`` setting (``--lang`` stores it), else Danish."""
+    lang = str(settings.value("language", "da"))
+    return lang if lang in LANGUAGES else "da"
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -37,6 +44,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=None,
         help="keep ended sessions in the log this many days (remembered; default 90)",
     )
+    parser.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        help="language of the window (remembered; default Danish)",
+    )
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args(argv)
     if args.retention_days is not None and args.retention_days < 1:
@@ -57,6 +69,9 @@ def main(argv: list[str] | None = None) -> int:
     settings = QSettings()
     if args.retention_days is not None:
         settings.setValue("retention_days", args.retention_days)
+    if args.lang:
+        settings.setValue("language", args.lang)
+    install("agent", language(settings))
     agent = AgentApp(settings, args.log, args.checklists, args.relay, args.name)
     for problem in agent.catalogue.problems:
         logging.getLogger("agent_app").warning("checklist skipped: %s", problem)

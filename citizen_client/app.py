@@ -67,7 +67,9 @@ class CitizenApp(QObject):
     ) -> None:
         super().__init__()
         self.config = config
-        self.view = View(config.language, config.hours)
+        # the hotline's name arrives with the baked settings (issue 11 §1); "" leaves it out
+        hotline_name = str(getattr(config, "hotline_name", "") or "")
+        self.view = View(config.language, config.hours, hotline_name)
         self.bridge = EventBridge(self.handle)
         self.router = NetRouter(self.bridge.post)
         self.endpoint = endpoint_factory(config.relay_url, self.router)

@@ -3,6 +3,9 @@
 :meth:`View.render` is the only place that decides what is visible; it runs after
 every phase change and on a language switch, so nothing can be left showing by
 accident (the frame and overlays disappear the moment the phase says so).
+
+Setting :attr:`View.lang` installs that language's Qt translators
+(:func:`qtlang.install`): our texts, and Qt's own for standard buttons and menus.
 """
 
 from __future__ import annotations
@@ -16,16 +19,18 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
 
+from citizen_client.about import show_about
 from citizen_client.banner import StepBanner
 from citizen_client.dialogs import AskDialog
 from citizen_client.overlays import ControlFrame, HighlightRing, SharingBar
 from citizen_client.screens import Rect, logical_point, logical_rect
-from citizen_client.texts import clock, spaced, tr, when
-from citizen_client.window import MainWindow
+from citizen_client.texts import clock, phrase, spaced, when
+from citizen_client.window import MainWindow, name_parts
 from cobrowse import platform
 from cobrowse.hours import OpeningHours
 from cobrowse.platform.base import FocusKeeper, NoFocusKeeper
 from cobrowse.session.endpoint import HotlineStatus
+from qtlang import install
 
 BAR_PHASES = ("sharing", "ask_control", "controlled", "paused", "reconnecting", "helper_away")
 SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ])")  # not "kl. 19"
@@ -42,9 +47,12 @@ NOTES = {  # why a new code is shown: (heading, detail) over the code
 
 
 class View:
-    def __init__(self, lang: str = "da", hours: OpeningHours | None = None) -> None:
-        self.lang = lang
+    def __init__(
+        self, lang: str = "da", hours: OpeningHours | None = None, hotline_name: str = ""
+    ) -> None:
+        self.lang = lang  # installs the translators before any widget is made
         self.hours = hours
+        self.hotline_name = hotline_name
         self.window = MainWindow()
         self.bar = SharingBar()
         self.frame = ControlFrame()
@@ -71,10 +79,20 @@ class View:
         self.focus = self._focus_keeper()
         for dialog in self.dialogs():
             dialog.gone.connect(self._dialog_gone)
+        self.window.about_clicked.connect(self.about)
+
+    @property
+    def lang(self) -> str:
+        return self._lang
+
+    @lang.setter
+    def lang(self, lang: str) -> None:
+        install("citizen", lang)
+        self._lang = lang
 
     def t(self, key: str, **fields: object) -> str:
         name, municipality = self.agent
-        return tr(self.lang, key, name=name or "?", municipality=municipality, **fields)
+        return phrase(key, name=name or "?", municipality=municipality, **fields)
 
     # changes -----------------------------------------------------------------------
 
@@ -156,6 +174,10 @@ class View:
             self.t("no"),
         )
 
+    def about(self) -> None:
+        """The "Om" box: program, version, hotline, and that the relay sees nothing."""
+        show_about(self.window, self.hotline_name)
+
     def toggle_language(self) -> None:
         self.lang = "en" if self.lang == "da" else "da"
         self.render()
@@ -219,9 +241,12 @@ class View:
     # painting ----------------------------------------------------------------------
 
     def render(self) -> None:
+        for window in self.windows():
+            name_parts(window)
         self.window.setWindowTitle(self.t("title"))
         self.window.language.setText(self.t("language"))
         self.window.language.setAccessibleName(self.t("language"))
+        self.window.about.setText(self.t("about"))
         paint: Callable[[], None] = getattr(self, f"_main_{self.phase}", self._main_sharing)
         paint()
         self._bar()

@@ -34,4 +34,5 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
 .venv/bin/python -m pip install -q -e ".[test,dev]"
+.venv/bin/python -m qtlang >/dev/null  # the translations (.ts -> .qm)
 echo "setup: ready (.venv)"

@@ -80,3 +80,13 @@ def _collect_garbage_on_main_thread() -> Iterator[None]:
     import gc
 
     gc.collect()
+
+
+@pytest.fixture(autouse=True)
+def _source_language() -> Iterator[None]:
+    """Every test starts and ends with no translator installed (Danish source texts):
+    a test that switches to English does not leak it into the next one."""
+    yield
+    qtlang = sys.modules.get("qtlang")
+    if qtlang is not None:
+        qtlang.remove()

@@ -98,6 +98,12 @@ def shoot(out: Path) -> None:
     snap("no-agent")
     app.handle(HotlineStatus(True, agents_online=1, waiting=2))
     snap("agent-ready")
+    app.view.hotline_name = "Digital Hjælp Vestegnen"
+    app.view.window.about.click()  # the "Om" corner
+    snap("about")
+    for box in QApplication.topLevelWidgets():
+        if box.objectName() == "about-box":
+            box.close()
     app.handle(AgentJoined("Anna Jensen", "Albertslund"))
     app.handle(ev.Paired("4812"))
     app.endpoint.session.state = State.PAIRED

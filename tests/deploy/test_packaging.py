@@ -45,12 +45,20 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     src = tmp_path_factory.mktemp("src")
     for name in ("pyproject.toml", "README.md"):
         shutil.copy(ROOT / name, src / name)
-    for package in ("cobrowse", "relay", "agent_app", "citizen_client"):
-        shutil.copytree(ROOT / package, src / package, ignore=shutil.ignore_patterns("__pycache__"))
+    for package in ("cobrowse", "relay", "agent_app", "citizen_client", "qtlang"):
+        ignore = shutil.ignore_patterns("__pycache__", "*.qm")  # .qm: built, not shipped
+        shutil.copytree(ROOT / package, src / package, ignore=ignore)
     out = tmp_path_factory.mktemp("wheel")
     _pip("wheel", "-q", "--no-deps", str(src), "-w", str(out))
     (found,) = out.glob("cobrowse-*.whl")
     return found
+
+
+def test_wheel_brings_the_translation_sources(wheel: Path) -> None:
+    """The apps' .ts files travel in the wheel; the .qm are built from them on first use."""
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+    assert {"qtlang/citizen_en.ts", "qtlang/agent_en.ts", "qtlang/build.py"} <= names
 
 
 def requirements(wheel: Path) -> dict[str, set[str]]:
