@@ -21,6 +21,7 @@ from typing import Any
 from cobrowse.sessionlog import OUTCOMES
 from cobrowse.sessionlog.export import csv_cell
 from relay.stats import COPENHAGEN, StatsStore, StoredSession
+from relay.stuck import ChecklistStuck, stuck_csv_rows, stuck_report, stuck_text, stuck_to_dict
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 NO_TOPIC = "(no topic)"
@@ -65,6 +66,8 @@ class Report:
     agent_driven_s: float
     citizen_driven_s: float
     checklist_stops: tuple[ChecklistStop, ...]
+    stuck: tuple[ChecklistStuck, ...] = ()
+    """Where citizens got stuck, per checklist (:mod:`relay.stuck`)."""
 
     @property
     def agent_driven_share(self) -> float | None:
@@ -97,6 +100,7 @@ def build_report(store: StatsStore, date_from: date, date_to: date) -> Report:
         agent_driven_s=sum(s.agent_s for s in sessions),
         citizen_driven_s=sum(s.citizen_s for s in sessions),
         checklist_stops=_checklist_stops(sessions),
+        stuck=stuck_report(store, date_from, date_to),
     )
 
 
@@ -157,6 +161,7 @@ def report_to_dict(report: Report) -> dict[str, Any]:
             }
             for s in report.checklist_stops
         ],
+        "stuck": [stuck_to_dict(c) for c in report.stuck],
     }
 
 
@@ -211,6 +216,10 @@ def format_text(report: Report) -> str:
     lines += [f"  {s.checklist:<24}{stop_text(s)}" for s in report.checklist_stops] or [
         "  (no checklists used)"
     ]
+    lines += ["", "Where citizens get stuck (ended unsolved or agent took control), per checklist"]
+    lines += [f"  {c.checklist:<24}{stuck_text(c)}" for c in report.stuck] or [
+        "  (no checklists used)"
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -229,6 +238,7 @@ def write_csv(report: Report, path: Path) -> None:
         out.writerows(("municipality", k, n) for k, n in report.per_municipality.items())
         for s in report.checklist_stops:
             out.writerow(("checklist_stop", s.checklist, "" if s.step is None else s.step))
+        out.writerows(stuck_csv_rows(report.stuck))
 
 
 class _SafeWriter:
