@@ -25,6 +25,7 @@ from cobrowse.errors import CobrowseError
 from relay.accounts import ROLES, AccountStore, generate_password
 from relay.config import DEFAULT_DATA_DIR, RelayConfig, check_serve_config, load_config
 from relay.guard import raise_fd_limit
+from relay.guides import publish_main
 from relay.messages import parse_date
 from relay.report import report_main
 from relay.server import Relay
@@ -128,6 +129,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     report.add_argument(
         "--csv", type=Path, metavar="FILE", help="also write the figures as section,key,value rows"
+    )
+    guides = command(
+        "publish-guides", _publish_guides, "write the checklists' citizen texts as web pages"
+    )
+    guides.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder to write")
+    guides.add_argument(
+        "--checklists",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="the hotline's own checklist folder (repeatable; adds to and replaces defaults)",
     )
     return parser
 
@@ -279,6 +292,14 @@ def _report(args: argparse.Namespace) -> int:
     for label, out in (("HTML", args.html), ("CSV", args.csv)):
         if out is not None:
             print(f"{label} report written to {out}")
+    return 0
+
+
+def _publish_guides(args: argparse.Namespace) -> int:
+    for folder in args.checklists:
+        if not folder.is_dir():
+            raise CliError(f"checklist folder {folder} does not exist")
+    print(publish_main(args.out, args.checklists), end="")
     return 0
 
 
