@@ -23,6 +23,7 @@ DA: dict[str, str] = {
     "code_heading": "Læs dette nummer op for den, der hjælper dig:",
     "code_hint": "Nummeret virker kun én gang.",
     "new_code": "Nyt nummer",
+    "guide": "Se vejledningen igen",
     "code_expired": "Nummeret er udløbet. Her er et nyt.",
     "agent_ready": "En medarbejder er klar til at hjælpe dig.",
     "no_agent": "Din hjælper er ikke logget på endnu. Når din hjælper er klar, kan du læse "
@@ -101,6 +102,7 @@ EN: dict[str, str] = {
     "code_heading": "Read this number to the person helping you:",
     "code_hint": "The number works only once.",
     "new_code": "New number",
+    "guide": "See the guide again",
     "code_expired": "The number expired. Here is a new one.",
     "agent_ready": "An agent will be with you shortly.",
     "no_agent": "Your helper has not signed in yet. When your helper is ready, read them "

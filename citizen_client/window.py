@@ -45,11 +45,13 @@ class StatusPage(QWidget):
         self.detail = label("status detail", "detail")
         self.action = button("status action")
         self.second = button("second action", "secondary")
-        self.action.hide()
-        self.second.hide()
+        self.guide = button("guide", "secondary")  # "Se vejledningen igen" on the end screen
+        for btn in (self.action, self.second, self.guide):
+            btn.hide()
         buttons = QHBoxLayout()
         buttons.setSpacing(16)
         buttons.addWidget(self.action)
+        buttons.addWidget(self.guide)
         buttons.addWidget(self.second)
         buttons.addStretch(1)
         box = QVBoxLayout(self)
@@ -131,7 +133,7 @@ class MainWindow(QWidget):
         box.addWidget(self.pages, 1)
 
     def show_status(
-        self, heading: str, detail: str = "", action: str = "", second: str = ""
+        self, heading: str, detail: str = "", action: str = "", second: str = "", guide: str = ""
     ) -> None:
         self.status.heading.setText(heading)
         self.status.detail.setText(detail)
@@ -139,6 +141,7 @@ class MainWindow(QWidget):
         for btn, text, name in (
             (self.status.action, action, "status action"),
             (self.status.second, second, "second action"),
+            (self.status.guide, guide, "guide"),
         ):
             btn.setText(text)
             btn.setAccessibleName(text or name)
