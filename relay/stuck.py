@@ -19,6 +19,7 @@ can feed the same function).
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -120,35 +121,24 @@ def stuck_steps(
     ``rows`` are every session's events in order; ``titles`` optionally gives each
     checklist's step titles (step 1 first) for labelling.
     """
-    sessions = _fold(rows)
-    used: dict[str, int] = {}
-    ended: dict[tuple[str, int], int] = {}
-    control: dict[tuple[str, int], int] = {}
-    stuck: dict[tuple[str, int], int] = {}
-    for s in sessions:
-        for name in s.used:
-            used[name] = used.get(name, 0) + 1
+    used: Counter[str] = Counter()
+    ended: Counter[tuple[str, int]] = Counter()
+    control: Counter[tuple[str, int]] = Counter()
+    stuck: Counter[tuple[str, int]] = Counter()
+    for s in _fold(rows):
         end = s.where() if s.outcome in UNSOLVED else None
-        for key in s.control | ({end} if end else set()):
-            stuck[key] = stuck.get(key, 0) + 1
-        for key in s.control:
-            control[key] = control.get(key, 0) + 1
-        if end is not None:
-            ended[end] = ended.get(end, 0) + 1
+        used.update(s.used)
+        control.update(s.control)
+        ended.update([end] if end else [])
+        stuck.update(s.control | ({end} if end else set()))
     return tuple(
         ChecklistStuck(
             name,
             used[name],
             tuple(
-                StepStuck(
-                    step,
-                    _title(titles, name, step),
-                    ended.get((name, step), 0),
-                    control.get((name, step), 0),
-                    n,
-                )
-                for (c, step), n in sorted(stuck.items())
-                if c == name
+                StepStuck(key[1], _title(titles, *key), ended[key], control[key], n)
+                for key, n in sorted(stuck.items())
+                if key[0] == name
             ),
         )
         for name in sorted(used)
@@ -185,8 +175,10 @@ def read_rows(
     start = datetime.combine(date_from, time(0), tzinfo=tz).timestamp()
     end = datetime.combine(date_to + timedelta(days=1), time(0), tzinfo=tz).timestamp()
     marks = ", ".join("?" * len(KINDS))
-    with store._lock:  # noqa: SLF001 - the store's own lock; replaced by a store method
-        rows = store._db.execute(  # noqa: SLF001
+    # The store's own connection and lock: this read moves into the store (both
+    # backends) as a ``session_events`` method; the function above stays as it is.
+    with store._lock:
+        rows = store._db.execute(
             "SELECT e.session_id, s.outcome, e.kind, e.data FROM stat_events e "
             "JOIN stat_sessions s USING (session_id) "
             f"WHERE s.started_ts >= ? AND s.started_ts < ? AND e.kind IN ({marks}) "
