@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from agent_app.barchart import BarChart
@@ -18,13 +19,13 @@ class StuckPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.chart = BarChart("Hvor borgerne går i stå (sessioner pr. tjekliste)")
+        self.chart = BarChart("Værste trin pr. tjekliste (sessioner)")
         self.text = QLabel()
         self.text.setWordWrap(True)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.chart, 1)
-        layout.addWidget(self.text, 1)
+        layout.addWidget(self.text, 1, Qt.AlignmentFlag.AlignTop)
 
     def set_stuck(self, stuck: Sequence[dict[str, Any]]) -> None:
         """Show the report's ``stuck`` list (empty or missing: nothing to show)."""

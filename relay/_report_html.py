@@ -102,7 +102,7 @@ def stuck_chart(c: ChecklistStuck) -> str:
     ax.set_yticks(list(rows), labels)
     ax.set_xlabel("Sessions")
     ax.set_title(c.checklist)
-    ax.legend(loc="lower right", fontsize=8)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.3), ncols=2, fontsize=8, frameon=False)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.spines[["top", "right"]].set_visible(False)
     alt = escape(f"{c.checklist}: {stuck_text(c)}", quote=True)
