@@ -51,7 +51,6 @@ class StatusPage(QWidget):
         buttons = QHBoxLayout()
         buttons.setSpacing(16)
         buttons.addWidget(self.action)
-        buttons.addWidget(self.guide)
         buttons.addWidget(self.second)
         buttons.addStretch(1)
         box = QVBoxLayout(self)
@@ -61,6 +60,8 @@ class StatusPage(QWidget):
         box.addWidget(self.detail)
         box.addSpacing(24)
         box.addLayout(buttons)
+        box.addSpacing(16)
+        box.addWidget(self.guide, alignment=Qt.AlignmentFlag.AlignLeft)  # a row of its own
         box.addStretch(1)
 
 
