@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
+from relay_helpers import FakeClock, clients, run, running
 from websockets.asyncio.client import ClientConnection, connect
 
 from relay.metrics import Metrics
@@ -122,3 +123,28 @@ def test_series_names_inc_get_and_unknown_names() -> None:
     assert rejected.labels == {"reason": 'odd"reason'}
     with pytest.raises(KeyError):
         metrics.inc("cobrowse_typo")
+
+
+def test_pairing_and_session_seconds_are_measured_on_the_relay_clock(data_dir: Path) -> None:
+    clock = FakeClock()
+
+    async def body() -> None:
+        async with running(data_dir, clock=clock) as relay, clients(relay) as c:
+            citizen, nameplate = await c.citizen()
+            clock.advance(25)  # the citizen reads the code aloud
+            agent = await c.agent("anna")
+            await agent.send(type="join", nameplate=nameplate)
+            await agent.expect("joined")
+            await citizen.expect("agent_joined")
+            clock.advance(700)  # a session of just under 12 minutes
+            await agent.send(type="leave")
+            await citizen.expect("peer_left")
+            get = relay.metrics.registry.get_sample_value
+            assert get("cobrowse_pairing_seconds_bucket", {"le": "20.0"}) == 0
+            assert get("cobrowse_pairing_seconds_bucket", {"le": "30.0"}) == 1
+            assert get("cobrowse_pairing_seconds_sum") == 25
+            assert get("cobrowse_session_seconds_bucket", {"le": "600.0"}) == 0
+            assert get("cobrowse_session_seconds_bucket", {"le": "900.0"}) == 1
+            assert get("cobrowse_session_seconds_sum") == 700
+
+    run(body)
