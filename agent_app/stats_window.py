@@ -12,12 +12,11 @@ plotting library and no image hand-over between threads.
 from __future__ import annotations
 
 import concurrent.futures
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QDate, QObject, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QDate, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
@@ -27,11 +26,12 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
-    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
+from agent_app.barchart import BarChart
+from agent_app.stuck_panel import StuckPanel
 from qtlang import current, translate
 
 Fetcher = Callable[[date, date], "concurrent.futures.Future[dict[str, Any]]"]
@@ -63,58 +63,6 @@ REFUSALS: dict[str, object] = {
         "agent", "Forbindelsen til relæet blev afbrudt. Prøv igen."
     ),
 }
-BAR = QColor("#1f5f8b")
-
-
-class BarChart(QWidget):
-    """Horizontal bars with a label and a count each; ``set_data`` replaces them."""
-
-    ROW = 20
-
-    def __init__(self, title: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.title = title
-        self.data: list[tuple[str, int]] = []
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-
-    def set_data(self, data: Sequence[tuple[str, int]]) -> None:
-        self.data = list(data)
-        self.setFixedHeight(self.ROW * (len(self.data) + 1) + 8)
-        self.update()
-
-    def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
-        return QSize(360, self.ROW * (len(self.data) + 1) + 8)
-
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt API
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        bold = QFont(self.font())
-        bold.setBold(True)
-        painter.setFont(bold)
-        painter.drawText(
-            QRectF(0, 0, self.width(), self.ROW), Qt.AlignmentFlag.AlignLeft, self.title
-        )
-        painter.setFont(self.font())
-        metrics = QFontMetrics(self.font())
-        label_w = max((metrics.horizontalAdvance(label) for label, _ in self.data), default=0) + 8
-        count_w = metrics.horizontalAdvance("00000")
-        top = max((n for _, n in self.data), default=0) or 1
-        span = max(self.width() - label_w - count_w - 8, 10)
-        for row, (label, count) in enumerate(self.data, start=1):
-            y = row * self.ROW
-            painter.drawText(
-                QRectF(0, y, label_w - 6, self.ROW),
-                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                label,
-            )
-            width = span * count / top
-            painter.fillRect(QRectF(label_w, y + 4, width, self.ROW - 8), BAR)
-            painter.drawText(
-                QRectF(label_w + width + 4, y, count_w, self.ROW),
-                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                str(count),
-            )
-        painter.end()
 
 
 class _Relay(QObject):
@@ -155,6 +103,7 @@ class StatsWindow(QDialog):
         }
         self.stops = QLabel()
         self.stops.setWordWrap(True)
+        self.stuck = StuckPanel()
         self._build()
 
     def _build(self) -> None:
@@ -178,6 +127,16 @@ class StatsWindow(QDialog):
             QLabel(translate("agent", "<b>Hvor sessionerne stoppede, pr. tjekliste</b>"))
         )
         inner.addWidget(self.stops)
+        inner.addWidget(
+            QLabel(
+                translate(
+                    "agent",
+                    "<b>Hvor borgerne går i stå: trin hvor sessionen sluttede uløst "
+                    "eller agenten måtte tage styringen</b>",
+                )
+            )
+        )
+        inner.addWidget(self.stuck)
         inner.addStretch()
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -258,6 +217,7 @@ class StatsWindow(QDialog):
             "<br>".join(_stop(s) for s in report["checklist_stops"])
             or translate("agent", "Ingen tjeklister brugt i perioden.")
         )
+        self.stuck.set_stuck(report.get("stuck", []))  # an older relay sends none
 
 
 def _t(text: object) -> str:

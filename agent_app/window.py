@@ -281,7 +281,9 @@ class MainWindow(QMainWindow):
             self._log("step_ticked", {"step": number})
 
     def _show_step(self, number: int, total: int, title: str, text: str) -> None:
-        self.session.send(ev.ShowStep(number, total, title[:200], text[:2000]))
+        checklist = self.checklists.checklist
+        guide = checklist.id[:64] if checklist is not None else ""
+        self.session.send(ev.ShowStep(number, total, title[:200], text[:2000], guide))
         self._log("step_shown", {"step": number})
         self.show_notice(
             translate("agent", "Trin {number} vises nu hos borgeren.").format(number=number)

@@ -33,7 +33,7 @@ from citizen_client.bridge import EventBridge
 from citizen_client.combos import BlockedCombo, ComboHandler
 from citizen_client.config import CitizenConfig
 from citizen_client.devices import Devices
-from citizen_client.links import LinkHandler
+from citizen_client.links import LinkHandler, guide_link
 from citizen_client.netside import NetRouter, ScreenShare
 from citizen_client.shielding import ShieldPublisher
 from citizen_client.view import View
@@ -100,6 +100,7 @@ class CitizenApp(QObject):
         v.window.closing.connect(self.shutdown)
         v.window.status.action.clicked.connect(self._main_action)
         v.window.status.second.clicked.connect(v.window.close)
+        v.window.status.guide.clicked.connect(lambda: self.links.open_guide(v.guide))
 
     def start(self) -> None:
         self.view.set_phase("connecting")
@@ -140,6 +141,7 @@ class CitizenApp(QObject):
 
     def _on_AgentJoined(self, e: AgentJoined) -> None:  # noqa: N802
         self.view.agent = (e.name, e.municipality)
+        self.view.guide = ""  # a new session: no checklist yet
         self.view.set_phase("pairing")
 
     def _on_Paired(self, e: ev.Paired) -> None:  # noqa: N802
@@ -178,6 +180,9 @@ class CitizenApp(QObject):
 
     def _on_ShowStep(self, e: ev.ShowStep) -> None:  # noqa: N802
         self.view.show_step(e.number, e.total, e.title, e.text)
+        if e.checklist:
+            c = self.config
+            self.view.guide = guide_link(c.guide_url, e.checklist, c.allowed_link_domains)
 
     def _on_OpenLink(self, e: ev.OpenLink) -> None:  # noqa: N802
         self.links.request(e.url)

@@ -31,6 +31,7 @@ TEXTS: dict[str, object] = {  # key -> Danish source text (lupdate reads these)
     "code_heading": QT_TRANSLATE_NOOP("citizen", "Læs dette nummer op for den, der hjælper dig:"),
     "code_hint": QT_TRANSLATE_NOOP("citizen", "Nummeret virker kun én gang."),
     "new_code": QT_TRANSLATE_NOOP("citizen", "Nyt nummer"),
+    "guide": QT_TRANSLATE_NOOP("citizen", "Se vejledningen igen"),
     "code_expired": QT_TRANSLATE_NOOP("citizen", "Nummeret er udløbet. Her er et nyt."),
     "agent_ready": QT_TRANSLATE_NOOP("citizen", "En medarbejder er klar til at hjælpe dig."),
     "no_agent": QT_TRANSLATE_NOOP(

@@ -73,6 +73,7 @@ class View:
         self.step: tuple[int, int, str] | None = None  # number, total, citizen text
         self.link_url = ""
         self.ended_key = "ended"
+        self.guide = ""  # the current checklist's guide page; "" = no guide button
         self.combo_keys = ""
         self.hotline: HotlineStatus | None = None  # the relay's last word on presence
         self.now: Callable[[], datetime] = lambda: datetime.now(UTC)  # tests set the clock
@@ -318,7 +319,13 @@ class View:
 
     def _main_ended(self) -> None:
         detail = self.t("ended_own_detail" if self.ended_key == "ended" else "ended_detail")
-        self.window.show_status(self.t(self.ended_key), detail, self.t("new_code"), self.t("close"))
+        self.window.show_status(
+            self.t(self.ended_key),
+            detail,
+            self.t("new_code"),
+            self.t("close"),
+            self.t("guide") if self.guide else "",
+        )
 
     def _main_config(self) -> None:
         self.window.show_status(

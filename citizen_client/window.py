@@ -65,8 +65,9 @@ class StatusPage(QWidget):
         self.detail = label("status detail", "detail")
         self.action = button("status action")
         self.second = button("second action", "secondary")
-        self.action.hide()
-        self.second.hide()
+        self.guide = button("guide", "secondary")  # "Se vejledningen igen" on the end screen
+        for btn in (self.action, self.second, self.guide):
+            btn.hide()
         buttons = QHBoxLayout()
         buttons.setSpacing(16)
         buttons.addWidget(self.action)
@@ -79,6 +80,8 @@ class StatusPage(QWidget):
         box.addWidget(self.detail)
         box.addSpacing(24)
         box.addLayout(buttons)
+        box.addSpacing(16)
+        box.addWidget(self.guide, alignment=Qt.AlignmentFlag.AlignLeft)  # a row of its own
         box.addStretch(1)
 
 
@@ -158,7 +161,7 @@ class MainWindow(QWidget):
         top.insertWidget(0, self.about, alignment=Qt.AlignmentFlag.AlignTop)
 
     def show_status(
-        self, heading: str, detail: str = "", action: str = "", second: str = ""
+        self, heading: str, detail: str = "", action: str = "", second: str = "", guide: str = ""
     ) -> None:
         self.status.heading.setText(heading)
         self.status.detail.setText(detail)
@@ -166,6 +169,7 @@ class MainWindow(QWidget):
         for btn, text, name in (
             (self.status.action, action, "status action"),
             (self.status.second, second, "second action"),
+            (self.status.guide, guide, "guide"),
         ):
             btn.setText(text)
             btn.setAccessibleName(text or name)

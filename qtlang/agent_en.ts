@@ -333,7 +333,7 @@
     </message>
     <message>
         <source>Kun supervisorer og administratorer kan se hotlinens statistik.</source>
-        <translation>Only supervisors and administrators can see the hotline's statistics.</translation>
+        <translation>Only supervisors and administrators can see the hotline&apos;s statistics.</translation>
     </message>
     <message>
         <source>Slutdatoen ligger før startdatoen.</source>
@@ -349,7 +349,7 @@
     </message>
     <message>
         <source>Hotlinens statistik</source>
-        <translation>The hotline's statistics</translation>
+        <translation>The hotline&apos;s statistics</translation>
     </message>
     <message>
         <source>Vis</source>
@@ -392,6 +392,10 @@
         <translation>&lt;b&gt;Where the sessions stopped, per checklist&lt;/b&gt;</translation>
     </message>
     <message>
+        <source>&lt;b&gt;Hvor borgerne går i stå: trin hvor sessionen sluttede uløst eller agenten måtte tage styringen&lt;/b&gt;</source>
+        <translation>&lt;b&gt;Where citizens get stuck: steps where the session ended unsolved or the agent had to take control&lt;/b&gt;</translation>
+    </message>
+    <message>
         <source>Henter statistik …</source>
         <translation>Fetching statistics …</translation>
     </message>
@@ -429,7 +433,7 @@
     </message>
     <message>
         <source>Tid med agentens styring</source>
-        <translation>Time under the agent's control</translation>
+        <translation>Time under the agent&apos;s control</translation>
     </message>
     <message>
         <source>Tid hvor borgeren styrede</source>
@@ -665,15 +669,15 @@ Choose an outcome and press “End session”.</translation>
     </message>
     <message>
         <source>Venter på borgerens skærm …</source>
-        <translation>Waiting for the citizen's screen …</translation>
+        <translation>Waiting for the citizen&apos;s screen …</translation>
     </message>
     <message>
         <source>Borgerens skærm</source>
-        <translation>The citizen's screen</translation>
+        <translation>The citizen&apos;s screen</translation>
     </message>
     <message>
         <source>Dit klik eller tastetryk ramte borgerens eget cobrowse-vindue (det skraverede felt i dit billede) – det kan du ikke styre. Klik i borgerens side først.</source>
-        <translation>Your click or key press hit the citizen's own cobrowse window (the hatched area in your picture) – you cannot control it. Click in the citizen's page first.</translation>
+        <translation>Your click or key press hit the citizen&apos;s own cobrowse window (the hatched area in your picture) – you cannot control it. Click in the citizen&apos;s page first.</translation>
     </message>
     <message>
         <source>Borgeren bruger selv mus eller tastatur – dine input venter et øjeblik.</source>

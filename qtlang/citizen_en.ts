@@ -40,6 +40,10 @@
         <translation>New number</translation>
     </message>
     <message>
+        <source>Se vejledningen igen</source>
+        <translation>See the guide again</translation>
+    </message>
+    <message>
         <source>Nummeret er udløbet. Her er et nyt.</source>
         <translation>The number expired. Here is a new one.</translation>
     </message>

@@ -27,6 +27,7 @@ from relay.audit import AuditLog
 from relay.config import DEFAULT_DATA_DIR, RelayConfig, check_serve_config, load_config
 from relay.contacts import FORMATS, Period, export_main
 from relay.guard import raise_fd_limit
+from relay.guides import publish_main
 from relay.messages import parse_date
 from relay.report import report_main
 from relay.server import Relay
@@ -124,6 +125,18 @@ def _parser() -> argparse.ArgumentParser:
     contacts.add_argument("--municipality", help="only this municipality's contacts")
     contacts.add_argument("--format", choices=FORMATS, default="csv")
     contacts.add_argument("--out", type=Path, metavar="FILE", help="default: standard output")
+    guides = command(
+        "publish-guides", _publish_guides, "write the checklists' citizen texts as web pages"
+    )
+    guides.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder to write")
+    guides.add_argument(
+        "--checklists",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="the hotline's own checklist folder (repeatable; adds to and replaces defaults)",
+    )
     return parser
 
 
@@ -314,6 +327,14 @@ def _stats_location(args: argparse.Namespace) -> Path | str:
             "when it first runs, agents' apps fill it)"
         )
     return location
+
+
+def _publish_guides(args: argparse.Namespace) -> int:
+    for folder in args.checklists:
+        if not folder.is_dir():
+            raise CliError(f"checklist folder {folder} does not exist")
+    print(publish_main(args.out, args.checklists), end="")
+    return 0
 
 
 def _read_password() -> str:

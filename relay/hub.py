@@ -339,6 +339,7 @@ class Hub:
         if room.citizen is not None:
             room.citizen.paired = True
         self.metrics.inc("cobrowse_sessions_total")
+        self.metrics.pairing_seconds.observe(max(0.0, self.clock() - room.created))
         log.info("agent %s joined a citizen", conn.account.name)
         self._audit_agent("join", conn.account, nameplate, outcome="ok")
         await conn.send_json({"type": "joined", "nameplate": nameplate})
@@ -577,6 +578,7 @@ class Hub:
                 duration=round(self.clock() - room.created, 3),
             )
             return
+        self.metrics.session_seconds.observe(max(0.0, self.clock() - room.joined_at))
         self.audit.write(
             "session_end",
             agent=room.account.name,

@@ -21,6 +21,7 @@ from typing import Any
 from cobrowse.sessionlog import OUTCOMES
 from cobrowse.sessionlog.export import csv_cell
 from relay.stats import COPENHAGEN, StatsStore, StoredSession
+from relay.stuck import ChecklistStuck, stuck_csv_rows, stuck_report, stuck_text, stuck_to_dict
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 NO_TOPIC = "(no topic)"
@@ -66,6 +67,8 @@ class Report:
     citizen_driven_s: float
     checklist_stops: tuple[ChecklistStop, ...]
     municipality: str | None = None  # the contact municipality reported on; None: all
+    stuck: tuple[ChecklistStuck, ...] = ()
+    """Where citizens got stuck, per checklist (:mod:`relay.stuck`)."""
 
     @property
     def agent_driven_share(self) -> float | None:
@@ -102,6 +105,7 @@ def build_report(
         citizen_driven_s=sum(s.citizen_s for s in sessions),
         checklist_stops=_checklist_stops(sessions),
         municipality=municipality,
+        stuck=stuck_report(store, date_from, date_to, municipality),
     )
 
 
@@ -162,6 +166,7 @@ def report_to_dict(report: Report) -> dict[str, Any]:
             }
             for s in report.checklist_stops
         ],
+        "stuck": [stuck_to_dict(c) for c in report.stuck],
     }
 
 
@@ -217,6 +222,10 @@ def format_text(report: Report) -> str:
     lines += [f"  {s.checklist:<24}{stop_text(s)}" for s in report.checklist_stops] or [
         "  (no checklists used)"
     ]
+    lines += ["", "Where citizens get stuck (ended unsolved or agent took control), per checklist"]
+    lines += [f"  {c.checklist:<24}{stuck_text(c)}" for c in report.stuck] or [
+        "  (no checklists used)"
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -237,6 +246,7 @@ def write_csv(report: Report, path: Path) -> None:
         out.writerows(("municipality", k, n) for k, n in report.per_municipality.items())
         for s in report.checklist_stops:
             out.writerow(("checklist_stop", s.checklist, "" if s.step is None else s.step))
+        out.writerows(stuck_csv_rows(report.stuck))
 
 
 class _SafeWriter:

@@ -28,6 +28,7 @@ _MAX_REASON = 200
 MAX_REPORT = 96 * 1024
 """Largest ``stats`` message: well under what an agent accepts (128 KiB)."""
 _LONG_TABLES = ("per_topic", "per_municipality")
+_CHECKLIST_TABLES = ("checklist_stops", "stuck")
 OTHERS = "(andre)"
 UNAVAILABLE = "The statistics database cannot be reached; try again later."
 CONTACTS = "contacts_request"
@@ -167,17 +168,21 @@ def fit_report(report: dict[str, Any], limit: int = MAX_REPORT) -> dict[str, Any
     rows (the busiest; the rest summed as ``(andre)``) and checklists, and say so
     with ``"trimmed": true``.  Totals and every other figure stay exact."""
     keep = max(len(report[t]) for t in _LONG_TABLES)
-    keep = max(keep, len(report["checklist_stops"]))
+    keep = max(keep, len(report["checklist_stops"]), len(report.get("stuck", ())))
     fitted = report
     while len(json.dumps({"type": "stats", "report": fitted}).encode()) > limit and keep > 1:
         keep //= 2
         fitted = dict(report, trimmed=True)
         for table in _LONG_TABLES:
             fitted[table] = _top(report[table], keep)
-        fitted["checklist_stops"] = sorted(report["checklist_stops"], key=lambda s: -s["sessions"])[
-            :keep
-        ]
+        for table in _CHECKLIST_TABLES:
+            fitted[table] = _busiest(report.get(table, []), keep)
     return fitted
+
+
+def _busiest(rows: list[dict[str, Any]], keep: int) -> list[dict[str, Any]]:
+    """The ``keep`` checklists with the most sessions."""
+    return sorted(rows, key=lambda row: -row["sessions"])[:keep]
 
 
 def _top(table: dict[str, int], keep: int) -> dict[str, int]:

@@ -254,12 +254,16 @@ class Highlight(Message):
 
 @dataclass(frozen=True, slots=True)
 class ShowStep(Message):
+    """Show a step's citizen text; ``checklist`` is the checklist's id ("" for none),
+    which lets the citizen open the published guide at the end ("Se vejledningen igen")."""
+
     TYPE = 41
     SENDER = (AGENT,)
     number: int = _f(min=1, max=999)
     total: int = _f(min=1, max=999)
     title: str = _f(max_len=200)
     text: str = _f(max_len=2000)
+    checklist: str = field(default="", metadata={"max_len": 64})
 
 
 @dataclass(frozen=True, slots=True)

@@ -170,6 +170,7 @@ def test_checklist_steps_links_log_and_next_citizen(
     panel.show_button.click()
     step = citizen.wait_for(ev.ShowStep)
     assert (step.number, step.total) == (2, 6) and "borger.dk" in step.text
+    assert step.checklist == "flytning"  # the citizen's "Se vejledningen igen" page
     panel.link_button.click()
     link = citizen.wait_for(ev.OpenLink)
     assert link.url.startswith("https://www.borger.dk/")

@@ -33,6 +33,7 @@ SAMPLES = [
     ev.SecureDesktop(True),
     ev.Highlight(100, 200),
     ev.ShowStep(3, 7, "Log på", "Klik på 'Log på med MitID'"),
+    ev.ShowStep(3, 7, "", "Klik på 'Send'", "boligstoette"),
     ev.OpenLink("https://www.borger.dk/"),
     ev.LinkAnswer("https://x.dk", False, "not_allowed"),
     ev.Ping(2**62),
@@ -66,7 +67,14 @@ def _raw(type_: int, header: object, payload: bytes = b"") -> bytes:
         (_raw(30, {"x": True, "y": 1}), "integer"),
         (_raw(30, {"x": 2**40, "y": 1}), "out of range"),
         (_raw(10, {"kind": "admin"}), "not one of"),
-        (_raw(41, {"number": 1, "total": 1, "title": "x" * 201, "text": ""}), "too long"),
+        (
+            _raw(41, {"number": 1, "total": 1, "title": "x" * 201, "text": "", "checklist": ""}),
+            "too long",
+        ),
+        (
+            _raw(41, {"number": 1, "total": 1, "title": "", "text": "", "checklist": "x" * 65}),
+            "too long",
+        ),
         (_raw(60, {"reason": "a\x00b"}), "control characters"),
         (_raw(60, ["reason"]), "not a JSON object"),
         (b"\x3c\x00\x05{bad}", "not valid JSON"),

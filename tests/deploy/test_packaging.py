@@ -78,7 +78,11 @@ def requirements(wheel: Path) -> dict[str, set[str]]:
 def test_metadata_splits_relay_from_apps(wheel: Path) -> None:
     needs = requirements(wheel)
     assert needs[""] == {"websockets", "tzdata"}
-    assert needs["relay"] == {"matplotlib", "psycopg"}  # report charts; PostgreSQL
+    assert needs["relay"] == {
+        "matplotlib",
+        "psycopg",
+        "prometheus-client",
+    }  # charts; PostgreSQL; /metrics
     assert APPS_ONLY <= needs["apps"] and not needs["apps"] & {"matplotlib", "pillow"}
     assert "pillow" in needs["test"] and "cobrowse" in needs["test"]  # test = apps + relay
     assert not NEVER & (needs[""] | needs["relay"] | needs["apps"])
@@ -109,7 +113,7 @@ def test_relay_install_has_no_gui(relay_venv: Path) -> None:
         check=True,
     ).stdout
     installed = {_name(line) for line in listed.splitlines() if line}
-    assert {"cobrowse", "websockets", "tzdata", "matplotlib"} <= installed
+    assert {"cobrowse", "websockets", "tzdata", "matplotlib", "prometheus-client"} <= installed
     # numpy and Pillow come only as matplotlib's own requirements (the report's
     # charts); `serve` never imports them (test_installed_relay_serves_...)
     assert (APPS_ONLY | NEVER) & installed <= {"numpy", "pillow"}, installed
@@ -146,6 +150,8 @@ def test_installed_relay_serves_without_gui_imports(relay_venv: Path, tmp_path: 
         port = int(line.split("ws://127.0.0.1:")[1].split("/")[0])
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10) as reply:
             assert reply.status == 200
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as reply:
+            assert b"process_open_fds" in reply.read()  # prometheus_client came with [relay]
     finally:
         proc.terminate()
         proc.communicate(timeout=30)

@@ -171,7 +171,7 @@ def test_report_main_writes_html_and_csv(db: Path, tmp_path: Path) -> None:
     text = report_main(db, date(2024, 3, 4), date(2024, 3, 10), html, out)
     assert text.startswith("Hotline statistics 2024-03-04 to 2024-03-10")
     page = html.read_text(encoding="utf-8")
-    assert page.count("<svg") == 6 and "@media print" in page
+    assert page.count("<svg") == 8 and "@media print" in page  # 6 + 2 stuck charts
     assert "<script" not in page and "src=" not in page  # self-contained
     assert "Contacts per weekday" in page and "digital_post" in page and "Wed" in page
     rows = {(r["section"], r["key"]): r["value"] for r in csv.DictReader(out.open())}
