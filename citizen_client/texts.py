@@ -139,6 +139,7 @@ TEXTS: dict[str, object] = {  # key -> Danish source text (lupdate reads these)
     "a11y:hotline status": QT_TRANSLATE_NOOP("citizen", "Hotlinens status"),
     "a11y:language": QT_TRANSLATE_NOOP("citizen", "Sprog"),
     "a11y:about": QT_TRANSLATE_NOOP("citizen", "Om programmet"),
+    "a11y:guide": QT_TRANSLATE_NOOP("citizen", "Vejledningen til opgaven"),
     "a11y:question": QT_TRANSLATE_NOOP("citizen", "Spørgsmål"),
     "a11y:detail": QT_TRANSLATE_NOOP("citizen", "Forklaring"),
     "a11y:number": QT_TRANSLATE_NOOP("citizen", "Kontrolnummer"),

@@ -324,6 +324,10 @@ If you do not want to wait, press “New number”.</translation>
         <translation>About the program</translation>
     </message>
     <message>
+        <source>Vejledningen til opgaven</source>
+        <translation>The guide to the task</translation>
+    </message>
+    <message>
         <source>Spørgsmål</source>
         <translation>Question</translation>
     </message>
