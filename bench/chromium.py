@@ -35,7 +35,7 @@ import numpy as np  # noqa: E402
 
 from bench import scenarios, webpages  # noqa: E402
 from bench.codec import bench_main, screen  # noqa: E402
-from bench.desktop import Desktop  # noqa: E402
+from cobrowse.local.desktop import Desktop  # noqa: E402
 from bench.floor import Floor  # noqa: E402
 from bench.ourstack import OurStack  # noqa: E402
 from bench.report import TARGETS, judge, show  # noqa: E402

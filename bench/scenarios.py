@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from bench.codec import screen
-from bench.desktop import Desktop
+from cobrowse.local.desktop import Desktop
 from bench.floor import Box, Floor
 from bench.viewer import Viewer
 from bench.xinput import Input
