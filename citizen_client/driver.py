@@ -48,6 +48,7 @@ def screen(app: CitizenApp) -> dict[str, Any]:
         "step": view.banner.isVisible(),
         "armed": app.armed,
         "has_focus": QGuiApplication.focusWindow() is not None,  # keys would be ours
+        "window_up": view.window.isActiveWindow() and not view.window.isMinimized(),
     }
 
 

@@ -82,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
             return _headless(args, children)
         from cobrowse.local.nested import run as run_nested
 
-        return run_nested(args.data_dir, children, say)
+        return int(run_nested(args.data_dir, children, say))
     except (KeyboardInterrupt, Stopped) as why:
         say(f"stopping ({why or 'Ctrl+C'})")
         return 130 if isinstance(why, KeyboardInterrupt) else 143

@@ -90,7 +90,10 @@ class DrivenApp:
         return all(self.state.get(k) == v for k, v in want.items())
 
     def wait(
-        self, what: Callable[[dict[str, Any]], bool] | None = None, timeout: float = 30.0, **want: Any
+        self,
+        what: Callable[[dict[str, Any]], bool] | None = None,
+        timeout: float = 30.0,
+        **want: Any,
     ) -> dict[str, Any]:
         """Block until the screen shows all of ``want`` (and ``what(state)`` is true)."""
 

@@ -61,9 +61,9 @@ class Session:
         children.callback(app.close)
         return app
 
-    def shot(self, app: DrivenApp, name: str, **when: str) -> None:
+    def shot(self, app: DrivenApp, name: str) -> None:
         path = self.out / f"{name}.png"
-        app.do("shot", path=str(path), **when)
+        app.do("shot", path=str(path))
         self.shots.append(path)
 
 
@@ -104,6 +104,7 @@ def point(s: Session) -> None:
 
 def control(s: Session) -> None:
     citizen, agent = s.citizen, s.agent
+    citizen.wait(ring=False)  # the pointer ring from before has gone
     agent.do("control")
     asked = citizen.wait(lambda st: "control" in st["asking"] and bool(st["verifier"]))
     if asked["verifier"] not in agent.state["verifier"]:
@@ -125,8 +126,8 @@ def control(s: Session) -> None:
             f"{s.desk.value('navn')!r}; focus on {s.desk.focused_window()!r}; "
             f"the page saw {s.desk.seen()[-12:]}; the agent was told {agent.state['notices']}"
         ) from None
-    frames = agent.state["frames"]
-    agent.wait(lambda st: st["frames"] > frames + 1, timeout=20)  # the agent sees it too
+    frames = agent.state["frames"]  # the agent sees it too (two older frames in flight)
+    settle(agent, lambda st: st["frames"] > frames + 3)
     s.say("the agent typed the name into the citizen's form")
     s.shot(citizen, "07-citizen-controlled")
     s.shot(agent, "08-agent-controlling")
@@ -141,9 +142,17 @@ def finish(s: Session) -> None:
     s.shot(agent, "09-agent-outcome")
     agent.do("end")
     agent.wait(lambda st: bool(st["summaries"]), phase="ready")
-    s.citizen.wait(phase="ended")
-    s.shot(s.citizen, "10-citizen-ended")
+    s.citizen.wait(phase="ended", bar="")  # the bar and the frame are gone
+    s.shot(s.citizen, "10-citizen-after-end")
     s.say("the agent ended the session; the session log holds its summary")
+
+
+def settle(app: DrivenApp, what: Callable[[dict[str, object]], bool]) -> None:
+    """Wait a while for a detail that only makes a screenshot nicer."""
+    try:
+        app.wait(what, timeout=10)
+    except DriveError:
+        pass
 
 
 _VALUE_IS = """new Promise(done => {
@@ -154,6 +163,11 @@ _VALUE_IS = """new Promise(done => {
 })"""
 
 
+_RECT = """(() => { const r = document.getElementById('navn').getBoundingClientRect();
+  const top = window.screenY + window.outerHeight - window.innerHeight;
+  return [window.screenX + r.x, top + r.y, r.width, r.height].map(Math.round); })()"""
+
+
 def run(out: Path, children: Children, say: Say) -> Path:
     """Play the session; returns the summary file.  ``children`` stops everything."""
     out.mkdir(parents=True, exist_ok=True)
@@ -161,7 +175,9 @@ def run(out: Path, children: Children, say: Say) -> Path:
     children.callback(_remove, work)
     session = Session(children, work, out, say)
     play(session)
-    return write_summary(session.log, out, [p.name for p in session.shots])
+    field = session.desk.evaluate(_RECT)  # where the name went, for whoever checks the shots
+    shots = [p.name for p in session.shots]
+    return write_summary(session.log, out, shots, name_field=field)
 
 
 def _remove(folder: Path) -> None:

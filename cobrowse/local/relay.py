@@ -21,7 +21,7 @@ from typing import IO
 from cobrowse.local.children import Children
 
 DEMO_AGENT = "demo"
-DEMO_DISPLAY_NAME = "Demo Hjælper"
+DEMO_DISPLAY_NAME = "Anna Demo"
 DEMO_MUNICIPALITY = "Albertslund"
 _LISTENING = re.compile(r"listening on (ws://\S+)")
 
@@ -66,7 +66,9 @@ def start_relay(children: Children, data_dir: Path, port: int = 0, timeout: floa
         try:
             line = lines.get(timeout=timeout)
         except queue.Empty:
-            raise RelayError(f"the relay did not start within {timeout:.0f} s (see {log})") from None
+            raise RelayError(
+                f"the relay did not start within {timeout:.0f} s (see {log})"
+            ) from None
         if not line:
             raise RelayError(f"the relay stopped at start-up (see {log})")
         if found := _LISTENING.search(line):

@@ -17,8 +17,9 @@ from typing import Any
 from cobrowse.sessionlog import SessionLog
 
 
-def write_summary(log_path: Path, out: Path, shots: list[str]) -> Path:
-    """Write ``summary.txt`` and ``summary.json`` for the log's last session."""
+def write_summary(log_path: Path, out: Path, shots: list[str], **extra: Any) -> Path:
+    """Write ``summary.txt`` and ``summary.json`` for the log's last session
+    (``extra``: more keys for the JSON file)."""
     with SessionLog(log_path, create=False) as log:
         today, day = date.today(), timedelta(days=1)
         sessions = log.sessions_between(today - day, today + day)
@@ -29,7 +30,7 @@ def write_summary(log_path: Path, out: Path, shots: list[str]) -> Path:
     fields = {k: _plain(v) for k, v in dataclasses.asdict(summary).items()}
     start = events[0].at
     timeline = [(round((e.at - start).total_seconds(), 1), e.kind) for e in events]
-    data = {"summary": fields, "events": timeline, "screenshots": shots}
+    data = {"summary": fields, "events": timeline, "screenshots": shots, **extra}
     (out / "summary.json").write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     lines = ["Session log summary (cobrowse-local practice session)", ""]
     lines += [f"  {key:22} {value}" for key, value in fields.items()]
@@ -44,6 +45,8 @@ def write_summary(log_path: Path, out: Path, shots: list[str]) -> Path:
 def _plain(value: Any) -> Any:
     if isinstance(value, tuple):
         return list(value)
+    if isinstance(value, float):
+        return round(value, 1)
     if hasattr(value, "isoformat"):
         return value.isoformat(timespec="seconds")
     return value
