@@ -147,3 +147,56 @@ def test_a_signal_stops_every_child(tmp_path: Path, sig: signal.Signals) -> None
     left = {pid: name for pid, name in children.items() if not gone(pid, 30)}
     assert not left, f"still running after {sig.name}: {left}"
     assert "stopping" in "".join(lines)
+
+
+def test_with_a_display_the_citizens_pc_is_a_window_and_stops_with_it(tmp_path: Path) -> None:
+    """On a (virtual) screen of the user's: the citizen's PC is a Xephyr window, the
+    agent app a window beside it, signed in; SIGTERM stops it all."""
+    if shutil.which("Xephyr") is None and not os.environ.get("CI"):
+        pytest.skip("Xephyr is not installed (scripts/setup.sh installs it)")
+    from cobrowse.local.nested import TITLE
+    from cobrowse.local.xserver import Xvfb
+
+    host = Xvfb(1920, 1080)
+    env = dict(os.environ, DISPLAY=host.display, PYTHONUNBUFFERED="1")
+    env["XDG_DATA_HOME"] = str(tmp_path / "data")
+    demo = subprocess.Popen(
+        [sys.executable, "-m", "cobrowse.local"],
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    lines: list[str] = []
+    ready = threading.Event()
+
+    def read() -> None:
+        assert demo.stdout is not None
+        for line in demo.stdout:
+            lines.append(line)
+            if "Ctrl+C to stop" in line:
+                ready.set()
+
+    threading.Thread(target=read, daemon=True).start()
+    try:
+        assert ready.wait(BUDGET), "".join(lines)
+        children = descendants(demo.pid)
+        assert "Xephyr" in children.values(), children
+        # both windows are on the user's screen, the agent app signed in ("Anna Demo")
+        for name in (TITLE.split(" (")[0], "Digital hjælp – agent"):  # xdotool: a regex
+            found = subprocess.run(
+                ["xdotool", "search", "--name", name],
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=30,
+            )
+            assert found.stdout.split(), f"no window {name!r} on the host screen"
+        assert "signed in as 'demo'" in "".join(lines)
+        demo.send_signal(signal.SIGTERM)
+        assert demo.wait(60) == 143, "".join(lines)
+    finally:
+        demo.kill()
+        host.stop()
+    left = {pid: name for pid, name in children.items() if not gone(pid, 30)}
+    assert not left, f"still running after SIGTERM: {left}"
