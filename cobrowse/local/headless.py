@@ -73,7 +73,7 @@ def play(s: Session) -> None:
     code = citizen.wait(lambda st: bool(st["code"]), timeout=60, phase="code")["code"]
     agent.do("sign_in", password=s.password)
     agent.wait(phase="ready", sign_in_visible=False)
-    say(f"the citizen reads out the code {code}; the agent types it")
+    say("the citizen reads out the code; the agent types it")
     s.shot(citizen, "01-citizen-code")
     agent.do("join", code=code)
     citizen.wait(lambda st: "view" in st["asking"])
@@ -81,6 +81,7 @@ def play(s: Session) -> None:
     citizen.do("allow", kind="view")
     agent.wait(phase="viewing", view_blank=False)
     say("the citizen allowed viewing; the agent sees the form")
+    caught_up(agent, 0, 3)  # the client's question went, its window went aside
     agent.do("checklist", query="boligstøtte")
     for step in (1, 2):
         agent.do("tick", step=step)
@@ -96,21 +97,25 @@ def point(s: Session) -> None:
     s.agent.do("mode", mode="point")
     s.citizen.do("shot", path=str(s.out / "03-citizen-pointed-at.png"), when="ring")
     s.shots.append(s.out / "03-citizen-pointed-at.png")
+    mark = s.agent.state["frames"]
     s.agent.do("click", x=x, y=y)
     s.citizen.wait(ring_shots=1)
     s.say("the agent pointed at the name field")
+    caught_up(s.agent, mark, 2, timeout=3)  # the ring shows for 1.5 s
     s.shot(s.agent, "04-agent-pointing")
 
 
 def control(s: Session) -> None:
     citizen, agent = s.citizen, s.agent
     citizen.wait(ring=False)  # the pointer ring from before has gone
+    mark = agent.state["frames"]
     agent.do("control")
     asked = citizen.wait(lambda st: "control" in st["asking"] and bool(st["verifier"]))
     if asked["verifier"] not in agent.state["verifier"]:
         raise DriveError("the check numbers on the two screens differ")
-    s.say(f"the agent reads the check number {asked['verifier']} aloud; the citizen allows")
+    s.say("the agent reads the check number aloud; the citizen sees the same and allows")
     s.shot(citizen, "05-citizen-asked-for-control")
+    caught_up(agent, mark, 1)
     s.shot(agent, "06-agent-check-number")
     citizen.do("allow", kind="control")
     agent.wait(phase="controlling")
@@ -126,14 +131,15 @@ def control(s: Session) -> None:
             f"{s.desk.value('navn')!r}; focus on {s.desk.focused_window()!r}; "
             f"the page saw {s.desk.seen()[-12:]}; the agent was told {agent.state['notices']}"
         ) from None
-    frames = agent.state["frames"]  # the agent sees it too (two older frames in flight)
-    settle(agent, lambda st: st["frames"] > frames + 3)
+    caught_up(agent, agent.state["frames"], 3)  # the agent sees it too
     s.say("the agent typed the name into the citizen's form")
     s.shot(citizen, "07-citizen-controlled")
     s.shot(agent, "08-agent-controlling")
     agent.do("tick", step=4)
+    mark = agent.state["frames"]
     agent.do("release")
     agent.wait(phase="viewing")
+    caught_up(agent, mark, 1)  # the control frame has gone
 
 
 def finish(s: Session) -> None:
@@ -147,10 +153,12 @@ def finish(s: Session) -> None:
     s.say("the agent ended the session; the session log holds its summary")
 
 
-def settle(app: DrivenApp, what: Callable[[dict[str, object]], bool]) -> None:
-    """Wait a while for a detail that only makes a screenshot nicer."""
+def caught_up(agent: DrivenApp, mark: int, more: int, timeout: float = 10) -> None:
+    """Wait (a while) until the agent has ``more`` pictures of the citizen's screen
+    since ``mark``: the change the script just made is in the agent's view - only
+    the screenshot needs it (up to two older pictures may still be on the way)."""
     try:
-        app.wait(what, timeout=10)
+        agent.wait(lambda st: st["frames"] >= mark + more, timeout=timeout)
     except DriveError:
         pass
 
