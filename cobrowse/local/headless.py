@@ -33,17 +33,29 @@ Say = Callable[[str], None]
 class Session:
     """The running practice session: the citizen's desktop and both apps."""
 
-    def __init__(self, children: Children, work: Path, out: Path, say: Say) -> None:
+    def __init__(
+        self,
+        children: Children,
+        work: Path,
+        out: Path,
+        say: Say,
+        display: str = "",
+        keymap: list[str] | None = None,
+    ) -> None:
+        """``display``: the citizen's PC (default: an Xvfb of its own); ``keymap``: the
+        command that sets its keyboard map (default: Danish)."""
         self.out, self.say = out, say
         self.password = ensure_demo_agent(work)
         url = start_relay(children, work)
         say(f"relay on {url}")
-        xvfb = Xvfb(*SCREEN)
-        children.adopt(xvfb.proc, 5)
-        self.desk = Desktop(xvfb.display, PRACTICE_PAGE)
+        if not display:
+            xvfb = Xvfb(*SCREEN)
+            children.adopt(xvfb.proc, 5)
+            display = xvfb.display
+        self.desk = Desktop(display, PRACTICE_PAGE, keymap=keymap)
         children.callback(self.desk.stop)
-        say(f"citizen's PC on display {xvfb.display}: the practice form in Chromium")
-        env = dict(os.environ, DISPLAY=xvfb.display, QT_QPA_PLATFORM="xcb")
+        say(f"citizen's PC on display {display}: the practice form in Chromium")
+        env = dict(os.environ, DISPLAY=display, QT_QPA_PLATFORM="xcb")
         self.citizen = self._app(children, "citizen client", ["citizen_client.driver"], env, url)
         self.log = work / "agent-sessions.db"
         agent_args = ["agent_app.driver", "--log", str(self.log), "--name", DEMO_AGENT]
