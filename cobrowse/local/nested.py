@@ -56,12 +56,7 @@ def run(data_dir: Path, children: Children, say: Say) -> int:
     relay_dir.mkdir(parents=True, exist_ok=True)
     password = ensure_demo_agent(relay_dir)
     url = start_relay(children, relay_dir)
-    xephyr = Xephyr(host, cw, ch, TITLE)
-    children.adopt(xephyr.proc, 5)
-    desk = Desktop(xephyr.display, PRACTICE_PAGE, keymap=["xkbcomp", host, xephyr.display])
-    children.callback(desk.stop)
-    nested = dict(os.environ, DISPLAY=xephyr.display, QT_QPA_PLATFORM="xcb")
-    citizen = children.spawn([sys.executable, "-m", "citizen_client", "--relay", url], env=nested)
+    xephyr, citizen = start_citizen_pc(children, host, (cw, ch), url)
     agent = start_agent(children, url, data_dir, host)
     agent.do("sign_in", password=password)
     agent.wait(phase="ready", sign_in_visible=False, timeout=60)
@@ -74,6 +69,19 @@ def run(data_dir: Path, children: Children, say: Say) -> int:
     windows = {"citizen's PC": xephyr.proc, "citizen client": citizen, "agent app": agent.proc}
     say(f"the {wait_any(windows)} closed - stopping")
     return 0
+
+
+def start_citizen_pc(
+    children: Children, host: str, size: tuple[int, int], url: str
+) -> tuple[Xephyr, subprocess.Popen[Any]]:
+    """The nested display with openbox, the practice form and the citizen client."""
+    xephyr = Xephyr(host, *size, TITLE)
+    children.adopt(xephyr.proc, 5)
+    desk = Desktop(xephyr.display, PRACTICE_PAGE, keymap=["xkbcomp", host, xephyr.display])
+    children.callback(desk.stop)
+    env = dict(os.environ, DISPLAY=xephyr.display, QT_QPA_PLATFORM="xcb")
+    citizen = children.spawn([sys.executable, "-m", "citizen_client", "--relay", url], env=env)
+    return xephyr, citizen
 
 
 def start_agent(children: Children, url: str, data_dir: Path, host: str) -> DrivenApp:
