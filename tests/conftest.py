@@ -13,13 +13,13 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository: bench/
 from desktop import Desktop  # noqa: E402
 
-import bench.xserver  # noqa: E402
+import cobrowse.local.xserver  # noqa: E402
 
 # Widget tests render offscreen unless a test asks for the real X server.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
-class Xvfb(bench.xserver.Xvfb):
+class Xvfb(cobrowse.local.xserver.Xvfb):
     """bench's Xvfb; skipped where it is not installed, a failure on CI."""
 
     def __init__(self, width: int = 1920, height: int = 1080, screens: int = 1) -> None:
@@ -56,7 +56,7 @@ def bare_xvfb(monkeypatch: pytest.MonkeyPatch) -> Iterator[Xvfb]:
 @pytest.fixture
 def desktop(monkeypatch: pytest.MonkeyPatch) -> Iterator[Desktop]:
     """A real desktop of the test's own: Xvfb 1920x1080, openbox, Chromium showing
-    tests/pages/selfservice.html maximised; DISPLAY points at it."""
+    cobrowse/local/practice/selfservice.html maximised; DISPLAY points at it."""
     server = Xvfb()
     monkeypatch.setenv("DISPLAY", server.display)
     try:

@@ -2,7 +2,7 @@
 
     /work/venv/bin/python tests/citizen_client/shoot_screens.py docs/screenshots
 
-Starts Xvfb with openbox and Chromium showing tests/pages/selfservice.html (the
+Starts Xvfb with openbox and Chromium showing cobrowse/local/practice/selfservice.html (the
 tests' desktop), runs the real windows on it (QT_QPA_PLATFORM=xcb) with a fake
 endpoint, walks through the phases and saves ``citizen-<phase>.png`` via mss.
 """
@@ -24,7 +24,7 @@ sys.path[:0] = [
 def main(out: Path) -> None:
     from desktop import Desktop
 
-    from bench.xserver import Xvfb
+    from cobrowse.local.xserver import Xvfb
 
     xvfb = Xvfb(1280, 800)
     os.environ["DISPLAY"], os.environ["QT_QPA_PLATFORM"] = xvfb.display, "xcb"
