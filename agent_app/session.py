@@ -47,9 +47,14 @@ REFUSED: dict[str, object] = {  # why the citizen's PC did not take our input (I
     ),
 }
 SECURE_DESKTOP = {  # Windows shows its secure desktop (UAC prompt) on the citizen's PC
-    True: "Borgerens pc viser et administrator-spørgsmål (Windows' brugerkontokontrol). "
-    "Det kan du hverken se eller klikke på – borgeren skal selv svare på det.",
-    False: "Administrator-spørgsmålet er væk – du ser borgerens skærm igen.",
+    True: QT_TRANSLATE_NOOP(
+        "agent",
+        "Borgerens pc viser et administrator-spørgsmål (Windows' brugerkontokontrol). "
+        "Det kan du hverken se eller klikke på – borgeren skal selv svare på det.",
+    ),
+    False: QT_TRANSLATE_NOOP(
+        "agent", "Administrator-spørgsmålet er væk – du ser borgerens skærm igen."
+    ),
 }
 
 
@@ -268,7 +273,7 @@ class AgentSession(QObject):
         self.notice.emit(translate("agent", str(REFUSED[event.reason])))
 
     def _secure_desktop(self, event: ev.SecureDesktop) -> None:
-        self.notice.emit(SECURE_DESKTOP[event.active])
+        self.notice.emit(translate("agent", str(SECURE_DESKTOP[event.active])))
 
     def _ended(self, event: ev.SessionEnded) -> None:
         if self.phase in ("ready", "signed_out"):  # the agent has already moved on

@@ -684,6 +684,14 @@ Choose an outcome and press “End session”.</translation>
         <translation>The citizen is using the mouse or keyboard – your input waits a moment.</translation>
     </message>
     <message>
+        <source>Borgerens pc viser et administrator-spørgsmål (Windows&apos; brugerkontokontrol). Det kan du hverken se eller klikke på – borgeren skal selv svare på det.</source>
+        <translation>The citizen&apos;s PC shows an administrator prompt (Windows User Account Control). You can neither see nor click it – the citizen must answer it themselves.</translation>
+    </message>
+    <message>
+        <source>Administrator-spørgsmålet er væk – du ser borgerens skærm igen.</source>
+        <translation>The administrator prompt is gone – you see the citizen&apos;s screen again.</translation>
+    </message>
+    <message>
         <source>Forbindelsen til relæet blev afbrudt. Log ind igen.</source>
         <translation>The connection to the relay was lost. Sign in again.</translation>
     </message>
