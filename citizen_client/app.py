@@ -68,6 +68,8 @@ class CitizenApp(QObject):
         super().__init__()
         self.config = config
         self.view = View(config.language, config.hours)
+        self.view.hotline_name = config.branding.hotline_name
+        self.view.hours_text = config.hours_text
         self.bridge = EventBridge(self.handle)
         self.router = NetRouter(self.bridge.post)
         self.endpoint = endpoint_factory(config.relay_url, self.router)

@@ -54,8 +54,11 @@ QPushButton#fold:hover {{ background: #2e7d32; }}
 """
 
 
-def apply(app: QApplication) -> None:
+ACCENT = "#0b3d91"  # buttons and frames; a hotline's branding may set its own
+
+
+def apply(app: QApplication, accent: str = ACCENT) -> None:
     font = QFont(app.font())
     font.setPointSize(BASE_PT)
     app.setFont(font)
-    app.setStyleSheet(STYLESHEET)
+    app.setStyleSheet(STYLESHEET.replace(ACCENT, accent))

@@ -44,6 +44,8 @@ class View:
     def __init__(self, lang: str = "da", hours: OpeningHours | None = None) -> None:
         self.lang = lang
         self.hours = hours
+        self.hotline_name = ""  # the hotline's own name and hours text (baked settings)
+        self.hours_text = ""
         self.window = MainWindow()
         self.bar = SharingBar()
         self.frame = ControlFrame()
@@ -214,7 +216,8 @@ class View:
     # painting ----------------------------------------------------------------------
 
     def render(self) -> None:
-        self.window.setWindowTitle(self.t("title"))
+        name = f" – {self.hotline_name}" if self.hotline_name else ""
+        self.window.setWindowTitle(self.t("title") + name)
         self.window.language.setText(self.t("language"))
         self.window.language.setAccessibleName(self.t("language"))
         paint: Callable[[], None] = getattr(self, f"_main_{self.phase}", self._main_sharing)
@@ -237,6 +240,8 @@ class View:
         if self.hours is not None and not self.hours.is_open(now):
             heading, _, when = self.hours.closed_message(now, self.lang).partition(". ")
             heading, detail = f"{heading}.", f"{when}\n\n{detail}"
+        if self.hours_text:
+            detail = f"{detail}\n\n{self.hours_text}"
         self.window.show_status(heading, detail)
 
     def _main_code(self) -> None:
