@@ -15,6 +15,7 @@ No console window (``console=False``) and no administrator prompt
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -40,13 +41,15 @@ def icons(work: Path) -> dict[str, Path]:
 
 
 def version_tuple(version: str) -> tuple[int, int, int, int]:
-    """``"0.1.0"`` -> ``(0, 1, 0, 0)``; text after the numbers (``rc1``) is dropped."""
+    """``"0.1.0"`` -> ``(0, 1, 0, 0)``; text after the numbers (``rc1``) ends it."""
     numbers: list[int] = []
     for part in version.split(".")[:4]:
-        digits = "".join(c for c in part if c.isdigit()) if part[:1].isdigit() else ""
-        if not digits:
+        digits = re.match(r"\d+", part)
+        if digits is None:
             break
-        numbers.append(int(digits))
+        numbers.append(int(digits.group()))
+        if digits.end() < len(part):
+            break
     padded = (*numbers, 0, 0, 0, 0)[:4]
     return padded[0], padded[1], padded[2], padded[3]
 

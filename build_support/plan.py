@@ -52,7 +52,6 @@ CITIZEN_NOT_USED = [
     "numpy.polynomial",
     "numpy.f2py",
     "numpy.testing",
-    "numpy.ma",
     "readline",  # interactive prompt only
     "_pydecimal",  # the C decimal module is there
     *(f"_codecs_{c}" for c in ("cn", "hk", "iso2022", "jp", "kr", "tw")),  # Asian code pages
