@@ -55,9 +55,8 @@ class CitizenConfig:
     branding: Branding = Branding()
 
 
-def default_path() -> Path:
+def default_path(here: Path = Path(__file__).resolve().parent) -> Path:
     """The settings baked into a built program, else ``citizen.toml`` beside the source."""
-    here = Path(__file__).resolve().parent
     baked = here / BAKED_NAME
     return baked if baked.is_file() else here / FILE_NAME
 
