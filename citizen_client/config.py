@@ -55,7 +55,10 @@ class CitizenConfig:
     branding: Branding = Branding()
 
 
-def default_path(here: Path = Path(__file__).resolve().parent) -> Path:
+HERE = Path(__file__).resolve().parent  # in a built program: inside its bundle
+
+
+def default_path(here: Path = HERE) -> Path:
     """The settings baked into a built program, else ``citizen.toml`` beside the source."""
     baked = here / BAKED_NAME
     return baked if baked.is_file() else here / FILE_NAME
