@@ -111,7 +111,8 @@ def plan_for(target: str, platform: str, version: str, baked: Path | None = None
         platform=platform,
         script=str(ROOT / script),
         name=name,
-        onefile=target != "agent",
+        # a macOS program is a .app folder anyway (PyInstaller 7 drops one-file .apps)
+        onefile=target == "relay" or (target == "citizen" and platform != "darwin"),
         console=not gui,
         # strip(1) breaks libraries patched by auditwheel (numpy's OpenBLAS: "ELF load
         # command address/offset not page-aligned") and signing on Windows/macOS; only
