@@ -74,7 +74,8 @@ def artefact(plan: Plan, dist: Path) -> Path:
 
 def size_of(path: Path) -> int:
     if path.is_dir():
-        return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+        # links (PyInstaller's folder has many, to the libraries) count once, as files
+        return sum(p.stat().st_size for p in path.rglob("*") if p.is_file() and not p.is_symlink())
     return path.stat().st_size
 
 

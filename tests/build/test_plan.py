@@ -241,3 +241,9 @@ def test_the_spec_builds_a_macos_app_as_planned(
     bundle = calls["BUNDLE"][1]
     assert bundle["name"] == "cobrowse-borger.app" and bundle["icon"].endswith(".icns")
     assert bundle["bundle_identifier"] == "dk.cobrowse.citizen" and "COLLECT" in calls
+
+
+def test_a_folder_counts_its_files_once(tmp_path: Path) -> None:
+    (tmp_path / "lib.so").write_bytes(b"x" * 1000)
+    (tmp_path / "link.so").symlink_to(tmp_path / "lib.so")
+    assert build_installers.size_of(tmp_path) == 1000
