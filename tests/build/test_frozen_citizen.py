@@ -21,12 +21,14 @@ from typing import Any
 
 import pytest
 from relayproc import PASSWORD, RelayProcess
-from Xlib import X, display, protocol
 
 from bench.xserver import Xvfb
 from cobrowse.session import events as ev
 from cobrowse.session.endpoint import AgentEndpoint, SignedIn
 from cobrowse.session.protocol import FrameReceived
+
+Xlib = pytest.importorskip("Xlib")  # python-xlib: on Linux only (pynput's X11 backend)
+from Xlib import X, display, protocol  # noqa: E402
 
 pytestmark = [pytest.mark.frozen, pytest.mark.xvfb, pytest.mark.timeout(1200)]
 WAIT = 60.0  # seconds: generous, the machine is shared
