@@ -15,10 +15,10 @@ symbol around what is left.
 from __future__ import annotations
 
 import re
-import subprocess
 from pathlib import Path
 
 from build_support.elf import rodata_symbol
+from build_support.tools import run_tool
 
 KEEP_LOCALES = {"root", "da", "da_DK", "en", "en_001", "en_150", "en_DK", "en_GB", "en_US"}
 KEEP_LOCALES |= {"en_US_POSIX", "pool", "res_index"}
@@ -57,11 +57,7 @@ def keep(item: str) -> bool:
 
 
 def _icupkg(*args: str) -> str:
-    try:
-        done = subprocess.run(["icupkg", *args], check=True, capture_output=True, text=True)
-    except FileNotFoundError:
-        raise SystemExit("build error: icupkg is missing (apt-get install icu-devtools)") from None
-    return done.stdout
+    return run_tool(["icupkg", *args])
 
 
 def _link(data: Path, symbol: str, soname: str, work: Path) -> Path:
@@ -73,5 +69,5 @@ def _link(data: Path, symbol: str, soname: str, work: Path) -> Path:
         encoding="utf-8",
     )
     out = work / soname
-    subprocess.run(["cc", "-shared", f"-Wl,-soname,{soname}", "-o", out, source], check=True)
+    run_tool(["cc", "-shared", f"-Wl,-soname,{soname}", "-o", str(out), str(source)])
     return out

@@ -19,10 +19,10 @@ through the built program.
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path, PurePosixPath
 
 from build_support import icu
+from build_support.tools import run_tool
 
 TocEntry = tuple[str, str, str]
 QT = "PySide6/Qt/"
@@ -132,7 +132,7 @@ def blas_stub(real: Path, users: list[Path], work: Path) -> Path:
     source.write_text("\n".join(lines) + "\n", encoding="utf-8")
     out = work / real.name
     soname = f"-Wl,-soname,{real.name}"
-    subprocess.run(["cc", "-shared", "-fPIC", "-O2", soname, "-o", out, source], check=True)
+    run_tool(["cc", "-shared", "-fPIC", "-O2", soname, "-o", str(out), str(source)])
     return out
 
 
@@ -154,7 +154,5 @@ _DOT = """{t} {name}(int64_t n, const {t} *x, int64_t incx, const {t} *y, int64_
 
 def _symbols(lib: Path, which: str) -> set[str]:
     """Dynamic symbol names of ``lib``: ``--defined-only`` or ``--undefined-only``."""
-    out = subprocess.run(
-        ["nm", "-D", which, str(lib)], check=True, capture_output=True, text=True
-    ).stdout
+    out = run_tool(["nm", "-D", which, str(lib)])
     return {line.split()[-1] for line in out.splitlines() if line.strip()}
