@@ -7,6 +7,7 @@ CI a missing PyInstaller, cc or icupkg is a failure; elsewhere the tests skip.
 from __future__ import annotations
 
 import os
+import random
 import shutil
 import socket
 import subprocess
@@ -49,6 +50,13 @@ def build(target: str, dist: Path, *extra: str) -> tuple[Path, str, float]:
 
 
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    """A free port below the ephemeral range (32768+ on Linux), where the outgoing
+    connections of other tests cannot take it in the minute the build needs."""
+    for port in random.sample(range(20000, 30000), 200):
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port between 20000 and 30000")
