@@ -85,6 +85,7 @@ class Plan:
     excludes: list[str] = field(default_factory=list)
     collect_submodules: list[str] = field(default_factory=list)
     collect_data: list[str] = field(default_factory=list)
+    data_excludes: list[str] = field(default_factory=list)  # file patterns left out
     datas: list[tuple[str, str]] = field(default_factory=list)
 
     def dump(self, path: Path) -> Path:
@@ -129,6 +130,10 @@ def plan_for(target: str, platform: str, version: str, baked: Path | None = None
     )
     if gui:
         plan.bundle_id = f"dk.cobrowse.{target}"
+        # the app's own data (translations, icons) as it gains some; never the source
+        # tree's settings: a build has its hotline's settings baked in
+        plan.collect_data.append(f"{target}_client" if target == "citizen" else "agent_app")
+        plan.data_excludes.append("citizen.toml")
     if target == "relay":  # the relay must not drag Qt along; its report needs the SVG backend
         plan.excludes += ["PySide6", "shiboken6", "agent_app", "citizen_client"]
         plan.hidden += ["matplotlib.backends.backend_svg", "matplotlib.backends.backend_agg"]

@@ -31,6 +31,7 @@ def test_citizen_plan_per_platform(platform: str, tmp_path: Path) -> None:
     assert not plan.console  # no console window
     assert (str(baked), "citizen_client") in plan.datas  # the settings inside
     assert "tzdata" in plan.collect_data  # Windows has no zone data of its own
+    assert "citizen_client" in plan.collect_data and "citizen.toml" in plan.data_excludes
     backend = {"linux": "_xorg", "win32": "_win32", "darwin": "_darwin"}[platform]
     assert f"pynput.keyboard.{backend}" in plan.hidden  # chosen at run time by pynput
     assert plan.slim == plan.strip == (platform == "linux")
@@ -228,6 +229,7 @@ def test_the_spec_builds_a_windows_exe_as_planned(
     analysis = calls["Analysis"][1]
     assert "pynput.keyboard._win32" in analysis["hiddenimports"]
     assert any(dest == "citizen_client" for _src, dest in analysis["datas"])  # baked settings
+    assert not any(src.endswith("citizen.toml") for src, _dest in analysis["datas"])
 
 
 def test_the_spec_builds_a_macos_app_as_planned(
