@@ -1,12 +1,14 @@
 """Build the citizen client, the agent app and the relay with PyInstaller.
 
-    python build_installers.py [citizen|agent|relay ...] [--dist DIR]
+    python build_installers.py [citizen|agent|relay ...] [--settings FILE] [--dist DIR]
 
-Needs the ``build`` extra (``pip install -e ".[build]"``).  Builds for the platform it
+Needs the ``build`` extra (``pip install -e ".[build]"``); on Linux also ``cc``,
+``nm`` and ``icupkg`` (scripts/setup.sh installs them).  Builds for the platform it
 runs on (PyInstaller does not cross-compile): run it on Windows for the .exe the
-citizens download.  The citizen client is a one-file, windowed executable with its
-``citizen.toml`` (relay URL, allowed link domains) placed next to it, so a
-municipality can point it at its relay without rebuilding.
+citizens download.  The citizen client is one windowed executable with the
+hotline's settings (``--settings``, checked here with the client's own parser)
+baked in, so it needs nothing next to it.  Each artefact's size is printed and the
+build fails above its budget (build_support/plan.py).  See docs/building.md.
 """
 
 from __future__ import annotations
@@ -15,113 +17,115 @@ import argparse
 import os
 import shutil
 import sys
+import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent
-PYNPUT_BACKENDS = {
-    # pynput picks its backend at import time, by platform, through importlib: PyInstaller
-    # cannot see those imports, and without them the citizen client cannot inject input.
-    "linux": [
-        "pynput.keyboard._xorg",
-        "pynput.mouse._xorg",
-        "pynput._util.xorg",
-        "pynput._util.xorg_keysyms",
-    ],
-    "win32": [
-        "pynput.keyboard._win32",
-        "pynput.mouse._win32",
-        "pynput._util.win32",
-        "pynput._util.win32_vks",
-    ],
-    "darwin": [
-        "pynput.keyboard._darwin",
-        "pynput.mouse._darwin",
-        "pynput._util.darwin",
-        "pynput._util.darwin_vks",
-    ],
-}
-TARGETS = {
-    "citizen": {
-        "script": "citizen_client/main.py",
-        "name": "cobrowse-borger",
-        "windowed": True,
-        "onefile": True,
-        "config": "citizen_client/citizen.toml",
-    },
-    "agent": {
-        "script": "agent_app/main.py",
-        "name": "cobrowse-agent",
-        "windowed": True,
-        "onefile": False,
-        "config": None,
-    },
-    "relay": {
-        "script": "relay/__main__.py",
-        "name": "cobrowse-relay",
-        "windowed": False,
-        "onefile": True,
-        "config": None,
-    },
-}
+from build_support import desktop
+from build_support.plan import ROOT, TARGETS, Plan, plan_for, platform_key
+
+DEFAULT_SETTINGS = ROOT / "citizen_client" / "citizen.toml"
 
 
-def pyinstaller_args(target: str, dist: Path) -> list[str]:
-    spec = TARGETS[target]
-    args = [
-        str(ROOT / str(spec["script"])),
-        "--name",
-        str(spec["name"]),
-        "--noconfirm",
-        "--clean",
-        "--distpath",
-        str(dist),
-        "--workpath",
-        str(ROOT / "build" / target),
-        "--specpath",
-        str(ROOT / "build"),
-        "--paths",
-        str(ROOT),
-        "--collect-data",
-        "cobrowse",
-        "--add-data",
-        f"{ROOT / 'cobrowse' / 'checklists'}{os.pathsep}cobrowse/checklists",
-    ]
-    args.append("--onefile" if spec["onefile"] else "--onedir")
-    if spec["windowed"]:
-        args.append("--windowed")
-    if target == "relay":  # the relay must not drag Qt along
-        args += ["--exclude-module", "PySide6", "--exclude-module", "shiboken6"]
-    if target == "citizen":
-        platform = "linux" if sys.platform.startswith("linux") else sys.platform
-        for module in PYNPUT_BACKENDS.get(platform, []):
-            args += ["--hidden-import", module]
-        if platform == "linux":  # python-xlib loads keysym tables and extensions by name
-            args += ["--collect-submodules", "Xlib"]
-    return args
+def check_settings(path: Path, work: Path) -> Path:
+    """Check the hotline's settings like the client does; a copy to bake, or exit."""
+    from citizen_client.config import BAKED_NAME, load
+    from cobrowse.errors import ConfigError
 
-
-def build(target: str, dist: Path) -> None:
+    if not path.is_file():
+        sys.exit(f"build error: settings file {path} is missing")
     try:
-        import PyInstaller.__main__ as pyinstaller  # type: ignore[import-not-found]
+        config = load(path)
+    except ConfigError as exc:
+        sys.exit(f"build error: the settings are broken: {exc}")
+    baked = work / BAKED_NAME
+    work.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(path, baked)
+    print(f"baking settings from {path}: relay {config.relay_url}")
+    return baked
+
+
+def make_plan(target: str, platform: str, settings: Path, work: Path) -> Plan:
+    from cobrowse import __version__
+
+    work.mkdir(parents=True, exist_ok=True)
+    baked = check_settings(settings, work / "settings") if target == "citizen" else None
+    plan = plan_for(target, platform, __version__, baked)
+    if platform in ("win32", "darwin") and target != "relay":
+        plan.icon = str(desktop.icons(work / "icons")[platform])
+    if platform == "win32":
+        description = {"citizen": "Hjælp til din computer", "agent": "cobrowse for agents"}
+        plan.version_file = str(
+            desktop.version_file(
+                work / "version.txt",
+                name=plan.name,
+                description=description.get(target, "cobrowse relay"),
+                version=__version__,
+            )
+        )
+    return plan
+
+
+def artefact(plan: Plan, dist: Path) -> Path:
+    if plan.platform == "darwin" and not plan.console:
+        return dist / f"{plan.name}.app"
+    suffix = ".exe" if plan.platform == "win32" and plan.onefile else ""
+    return dist / f"{plan.name}{suffix}"
+
+
+def size_of(path: Path) -> int:
+    if path.is_dir():
+        # links (PyInstaller's folder has many, to the libraries) count once, as files
+        return sum(p.stat().st_size for p in path.rglob("*") if p.is_file() and not p.is_symlink())
+    return path.stat().st_size
+
+
+def check_budget(plan: Plan, built: Path) -> int:
+    size = size_of(built)
+    print(
+        f"SIZE {plan.target}: {built.name} {size / 1e6:.1f} MB (budget {plan.budget / 1e6:.0f} MB)"
+    )
+    if size > plan.budget:
+        sys.exit(f"build error: {built.name} is {size / 1e6:.1f} MB, over its budget")
+    return size
+
+
+def build(target: str, dist: Path, settings: Path = DEFAULT_SETTINGS) -> Path:
+    os.environ.setdefault("PYINSTALLER_ZLIB_COMPRESSION_LEVEL", "9")  # the PYZ too (default 6)
+    try:
+        import PyInstaller.__main__ as pyinstaller
     except ImportError:
         sys.exit('PyInstaller is missing: pip install -e ".[build]"')
-    pyinstaller.run(pyinstaller_args(target, dist))
-    config = TARGETS[target]["config"]
-    if config and (ROOT / str(config)).exists():
-        shutil.copy(ROOT / str(config), dist / Path(str(config)).name)
-    print(f"built {target} into {dist}")
+    work = ROOT / "build" / target
+    plan = make_plan(target, platform_key(sys.platform), settings, work)
+    spec = ROOT / "build_support" / "app.spec"
+    started = time.monotonic()
+    pyinstaller.run(
+        [str(spec), "--noconfirm", "--clean", "--distpath", str(dist), "--workpath", str(work)]
+        + ["--", str(plan.dump(work / "plan.json"))]
+    )
+    built = artefact(plan, dist)
+    check_budget(plan, built)
+    desktop.sign(plan.platform, built)
+    print(f"built {target} into {dist} in {time.monotonic() - started:.0f} s")
+    return built
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("targets", nargs="*", help=f"any of {', '.join(TARGETS)} (default: all)")
     parser.add_argument("--dist", type=Path, default=ROOT / "dist")
+    parser.add_argument(
+        "--settings",
+        type=Path,
+        default=DEFAULT_SETTINGS,
+        help="the hotline's citizen.toml to bake into the citizen client",
+    )
     args = parser.parse_args(argv)
     unknown = set(args.targets) - set(TARGETS)
     if unknown:
         parser.error(f"unknown target(s): {', '.join(sorted(unknown))}")
     for target in args.targets or list(TARGETS):
-        build(target, args.dist)
+        build(target, args.dist, args.settings)
 
 
 if __name__ == "__main__":

@@ -67,9 +67,8 @@ class CitizenApp(QObject):
     ) -> None:
         super().__init__()
         self.config = config
-        # the hotline's name arrives with the baked settings (issue 11 §1); "" leaves it out
-        hotline_name = str(getattr(config, "hotline_name", "") or "")
-        self.view = View(config.language, config.hours, hotline_name)
+        self.view = View(config.language, config.hours, config.branding.hotline_name)
+        self.view.hours_text = config.hours_text
         self.bridge = EventBridge(self.handle)
         self.router = NetRouter(self.bridge.post)
         self.endpoint = endpoint_factory(config.relay_url, self.router)

@@ -1,14 +1,16 @@
-"""The citizen client's settings: a TOML file shipped next to the program.
+"""The citizen client's settings: a TOML file baked into the program.
 
-Looked up as ``citizen.toml`` beside the executable (installed builds) or beside
-this module (running from source); ``--config PATH`` names another file.
-``--relay URL`` and ``--lang da|en`` override the file.  Every problem raises
+A build (``build_installers.py citizen --settings FILE``) checks the hotline's file
+with :func:`load` and bakes it into the program as ``citizen_client/baked.toml``;
+the built program reads only that, so it needs nothing next to it.  Running from
+source reads ``citizen.toml`` beside this module.  ``--config PATH`` names another
+file; ``--relay URL`` and ``--lang da|en`` override the file.  Every problem raises
 :class:`cobrowse.errors.ConfigError` with a message that says what to fix.
 """
 
 from __future__ import annotations
 
-import sys
+import re
 import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -20,8 +22,28 @@ from cobrowse.errors import ConfigError
 from cobrowse.hours import OpeningHours
 
 FILE_NAME = "citizen.toml"
+BAKED_NAME = "baked.toml"  # written into the built program only, never into the source tree
 DEFAULT_DOMAINS = ("borger.dk", "skat.dk", "mitid.dk", "e-boks.dk", "virk.dk", "sundhed.dk")
-_KEYS = {"relay_url", "language", "allowed_link_domains", "opening_hours", "guide_url"}
+_KEYS = {
+    "relay_url",
+    "language",
+    "allowed_link_domains",
+    "opening_hours",
+    "guide_url",
+    "hotline_name",
+    "opening_hours_text",
+    "branding",
+}
+_COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
+DEFAULT_ACCENT = "#0b3d91"
+
+
+@dataclass(frozen=True)
+class Branding:
+    """The hotline's name and look: shown in the window title and its buttons."""
+
+    hotline_name: str = ""
+    accent_colour: str = DEFAULT_ACCENT
 
 
 @dataclass(frozen=True)
@@ -31,13 +53,17 @@ class CitizenConfig:
     allowed_link_domains: tuple[str, ...] = DEFAULT_DOMAINS
     hours: OpeningHours | None = None
     guide_url: str = ""  # where `cobrowse-relay publish-guides` pages are; "" = no button
+    hours_text: str = ""  # the hotline's own words for its opening hours, if given
+    branding: Branding = Branding()
 
 
-def default_path() -> Path:
-    """``citizen.toml`` next to the program."""
-    if getattr(sys, "frozen", False):
-        return Path(sys.executable).resolve().parent / FILE_NAME
-    return Path(__file__).resolve().parent / FILE_NAME
+HERE = Path(__file__).resolve().parent  # in a built program: inside its bundle
+
+
+def default_path(here: Path = HERE) -> Path:
+    """The settings baked into a built program, else ``citizen.toml`` beside the source."""
+    baked = here / BAKED_NAME
+    return baked if baked.is_file() else here / FILE_NAME
 
 
 def load(
@@ -81,7 +107,26 @@ def parse(data: dict[str, Any], where: str = FILE_NAME) -> CitizenConfig:
         allowed_link_domains=check_domains(domains, f"{where}: allowed_link_domains"),
         hours=OpeningHours.from_config(hours) if hours is not None else None,
         guide_url=check_guide_url(data.get("guide_url", ""), f"{where}: guide_url"),
+        hours_text=check_text(data.get("opening_hours_text", ""), f"{where}: opening_hours_text"),
+        branding=check_branding(data, where),
     )
+
+
+def check_text(text: Any, where: str, limit: int = 200) -> str:
+    if not isinstance(text, str) or len(text) > limit or "\x00" in text:
+        raise ConfigError(f"{where} must be text of at most {limit} characters")
+    return text.strip()
+
+
+def check_branding(data: dict[str, Any], where: str) -> Branding:
+    name = check_text(data.get("hotline_name", ""), f"{where}: hotline_name", 60)
+    table = data.get("branding", {})
+    if not isinstance(table, dict) or set(table) - {"accent_colour"}:
+        raise ConfigError(f"{where}: [branding] knows only accent_colour")
+    colour = table.get("accent_colour", DEFAULT_ACCENT)
+    if not isinstance(colour, str) or not _COLOUR_RE.match(colour):
+        raise ConfigError(f"{where}: branding.accent_colour must look like #0b3d91")
+    return Branding(name, colour.lower())
 
 
 def check_relay_url(url: Any, where: str) -> str:

@@ -2,8 +2,10 @@
 
     cobrowse-citizen [--relay URL] [--lang da|en] [--config FILE]
 
-Settings come from ``citizen.toml`` next to the program; the options override
-them.  A missing or broken settings file is explained in the window itself.
+Settings are baked into a built program (from source: ``citizen.toml`` beside
+:mod:`citizen_client.config`); the options override them.  A missing or broken
+settings file (only possible with ``--config`` or from source) is explained in
+the window itself.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
-from citizen_client import style
+from citizen_client import style, testhook
 from citizen_client.app import CitizenApp
 from citizen_client.config import load
 from citizen_client.devices import Devices
@@ -53,7 +55,11 @@ def build(
         view.window.status.action.clicked.connect(view.window.close)
         view.window.show()
         return None, view
+    qt = QApplication.instance()
+    if isinstance(qt, QApplication) and config.branding.accent_colour != style.ACCENT:
+        style.apply(qt, config.branding.accent_colour)
     app = CitizenApp(config, CitizenEndpoint, devices or Devices.system())
+    testhook.install(app)
     return app, app.view
 
 

@@ -99,12 +99,18 @@ QPushButton#about:focus {{ border: 3px solid #ffb300; }}
 """
 
 
-def apply(app: QApplication) -> None:
-    """The client's look, sized from the platform's text size; no colours of our own
-    when the computer is set to high contrast."""
+ACCENT = "#0b3d91"  # buttons and frames; a hotline's branding may set its own
+
+
+def apply(app: QApplication, accent: str = ACCENT) -> None:
+    """The client's look, sized from the platform's text size, in the hotline's
+    ``accent`` colour; no colours of our own when the computer is set to high
+    contrast."""
     system = QFontDatabase.systemFont(QFontDatabase.SystemFont.GeneralFont).pointSizeF()
     base = base_pt(system if system > 0 else app.font().pointSizeF())
     font = QFont(app.font())
     font.setPointSize(base)
     app.setFont(font)
-    app.setStyleSheet(stylesheet(base, colours=not high_contrast(app)))
+    colours = not high_contrast(app)
+    sheet = stylesheet(base, colours=colours)
+    app.setStyleSheet(sheet.replace(ACCENT, accent) if colours else sheet)

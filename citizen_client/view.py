@@ -52,7 +52,8 @@ class View:
     ) -> None:
         self.lang = lang  # installs the translators before any widget is made
         self.hours = hours
-        self.hotline_name = hotline_name
+        self.hotline_name = hotline_name  # the hotline's own name and hours text (baked)
+        self.hours_text = ""
         self.window = MainWindow()
         self.bar = SharingBar()
         self.frame = ControlFrame()
@@ -244,7 +245,8 @@ class View:
     def render(self) -> None:
         for window in self.windows():
             name_parts(window)
-        self.window.setWindowTitle(self.t("title"))
+        name = f" – {self.hotline_name}" if self.hotline_name else ""
+        self.window.setWindowTitle(self.t("title") + name)
         self.window.language.setText(self.t("language"))
         self.window.language.setAccessibleName(self.t("language"))
         self.window.about.setText(self.t("about"))
@@ -268,6 +270,8 @@ class View:
         if self.hours is not None and not self.hours.is_open(now):
             heading, _, when = self.hours.closed_message(now, self.lang).partition(". ")
             heading, detail = f"{heading}.", f"{when}\n\n{detail}"
+        if self.hours_text:
+            detail = f"{detail}\n\n{self.hours_text}"
         self.window.show_status(heading, detail)
 
     def _main_code(self) -> None:

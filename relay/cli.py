@@ -197,7 +197,6 @@ def _serve(args: argparse.Namespace) -> int:
 async def _run(config: RelayConfig) -> None:
     relay = Relay(config)
     await relay.start()
-    print(f"cobrowse relay listening on {relay.url} (data in {config.data_dir})", flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -205,6 +204,8 @@ async def _run(config: RelayConfig) -> None:
             loop.add_signal_handler(sig, stop.set)
     if hasattr(signal, "SIGHUP"):  # systemctl reload: new TLS certificate, sessions stay
         loop.add_signal_handler(signal.SIGHUP, relay.reload_tls)
+    # only now: a SIGTERM from whoever waits for this line stops the relay cleanly
+    print(f"cobrowse relay listening on {relay.url} (data in {config.data_dir})", flush=True)
     try:
         await stop.wait()
     finally:

@@ -90,3 +90,14 @@ def _source_language() -> Iterator[None]:
     qtlang = sys.modules.get("qtlang")
     if qtlang is not None:
         qtlang.remove()
+
+
+X_FIXTURES = {"xvfb", "bare_xvfb", "desktop"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that uses an X server fixture is an ``xvfb`` test, marked or not, so
+    ``-m "not xvfb"`` (the Windows and macOS CI) leaves every X11-only test out."""
+    for item in items:
+        if X_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.xvfb)
