@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from bench.xserver import Xvfb
 from relayproc import PASSWORD, RelayProcess
 
+from cobrowse.local.xserver import Xvfb
 from cobrowse.session import events as ev
 from cobrowse.session.endpoint import AgentEndpoint, SignedIn
 from cobrowse.session.protocol import FrameReceived
