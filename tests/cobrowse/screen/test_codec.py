@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import struct
 import zlib
 
 import numpy as np
@@ -116,8 +115,7 @@ def test_scrolling_is_sent_as_copy_rectangles(dy: int) -> None:
     scrolled = page[100 + dy : 460 + dy].copy()
     payload = enc.encode(scrolled)
     assert payload is not None
-    header, pieces = codec.parse(payload)
-    assert any(p.source is not None for p in pieces)
+    assert any(enc == codec.COPY for _, enc, _ in codec.outline(payload)[1])
     assert len(payload) < 0.2 * len(
         codec.pack(640, 360, [(Rect(0, 0, 640, 360), *codec.encode_lossless(scrolled))])
     )
@@ -178,29 +176,43 @@ def rect_payload(
     return codec.pack(w, h, [(Rect(*rect), enc, data)], keyframe=keyframe)
 
 
+def grad_segment(raw: bytes) -> bytes:
+    """A PHOTO-stream segment of a fresh stream inflating to ``raw``."""
+    from cobrowse.screen import rects
+
+    return rects.Deflaters().segment(rects.PHOTO, raw)
+
+
+def palette_data(n: int, raw: bytes) -> bytes:
+    from cobrowse.screen import rects
+
+    return bytes([n - 1]) + rects.Deflaters().segment(rects.TEXT, raw)
+
+
 @pytest.mark.parametrize(
     "payload",
     [
         b"",
-        b"\x02\x00\x00\x10\x00\x10\x00\x00",  # version 2
-        b"\x01\x02\x00\x10\x00\x10\x00\x00",  # unknown flag
-        b"\x01\x01\x00\x00\x00\x10\x00\x00",  # zero width
-        b"\x01\x01\x40\x01\x00\x10\x00\x00",  # width 16385
-        b"\x01\x01\x00\x10\x00\x10\x00\x01",  # missing rect
+        b"\x01\x01\x10\x10\x00",  # version 1
+        b"\x02\x02\x10\x10\x00",  # unknown flag
+        b"\x02\x01\x00\x10\x00",  # zero width
+        b"\x02\x01\x81\x80\x01\x10\x00",  # width 16385
+        b"\x02\x01\x90\x00\x10\x00",  # overlong varint
+        b"\x02\x01\x10\x10\x01",  # missing rect
+        b"\x02\x01\x10\x10\x01\x00\x00\x10",  # truncated rect header
         rect_payload((0, 0, 65, 64), codec.FILL, b"abc"),  # outside
         rect_payload((0, 0, 0, 64), codec.FILL, b"abc"),  # empty
         rect_payload((0, 0, 64, 64), codec.FILL, b"ab"),
-        rect_payload((0, 0, 64, 64), 9, b"abc"),
-        rect_payload((0, 0, 8, 8), codec.ZLIB, zlib.compress(bytes(8 * 8 * 3 + 1))),
-        rect_payload((0, 0, 8, 8), codec.ZLIB, zlib.compress(bytes(8 * 8 * 3 - 1))),
-        rect_payload((0, 0, 64, 64), codec.ZLIB, zlib.compress(bytes(10**7))),  # bomb
-        rect_payload((0, 0, 8, 8), codec.ZLIB, b"garbage"),
-        rect_payload(
-            (0, 0, 2, 2),
-            codec.PALETTE,
-            struct.pack(">H", 2) + bytes(6) + zlib.compress(bytes([0, 1, 2, 0])),
-        ),  # index out of range
-        rect_payload((0, 0, 2, 2), codec.PALETTE, struct.pack(">H", 300) + bytes(900)),
+        rect_payload((0, 0, 64, 64), 9, b"abc"),  # unknown encoding
+        rect_payload((0, 0, 64, 64), codec.FILL, b"abc")[:-1],  # truncated data
+        rect_payload((0, 0, 8, 8), codec.GRAD, grad_segment(bytes(8 * 8 * 3 + 1))),
+        rect_payload((0, 0, 8, 8), codec.GRAD, grad_segment(bytes(8 * 8 * 3 - 1))),
+        rect_payload((0, 0, 64, 64), codec.GRAD, grad_segment(bytes(10**7))),  # bomb
+        rect_payload((0, 0, 8, 8), codec.GRAD, b"garbage"),
+        rect_payload((0, 0, 8, 8), codec.GRAD, zlib.compress(bytes(8 * 8 * 3))),  # ends
+        rect_payload((0, 0, 2, 2), codec.PALETTE, palette_data(2, bytes(6) + bytes([0, 1, 2, 0]))),
+        rect_payload((0, 0, 2, 2), codec.PALETTE, b"\x00" + bytes(10)),  # n = 1
+        rect_payload((0, 0, 2, 2), codec.PALETTE, palette_data(3, bytes(6) + bytes(4))),
         rect_payload((0, 0, 8, 8), codec.JPEG, b"\xff\xd8garbage"),
         rect_payload(
             (0, 0, 8, 8), codec.JPEG, codec.encode_jpeg(np.zeros((16, 8, 4), np.uint8), 50)[1]
@@ -208,8 +220,7 @@ def rect_payload(
         rect_payload((0, 0, 8, 8), codec.FILL, b"abc") + b"x",  # trailing
         codec.pack(8, 8, [(Rect(0, 0, 8, 8), codec.FILL, b"abc")] * 2, keyframe=True),  # overlap
         codec.pack(8, 8, [(Rect(0, 0, 8, 8), codec.FILL, b"abc")]),  # no keyframe yet
-        rect_payload((0, 0, 8, 8), codec.COPY, b"\x00\x00\x00\x08"),  # copy in a keyframe
-        rect_payload((0, 0, 8, 8), codec.COPY, b"\x00\x00\x00"),
+        rect_payload((0, 0, 8, 8), codec.COPY, b"\x00\x08"),  # copy in a keyframe
     ],
 )
 def test_malformed_payloads_raise_protocol_error(payload: bytes) -> None:
@@ -223,8 +234,13 @@ def test_copy_source_must_lie_inside_the_frame() -> None:
     comp = Compositor()
     comp.apply(rect_payload((0, 0, 64, 64), codec.FILL, b"abc"))
     with pytest.raises(ProtocolError):
-        comp.apply(rect_payload((0, 0, 8, 8), codec.COPY, b"\x00\x00\x00\x39", keyframe=False))
-    comp.apply(rect_payload((0, 0, 8, 8), codec.COPY, b"\x00\x00\x00\x38", keyframe=False))
+        comp.apply(rect_payload((0, 0, 8, 8), codec.COPY, b"\x00\x39", keyframe=False))
+    comp.apply(rect_payload((0, 0, 64, 64), codec.FILL, b"abc"))  # after an error: keyframe
+    for bad in (b"\x00", b"\x00\x08\x00"):  # truncated, trailing
+        with pytest.raises(ProtocolError):
+            comp.apply(rect_payload((0, 0, 8, 8), codec.COPY, bad, keyframe=False))
+        comp.apply(rect_payload((0, 0, 64, 64), codec.FILL, b"abc"))
+    comp.apply(rect_payload((0, 0, 8, 8), codec.COPY, b"\x00\x38", keyframe=False))
 
 
 def test_update_for_another_size_needs_a_keyframe() -> None:
@@ -257,7 +273,7 @@ VALID = FrameEncoder(refresh_after=1).encode(ui_frame(130, 90, seed=1)) or b""
         st.builds(lambda i: VALID[:i], st.integers(0, len(VALID))),
         st.builds(
             lambda hdr, body: hdr + body,
-            st.just(b"\x01\x01\x00\x20\x00\x20\x00\x03"),
+            st.just(b"\x02\x01\x20\x20\x03"),
             st.binary(max_size=300),
         ),
     )
@@ -296,4 +312,4 @@ def test_fuzzed_delta_updates_only_raise_protocol_error(i: int, byte: int, cut: 
 
 
 def test_fuzzed_delta_contains_a_copy() -> None:
-    assert any(p.source is not None for p in codec.parse(DELTA)[1])
+    assert any(enc == codec.COPY for _, enc, _ in codec.outline(DELTA)[1])
