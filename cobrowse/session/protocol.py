@@ -25,7 +25,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from cobrowse import PROTOCOL_VERSION, __version__
+from cobrowse import SESSION_VERSION, __version__
 from cobrowse.errors import LocalProtocolError, ProtocolError, SecurityError
 from cobrowse.session import crypto as cr
 from cobrowse.session import events as ev
@@ -245,7 +245,7 @@ class Session:
             self._on_pairing(PAIRING_KINDS[kind], body)
         elif kind == HANDSHAKE and self._handshake is not None and self._records is None:
             self._records = self._handshake.finish(body)
-            self._control.appendleft(ev.Hello(PROTOCOL_VERSION, self.role, self._software))
+            self._control.appendleft(ev.Hello(SESSION_VERSION, self.role, self._software))
         else:
             raise SecurityError(f"unexpected message 0x{kind:02x} at this point")
 
@@ -308,7 +308,7 @@ class Session:
     def _on_hello(self, msg: ev.Message) -> None:
         if not isinstance(msg, ev.Hello):
             raise ProtocolError("the first record must be hello")
-        if msg.version != PROTOCOL_VERSION:
+        if msg.version != SESSION_VERSION:
             raise ProtocolError(f"peer speaks protocol version {msg.version}")
         if msg.role != self.peer_role:
             raise SecurityError("peer claims the wrong role")
