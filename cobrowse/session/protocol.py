@@ -161,8 +161,9 @@ class Session:
         if acted:
             wire.encode(msg)  # validate now, not when it is dequeued
             self._queue_for(msg).append(msg)
-            if isinstance(msg, ev.PrivacyPause | ev.ConsentRevoke):
-                self._bulk.clear()
+            if isinstance(msg, ev.PrivacyPause):
+                self._bulk.clear()  # resume sends a keyframe; a revoke keeps sharing, and
+                # dropping its queued frames would desync the agent's decoder (rects.py)
         return acted
 
     def send_frame(self, frame_id: int, payload: bytes) -> bool:

@@ -101,6 +101,18 @@ def test_input_crossing_a_revoke_is_dropped_by_citizen() -> None:
     assert p.c.dropped == 1 and p.c.state is State.VIEWING
 
 
+def test_frames_queued_before_a_revoke_still_arrive() -> None:
+    """Sharing goes on after a revoke: frames already queued are delivered, since the
+    agent's decoder needs every frame between keyframes (shared deflate history)."""
+    p = Pair()
+    p.to_controlling()
+    p.c.send_frame(1, b"x" * 100_000)
+    p.c.send(ev.ConsentRevoke("control"))
+    p.pump()
+    _, ae = p.events()
+    assert [e.frame_id for e in ae if isinstance(e, FrameReceived)] == [1]
+
+
 def test_pause_stops_frames_and_input() -> None:
     p = Pair()
     p.to_controlling()
