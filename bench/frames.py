@@ -1,6 +1,6 @@
 """Record real Chromium frames once, then replay them through the encoder and the
-compositor: per-call encode/decode times (medians, so a shared machine's load shows
-less) and bytes, without capture, network or the browser in the measurement.
+compositor: per-call encode/decode CPU times of the calling thread (medians, so a
+shared machine's load shows less) and bytes, without capture, network or the browser in the measurement.
 
     python bench/frames.py record PATH.npz     # Xvfb 1920x1080 + Chromium (bench/webpages.py)
     python bench/frames.py replay PATH.npz [--json OUT]
@@ -147,14 +147,15 @@ def replay(path: Path, *, hints: bool = False, rounds: int = 3) -> dict[str, Any
         for frame, label in zip(frames, labels, strict=True):
             for step in range(STILL + 1):  # the frame, then captures of a still screen
                 kwargs = {"dirty": changed_box(prev, frame)} if hints else {}
-                t0 = time.perf_counter()
-                payload = encoder.encode(frame.copy(), **kwargs)
-                t1 = time.perf_counter()
+                copy = frame.copy()
+                t0 = time.thread_time()
+                payload = encoder.encode(copy, **kwargs)
+                t1 = time.thread_time()
                 prev = frame
                 if payload is None:
                     continue
                 agent.apply(payload)
-                t2 = time.perf_counter()
+                t2 = time.thread_time()
                 row = per.setdefault(f"{label}{'' if step == 0 else '+refresh'}", {})
                 row.setdefault("encode_ms", []).append(1000 * (t1 - t0))
                 row.setdefault("decode_ms", []).append(1000 * (t2 - t1))

@@ -27,6 +27,7 @@ from cobrowse.screen.diff import (
     Frame,
     Mask,
     Rect,
+    as_u32,
     dirty_tiles,
     dirty_tiles_in,
     merge_tiles,
@@ -34,6 +35,11 @@ from cobrowse.screen.diff import (
 )
 
 DirtyHint = Sequence[tuple[int, int, int, int]]
+Part = tuple[Rect, int, bytes]
+"""One encoded rectangle: where, encoding id, data."""
+HOLD_REFRESH = 16
+"""No lossless refresh in an update with this many dirty tiles (a scroll, a page
+loading, a video): what moves now would make the refresh wasted bytes."""
 EXACT = -1
 """Value in the lossy-age grid for tiles the agent holds exactly."""
 
@@ -100,12 +106,10 @@ class FrameEncoder:
             if dirty is None
             else (dirty_tiles_in(ref, frame, dirty, self.tile))
         )
-        moves: list[tuple[Rect, int, bytes]] = []
+        moves: list[Part] = []
         if scroll.worth_looking(ref, frame, mask, self.tile):
-            ref, moves = self._apply_moves(ref, frame, mask)
-            if moves:
-                mask = dirty_tiles(ref, frame, self.tile)
-        refresh = self._due_for_refresh(mask)
+            mask, moves = self._moves(ref, frame, mask)
+        refresh = self._due_for_refresh(mask) if mask.sum() < HOLD_REFRESH else mask & False
         self.stats = EncodeStats(int(mask.sum()), 0, int(refresh.sum()), 0, len(moves))
         if not mask.any() and not refresh.any() and not moves:
             self._lossy_age[self._lossy_age != EXACT] += 1
@@ -128,36 +132,42 @@ class FrameEncoder:
         self._track(everything, photo, np.zeros_like(photo))
         return self._finish(frame, parts, keyframe=True, jpeg_tiles=int(photo.sum()))
 
-    def _finish(
-        self, frame: Frame, parts: list[tuple[Rect, int, bytes]], *, keyframe: bool, jpeg_tiles: int
-    ) -> bytes:
+    def _finish(self, frame: Frame, parts: list[Part], *, keyframe: bool, jpeg_tiles: int) -> bytes:
         self._reference, self._force_keyframe = frame, False
         payload = codec.pack(frame.shape[1], frame.shape[0], parts, keyframe=keyframe)
         self.stats.jpeg_tiles, self.stats.payload_bytes = jpeg_tiles, len(payload)
         return payload
 
-    def _apply_moves(
-        self, ref: Frame, frame: Frame, dirty: Mask
-    ) -> tuple[Frame, list[tuple[Rect, int, bytes]]]:
-        """Scrolled areas as COPY rectangles, and the reference with them applied.
-        Only exact-to-exact moves are used, so lossy tracking stays per tile."""
-        moves: list[tuple[Rect, int, bytes]] = []
-        moved = None
-        for rect, dy in scroll.find_moves(ref, frame, dirty, self.tile):
-            src = Rect(rect.x, rect.y + dy, rect.w, rect.h)
-            if not (self._all_exact(rect) and self._all_exact(src)):
-                continue
-            if moved is None:
-                moved = ref.copy()
-            moved[rect.y : rect.y + rect.h, rect.x : rect.x + rect.w] = ref[
-                src.y : src.y + src.h, src.x : src.x + src.w
-            ]
-            moves.append((rect, *rects.encode_copy(src.x, src.y)))
-        return (ref if moved is None else moved), moves
+    def _moves(self, ref: Frame, frame: Frame, dirty: Mask) -> tuple[Mask, list[Part]]:
+        """Scrolled areas as COPY rectangles (exact-to-exact moves only, so lossy
+        tracking stays per tile), and the dirty mask once they are applied: the
+        pixels inside a move equal their source, so only changes outside the moves
+        still count.  No copy of the frame is made."""
+        moves = [
+            (rect, dy)
+            for rect, dy in scroll.find_moves(ref, frame, dirty, self.tile)
+            if self._all_exact(rect) and self._all_exact(Rect(rect.x, rect.y + dy, rect.w, rect.h))
+        ]
+        if not moves:
+            return dirty, []
+        t, (h, w) = self.tile, frame.shape[:2]
+        rows, cols = np.flatnonzero(dirty.any(axis=1)), np.flatnonzero(dirty.any(axis=0))
+        y0, y1 = int(rows[0]) * t, min(h, (int(rows[-1]) + 1) * t)
+        x0, x1 = int(cols[0]) * t, min(w, (int(cols[-1]) + 1) * t)
+        changed = as_u32(ref)[y0:y1, x0:x1] != as_u32(frame)[y0:y1, x0:x1]
+        for rect, _ in moves:
+            changed[rect.y - y0 : rect.y + rect.h - y0, rect.x - x0 : rect.x + rect.w - x0] = False
+        mask = np.zeros_like(dirty)
+        cells = np.logical_or.reduceat(changed, np.arange(0, y1 - y0, t), axis=0)
+        mask[y0 // t : -(-y1 // t), x0 // t : -(-x1 // t)] = np.logical_or.reduceat(
+            cells, np.arange(0, x1 - x0, t), axis=1
+        )
+        parts = [(rect, *rects.encode_copy(rect.x, rect.y + dy)) for rect, dy in moves]
+        return mask & dirty, parts
 
     def _due_for_refresh(self, dirty: Mask) -> Mask:
         """Lossy tiles that stayed unchanged long enough, at most ``refresh_tiles``
-        (other changes elsewhere on the screen do not hold them back)."""
+        (small changes elsewhere, a caret or a status bubble, do not hold them back)."""
         age = self._lossy_age
         due: Mask = (age != EXACT) & (age >= self.refresh_after - 1) & ~dirty
         if due.sum() > self.refresh_tiles:
@@ -213,12 +223,10 @@ class FrameEncoder:
                 photo[self._cells(rect)] = False
         return photo
 
-    def _lossless(
-        self, frame: Frame, mask: Mask, ref: Frame | None
-    ) -> list[tuple[Rect, int, bytes]]:
+    def _lossless(self, frame: Frame, mask: Mask, ref: Frame | None) -> list[Part]:
         """Exact bounding boxes of what changed in ``mask``'s rectangles (whole
         rectangles where the agent's tiles are still lossy or ``ref`` is None)."""
-        out: list[tuple[Rect, int, bytes]] = []
+        out: list[Part] = []
         for rect in merge_tiles(mask, frame.shape[0], frame.shape[1], self.tile):
             if ref is not None and self._all_exact(rect):
                 rect = _changed_box(ref, frame, rect)
@@ -227,16 +235,16 @@ class FrameEncoder:
                 out.append((band, *rects.encode_lossless(region, self._streams)))
         return out
 
-    def _refresh(self, frame: Frame, refresh: Mask) -> list[tuple[Rect, int, bytes]]:
+    def _refresh(self, frame: Frame, refresh: Mask) -> list[Part]:
         """Lossy areas re-sent exactly; they were photo tiles, so GRAD straight away."""
-        out: list[tuple[Rect, int, bytes]] = []
+        out: list[Part] = []
         for rect in merge_tiles(refresh, frame.shape[0], frame.shape[1], self.tile):
             region = frame[rect.y : rect.y + rect.h, rect.x : rect.x + rect.w]
             out.append((rect, *rects.encode_lossless(region, self._streams, photo=True)))
         return out
 
-    def _jpeg(self, frame: Frame, photo: Mask) -> list[tuple[Rect, int, bytes]]:
-        out: list[tuple[Rect, int, bytes]] = []
+    def _jpeg(self, frame: Frame, photo: Mask) -> list[Part]:
+        out: list[Part] = []
         for rect in merge_tiles(photo, frame.shape[0], frame.shape[1], self.tile):
             region = frame[rect.y : rect.y + rect.h, rect.x : rect.x + rect.w]
             out.append((rect, *rects.encode_jpeg(region, self.quality)))

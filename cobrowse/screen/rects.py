@@ -22,8 +22,9 @@ exactly n bytes):
     0 FILL     3 bytes BGR
     1 GRAD     seg(PHOTO, 3*w*h): planes B-G, G, R-G (mod 256), each as residuals of
                the gradient predictor left + up - up-left (0 outside the rectangle)
-    2 PALETTE  u8 n-1 (n = 2..256) | seg(TEXT, 3*n + w*h): n BGR colours, then one
-               index byte per pixel
+    2 PALETTE  u8 n-1 (n = 2..256) | seg(TEXT, 3*n + w*h): the n colours as planes
+               G, B-G, R-G (mod 256) of n bytes each, every byte minus the one before
+               it in its plane; then one index byte per pixel
     3 JPEG     a baseline JPEG of exactly w x h pixels (lossy)
     4 COPY     varint src_x | varint src_y: the w x h pixels at that corner of the
                framebuffer as it was before this update (scrolling)
@@ -104,7 +105,12 @@ def colors_over(region: Frame, limit: int) -> bool:
     """True if ``region`` has more than ``limit`` distinct colours."""
     flat = np.ascontiguousarray(region).view(np.uint32).ravel()
     runs = flat[np.concatenate(([True], flat[1:] != flat[:-1]))]
-    return len(runs) > limit and len(np.unique(runs)) > limit
+    if len(runs) <= limit:
+        return False
+    for size in (16 * limit, 256 * limit):  # a photo answers on a prefix already
+        if len(runs) > size and len(np.unique(runs[:size])) > limit:
+            return True
+    return len(np.unique(runs)) > limit
 
 
 def encode_lossless(
@@ -126,7 +132,7 @@ def encode_lossless(
         return GRAD, streams.segment(PHOTO, _residuals(region))
     run_index = np.searchsorted(palette, runs).astype(np.uint8)
     index = np.repeat(run_index, np.diff(np.append(starts, len(flat))))
-    data = _bgr(palette).tobytes() + index.tobytes()
+    data = _palette_planes(palette) + index.tobytes()
     return PALETTE, bytes([len(palette) - 1]) + streams.segment(TEXT, data)
 
 
@@ -138,6 +144,17 @@ def _residuals(region: Frame) -> bytes:
     res[:, :, 1:] -= planes[:, :, :-1]
     res[:, 1:] -= res[:, :-1].copy()
     return res.tobytes()
+
+
+def _palette_planes(palette: npt.NDArray[np.uint32]) -> bytes:
+    """Planes G, B-G, R-G of the (sorted) palette, each entry minus the one before:
+    a grey text palette becomes small steps and two runs of zeros."""
+    planes = np.ascontiguousarray(_bgr(palette).T)  # B, G, R rows
+    planes[0] -= planes[1]
+    planes[2] -= planes[1]
+    planes = planes[[1, 0, 2]]
+    planes[:, 1:] -= planes[:, :-1].copy()
+    return planes.tobytes()
 
 
 def encode_jpeg(region: Frame, quality: int) -> tuple[int, bytes]:
@@ -187,7 +204,8 @@ def _decode_palette(rect: Rect, data: memoryview, streams: Inflaters) -> Pixels:
         raise ProtocolError("screen update: bad palette")
     n = data[0] + 1
     raw = streams.segment(TEXT, data[1:], 3 * n + rect.w * rect.h)
-    palette = _u32(np.frombuffer(raw, np.uint8, 3 * n).reshape(n, 3))
+    g, b, r = np.cumsum(np.frombuffer(raw, np.uint8, 3 * n).reshape(3, n), axis=1, dtype=np.uint8)
+    palette = _u32(np.stack([b + g, g, r + g], axis=1))
     index = np.frombuffer(raw, np.uint8, offset=3 * n)
     if int(index.max()) >= n:
         raise ProtocolError("screen update: palette index out of range")
