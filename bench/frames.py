@@ -1,6 +1,7 @@
 """Record real Chromium frames once, then replay them through the encoder and the
 compositor: per-call encode/decode CPU times of the calling thread (medians, so a
-shared machine's load shows less) and bytes, without capture, network or the browser in the measurement.
+shared machine's load shows less) and bytes, without capture, network or the
+browser in the measurement.
 
     python bench/frames.py record PATH.npz     # Xvfb 1920x1080 + Chromium (bench/webpages.py)
     python bench/frames.py replay PATH.npz [--json OUT]

@@ -65,16 +65,19 @@ class FrameEncoder:
         max_lossless_colors: int = 256,
         refresh_after: int = 2,
         refresh_tiles: int = 256,
+        lossless_from: int = 75,
         tile: int = TILE,
     ) -> None:
         self.quality = quality
         self.max_lossless_colors = max_lossless_colors
         self.refresh_after = refresh_after
         self.refresh_tiles = refresh_tiles
+        self.lossless_from = lossless_from
         self.tile = tile
         self.stats = EncodeStats()
         self._reference: Frame | None = None
         self._lossy_age: npt.NDArray[np.int32] = np.zeros((0, 0), np.int32)
+        self._last_dirty: Mask = np.zeros((0, 0), np.bool_)
         self._force_keyframe = True
         self._streams = rects.Deflaters()
 
@@ -93,10 +96,12 @@ class FrameEncoder:
         """Payload that brings the agent from the previous frame to ``frame``, or None
         when there is nothing to send (unchanged and no refresh due).
 
-        ``frame`` is a ``(height, width, 4)`` uint8 BGRA array; the encoder keeps it
-        (the caller must not modify it afterwards).  ``dirty``, if given, lists
-        ``(x, y, w, h)`` rectangles outside which ``frame`` is known to equal the
-        previous frame (X damage); only those areas are compared.
+        ``frame`` is a ``(height, width, 4)`` uint8 BGRA array; the encoder copies what
+        it sends into its own reference (the caller may reuse the buffer, e.g. XShm).
+        ``dirty``, if given, lists ``(x, y, w, h)`` rectangles outside which ``frame``
+        is known to equal the previous one (X damage): only those areas are compared.
+        A change outside them is not lost, only unseen until a later compare covers it
+        (the reference keeps the old pixels there).
         """
         ref = self._reference
         if self._force_keyframe or ref is None or ref.shape != frame.shape:
@@ -113,27 +118,54 @@ class FrameEncoder:
         self.stats = EncodeStats(int(mask.sum()), 0, int(refresh.sum()), 0, len(moves))
         if not mask.any() and not refresh.any() and not moves:
             self._lossy_age[self._lossy_age != EXACT] += 1
+            self._last_dirty[:] = False
             return None
         photo = self._photo_tiles(frame, mask)
         if photo.any():
             photo = self._demote(ref, frame, photo)
+        jpeg = photo & ~self._calm(photo)
         parts = moves + self._lossless(frame, mask & ~photo, ref)
-        parts += self._refresh(frame, refresh) + self._jpeg(frame, photo)
-        self._track(mask, photo, refresh)
-        return self._finish(frame, parts, keyframe=False, jpeg_tiles=int(photo.sum()))
+        parts += self._refresh(frame, refresh | photo & ~jpeg) + self._jpeg(frame, jpeg)
+        self._track(mask, jpeg, refresh)
+        return self._finish(frame, parts, keyframe=False, jpeg_tiles=int(jpeg.sum()))
+
+    def _calm(self, photo: Mask) -> Mask:
+        """Photo tiles worth sending losslessly at once: the link is good (flow control
+        keeps ``quality`` at or above ``lossless_from``) and they did not change in the
+        previous update too (a video would).  One exact pass costs fewer bytes and less
+        time than JPEG now and a lossless refresh later."""
+        if self.quality < self.lossless_from:
+            return np.zeros_like(photo)
+        calm: Mask = photo & ~self._last_dirty
+        return calm
 
     def _keyframe(self, frame: Frame) -> bytes:
         self._streams.reset()
         everything = np.ones(tile_grid(frame.shape[0], frame.shape[1], self.tile), np.bool_)
         self._lossy_age = np.full(everything.shape, EXACT, np.int32)
         self.stats = EncodeStats(int(everything.sum()))
+        self._last_dirty = np.zeros_like(everything)
         photo = self._photo_tiles(frame, everything)
-        parts = self._lossless(frame, ~photo, None) + self._jpeg(frame, photo)
-        self._track(everything, photo, np.zeros_like(photo))
-        return self._finish(frame, parts, keyframe=True, jpeg_tiles=int(photo.sum()))
+        jpeg = photo & ~self._calm(photo)
+        parts = self._lossless(frame, ~photo, None) + self._refresh(frame, photo & ~jpeg)
+        parts += self._jpeg(frame, jpeg)
+        self._track(everything, jpeg, np.zeros_like(photo))
+        return self._finish(frame, parts, keyframe=True, jpeg_tiles=int(jpeg.sum()))
 
     def _finish(self, frame: Frame, parts: list[Part], *, keyframe: bool, jpeg_tiles: int) -> bytes:
-        self._reference, self._force_keyframe = frame, False
+        """Pack ``parts``; the reference takes the pixels of every sent rectangle
+        (all of ``frame`` for a keyframe), and they are this update's dirty tiles."""
+        if keyframe or self._reference is None:
+            self._reference = frame.copy()
+        self._force_keyframe = False
+        self._last_dirty = np.zeros_like(self._lossy_age, np.bool_)
+        ref = self._reference
+        for rect, _, _ in parts:
+            if not keyframe:
+                ref[rect.y : rect.y + rect.h, rect.x : rect.x + rect.w] = frame[
+                    rect.y : rect.y + rect.h, rect.x : rect.x + rect.w
+                ]
+                self._last_dirty[self._cells(rect)] = True
         payload = codec.pack(frame.shape[1], frame.shape[0], parts, keyframe=keyframe)
         self.stats.jpeg_tiles, self.stats.payload_bytes = jpeg_tiles, len(payload)
         return payload

@@ -34,7 +34,8 @@ def worth_looking(ref: Frame, frame: Frame, dirty: Mask, tile: int) -> bool:
     """Cheap test before :func:`find_moves`: do at least ``MIN_VOTES`` and
     ``MIN_SHARE`` of the changed rows of the dirty area's new pixels equal some other
     row of its old pixels (each row hashed over every ``SAMPLE``-th pixel; rows that
-    repeat, like blank ones, do not count)?  A page change or an animation is turned away in about a millisecond."""
+    repeat, like blank ones, do not count)?  A page change or an animation is turned
+    away in about a millisecond."""
     if int(dirty.sum()) < MIN_TILES:
         return False
     rows, cols = np.flatnonzero(dirty.any(axis=1)), np.flatnonzero(dirty.any(axis=0))

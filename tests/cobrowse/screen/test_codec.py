@@ -38,9 +38,13 @@ def settle(enc: FrameEncoder, comp: Compositor, frame: np.ndarray, limit: int = 
     raise AssertionError("refresh never finished")
 
 
+SLOW_LINK = 101
+"""``lossless_from`` above any quality: photos go JPEG first, as on a congested link."""
+
+
 def test_keyframe_round_trip_lossless_exact_photo_within_psnr_then_exact() -> None:
     frame = ui_frame()
-    enc, comp = FrameEncoder(refresh_after=2), Compositor()
+    enc, comp = FrameEncoder(refresh_after=2, lossless_from=SLOW_LINK), Compositor()
     payload = enc.encode(frame)
     assert payload is not None and enc.stats.jpeg_tiles > 0
     assert comp.apply(payload) == [Rect(0, 0, 640, 360)]
@@ -83,7 +87,7 @@ def test_small_change_sends_small_update_and_unchanged_sends_nothing() -> None:
 def test_random_edits_round_trip(edits: list[tuple[int, int, int, int, int]]) -> None:
     rng = np.random.default_rng(len(edits))
     frame = ui_frame(250, 150)
-    enc, comp = FrameEncoder(refresh_after=1), Compositor()
+    enc, comp = FrameEncoder(refresh_after=1, lossless_from=SLOW_LINK), Compositor()
     comp.apply(enc.encode(frame) or b"")
     for x, y, w, h, kind in edits:
         frame = frame.copy()
@@ -152,7 +156,7 @@ def test_real_capture_round_trip(xvfb: object, formpage: object) -> None:
     finally:
         cap.close()
     assert frame.shape == (1080, 1920, 4) and frame[..., :3].std() > 10  # the page is drawn
-    enc, comp = FrameEncoder(), Compositor()
+    enc, comp = FrameEncoder(lossless_from=SLOW_LINK), Compositor()
     comp.apply(enc.encode(frame) or b"")
     assert enc.stats.jpeg_tiles > 0  # the photo banner
     assert psnr(comp.frame, frame) > 30  # type: ignore[arg-type]
