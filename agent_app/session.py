@@ -32,7 +32,7 @@ from cobrowse.session.endpoint import (
 )
 
 log = logging.getLogger(__name__)
-FrameSink = Callable[[int, bytes], None]
+FrameSink = Callable[[int, bytes], bool | None]
 EndpointFactory = Callable[..., AgentEndpoint]
 LIVE = ("viewing", "controlling", "waiting_control", "paused", "reconnecting")
 REFUSED = {  # why the citizen's PC did not take our input (InputRefused)

@@ -22,6 +22,7 @@ SAMPLES = [
     ev.SelectMonitor(1),
     ev.FrameChunk(7, 0, 2, b"\x00\xff" * 100),
     ev.FrameAck(7),
+    ev.KeyframeRequest(),
     ev.Cursor(-5, 10, True),
     ev.CursorShape(2, 3, 1, 2, bytes(range(24))),
     ev.PointerMove(1, 2),
