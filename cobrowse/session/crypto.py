@@ -9,8 +9,8 @@
   pairing key (Noise NNpsk0 shape), and yields a :class:`RecordLayer`.
 * :class:`RecordLayer` seals and opens records with ChaCha20-Poly1305 and strict
   64-bit counters, implicit as in Noise's transport messages (each side counts; the
-  WebSocket through the relay keeps order).  Any failure raises :class:`SecurityError`; the caller must end
-  the session - there is no retry and no plaintext fallback.
+  WebSocket through the relay keeps order).  Any failure raises
+  :class:`SecurityError`; the caller must end the session - there is no retry and no plaintext fallback.
 
 Randomness is always passed in (``entropy(n) -> bytes``) so tests are deterministic.
 """
