@@ -10,7 +10,8 @@
 * :class:`RecordLayer` seals and opens records with ChaCha20-Poly1305 and strict
   64-bit counters, implicit as in Noise's transport messages (each side counts; the
   WebSocket through the relay keeps order).  Any failure raises
-  :class:`SecurityError`; the caller must end the session - there is no retry and no plaintext fallback.
+  :class:`SecurityError`; the caller must end the session - there is no retry and
+  no plaintext fallback.
 
 Randomness is always passed in (``entropy(n) -> bytes``) so tests are deterministic.
 """
