@@ -45,10 +45,15 @@ def dirty_tiles(prev: Frame, cur: Frame, tile: int = TILE) -> Mask:
     """Mask of tiles where ``cur`` differs from ``prev`` (same shape required)."""
     if prev.shape != cur.shape:
         raise ValueError("frames differ in size; send a keyframe instead")
-    changed = as_u32(prev) != as_u32(cur)
-    h, w = changed.shape
+    h, w = prev.shape[:2]
+    if w % 2 == 0 and tile % 2 == 0:  # two pixels per comparison: half the work
+        old = np.ascontiguousarray(prev).reshape(h, -1).view(np.uint64)
+        new = np.ascontiguousarray(cur).reshape(h, -1).view(np.uint64)
+        changed, step = old != new, tile // 2
+    else:
+        changed, step = as_u32(prev) != as_u32(cur), tile
     rows = np.logical_or.reduceat(changed, np.arange(0, h, tile), axis=0)
-    return np.logical_or.reduceat(rows, np.arange(0, w, tile), axis=1)
+    return np.logical_or.reduceat(rows, np.arange(0, changed.shape[1], step), axis=1)
 
 
 def dirty_tiles_in(
