@@ -213,6 +213,8 @@ def palette_data(n: int, raw: bytes) -> bytes:
         rect_payload((0, 0, 8, 8), codec.GRAD, grad_segment(bytes(8 * 8 * 3 - 1))),
         rect_payload((0, 0, 64, 64), codec.GRAD, grad_segment(bytes(10**7))),  # bomb
         rect_payload((0, 0, 8, 8), codec.GRAD, b"garbage"),
+        rect_payload((0, 0, 8, 8), codec.PLANES, palette_data(1, bytes(8 * 8 * 3 - 1))[1:]),
+        rect_payload((0, 0, 8, 8), codec.PLANES, b""),
         rect_payload((0, 0, 8, 8), codec.GRAD, zlib.compress(bytes(8 * 8 * 3))),  # ends
         rect_payload((0, 0, 2, 2), codec.PALETTE, palette_data(2, bytes(6) + bytes([0, 1, 2, 0]))),
         rect_payload((0, 0, 2, 2), codec.PALETTE, b"\x00" + bytes(10)),  # n = 1

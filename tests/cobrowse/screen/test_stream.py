@@ -11,6 +11,7 @@ from screen_helpers import ui_frame
 from cobrowse.errors import ProtocolError
 from cobrowse.screen import codec
 from cobrowse.screen.compositor import Compositor
+from cobrowse.screen.diff import Rect
 from cobrowse.screen.encoder import FrameEncoder
 
 Box = tuple[int, int, int, int]
@@ -137,6 +138,58 @@ def test_a_typed_character_is_its_bounding_box_and_history_makes_repeats_cheap()
         sizes.append(len(payload))
     assert exact(comp, frame)
     assert sizes[1] < sizes[0] // 2 and sizes[2] < sizes[0] // 2  # the stream remembers
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_small_text_goes_as_the_shorter_of_palette_and_planes(seed: int) -> None:
+    from cobrowse.screen import rects
+
+    region = np.full((21, 12, 4), 255, np.uint8)
+    rng = np.random.default_rng(seed)
+    region[..., :3] = (rng.integers(0, 8, (21, 12)) * (36 if seed % 2 else 5))[..., None]
+    if seed >= 2:
+        region[3:9, 2:7] = (40, 90, 200, 255)  # a coloured mark too
+    encoding, data = rects.encode_lossless(region)  # fresh streams
+    flat = region.view(np.uint32).ravel()
+    colours = np.unique(flat)
+    index = np.searchsorted(colours, flat).astype(np.uint8).tobytes()
+    palette = rects.Deflaters().segment(rects.TEXT, rects._palette_planes(colours) + index)
+    planes = rects.Deflaters().segment(rects.TEXT, rects._planes(region).tobytes())
+    assert (encoding, len(data)) == min(
+        (codec.PALETTE, 1 + len(palette)), (codec.PLANES, len(planes)), key=lambda c: c[1]
+    )
+    comp = Compositor()
+    comp.apply(codec.pack(12, 21, [(Rect(0, 0, 12, 21), encoding, data)], keyframe=True))
+    assert exact(comp, region)
+
+
+def smooth_glyph(frame: np.ndarray, x: int, y: int, seed: int) -> Box:
+    """A 12x21 anti-aliased stroke: 70-95 greys, like a letter Chromium draws."""
+    rng = np.random.default_rng(seed)
+    yy, xx = np.mgrid[0:21, 0:12]
+    ink = sum(
+        np.exp(-((xx - rng.uniform(2, 10)) ** 2 + (yy - rng.uniform(3, 18)) ** 2) / 4)
+        for _ in range(3)
+    )
+    frame[y : y + 21, x : x + 12, :3] = (255 - np.clip(ink * 255, 0, 255)).astype(np.uint8)[
+        ..., None
+    ]
+    return x, y, 12, 21
+
+
+def test_anti_aliased_letters_go_as_planes_and_round_trip() -> None:
+    enc, comp = FrameEncoder(), Compositor()
+    frame = np.full((360, 640, 4), 255, np.uint8)
+    comp.apply(enc.encode(frame) or b"")
+    kinds = []
+    for i in range(6):
+        frame = frame.copy()
+        payload = enc.encode(frame, [smooth_glyph(frame, 20 + 13 * i, 50, seed=i)])
+        assert payload is not None
+        kinds += [kind for _, kind, _ in codec.outline(payload)[1]]
+        comp.apply(payload)
+        assert exact(comp, frame)
+    assert kinds == [codec.PLANES] * 6
 
 
 def test_keyframe_resets_the_streams_for_a_new_viewer() -> None:
