@@ -2,13 +2,14 @@
 
 One payload is one screen update (docs/streaming.md, "Payload format")::
 
-    header  u8 version=2 | u8 flags | varint width | varint height | varint count
+    header  u8 version=2 | u8 flags | [varint width | varint height] | varint count
     rect    varint x | varint y | varint w | varint h | u8 encoding | varint length
             | data[length]
 
 Varints are unsigned LEB128 (:mod:`cobrowse.varint`).  ``flags`` bit 0 is KEYFRAME
 (the update replaces the whole framebuffer, possibly at a new size, and both
-deflate streams start afresh); other bits must be zero.  The rectangle encodings
+deflate streams start afresh); other bits must be zero.  Only a keyframe carries
+the size; the updates after it have that size.  The rectangle encodings
 and the persistent streams are in :mod:`cobrowse.screen.rects`.
 
 The decoder never trusts a size it has not checked: the frame is bounded, every
@@ -94,7 +95,9 @@ def pack(
 ) -> bytes:
     """Assemble a payload from already-encoded rectangles ``(rect, encoding, data)``."""
     out = [bytes([VERSION, KEYFRAME if keyframe else 0])]
-    out += [varint.uint(width), varint.uint(height), varint.uint(len(parts))]
+    if keyframe:  # an update keeps the size of the keyframe before it
+        out += [varint.uint(width), varint.uint(height)]
+    out.append(varint.uint(len(parts)))
     for rect, encoding, data in parts:
         out += [varint.uint(v) for v in rect]
         out += [bytes([encoding]), varint.uint(len(data)), data]
@@ -112,7 +115,9 @@ def outline(payload: bytes) -> tuple[Header, list[tuple[Rect, int, int]]]:
     the framing alone (nothing decoded; for tests and statistics)."""
     read = varint.Reader(payload, _WHAT)
     version, flags = read.u8("version"), read.u8("flags")
-    width, height = read.uint("width", MAX_SIDE), read.uint("height", MAX_SIDE)
+    width = height = MAX_SIDE  # an update's size is its keyframe's: not checked here
+    if flags & KEYFRAME:
+        width, height = read.uint("width", MAX_SIDE), read.uint("height", MAX_SIDE)
     header = Header(bool(flags & KEYFRAME), width, height)
     if version != VERSION or not (width and height):
         raise ProtocolError("screen update: bad header")
@@ -131,6 +136,7 @@ class Decoder:
         self.max_pixels = max_pixels
         self._streams = rects.Inflaters()
         self._started = False
+        self._size = (0, 0)
 
     @property
     def needs_keyframe(self) -> bool:
@@ -172,16 +178,16 @@ class Decoder:
             raise ProtocolError(f"screen update: unsupported version {version}")
         if flags & ~KEYFRAME:
             raise ProtocolError("screen update: unknown flags")
+        if not flags & KEYFRAME:
+            if self.needs_keyframe:
+                raise ProtocolError("screen update: a keyframe must come first")
+            return Header(False, *self._size)
         width, height = read.uint("width", MAX_SIDE), read.uint("height", MAX_SIDE)
         if not (width and height) or width * height > self.max_pixels:
             raise ProtocolError("screen update: frame size out of range")
-        keyframe = bool(flags & KEYFRAME)
-        if keyframe:
-            self._streams.reset()
-            self._started = True
-        elif self.needs_keyframe:
-            raise ProtocolError("screen update: a keyframe must come first")
-        return Header(keyframe, width, height)
+        self._streams.reset()
+        self._started, self._size = True, (width, height)
+        return Header(True, width, height)
 
 
 def _next_rect(read: varint.Reader, header: Header) -> tuple[Rect, int, memoryview]:

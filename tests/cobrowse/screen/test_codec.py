@@ -249,12 +249,17 @@ def test_copy_source_must_lie_inside_the_frame() -> None:
     comp.apply(rect_payload((0, 0, 8, 8), codec.COPY, b"\x00\x38", keyframe=False))
 
 
-def test_update_for_another_size_needs_a_keyframe() -> None:
+def test_an_update_has_its_keyframes_size() -> None:
+    """Only a keyframe carries the size (4 bytes less per update): an update's
+    rectangles are checked against the keyframe's frame."""
     comp = Compositor()
-    comp.apply(rect_payload((0, 0, 64, 64), codec.FILL, b"abc"))
-    with pytest.raises(ProtocolError):
-        comp.apply(rect_payload((0, 0, 8, 8), codec.FILL, b"abc", keyframe=False, w=32))
-    assert comp.size == (64, 64)
+    comp.apply(rect_payload((0, 0, 64, 32), codec.FILL, b"abc", h=32))
+    update = rect_payload((0, 0, 8, 8), codec.FILL, b"xyz", keyframe=False)
+    assert len(update) == len(rect_payload((0, 0, 8, 8), codec.FILL, b"xyz")) - 2
+    comp.apply(update)
+    with pytest.raises(ProtocolError, match="outside"):
+        comp.apply(rect_payload((0, 30, 8, 8), codec.FILL, b"abc", keyframe=False))
+    assert comp.size == (64, 32)
 
 
 def test_decoder_bounds_frame_size() -> None:
