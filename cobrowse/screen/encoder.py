@@ -106,15 +106,8 @@ class FrameEncoder:
         ref = self._reference
         if self._force_keyframe or ref is None or ref.shape != frame.shape:
             return self._keyframe(frame)
-        mask = (
-            dirty_tiles(ref, frame, self.tile)
-            if dirty is None
-            else (dirty_tiles_in(ref, frame, dirty, self.tile))
-        )
-        moves: list[Part] = []
-        if scroll.worth_looking(ref, frame, mask, self.tile):
-            mask, moves = self._moves(ref, frame, mask)
-        refresh = self._due_for_refresh(mask) if mask.sum() < HOLD_REFRESH else mask & False
+        mask, moves = self._changes(ref, frame, dirty)
+        refresh = self._due_for_refresh(mask)
         self.stats = EncodeStats(int(mask.sum()), 0, int(refresh.sum()), 0, len(moves))
         if not mask.any() and not refresh.any() and not moves:
             self._lossy_age[self._lossy_age != EXACT] += 1
@@ -128,6 +121,18 @@ class FrameEncoder:
         parts += self._refresh(frame, refresh | photo & ~jpeg) + self._jpeg(frame, jpeg)
         self._track(mask, jpeg, refresh)
         return self._finish(frame, parts, keyframe=False, jpeg_tiles=int(jpeg.sum()))
+
+    def _changes(
+        self, ref: Frame, frame: Frame, dirty: DirtyHint | None
+    ) -> tuple[Mask, list[Part]]:
+        """The dirty tiles (inside ``dirty`` only, if given) and any scroll moves."""
+        if dirty is None:
+            mask = dirty_tiles(ref, frame, self.tile)
+        else:
+            mask = dirty_tiles_in(ref, frame, dirty, self.tile)
+        if scroll.worth_looking(ref, frame, mask, self.tile):
+            return self._moves(ref, frame, mask)
+        return mask, []
 
     def _calm(self, photo: Mask) -> Mask:
         """Photo tiles worth sending losslessly at once: the link is good (flow control
@@ -200,6 +205,8 @@ class FrameEncoder:
     def _due_for_refresh(self, dirty: Mask) -> Mask:
         """Lossy tiles that stayed unchanged long enough, at most ``refresh_tiles``
         (small changes elsewhere, a caret or a status bubble, do not hold them back)."""
+        if dirty.sum() >= HOLD_REFRESH:
+            return np.zeros_like(dirty)
         age = self._lossy_age
         due: Mask = (age != EXACT) & (age >= self.refresh_after - 1) & ~dirty
         if due.sum() > self.refresh_tiles:
