@@ -293,3 +293,31 @@ def test_pairing_messages_out_of_turn_end_with_security(role: str, data: bytes) 
     assert s.state is State.ENDED and s.end_reason == "security"
     s.next_outgoing()  # the citizen's commitment may already be queued
     assert s.next_outgoing() is None  # nothing revealed after a security failure
+
+
+def test_a_peer_of_session_version_1_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Version 2 changed the records, frame chunks and screen payloads: a version 1
+    peer's hello ends the session with a clear reason instead of garbled frames."""
+    from cobrowse.session import protocol
+
+    c, a = Session("citizen", CODE, entropy=rng(1)), Session("agent", CODE, entropy=rng(2))
+    c.start()
+    a.start()
+
+    def old_agent_hears(data: bytes) -> None:
+        with monkeypatch.context() as patch:
+            if data[0] == protocol.HANDSHAKE:  # the agent says hello with version 1
+                patch.setattr(protocol, "SESSION_VERSION", 1)
+            a.receive_data(data)
+
+    moved = True
+    while moved:
+        moved = False
+        while (data := c.next_outgoing()) is not None:
+            old_agent_hears(data)
+            moved = True
+        while (data := a.next_outgoing()) is not None:
+            c.receive_data(data)
+            moved = True
+    ended = [e for e in c.events_received() if isinstance(e, ev.SessionEnded)]
+    assert ended and "version 1" in ended[0].detail and c.state is State.ENDED
