@@ -6,9 +6,10 @@ Layout::
 
 The header holds every field except a ``bytes`` field, which is the payload.
 The messages of :data:`COMPACT` (frame chunks, acks, cursor moves: one per typed
-character or pointer move) skip the JSON: their fields follow the type byte in
-declaration order, integers as varints (zigzag when the field may be negative),
-booleans as one byte 0/1, the ``bytes`` field as the rest of the record.
+character or pointer move; the keep-alive's pings and pongs) skip the JSON: their
+fields follow the type byte in declaration order, integers as varints (zigzag when
+the field may be negative), booleans as one byte 0/1, the ``bytes`` field as the
+rest of the record.
 Decoding checks the size, the type byte, the JSON, every field's type and limit,
 and that nothing extra is present.  Anything wrong raises :class:`ProtocolError`
 and nothing else.
@@ -31,7 +32,9 @@ MAX_RECORD = 80 * 1024
 MAX_HEADER = 8 * 1024
 _HEAD = struct.Struct(">BH")
 _DEFAULT_MAX_LEN = 256
-COMPACT = frozenset(m.TYPE for m in (ev.FrameChunk, ev.FrameAck, ev.Cursor, ev.PointerMove))
+COMPACT = frozenset(
+    m.TYPE for m in (ev.FrameChunk, ev.FrameAck, ev.Cursor, ev.PointerMove, ev.Ping, ev.Pong)
+)
 """Message types in the binary layout (no JSON header)."""
 
 
