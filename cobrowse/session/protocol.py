@@ -212,7 +212,8 @@ class Session:
         if self._key is None or self.state in (State.WAITING, State.ENDED):
             raise LocalProtocolError("nothing to resume")
         self._drop_control()
-        self._start_handshake()
+        self._bulk.clear()  # updates queued for the old connection: the stream restarts
+        self._start_handshake()  # with a keyframe (the citizen resets its streamer)
 
     def peer_gone(self, reason: str) -> None:
         """The relay closed the room for good (the peer ended, was cut off, or did

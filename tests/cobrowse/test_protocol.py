@@ -206,6 +206,24 @@ def test_reconnect_runs_fresh_handshake_and_drops_control() -> None:
     assert p.events()[0] == [ev.ShowStep(1, 1, "t", "x")]
 
 
+def test_frames_queued_for_a_lost_connection_are_not_sent_on_the_new_one() -> None:
+    """Screen updates share compression history: after a break some may be lost, so
+    the new connection starts with the keyframe the citizen sends on Secured, not
+    with updates queued in between (they would not decode)."""
+    p = Pair()
+    p.to_viewing()
+    p.c.connection_lost()
+    p.a.connection_lost()
+    assert p.c.send_frame(5, b"a delta for the old stream")
+    p.c.new_connection()
+    p.a.new_connection()
+    p.pump()
+    assert p.c.send_frame(6, b"the keyframe")
+    p.pump()
+    _, ae = p.events()
+    assert [e.frame_id for e in ae if isinstance(e, FrameReceived)] == [6]
+
+
 def test_half_open_resume_drops_control_on_the_side_that_saw_no_break() -> None:
     """The relay replaced the citizen's connection: the agent only hears ``peer_back``
     (no ``peer_left``).  A new connection alone must bring it to view-only as well,
