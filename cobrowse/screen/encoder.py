@@ -1,14 +1,15 @@
 """Citizen side: turn successive captured frames into screen-update payloads.
 
-:class:`FrameEncoder` keeps the last frame it encoded (what the agent will hold
-once every sent payload is applied), finds the dirty tiles - everywhere, or only
+:class:`FrameEncoder` keeps its own copy of the screen as the agent will hold it
+once every sent payload is applied, finds the dirty tiles - everywhere, or only
 inside the damage rectangles the capture passes in - and sends the exact bounding
-box of the changed pixels of few-colour areas losslessly and photo-like tiles as
-JPEG.  It remembers which tiles are only approximately right on the agent's side;
-once such a tile has stayed unchanged for ``refresh_after`` encodes it is re-sent
-losslessly (GRAD, see :mod:`cobrowse.screen.rects`), so the agent's picture
-converges to pixel-exact.  Compressed rectangles share the connection's deflate
-streams; a keyframe restarts them.
+box of the changed pixels of few-colour areas losslessly.  Photo-like tiles go
+losslessly too (GRAD, see :mod:`cobrowse.screen.rects`) while the link is good and
+they are not changing update after update; otherwise as JPEG, remembered as only
+approximately right on the agent's side and re-sent losslessly once unchanged for
+``refresh_after`` encodes, so the agent's picture converges to pixel-exact.
+Compressed rectangles share the connection's deflate streams; a keyframe restarts
+them.
 
 Not thread-safe: one capture thread owns an encoder.
 """
