@@ -227,7 +227,7 @@ class FrameEncoder:
         """Dirty tiles with more distinct colours than ``max_lossless_colors``,
         counted one tile row at a time (no copy or padding of the whole frame)."""
         photo: Mask = np.zeros_like(dirty)
-        pixels, t = frame.view(np.uint32)[..., 0], self.tile
+        pixels, t = as_u32(frame), self.tile
         width = frame.shape[1]
         for r in np.flatnonzero(dirty.any(axis=1)).tolist():
             band = pixels[r * t : (r + 1) * t]
@@ -324,7 +324,7 @@ def _changed_box(ref: Frame, frame: Frame, rect: Rect) -> Rect:
     """Bounding box of the pixels that changed inside ``rect`` (a blinking caret or a
     typed letter is a few hundred pixels of a 64x64 tile)."""
     sl = (slice(rect.y, rect.y + rect.h), slice(rect.x, rect.x + rect.w))
-    changed = ref.view(np.uint32)[..., 0][sl] != frame.view(np.uint32)[..., 0][sl]
+    changed = as_u32(ref)[sl] != as_u32(frame)[sl]
     rows, cols = np.flatnonzero(changed.any(axis=1)), np.flatnonzero(changed.any(axis=0))
     if len(rows) == 0:
         return rect  # only a lossless refresh of an unchanged area
