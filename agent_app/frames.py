@@ -98,21 +98,28 @@ class FrameWorker(QObject):
         self._slots = threading.Semaphore(MAX_PENDING)
         self._closed = False
 
-    def sink(self, frame_id: int, payload: bytes) -> None:
-        """Worker thread: decode, copy dirty regions, hand over.  Never touches widgets."""
+    def sink(self, frame_id: int, payload: bytes) -> bool:
+        """Worker thread: decode, copy dirty regions, hand over.  Never touches widgets.
+
+        Returns True when the frame could not be decoded: the picture is dropped (the
+        updates share compression history, so none after it can be decoded either)
+        and later updates are dropped unseen until a keyframe - the caller asks the
+        citizen for one (KeyframeRequest)."""
         with self._lock:
             if self._compositor is None and not codec.is_keyframe(payload):
                 log.debug("frame %d dropped: no picture to update until a keyframe", frame_id)
-                return
+                return False
             try:
                 update = self._apply(frame_id, payload)
-            except Exception as exc:  # a bad frame from the peer: say so, keep going
+            except Exception as exc:  # a bad frame from the peer: say so, resync
                 log.warning("frame %d could not be decoded: %s", frame_id, type(exc).__name__)
+                self._drop()
                 self.failed.emit(translate("agent", "Et skærmbillede kunne ikke vises."))
-                return
+                return True
         while not self._closed and not self._slots.acquire(timeout=0.5):
             pass
         self.updated.emit(update)
+        return False
 
     def done(self) -> None:
         """GUI thread: one update has been painted."""
@@ -121,9 +128,12 @@ class FrameWorker(QObject):
     def forget(self) -> None:
         """Any thread but the GUI's: zero and drop the picture of the citizen's screen."""
         with self._lock:
-            if self._compositor is not None:
-                self._compositor.clear()
-            self._compositor = None
+            self._drop()
+
+    def _drop(self) -> None:
+        if self._compositor is not None:
+            self._compositor.clear()
+        self._compositor = None
 
     def reset(self) -> None:
         """GUI thread, a new session: forget the old screen without waiting for a decode."""

@@ -33,7 +33,7 @@ from cobrowse.session.endpoint import (
 from qtlang import translate
 
 log = logging.getLogger(__name__)
-FrameSink = Callable[[int, bytes], None]
+FrameSink = Callable[[int, bytes], bool | None]
 EndpointFactory = Callable[..., AgentEndpoint]
 LIVE = ("viewing", "controlling", "waiting_control", "paused", "reconnecting")
 REFUSED: dict[str, object] = {  # why the citizen's PC did not take our input (InputRefused)

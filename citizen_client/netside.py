@@ -31,6 +31,7 @@ class Streamer(Protocol):
     def pause(self) -> None: ...
     def resume(self) -> None: ...
     def reset(self) -> None: ...
+    def request_keyframe(self) -> None: ...
     def select_monitor(self, index: int) -> object: ...
     def current_monitor(self) -> int: ...
     def monitors(self) -> list[Any]: ...
@@ -123,6 +124,11 @@ class ScreenShare:
         if self._streamer is not None:
             self._streamer.ack(frame_id)
 
+    def request_keyframe(self) -> None:
+        """The agent lost its picture (KeyframeRequest): send the whole screen again."""
+        if self._streamer is not None:
+            self._streamer.request_keyframe()
+
     def reset(self) -> None:
         """Reconnected: forget frames in flight and send the whole screen again."""
         if self._streamer is not None:
@@ -181,6 +187,10 @@ class NetRouter:
             return
         if isinstance(event, ev.FrameAck) and self.share is not None:
             self.share.ack(event.frame_id)
+            return
+        if isinstance(event, ev.KeyframeRequest):
+            if self.share is not None:
+                self.share.request_keyframe()
             return
         if isinstance(event, ev.ControlOff | ev.SessionEnded | Reconnecting | PeerLeft):
             if self.injector is not None:

@@ -24,6 +24,7 @@ class Compositor:
 
     def __init__(self, *, max_pixels: int = codec.MAX_PIXELS) -> None:
         self.max_pixels = max_pixels
+        self._decoder = codec.Decoder(max_pixels=max_pixels)
         self.frame: Frame | None = None
         self.updates = 0
 
@@ -41,10 +42,12 @@ class Compositor:
 
     def clear(self) -> None:
         """Forget the picture (privacy pause, session end): the framebuffer's memory
-        is zeroed before it is let go, so no copy of the screen lingers in it."""
+        is zeroed before it is let go, so no copy of the screen lingers in it; the
+        next update must be a keyframe."""
         if self.frame is not None:
             self.frame.fill(0)
         self.frame = None
+        self._decoder = codec.Decoder(max_pixels=self.max_pixels)
 
     def apply(self, payload: bytes) -> list[Rect]:
         """Decode ``payload`` and paint it; returns the changed rectangles.
@@ -52,13 +55,15 @@ class Compositor:
         A keyframe (re)creates the framebuffer at its size and returns one rectangle
         covering it.  Raises :class:`ProtocolError` for a malformed payload, or for a
         non-keyframe update that does not match the current framebuffer size (the
-        framebuffer is left untouched in both cases).
+        framebuffer is left untouched in both cases); after that only a keyframe is
+        accepted (payloads share compression history, see :mod:`cobrowse.screen.rects`).
         """
-        header, pieces = codec.parse(payload, max_pixels=self.max_pixels)
+        header, pieces = self._decoder.parse(payload)
         if header.keyframe:
             frame = np.zeros((header.height, header.width, 4), np.uint8)
             frame[..., 3] = 255
         elif self.size != (header.width, header.height):
+            self._decoder.desync()
             raise ProtocolError("screen update for a different screen size without keyframe")
         else:
             assert self.frame is not None

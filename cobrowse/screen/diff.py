@@ -8,6 +8,7 @@ smaller), which :func:`merge_tiles` turns into a few rectangles.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import NamedTuple
 
 import numpy as np
@@ -44,10 +45,42 @@ def dirty_tiles(prev: Frame, cur: Frame, tile: int = TILE) -> Mask:
     """Mask of tiles where ``cur`` differs from ``prev`` (same shape required)."""
     if prev.shape != cur.shape:
         raise ValueError("frames differ in size; send a keyframe instead")
-    changed = as_u32(prev) != as_u32(cur)
-    h, w = changed.shape
+    h, w = prev.shape[:2]
+    if w % 2 == 0 and tile % 2 == 0:  # two pixels per comparison: half the work
+        old = np.ascontiguousarray(prev).reshape(h, -1).view(np.uint64)
+        new = np.ascontiguousarray(cur).reshape(h, -1).view(np.uint64)
+        changed, step = old != new, tile // 2
+    else:
+        changed, step = as_u32(prev) != as_u32(cur), tile
     rows = np.logical_or.reduceat(changed, np.arange(0, h, tile), axis=0)
-    return np.logical_or.reduceat(rows, np.arange(0, w, tile), axis=1)
+    return np.logical_or.reduceat(rows, np.arange(0, changed.shape[1], step), axis=1)
+
+
+def dirty_tiles_in(
+    prev: Frame, cur: Frame, rects: Iterable[tuple[int, int, int, int]], tile: int = TILE
+) -> Mask:
+    """Like :func:`dirty_tiles`, comparing only inside ``rects`` ``(x, y, w, h)``
+    (e.g. X damage): pixels outside them are taken as unchanged."""
+    if prev.shape != cur.shape:
+        raise ValueError("frames differ in size; send a keyframe instead")
+    h, w = cur.shape[:2]
+    mask = np.zeros(tile_grid(h, w, tile), np.bool_)
+    old, new = as_u32(prev), as_u32(cur)
+    for x, y, rw, rh in rects:
+        x0, y0, x1, y1 = max(0, x), max(0, y), min(w, x + rw), min(h, y + rh)
+        if x1 <= x0 or y1 <= y0:
+            continue
+        changed = old[y0:y1, x0:x1] != new[y0:y1, x0:x1]
+        rows = np.logical_or.reduceat(changed, _cuts(y0, y1, tile), axis=0)
+        cells = np.logical_or.reduceat(rows, _cuts(x0, x1, tile), axis=1)
+        mask[y0 // tile : (y1 - 1) // tile + 1, x0 // tile : (x1 - 1) // tile + 1] |= cells
+    return mask
+
+
+def _cuts(start: int, stop: int, tile: int) -> npt.NDArray[np.intp]:
+    """Offsets, relative to ``start``, where the tiles covering ``[start, stop)`` begin."""
+    inner = np.arange((start // tile + 1) * tile, stop, tile) - start
+    return np.concatenate(([0], inner)).astype(np.intp)
 
 
 def merge_tiles(mask: Mask, height: int, width: int, tile: int = TILE) -> list[Rect]:

@@ -1,28 +1,46 @@
 """Citizen side: turn successive captured frames into screen-update payloads.
 
-:class:`FrameEncoder` keeps the last frame it encoded (what the agent will hold
-once every sent payload is applied), finds the dirty tiles, sends few-colour
-tiles losslessly and photo-like tiles as JPEG, and remembers which tiles are
-only approximately right on the agent's side.  Once such a tile has stayed
-unchanged for ``refresh_after`` encodes it is re-sent losslessly, a budget of
-tiles per update at a time, so the agent's picture converges to pixel-exact.
+:class:`FrameEncoder` keeps its own copy of the screen as the agent will hold it
+once every sent payload is applied, finds the dirty tiles - everywhere, or only
+inside the damage rectangles the capture passes in - and sends the exact bounding
+box of the changed pixels of few-colour areas losslessly.  Photo-like tiles go
+losslessly too (GRAD, see :mod:`cobrowse.screen.rects`) while the link is good and
+they are not changing update after update; otherwise as JPEG, remembered as only
+approximately right on the agent's side and re-sent losslessly once unchanged for
+``refresh_after`` encodes, so the agent's picture converges to pixel-exact.
+Compressed rectangles share the connection's deflate streams; a keyframe restarts
+them.
 
 Not thread-safe: one capture thread owns an encoder.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
-from cobrowse.screen import codec
-from cobrowse.screen.diff import TILE, Frame, Mask, Rect, dirty_tiles, merge_tiles, tile_grid
-from cobrowse.screen.scroll import find_moves
+from cobrowse.screen import codec, rects, scroll
+from cobrowse.screen.diff import (
+    TILE,
+    Frame,
+    Mask,
+    Rect,
+    as_u32,
+    dirty_tiles,
+    dirty_tiles_in,
+    merge_tiles,
+    tile_grid,
+)
 
-SCROLL_MIN_TILES = 16
-"""Look for scrolled areas only when at least this many tiles changed."""
+DirtyHint = Sequence[tuple[int, int, int, int]]
+Part = tuple[Rect, int, bytes]
+"""One encoded rectangle: where, encoding id, data."""
+HOLD_REFRESH = 16
+"""No lossless refresh in an update with this many dirty tiles (a scroll, a page
+loading, a video): what moves now would make the refresh wasted bytes."""
 EXACT = -1
 """Value in the lossy-age grid for tiles the agent holds exactly."""
 
@@ -35,6 +53,7 @@ class EncodeStats:
     jpeg_tiles: int = 0
     refresh_tiles: int = 0
     payload_bytes: int = 0
+    moves: int = 0
 
 
 class FrameEncoder:
@@ -45,93 +64,152 @@ class FrameEncoder:
         *,
         quality: int = 75,
         max_lossless_colors: int = 256,
-        refresh_after: int = 5,
-        refresh_tiles: int = 48,
-        zlib_level: int = 6,
+        refresh_after: int = 2,
+        refresh_tiles: int = 256,
+        lossless_from: int = 75,
         tile: int = TILE,
     ) -> None:
         self.quality = quality
         self.max_lossless_colors = max_lossless_colors
         self.refresh_after = refresh_after
         self.refresh_tiles = refresh_tiles
-        self.zlib_level = zlib_level
+        self.lossless_from = lossless_from
         self.tile = tile
         self.stats = EncodeStats()
         self._reference: Frame | None = None
         self._lossy_age: npt.NDArray[np.int32] = np.zeros((0, 0), np.int32)
+        self._last_dirty: Mask = np.zeros((0, 0), np.bool_)
         self._force_keyframe = True
+        self._streams = rects.Deflaters()
 
     def request_keyframe(self) -> None:
-        """Make the next :meth:`encode` send the whole frame (new viewer, resync)."""
+        """Make the next :meth:`encode` send the whole frame and restart the deflate
+        streams (new viewer, resume, resync)."""
         self._force_keyframe = True
 
     @property
     def refresh_pending(self) -> bool:
-        """True while some tiles on the agent's side are still lossy."""
+        """True while some tiles on the agent's side are still lossy: keep calling
+        :meth:`encode` (``dirty=[]`` if nothing changed) so they get refreshed."""
         return bool((self._lossy_age != EXACT).any())
 
-    def encode(self, frame: Frame) -> bytes | None:
+    def encode(self, frame: Frame, dirty: DirtyHint | None = None) -> bytes | None:
         """Payload that brings the agent from the previous frame to ``frame``, or None
         when there is nothing to send (unchanged and no refresh due).
 
-        ``frame`` is a ``(height, width, 4)`` uint8 BGRA array; the encoder keeps it
-        (the caller must not modify it afterwards).
+        ``frame`` is a ``(height, width, 4)`` uint8 BGRA array; the encoder copies what
+        it sends into its own reference (the caller may reuse the buffer, e.g. XShm).
+        ``dirty``, if given, lists ``(x, y, w, h)`` rectangles outside which ``frame``
+        is known to equal the previous one (X damage): only those areas are compared.
+        A change outside them is not lost, only unseen until a later compare covers it
+        (the reference keeps the old pixels there).
         """
-        height, width = frame.shape[:2]
         ref = self._reference
-        keyframe = self._force_keyframe or ref is None or ref.shape != frame.shape
-        if keyframe:
-            dirty = np.ones(tile_grid(height, width, self.tile), np.bool_)
-            self._lossy_age = np.full(dirty.shape, EXACT, np.int32)
-        else:
-            assert ref is not None
-            dirty = dirty_tiles(ref, frame, self.tile)
-        moves: list[tuple[Rect, bytes]] = []
-        if not keyframe and int(dirty.sum()) >= SCROLL_MIN_TILES:
-            assert ref is not None
-            ref, moves = self._apply_moves(ref, frame, dirty)
-            if moves:
-                dirty = dirty_tiles(ref, frame, self.tile)
-        refresh = self._due_for_refresh(dirty) if not dirty.any() else np.zeros_like(dirty)
-        self.stats = EncodeStats(int(dirty.sum()), 0, int(refresh.sum()), 0)
-        if not keyframe and not dirty.any() and not refresh.any() and not moves:
+        if self._force_keyframe or ref is None or ref.shape != frame.shape:
+            return self._keyframe(frame)
+        mask, moves = self._changes(ref, frame, dirty)
+        refresh = self._due_for_refresh(mask)
+        self.stats = EncodeStats(int(mask.sum()), 0, int(refresh.sum()), 0, len(moves))
+        if not mask.any() and not refresh.any() and not moves:
             self._lossy_age[self._lossy_age != EXACT] += 1
+            self._last_dirty[:] = False
             return None
-        photo = self._photo_tiles(frame, dirty)
-        if photo.any() and not keyframe:
-            assert ref is not None
+        photo = self._photo_tiles(frame, mask)
+        if photo.any():
             photo = self._demote(ref, frame, photo)
-        shrink = None if keyframe or ref is None else ref
-        rects = [(rect, codec.COPY, data) for rect, data in moves]
-        rects += self._encode_rects(frame, dirty & ~photo | refresh, photo, shrink)
-        self._track(dirty, photo, refresh)
-        self._reference, self._force_keyframe = frame, False
-        payload = codec.pack(width, height, rects, keyframe=keyframe)
-        self.stats.jpeg_tiles, self.stats.payload_bytes = int(photo.sum()), len(payload)
+        jpeg = photo & ~self._calm(photo)
+        parts = moves + self._lossless(frame, mask & ~photo, ref)
+        parts += self._refresh(frame, refresh | photo & ~jpeg) + self._jpeg(frame, jpeg)
+        self._track(mask, jpeg, refresh)
+        return self._finish(frame, parts, keyframe=False, jpeg_tiles=int(jpeg.sum()))
+
+    def _changes(
+        self, ref: Frame, frame: Frame, dirty: DirtyHint | None
+    ) -> tuple[Mask, list[Part]]:
+        """The dirty tiles (inside ``dirty`` only, if given) and any scroll moves."""
+        if dirty is None:
+            mask = dirty_tiles(ref, frame, self.tile)
+        else:
+            mask = dirty_tiles_in(ref, frame, dirty, self.tile)
+        if scroll.worth_looking(ref, frame, mask, self.tile):
+            return self._moves(ref, frame, mask)
+        return mask, []
+
+    def _calm(self, photo: Mask) -> Mask:
+        """Photo tiles worth sending losslessly at once: the link is good (flow control
+        keeps ``quality`` at or above ``lossless_from``) and they did not change in the
+        previous update too (a video would).  One exact pass costs fewer bytes and less
+        time than JPEG now and a lossless refresh later."""
+        if self.quality < self.lossless_from:
+            return np.zeros_like(photo)
+        calm: Mask = photo & ~self._last_dirty
+        return calm
+
+    def _keyframe(self, frame: Frame) -> bytes:
+        self._streams.reset()
+        everything = np.ones(tile_grid(frame.shape[0], frame.shape[1], self.tile), np.bool_)
+        self._lossy_age = np.full(everything.shape, EXACT, np.int32)
+        self.stats = EncodeStats(int(everything.sum()))
+        self._last_dirty = np.zeros_like(everything)
+        photo = self._photo_tiles(frame, everything)
+        jpeg = photo & ~self._calm(photo)
+        parts = self._lossless(frame, ~photo, None) + self._refresh(frame, photo & ~jpeg)
+        parts += self._jpeg(frame, jpeg)
+        self._track(everything, jpeg, np.zeros_like(photo))
+        return self._finish(frame, parts, keyframe=True, jpeg_tiles=int(jpeg.sum()))
+
+    def _finish(self, frame: Frame, parts: list[Part], *, keyframe: bool, jpeg_tiles: int) -> bytes:
+        """Pack ``parts``; the reference takes the pixels of every sent rectangle
+        (all of ``frame`` for a keyframe), and they are this update's dirty tiles."""
+        if keyframe or self._reference is None:
+            self._reference = frame.copy()
+        self._force_keyframe = False
+        self._last_dirty = np.zeros_like(self._lossy_age, np.bool_)
+        ref = self._reference
+        for rect, _, _ in parts:
+            if not keyframe:
+                ref[rect.y : rect.y + rect.h, rect.x : rect.x + rect.w] = frame[
+                    rect.y : rect.y + rect.h, rect.x : rect.x + rect.w
+                ]
+                self._last_dirty[self._cells(rect)] = True
+        payload = codec.pack(frame.shape[1], frame.shape[0], parts, keyframe=keyframe)
+        self.stats.jpeg_tiles, self.stats.payload_bytes = jpeg_tiles, len(payload)
         return payload
 
-    def _apply_moves(
-        self, ref: Frame, frame: Frame, dirty: Mask
-    ) -> tuple[Frame, list[tuple[Rect, bytes]]]:
-        """Scrolled areas as COPY rectangles, and the reference with them applied.
-        Only exact-to-exact moves are used, so lossy tracking stays per tile."""
-        moves, moved = [], None
-        for rect, dy in find_moves(ref, frame, dirty, self.tile):
-            src = Rect(rect.x, rect.y + dy, rect.w, rect.h)
-            if not (self._all_exact(rect) and self._all_exact(src)):
-                continue
-            if moved is None:
-                moved = ref.copy()
-            moved[rect.y : rect.y + rect.h, rect.x : rect.x + rect.w] = ref[
-                src.y : src.y + src.h, src.x : src.x + src.w
-            ]
-            moves.append((rect, codec.encode_copy(src.x, src.y)[1]))
-        return (ref if moved is None else moved), moves
+    def _moves(self, ref: Frame, frame: Frame, dirty: Mask) -> tuple[Mask, list[Part]]:
+        """Scrolled areas as COPY rectangles (exact-to-exact moves only, so lossy
+        tracking stays per tile), and the dirty mask once they are applied: the
+        pixels inside a move equal their source, so only changes outside the moves
+        still count.  No copy of the frame is made."""
+        moves = [
+            (rect, dy)
+            for rect, dy in scroll.find_moves(ref, frame, dirty, self.tile)
+            if self._all_exact(rect) and self._all_exact(Rect(rect.x, rect.y + dy, rect.w, rect.h))
+        ]
+        if not moves:
+            return dirty, []
+        t, (h, w) = self.tile, frame.shape[:2]
+        rows, cols = np.flatnonzero(dirty.any(axis=1)), np.flatnonzero(dirty.any(axis=0))
+        y0, y1 = int(rows[0]) * t, min(h, (int(rows[-1]) + 1) * t)
+        x0, x1 = int(cols[0]) * t, min(w, (int(cols[-1]) + 1) * t)
+        changed = as_u32(ref)[y0:y1, x0:x1] != as_u32(frame)[y0:y1, x0:x1]
+        for rect, _ in moves:
+            changed[rect.y - y0 : rect.y + rect.h - y0, rect.x - x0 : rect.x + rect.w - x0] = False
+        mask = np.zeros_like(dirty)
+        cells = np.logical_or.reduceat(changed, np.arange(0, y1 - y0, t), axis=0)
+        mask[y0 // t : -(-y1 // t), x0 // t : -(-x1 // t)] = np.logical_or.reduceat(
+            cells, np.arange(0, x1 - x0, t), axis=1
+        )
+        parts = [(rect, *rects.encode_copy(rect.x, rect.y + dy)) for rect, dy in moves]
+        return mask & dirty, parts
 
     def _due_for_refresh(self, dirty: Mask) -> Mask:
-        """Lossy tiles that stayed unchanged long enough, at most ``refresh_tiles``."""
+        """Lossy tiles that stayed unchanged long enough, at most ``refresh_tiles``
+        (small changes elsewhere, a caret or a status bubble, do not hold them back)."""
+        if dirty.sum() >= HOLD_REFRESH:
+            return np.zeros_like(dirty)
         age = self._lossy_age
-        due = (age >= self.refresh_after) & ~dirty
+        due: Mask = (age != EXACT) & (age >= self.refresh_after - 1) & ~dirty
         if due.sum() > self.refresh_tiles:
             keep = np.flatnonzero(due)[: self.refresh_tiles]
             due = np.zeros_like(due)
@@ -146,16 +224,30 @@ class FrameEncoder:
         age[photo] = 0
 
     def _photo_tiles(self, frame: Frame, dirty: Mask) -> Mask:
-        """Dirty tiles with more distinct colours than ``max_lossless_colors``."""
-        photo = np.zeros_like(dirty)
-        index = np.flatnonzero(dirty)
-        if len(index) == 0:
-            return photo
-        tiles = _tiles_u32(frame, self.tile)[index // dirty.shape[1], index % dirty.shape[1]]
-        flat = np.sort(tiles.reshape(len(index), -1), axis=1)
-        colors = (flat[:, 1:] != flat[:, :-1]).sum(axis=1) + 1
-        photo.flat[index] = colors > self.max_lossless_colors
+        """Dirty tiles with more distinct colours than ``max_lossless_colors``,
+        counted one tile row at a time (no copy or padding of the whole frame)."""
+        photo: Mask = np.zeros_like(dirty)
+        pixels, t = as_u32(frame), self.tile
+        width = frame.shape[1]
+        for r in np.flatnonzero(dirty.any(axis=1)).tolist():
+            band = pixels[r * t : (r + 1) * t]
+            for c0, c1 in _runs(dirty[r]):
+                x1 = min(c1 * t, width)
+                full = (x1 - c0 * t) // t
+                tiles = band[:, c0 * t : c0 * t + full * t].reshape(len(band), full, t)
+                flat = [tiles.transpose(1, 0, 2).reshape(full, -1)] if full else []
+                if c0 * t + full * t < x1:  # the narrower last tile of the screen
+                    flat.append(band[:, c0 * t + full * t : x1].reshape(1, -1))
+                photo[r, c0:c1] = np.concatenate(
+                    [self._colors(f) > self.max_lossless_colors for f in flat]
+                )
         return photo
+
+    @staticmethod
+    def _colors(tiles: npt.NDArray[np.uint32]) -> npt.NDArray[np.intp]:
+        flat = np.sort(tiles, axis=1)
+        counts: npt.NDArray[np.intp] = (flat[:, 1:] != flat[:, :-1]).sum(axis=1) + 1
+        return counts
 
     def _demote(self, ref: Frame, frame: Frame, photo: Mask) -> Mask:
         """Photo rectangles whose *changed* pixels are few-colour go lossless after all
@@ -167,24 +259,35 @@ class FrameEncoder:
                 continue
             box = _changed_box(ref, frame, rect)
             region = frame[box.y : box.y + box.h, box.x : box.x + box.w]
-            if not codec.colors_over(region, self.max_lossless_colors):
+            if not rects.colors_over(region, self.max_lossless_colors):
                 photo[self._cells(rect)] = False
         return photo
 
-    def _encode_rects(
-        self, frame: Frame, lossless: Mask, photo: Mask, ref: Frame | None
-    ) -> list[tuple[Rect, int, bytes]]:
-        h, w = frame.shape[:2]
-        out: list[tuple[Rect, int, bytes]] = []
-        for rect in merge_tiles(lossless, h, w, self.tile):
+    def _lossless(self, frame: Frame, mask: Mask, ref: Frame | None) -> list[Part]:
+        """Exact bounding boxes of what changed in ``mask``'s rectangles (whole
+        rectangles where the agent's tiles are still lossy or ``ref`` is None)."""
+        out: list[Part] = []
+        for rect in merge_tiles(mask, frame.shape[0], frame.shape[1], self.tile):
             if ref is not None and self._all_exact(rect):
                 rect = _changed_box(ref, frame, rect)
             for band in self._bands(frame, rect):
                 region = frame[band.y : band.y + band.h, band.x : band.x + band.w]
-                out.append((band, *codec.encode_lossless(region, self.zlib_level)))
-        for rect in merge_tiles(photo, h, w, self.tile):
+                out.append((band, *rects.encode_lossless(region, self._streams)))
+        return out
+
+    def _refresh(self, frame: Frame, refresh: Mask) -> list[Part]:
+        """Lossy areas re-sent exactly; they were photo tiles, so GRAD straight away."""
+        out: list[Part] = []
+        for rect in merge_tiles(refresh, frame.shape[0], frame.shape[1], self.tile):
             region = frame[rect.y : rect.y + rect.h, rect.x : rect.x + rect.w]
-            out.append((rect, *codec.encode_jpeg(region, self.quality)))
+            out.append((rect, *rects.encode_lossless(region, self._streams, photo=True)))
+        return out
+
+    def _jpeg(self, frame: Frame, photo: Mask) -> list[Part]:
+        out: list[Part] = []
+        for rect in merge_tiles(photo, frame.shape[0], frame.shape[1], self.tile):
+            region = frame[rect.y : rect.y + rect.h, rect.x : rect.x + rect.w]
+            out.append((rect, *rects.encode_jpeg(region, self.quality)))
         return out
 
     def _cells(self, rect: Rect) -> tuple[slice, slice]:
@@ -201,9 +304,9 @@ class FrameEncoder:
     def _bands(self, frame: Frame, rect: Rect) -> list[Rect]:
         """``rect`` itself, or its tile rows when it has more than 256 colours: UI
         text rarely has that many colours within one row, so each band can use the
-        compact palette encoding instead of filtered zlib."""
+        compact palette encoding instead of GRAD."""
         region = frame[rect.y : rect.y + rect.h, rect.x : rect.x + rect.w]
-        if rect.h <= self.tile or not codec.colors_over(region, 256):
+        if rect.h <= self.tile or not rects.colors_over(region, 256):
             return [rect]
         return [
             Rect(rect.x, y, rect.w, min(self.tile, rect.y + rect.h - y))
@@ -211,11 +314,17 @@ class FrameEncoder:
         ]
 
 
+def _runs(row: Mask) -> list[tuple[int, int]]:
+    """``(start, stop)`` of the runs of True in one mask row, left to right."""
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], row.astype(np.int8), [0]))))
+    return list(zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True))
+
+
 def _changed_box(ref: Frame, frame: Frame, rect: Rect) -> Rect:
     """Bounding box of the pixels that changed inside ``rect`` (a blinking caret or a
     typed letter is a few hundred pixels of a 64x64 tile)."""
     sl = (slice(rect.y, rect.y + rect.h), slice(rect.x, rect.x + rect.w))
-    changed = ref.view(np.uint32)[..., 0][sl] != frame.view(np.uint32)[..., 0][sl]
+    changed = as_u32(ref)[sl] != as_u32(frame)[sl]
     rows, cols = np.flatnonzero(changed.any(axis=1)), np.flatnonzero(changed.any(axis=0))
     if len(rows) == 0:
         return rect  # only a lossless refresh of an unchanged area
@@ -225,14 +334,3 @@ def _changed_box(ref: Frame, frame: Frame, rect: Rect) -> Rect:
         int(cols[-1] - cols[0]) + 1,
         int(rows[-1] - rows[0]) + 1,
     )
-
-
-def _tiles_u32(frame: Frame, tile: int) -> npt.NDArray[np.uint32]:
-    """``(rows, cols, tile, tile)`` uint32 view of ``frame``; edge tiles padded by
-    repeating their last row/column (which adds no new colour)."""
-    pixels = np.ascontiguousarray(frame).view(np.uint32)[..., 0]
-    h, w = pixels.shape
-    rows, cols = tile_grid(h, w, tile)
-    if (rows * tile, cols * tile) != (h, w):
-        pixels = np.pad(pixels, ((0, rows * tile - h), (0, cols * tile - w)), mode="edge")
-    return pixels.reshape(rows, tile, cols, tile).swapaxes(1, 2)

@@ -43,7 +43,8 @@ class AgentEndpoint(_Endpoint):
     """Signs in, joins a citizen's code, and carries the session.
 
     ``frame_sink(frame_id, payload)`` decodes screen updates in a worker thread, one
-    at a time in arrival order (each is acknowledged when it returns).
+    at a time in arrival order (each is acknowledged when it returns; if it returns
+    True the picture was lost and a KeyframeRequest follows the ack).
     ``frame_forget()`` runs in that same order when the citizen pauses or the session
     ends: after every frame that came before, before any that comes after.
     """
@@ -57,7 +58,7 @@ class AgentEndpoint(_Endpoint):
         *,
         name: str,
         password: str,
-        frame_sink: Callable[[int, bytes], None] | None = None,
+        frame_sink: Callable[[int, bytes], bool | None] | None = None,
         frame_forget: Callable[[], None] | None = None,
         ping_interval: float = 2.0,
         **kwargs: Any,
@@ -291,11 +292,16 @@ class AgentEndpoint(_Endpoint):
         if self._frame_lock is None:
             self._frame_lock = asyncio.Lock()
         async with self._frame_lock:
+            lost = False
             if self._frame_sink is not None:
-                await asyncio.to_thread(self._frame_sink, frame.frame_id, frame.payload)
+                lost = bool(
+                    await asyncio.to_thread(self._frame_sink, frame.frame_id, frame.payload)
+                )
             else:
                 self._emit(frame)
             self._send(ev.FrameAck(frame.frame_id))
+            if lost:
+                self._send(ev.KeyframeRequest())
 
     async def _forget_frames(self) -> None:
         """Paused or ended: once the frames that came before are decoded, and before

@@ -143,6 +143,15 @@ class FrameAck(Message):
 
 
 @dataclass(frozen=True, slots=True)
+class KeyframeRequest(Message):
+    """The agent could not decode a screen update (its picture and the shared
+    compression history are gone): send the whole screen again."""
+
+    TYPE = 26
+    SENDER = (AGENT,)
+
+
+@dataclass(frozen=True, slots=True)
 class Cursor(Message):
     TYPE = 24
     SENDER = (CITIZEN,)
@@ -320,6 +329,7 @@ MESSAGES: tuple[type[Message], ...] = (
     SelectMonitor,
     FrameChunk,
     FrameAck,
+    KeyframeRequest,
     Cursor,
     CursorShape,
     PointerMove,

@@ -25,7 +25,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from cobrowse import PROTOCOL_VERSION, __version__
+from cobrowse import SESSION_VERSION, __version__
 from cobrowse.errors import LocalProtocolError, ProtocolError, SecurityError
 from cobrowse.session import crypto as cr
 from cobrowse.session import events as ev
@@ -161,8 +161,9 @@ class Session:
         if acted:
             wire.encode(msg)  # validate now, not when it is dequeued
             self._queue_for(msg).append(msg)
-            if isinstance(msg, ev.PrivacyPause | ev.ConsentRevoke):
-                self._bulk.clear()
+            if isinstance(msg, ev.PrivacyPause):
+                self._bulk.clear()  # resume sends a keyframe; a revoke keeps sharing, and
+                # dropping its queued frames would desync the agent's decoder (rects.py)
         return acted
 
     def send_frame(self, frame_id: int, payload: bytes) -> bool:
@@ -211,7 +212,8 @@ class Session:
         if self._key is None or self.state in (State.WAITING, State.ENDED):
             raise LocalProtocolError("nothing to resume")
         self._drop_control()
-        self._start_handshake()
+        self._bulk.clear()  # updates queued for the old connection: the stream restarts
+        self._start_handshake()  # with a keyframe (the citizen resets its streamer)
 
     def peer_gone(self, reason: str) -> None:
         """The relay closed the room for good (the peer ended, was cut off, or did
@@ -245,7 +247,7 @@ class Session:
             self._on_pairing(PAIRING_KINDS[kind], body)
         elif kind == HANDSHAKE and self._handshake is not None and self._records is None:
             self._records = self._handshake.finish(body)
-            self._control.appendleft(ev.Hello(PROTOCOL_VERSION, self.role, self._software))
+            self._control.appendleft(ev.Hello(SESSION_VERSION, self.role, self._software))
         else:
             raise SecurityError(f"unexpected message 0x{kind:02x} at this point")
 
@@ -308,7 +310,7 @@ class Session:
     def _on_hello(self, msg: ev.Message) -> None:
         if not isinstance(msg, ev.Hello):
             raise ProtocolError("the first record must be hello")
-        if msg.version != PROTOCOL_VERSION:
+        if msg.version != SESSION_VERSION:
             raise ProtocolError(f"peer speaks protocol version {msg.version}")
         if msg.role != self.peer_role:
             raise SecurityError("peer claims the wrong role")

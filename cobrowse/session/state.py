@@ -53,6 +53,7 @@ SHARING = (
     "SelectMonitor",
     "FrameChunk",
     "FrameAck",
+    "KeyframeRequest",
     "Cursor",
     "CursorShape",
     "SecureDesktop",
@@ -61,7 +62,15 @@ SHARING = (
     "OpenLink",
     "LinkAnswer",
 )
-GUIDANCE = ("SelectMonitor", "FrameAck", "ShowStep", "OpenLink", "LinkAnswer", "ScreenInfo")
+GUIDANCE = (
+    "SelectMonitor",
+    "FrameAck",
+    "KeyframeRequest",
+    "ShowStep",
+    "OpenLink",
+    "LinkAnswer",
+    "ScreenInfo",
+)
 
 TABLE: dict[tuple[State, str], State | _Drop] = {
     # internal events ("disconnected": a connection was lost, or a new one began)

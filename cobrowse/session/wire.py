@@ -5,6 +5,11 @@ Layout::
     u8 type | u16 header length (big endian) | header: UTF-8 JSON object | payload
 
 The header holds every field except a ``bytes`` field, which is the payload.
+The messages of :data:`COMPACT` (frame chunks, acks, cursor moves: one per typed
+character or pointer move; the keep-alive's pings and pongs) skip the JSON: their
+fields follow the type byte in declaration order, integers as varints (zigzag when
+the field may be negative), booleans as one byte 0/1, the ``bytes`` field as the
+rest of the record.
 Decoding checks the size, the type byte, the JSON, every field's type and limit,
 and that nothing extra is present.  Anything wrong raises :class:`ProtocolError`
 and nothing else.
@@ -17,7 +22,9 @@ import struct
 from dataclasses import fields
 from typing import Any
 
+from cobrowse import varint
 from cobrowse.errors import LocalProtocolError, ProtocolError
+from cobrowse.session import events as ev
 from cobrowse.session.events import BY_TYPE, Message
 
 MAX_RECORD = 80 * 1024
@@ -25,6 +32,10 @@ MAX_RECORD = 80 * 1024
 MAX_HEADER = 8 * 1024
 _HEAD = struct.Struct(">BH")
 _DEFAULT_MAX_LEN = 256
+COMPACT = frozenset(
+    m.TYPE for m in (ev.FrameChunk, ev.FrameAck, ev.Cursor, ev.PointerMove, ev.Ping, ev.Pong)
+)
+"""Message types in the binary layout (no JSON header)."""
 
 
 def encode(msg: Message) -> bytes:
@@ -33,6 +44,8 @@ def encode(msg: Message) -> bytes:
         _check(type(msg), {f.name: getattr(msg, f.name) for f in fields(msg)})  # type: ignore[arg-type]
     except ProtocolError as exc:
         raise LocalProtocolError(f"cannot send {type(msg).__name__}: {exc}") from None
+    if msg.TYPE in COMPACT:
+        return _encode_compact(msg)
     header: dict[str, Any] = {}
     payload = b""
     for f in fields(msg):  # type: ignore[arg-type]
@@ -49,12 +62,14 @@ def decode(data: bytes) -> Message:
     """Parse one record's plaintext into a message, or raise :class:`ProtocolError`."""
     if len(data) > MAX_RECORD:
         raise ProtocolError(f"message too large ({len(data)} bytes)")
-    if len(data) < _HEAD.size:
+    if len(data) < 1 or (data[0] not in COMPACT and len(data) < _HEAD.size):
         raise ProtocolError("message too short")
-    type_, hlen = _HEAD.unpack_from(data)
-    cls = BY_TYPE.get(type_)
+    cls = BY_TYPE.get(data[0])
     if cls is None:
-        raise ProtocolError(f"unknown message type {type_}")
+        raise ProtocolError(f"unknown message type {data[0]}")
+    if cls.TYPE in COMPACT:
+        return _decode_compact(cls, data)
+    hlen = _HEAD.unpack_from(data)[1]
     if hlen > MAX_HEADER or _HEAD.size + hlen > len(data):
         raise ProtocolError("bad header length")
     header = _parse_json(data[_HEAD.size : _HEAD.size + hlen])
@@ -67,6 +82,49 @@ def decode(data: bytes) -> Message:
         raise ProtocolError(f"{cls.__name__}: unexpected payload")
     _check(cls, values)
     return cls(**{k: _freeze(v) for k, v in values.items()})
+
+
+def _encode_compact(msg: Message) -> bytes:
+    out = [bytes([msg.TYPE])]
+    for f in fields(msg):  # type: ignore[arg-type]
+        value = getattr(msg, f.name)
+        if isinstance(value, bool):
+            out.append(b"\x01" if value else b"\x00")
+        elif isinstance(value, int):
+            out.append(varint.uint(_zigzag(value) if _signed(f) else value))
+        else:
+            out.append(value)
+    return b"".join(out)
+
+
+def _decode_compact(cls: type[Message], data: bytes) -> Message:
+    read = varint.Reader(data, cls.__name__)
+    read.u8("type")
+    values: dict[str, Any] = {}
+    for f in fields(cls):  # type: ignore[arg-type]
+        kind = f.type if isinstance(f.type, str) else f.type.__name__
+        if kind == "bool":
+            byte = read.u8(f.name)
+            if byte > 1:
+                raise read.fail(f"{f.name}: expected true/false")
+            values[f.name] = bool(byte)
+        elif kind == "int":
+            top = max(abs(f.metadata.get("min", 0)), f.metadata.get("max", 2**63 - 1))
+            raw = read.uint(f.name, 2 * top + 1 if _signed(f) else top)
+            values[f.name] = (raw >> 1) ^ -(raw & 1) if _signed(f) else raw
+        else:
+            values[f.name] = bytes(read.rest())
+    read.end()
+    _check(cls, values)
+    return cls(**values)
+
+
+def _signed(f: Any) -> bool:
+    return bool(f.metadata.get("min", 0) < 0)
+
+
+def _zigzag(value: int) -> int:
+    return value * 2 if value >= 0 else -value * 2 - 1
 
 
 def _parse_json(raw: bytes) -> dict[str, Any]:

@@ -89,6 +89,25 @@ def test_view_paints_frames_cursor_and_pause(
     assert window.canvas.image.pixelColor(15, 25) == QColor(255, 0, 0)
 
 
+def test_an_undecodable_frame_asks_the_citizen_for_a_keyframe(
+    qtbot: Any, agent_app: AgentApp, citizen: Citizen
+) -> None:
+    connect(qtbot, agent_app, citizen)
+    encoder = FrameEncoder()
+    frame = screen(SCREEN, (255, 0, 0, 255))
+    paint(qtbot, agent_app, citizen, encoder, 1, frame)
+    frame = frame.copy()
+    frame[20:60, 10:40] = (0, 0, 255, 255)
+    delta = encoder.encode(frame)
+    assert delta is not None
+    with qtbot.waitSignal(agent_app.frames.failed, timeout=MS):
+        citizen.endpoint.send_frame(2, delta[:-1])  # truncated: the history is lost
+    assert citizen.wait_for(ev.KeyframeRequest) == ev.KeyframeRequest()
+    encoder.request_keyframe()  # what the citizen's streamer does on the request
+    paint(qtbot, agent_app, citizen, encoder, 3, frame)
+    assert agent_app.window.canvas.image.pixelColor(15, 25) == QColor(255, 0, 0)
+
+
 def test_input_only_in_control_mode_and_pointer_mode(
     qtbot: Any, agent_app: AgentApp, citizen: Citizen, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -142,3 +142,32 @@ def test_frame_worker_drops_updates_until_a_keyframe_after_forgetting(qtbot: Any
     assert not worker.has_picture
     worker.sink(3, keyframe)
     assert [u.frame_id for u in updates] == [1, 3] and updates[1].full
+
+
+def test_frame_worker_drops_the_picture_after_a_bad_update_and_asks_for_a_keyframe(
+    qtbot: Any,
+) -> None:
+    """Updates share compression history: after one that cannot be decoded, none can
+    until a keyframe - one notice, the picture dropped, and ``sink`` says so (the
+    endpoint then sends KeyframeRequest)."""
+    worker = FrameWorker()
+    updates: list[FrameUpdate] = []
+    failures: list[str] = []
+    worker.updated.connect(updates.append)
+    worker.failed.connect(failures.append)
+    encoder = FrameEncoder()
+    first = screen(SIZE, RECEIPT)
+    second, third = first.copy(), first.copy()
+    second[10:20, 10:20] = NEW_PAGE
+    third[30:40, 10:20] = NEW_PAGE
+    keyframe, delta, later = (encoder.encode(f.copy()) for f in (first, second, third))
+    assert keyframe and delta and later
+    assert worker.sink(1, keyframe) is False
+    worker.done()
+    assert worker.sink(2, delta[:-1]) is True  # truncated
+    assert not worker.has_picture and len(failures) == 1
+    assert worker.sink(3, later) is False  # dropped unseen, no second notice
+    assert len(failures) == 1 and [u.frame_id for u in updates] == [1]
+    encoder.request_keyframe()
+    assert worker.sink(4, encoder.encode(third.copy()) or b"") is False
+    assert [u.frame_id for u in updates] == [1, 4] and updates[1].full

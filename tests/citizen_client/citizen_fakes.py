@@ -86,6 +86,9 @@ class FakeStreamer:
     def reset(self) -> None:
         self.calls.append(("reset",))
 
+    def request_keyframe(self) -> None:
+        self.calls.append(("keyframe",))
+
     def current_monitor(self) -> int:
         return 0
 

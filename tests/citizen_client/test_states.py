@@ -116,6 +116,8 @@ def test_frames_go_to_the_endpoint_and_acks_to_the_streamer(citizen: CitizenApp,
     assert citizen.endpoint.frames == [(7, b"tiles")]
     citizen.router(ev.FrameAck(7))  # network thread path
     assert ("ack", 7) in rig.streamers[0].calls
+    citizen.router(ev.KeyframeRequest())  # the agent lost its picture
+    assert rig.streamers[0].calls[-1] == ("keyframe",)
     rig.streamers[0].on_cursor(5, 6, True)
     assert ev.Cursor(5, 6, True) in citizen.endpoint.sent
     rig.streamers[0].on_cursor_shape(CursorImage(9, 1, 2, 0, 1, b"\xff" * 8))

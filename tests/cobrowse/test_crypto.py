@@ -103,6 +103,15 @@ def test_record_attacks_are_security_errors(attack: str) -> None:
             c.open(b"\x05" + r0[1:])
 
 
+def test_records_carry_no_counter() -> None:
+    """Session version 2: the counter is implicit (Noise transport messages), so a
+    record is its tag byte, the ciphertext and the 16-byte tag - 8 bytes less."""
+    a, c = handshake(bytes(32), bytes(32))
+    records = [a.seal(b"x" * n) for n in (0, 5, 5)]
+    assert [len(r) for r in records] == [17, 22, 22] and records[1] != records[2]
+    assert [c.open(r) for r in records] == [b"", b"x" * 5, b"x" * 5]
+
+
 def test_bad_handshake_key() -> None:
     h = cr.Handshake(bytes(32), "agent", rng(6))
     with pytest.raises(SecurityError):

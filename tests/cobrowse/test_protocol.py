@@ -101,6 +101,18 @@ def test_input_crossing_a_revoke_is_dropped_by_citizen() -> None:
     assert p.c.dropped == 1 and p.c.state is State.VIEWING
 
 
+def test_frames_queued_before_a_revoke_still_arrive() -> None:
+    """Sharing goes on after a revoke: frames already queued are delivered, since the
+    agent's decoder needs every frame between keyframes (shared deflate history)."""
+    p = Pair()
+    p.to_controlling()
+    p.c.send_frame(1, b"x" * 100_000)
+    p.c.send(ev.ConsentRevoke("control"))
+    p.pump()
+    _, ae = p.events()
+    assert [e.frame_id for e in ae if isinstance(e, FrameReceived)] == [1]
+
+
 def test_pause_stops_frames_and_input() -> None:
     p = Pair()
     p.to_controlling()
@@ -194,6 +206,24 @@ def test_reconnect_runs_fresh_handshake_and_drops_control() -> None:
     assert p.events()[0] == [ev.ShowStep(1, 1, "t", "x")]
 
 
+def test_frames_queued_for_a_lost_connection_are_not_sent_on_the_new_one() -> None:
+    """Screen updates share compression history: after a break some may be lost, so
+    the new connection starts with the keyframe the citizen sends on Secured, not
+    with updates queued in between (they would not decode)."""
+    p = Pair()
+    p.to_viewing()
+    p.c.connection_lost()
+    p.a.connection_lost()
+    assert p.c.send_frame(5, b"a delta for the old stream")
+    p.c.new_connection()
+    p.a.new_connection()
+    p.pump()
+    assert p.c.send_frame(6, b"the keyframe")
+    p.pump()
+    _, ae = p.events()
+    assert [e.frame_id for e in ae if isinstance(e, FrameReceived)] == [6]
+
+
 def test_half_open_resume_drops_control_on_the_side_that_saw_no_break() -> None:
     """The relay replaced the citizen's connection: the agent only hears ``peer_back``
     (no ``peer_left``).  A new connection alone must bring it to view-only as well,
@@ -281,3 +311,31 @@ def test_pairing_messages_out_of_turn_end_with_security(role: str, data: bytes) 
     assert s.state is State.ENDED and s.end_reason == "security"
     s.next_outgoing()  # the citizen's commitment may already be queued
     assert s.next_outgoing() is None  # nothing revealed after a security failure
+
+
+def test_a_peer_of_session_version_1_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Version 2 changed the records, frame chunks and screen payloads: a version 1
+    peer's hello ends the session with a clear reason instead of garbled frames."""
+    from cobrowse.session import protocol
+
+    c, a = Session("citizen", CODE, entropy=rng(1)), Session("agent", CODE, entropy=rng(2))
+    c.start()
+    a.start()
+
+    def old_agent_hears(data: bytes) -> None:
+        with monkeypatch.context() as patch:
+            if data[0] == protocol.HANDSHAKE:  # the agent says hello with version 1
+                patch.setattr(protocol, "SESSION_VERSION", 1)
+            a.receive_data(data)
+
+    moved = True
+    while moved:
+        moved = False
+        while (data := c.next_outgoing()) is not None:
+            old_agent_hears(data)
+            moved = True
+        while (data := a.next_outgoing()) is not None:
+            c.receive_data(data)
+            moved = True
+    ended = [e for e in c.events_received() if isinstance(e, ev.SessionEnded)]
+    assert ended and "version 1" in ended[0].detail and c.state is State.ENDED

@@ -22,6 +22,7 @@ SAMPLES = [
     ev.SelectMonitor(1),
     ev.FrameChunk(7, 0, 2, b"\x00\xff" * 100),
     ev.FrameAck(7),
+    ev.KeyframeRequest(),
     ev.Cursor(-5, 10, True),
     ev.CursorShape(2, 3, 1, 2, bytes(range(24))),
     ev.PointerMove(1, 2),
@@ -64,8 +65,8 @@ def _raw(type_: int, header: object, payload: bytes = b"") -> bytes:
         (_raw(33, {"code": "a", "text": "a"}), "missing"),
         (_raw(33, {"code": "a", "text": "a", "pressed": True, "x": 1}), "extra"),
         (_raw(33, {"code": "a", "text": "a", "pressed": 1}), "true/false"),
-        (_raw(30, {"x": True, "y": 1}), "integer"),
-        (_raw(30, {"x": 2**40, "y": 1}), "out of range"),
+        (_raw(40, {"x": True, "y": 1}), "integer"),
+        (_raw(40, {"x": 2**40, "y": 1}), "out of range"),
         (_raw(10, {"kind": "admin"}), "not one of"),
         (
             _raw(41, {"number": 1, "total": 1, "title": "x" * 201, "text": "", "checklist": ""}),
@@ -80,7 +81,7 @@ def _raw(type_: int, header: object, payload: bytes = b"") -> bytes:
         (b"\x3c\x00\x05{bad}", "not valid JSON"),
         (b"\x3c\xff\xff{}", "bad header length"),
         (_raw(60, {"reason": "x"}, b"payload"), "unexpected payload"),
-        (_raw(22, {"frame_id": 1, "index": 0, "count": 1}, b"x" * (64 * 1024 + 1)), "oversized"),
+        (b"\x16\x01\x00\x01" + b"x" * (64 * 1024 + 1), "oversized"),
         (b"\x16" + b"\x00" * (wire.MAX_RECORD + 1), "too large"),
         (_raw(20, {"monitors": [[0, 0, 1]], "current": 0}), "x, y, width, height"),
         (_raw(25, {"width": 2, "height": 2, "hot_x": 0, "hot_y": 0}, b"x" * 15), "does not match"),
@@ -91,6 +92,49 @@ def _raw(type_: int, header: object, payload: bytes = b"") -> bytes:
 def test_malformed_is_one_clear_error(data: bytes, says: str) -> None:
     with pytest.raises(ProtocolError, match=says):
         wire.decode(data)
+
+
+def test_screen_messages_are_compact() -> None:
+    """No JSON for what travels per typed character: a chunk costs 4 bytes of framing
+    for a small frame, an ack 2, a cursor move 6 (docs/protocol.md 2.4)."""
+    assert wire.encode(ev.FrameChunk(7, 0, 1, b"pixels")) == b"\x16\x07\x00\x01pixels"
+    assert wire.encode(ev.FrameAck(300)) == b"\x17\xac\x02"
+    assert wire.encode(ev.Cursor(-5, 64, True)) == b"\x18\x09\x80\x01\x01"
+    assert len(wire.encode(ev.PointerMove(1919, 1079))) == 5
+    assert len(wire.encode(ev.Ping(2**62))) == 10 and wire.encode(ev.Pong(1)) == b"\x33\x01"
+
+
+@pytest.mark.parametrize(
+    "data, says",
+    [
+        (b"\x17", "truncated frame_id"),
+        (b"\x17\x80", "truncated frame_id"),
+        (b"\x17\x81\x00", "overlong"),
+        (b"\x17\x80\x80\x80\x80\x08", "out of range"),  # 2**31
+        (b"\x17\x01\x00", "trailing bytes"),
+        (b"\x16\x01\x00", "truncated count"),
+        (b"\x16\x01\x00\x00", "out of range"),  # count 0
+        (b"\x16\x01\x80\x20\x01", "out of range"),  # index 4096
+        (b"\x18\x01\x01\x02", "true/false"),
+        (b"\x18\x01\x01", "truncated visible"),
+        (b"\x18\x81\x80\x80\x01\x01\x01", "out of range"),  # x beyond 2**20
+        (b"\x1e\x01", "truncated y"),
+        (b"\x7f\x00\x00", "unknown message type"),
+    ],
+)
+def test_malformed_compact_is_one_clear_error(data: bytes, says: str) -> None:
+    with pytest.raises(ProtocolError, match=says):
+        wire.decode(data)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(sorted(wire.COMPACT)), st.binary(max_size=20))
+def test_fuzz_compact(type_: int, body: bytes) -> None:
+    try:
+        msg = wire.decode(bytes([type_]) + body)
+    except ProtocolError:
+        return
+    assert wire.decode(wire.encode(msg)) == msg
 
 
 def test_encode_refuses_out_of_range() -> None:

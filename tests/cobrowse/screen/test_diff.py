@@ -4,7 +4,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cobrowse.screen.diff import Rect, dirty_tiles, merge_tiles, tile_grid
+from cobrowse.screen.diff import Rect, dirty_tiles, dirty_tiles_in, merge_tiles, tile_grid
 
 
 def apply_rects(prev: np.ndarray, cur: np.ndarray, rects: list[Rect]) -> np.ndarray:
@@ -63,3 +63,33 @@ def test_a_block_of_tiles_merges_into_one_rectangle() -> None:
 def test_edge_tiles_are_clipped() -> None:
     mask = np.ones((2, 2), bool)
     assert merge_tiles(mask, 100, 70) == [Rect(0, 0, 70, 100)]
+
+
+def _reference_mask(prev: np.ndarray, cur: np.ndarray, tile: int) -> np.ndarray:
+    changed = (prev != cur).any(axis=2)
+    rows, cols = tile_grid(*changed.shape, tile)
+    mask = np.zeros((rows, cols), bool)
+    for r in range(rows):
+        for c in range(cols):
+            mask[r, c] = changed[r * tile : (r + 1) * tile, c * tile : (c + 1) * tile].any()
+    return mask
+
+
+@settings(max_examples=150, deadline=None)
+@given(frame_pairs(), st.data())
+def test_masks_match_a_pixel_by_pixel_reference(pair: tuple, data: st.DataObject) -> None:
+    """The two-pixels-at-a-time compare (even widths), the one-pixel compare (odd) and
+    the compare inside damage rectangles all find exactly the changed tiles."""
+    prev, cur, tile = pair
+    h, w = cur.shape[:2]
+    expected = _reference_mask(prev, cur, tile)
+    assert np.array_equal(dirty_tiles(prev, cur, tile), expected)
+    assert np.array_equal(dirty_tiles_in(prev, cur, [(0, 0, w, h)], tile), expected)
+    x, y = data.draw(st.integers(-5, w)), data.draw(st.integers(-5, h))
+    rw, rh = data.draw(st.integers(0, 80)), data.draw(st.integers(0, 80))
+    inside = np.zeros_like(prev)
+    inside[max(0, y) : max(0, y + rh), max(0, x) : max(0, x + rw)] = 1
+    only = np.where(inside.astype(bool), cur, prev)  # the change inside the rectangle only
+    assert np.array_equal(
+        dirty_tiles_in(prev, cur, [(x, y, rw, rh)], tile), _reference_mask(prev, only, tile)
+    )
