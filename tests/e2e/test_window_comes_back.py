@@ -42,13 +42,15 @@ class World:
     """The running session, and what it was started with (to restart the relay)."""
 
     def __init__(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.children, self.work, self.urls = Children(), tmp_path / "work", []
+        self.children, self.work = Children(), tmp_path / "work"
+        self.urls: list[str] = []
+        self.relay_pid = 0
         self.work.mkdir()
 
         def relay(children: Children, work: Path) -> str:
-            self.relay_pid = len(children.pids)  # the relay is the next child
+            before = len(children.pids)
             self.urls.append(start_relay(children, work))
-            self.relay_pid = children.pids[self.relay_pid]
+            self.relay_pid = children.pids[before]  # the relay is the child it added
             return self.urls[-1]
 
         monkeypatch.setattr(headless, "start_relay", relay)
