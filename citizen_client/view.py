@@ -113,12 +113,17 @@ class View:
         helper gone, a new code after a refusal or a lost connection."""
         if before in ("ask_view", "helper_away") and self.phase == "sharing":
             self.window.showMinimized()
-        elif self.phase in SPEAKS and self.window.isMinimized():
+        elif self.phase in SPEAKS and (self.window.isMinimized() or self._news(before)):
             self.window.showNormal()
             self.window.raise_()
             self.window.activateWindow()  # window managers activate what they restore
             if self.phase in ("ended", "helper_away"):
                 self.window.status.action.setFocus()  # Enter: a new number
+
+    def _news(self, before: str) -> bool:
+        """A new code with a word of why, after an agent had joined (refused, lost):
+        the citizen may have gone on in their browser meanwhile, over this window."""
+        return bool(self.note) and before not in WAITING
 
     def unreachable(self, retry_in: float) -> None:
         self.retry = max(1, math.ceil(retry_in))

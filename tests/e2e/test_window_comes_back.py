@@ -158,3 +158,21 @@ def test_a_new_code_after_the_relay_is_lost_comes_to_the_front(
     start_relay(world.children, world.work, port=port)
     session.citizen.wait(lambda st: st["code"] != old, phase="code", timeout=90)
     assert_in_front(session, tmp_path)
+
+
+def test_a_new_code_after_a_refusal_comes_to_the_front(world: World, tmp_path: Path) -> None:
+    """The citizen went on in the browser while waiting (Chromium is over the client's
+    window), then said no to being viewed: the new code is in front to be read out."""
+    session = world.session
+    citizen, agent = session.citizen, session.agent
+    old = citizen.wait(lambda st: bool(st["code"]), timeout=60, phase="code")["code"]
+    x, y, w, _ = citizen.state["window_rect"]
+    session.desk.xdotool("mousemove", "--sync", str(x + w + 100), "700", "click", "1")
+    citizen.wait(has_focus=False)  # the browser is raised over the client's window
+    agent.do("sign_in", password=session.password)
+    agent.wait(phase="ready", sign_in_visible=False)
+    agent.do("join", code=old)
+    citizen.wait(lambda st: "view" in st["asking"])
+    citizen.do("deny", kind="view")
+    citizen.wait(lambda st: st["code"] != old, phase="code", timeout=60)
+    assert_in_front(session, tmp_path)
