@@ -36,6 +36,8 @@ BAR_PHASES = ("sharing", "ask_control", "controlled", "paused", "reconnecting", 
 SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ])")  # not "kl. 19"
 WAITING = ("connecting", "code", "unreachable", "closed")  # no agent has joined yet
 AWAY = ("reconnecting", "helper_away")  # the window explains; no stale step over it
+SPEAKS = ("helper_away", *WAITING, "pairing", "ask_view", "ended", "config")  # window up
+GIVE_BACK = tuple(p for p in BAR_PHASES if p not in SPEAKS)  # the window stays aside
 NOTES = {  # why a new code is shown: (heading, detail) over the code
     "denied": ("denied", "denied_detail"),
     "wrong_code": ("wrong_code", ""),
@@ -108,14 +110,21 @@ class View:
     def _place_window(self, before: str) -> None:
         """Out of the way while the screen is shared - the agent needs to see the
         citizen's form, not this window, and the bar on top says what is going on -
-        and back when the session has ended."""
+        and back in front whenever the window has something to say: the end, the
+        helper gone, a new code after a refusal or a lost connection."""
         if before in ("ask_view", "helper_away") and self.phase == "sharing":
             self.window.showMinimized()
-        elif self.phase in ("ended", "helper_away") and self.window.isMinimized():
+        elif self.phase in SPEAKS and (self.window.isMinimized() or self._news(before)):
             self.window.showNormal()
             self.window.raise_()
-            self.window.activateWindow()
-            self.window.status.action.setFocus()  # Enter: a new number
+            self.window.activateWindow()  # window managers activate what they restore
+            if self.phase in ("ended", "helper_away"):
+                self.window.status.action.setFocus()  # Enter: a new number
+
+    def _news(self, before: str) -> bool:
+        """A new code with a word of why, after an agent had joined (refused, lost):
+        the citizen may have gone on in their browser meanwhile, over this window."""
+        return bool(self.note) and before not in WAITING
 
     def unreachable(self, retry_in: float) -> None:
         self.retry = max(1, math.ceil(retry_in))
@@ -215,7 +224,7 @@ class View:
         QTimer.singleShot(0, self._focus_back)
 
     def _focus_back(self) -> None:
-        if not any(d.isVisible() for d in self.dialogs()) and self.phase in BAR_PHASES:
+        if not any(d.isVisible() for d in self.dialogs()) and self.phase in GIVE_BACK:
             self.focus.give_back()
 
     def _own_ids(self) -> list[int]:

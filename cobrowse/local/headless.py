@@ -27,6 +27,7 @@ from cobrowse.local.xserver import Xvfb
 
 NAME = "Åse Ærø"  # typed by the agent; the citizen's keyboard map is Danish
 SCREEN = (1280, 800)
+ENDED = "10-citizen-ended"  # the citizen's end screen in front of the form
 Say = Callable[[str], None]
 
 
@@ -161,7 +162,10 @@ def finish(s: Session) -> None:
     agent.do("end")
     agent.wait(lambda st: bool(st["summaries"]), phase="ready")
     s.citizen.wait(phase="ended", bar="")  # the bar and the frame are gone
-    s.shot(s.citizen, "10-citizen-after-end")
+    path = s.out / f"{ENDED}.png"
+    s.citizen.do("shot", path=str(path), when="window")  # once the end screen is shown
+    s.citizen.wait(window_shots=1)  # (the window manager animates its way back)
+    s.shots.append(path)
     s.say("the agent ended the session; the session log holds its summary")
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from citizen_fakes import CODE, OFFSCREEN, to_controlled, to_sharing
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QApplication, QLabel
 
 from citizen_client.app import CitizenApp
 from cobrowse.screen.capture import CursorImage
@@ -348,3 +348,72 @@ def test_outside_opening_hours_says_the_hotline_is_closed(citizen: CitizenApp) -
     citizen.handle(RelayUnreachable("x", 2))
     text = main_text(citizen)
     assert text.startswith("Hotlinen er lukket.") and "19.00" in text and "2 sekunder" in text
+
+
+class Keeper:
+    """Counts the times the keyboard would be handed back to the citizen's browser."""
+
+    def __init__(self) -> None:
+        self.given = 0
+
+    def remember(self) -> None:
+        pass
+
+    def give_back(self) -> int:
+        self.given += 1
+        return 1
+
+    def close(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize(
+    ("reason", "heading"),
+    [
+        ("connection_lost", "Forbindelsen blev afbrudt"),  # the relay lost for good
+        ("security", "Forbindelsen var ikke sikker"),
+    ],
+)
+def test_a_new_code_after_a_loss_brings_the_window_back(
+    citizen: CitizenApp, reason: str, heading: str
+) -> None:
+    """The window was minimised while shared; the new code must be in front, not on
+    the taskbar - the citizen has to read it out."""
+    v = citizen.view
+    v.window.show()
+    to_controlled(citizen)
+    assert v.window.isMinimized()
+    citizen.handle(Reconnecting("lost"))
+    assert v.window.isMinimized()  # a short wait: the bar says it
+    citizen.handle(ev.SessionEnded(reason, False))
+    assert v.window.isVisible() and not v.window.isMinimized()
+    citizen.handle(CodeReady(SessionCode("3131", "000111")))
+    assert main_text(citizen).startswith(heading) and not v.window.isMinimized()
+
+
+@pytest.mark.parametrize("asked", ["control", "link"])
+def test_helper_away_keeps_the_window_in_front_when_a_question_goes(
+    citizen: CitizenApp, qtbot: Any, asked: str
+) -> None:
+    """A question withdrawn because the helper went away must not hand the keyboard
+    (and the top of the stack) back to the browser over "Forbindelsen ... er afbrudt"."""
+    v = citizen.view
+    v.window.show()
+    to_sharing(citizen)
+    keeper = Keeper()
+    v.focus = keeper
+    if asked == "control":
+        citizen.handle(ev.ConsentRequest("control"))
+    else:
+        v.ask_link("https://www.borger.dk/")
+    dialog = v.control_dialog if asked == "control" else v.link_dialog
+    assert dialog.isVisible()
+    citizen.handle(PeerLeft("connection_lost"))
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=3000)
+    assert v.phase == "helper_away" and not v.window.isMinimized()
+    QApplication.processEvents()  # the queued hand-back would run now
+    assert keeper.given == 0
+    citizen.handle(ev.Secured())  # the helper is back: the browser gets the keyboard again
+    v.ask_link("https://www.borger.dk/")
+    v.link_dialog.no.click()
+    qtbot.waitUntil(lambda: keeper.given == 1, timeout=3000)
