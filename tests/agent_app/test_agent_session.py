@@ -10,6 +10,7 @@ import pytest
 from agent_helpers import QT_NOISE, TIMEOUT, Citizen, connect, paint, screen, sign_in
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QApplication
 
 from agent_app.app import AgentApp
 from cobrowse.screen.encoder import FrameEncoder
@@ -27,6 +28,14 @@ def canvas_point(app: AgentApp, x: int, y: int) -> QPoint:
     s = canvas.scale()
     off = canvas._offset()
     return QPoint(int(off.x() + (x + 0.5) * s), int(off.y() + (y + 0.5) * s))
+
+
+def settled_point(app: AgentApp, x: int, y: int) -> QPoint:
+    """:func:`canvas_point` once pending layout has run: the check-number banner and the
+    toolbar change with the phase, and the canvas's scale with them."""
+    QApplication.sendPostedEvents()
+    QApplication.processEvents()
+    return canvas_point(app, x, y)
 
 
 def test_code_entry_errors_inline(qtbot: Any, agent_app: AgentApp) -> None:
@@ -133,10 +142,10 @@ def test_input_only_in_control_mode_and_pointer_mode(
     citizen.endpoint.send(ev.ConsentGrant("control"))
     qtbot.waitUntil(lambda: agent_app.session.phase == "controlling", timeout=MS)
     assert canvas.mode == "control"
-    qtbot.mouseMove(canvas, canvas_point(agent_app, 120, 60))
+    qtbot.mouseMove(canvas, settled_point(agent_app, 120, 60))
     move = citizen.wait_for(ev.PointerMove)
     assert (move.x, move.y) == (120, 60)
-    qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, pos=target)
+    qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, pos=settled_point(agent_app, 100, 50))
     press = citizen.wait_for(ev.PointerButton)
     assert (press.x, press.y, press.button, press.pressed) == (100, 50, "left", True)
     qtbot.keyClicks(canvas, "æ")
