@@ -96,6 +96,10 @@ class StatsService:
         reversed range).  A supervisor's report is always their own municipality's
         (:func:`~relay.contacts.scope`); an admin's the one asked for, or all.
         Every report is audited (``stats_read``)."""
+        if account.role not in STATS_ROLES:
+            return _error(
+                "forbidden", "Only supervisors and admins may read the hotline's statistics."
+            )
         try:
             place = scope(account, municipality)
         except Forbidden as exc:
