@@ -16,6 +16,7 @@ hand-over between threads.
 from __future__ import annotations
 
 import concurrent.futures
+import html
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -121,7 +122,7 @@ class StatsWindow(QDialog):
         for text, widget in (
             (translate("agent", "Fra"), self.date_from),
             (translate("agent", "Til"), self.date_to),
-            (translate("agent", "Kommune"), self.place),
+            (translate("agent", "Kommune"), self._place_shown()),
         ):
             picker.addWidget(QLabel(text))
             picker.addWidget(widget)
@@ -154,12 +155,24 @@ class StatsWindow(QDialog):
         scroll.setWidget(body)
         layout = QVBoxLayout(self)
         layout.addLayout(picker)
+        layout.addWidget(self.status)
         if self._contacts is not None:
             layout.addLayout(self._export_row())
             layout.addWidget(self.export_status)
-        layout.addWidget(self.status)
         layout.addWidget(scroll)
         self.resize(900, 760)
+
+    def _place_shown(self) -> QWidget:
+        """The picker, or for a supervisor (who cannot choose) their municipality as
+        plain text: a greyed-out list looks broken."""
+        if self.place.isEnabled():
+            return self.place
+        self.place.setParent(self)
+        self.place.hide()
+        shown = QLabel(f"<b>{html.escape(self.place.currentText())}</b>")
+        shown.setToolTip(self.place.toolTip())
+        shown.setAccessibleName(translate("agent", "Kommune"))
+        return shown
 
     def _export_row(self) -> QHBoxLayout:
         row = QHBoxLayout()
