@@ -1,24 +1,30 @@
 """The supervisor's statistics window: hotline figures and bar charts for a date range.
 
-The window only knows a *fetcher*: ``fetch(date_from, date_to)`` returns a
-``concurrent.futures.Future`` that resolves to the report dict of the relay's
-``stats`` message (``AgentEndpoint.request_stats`` fits), or fails with an error
-whose ``reason`` is e.g. ``forbidden``.  The future may resolve on any thread; its
-result crosses to the GUI thread through a queued signal before any widget is
-touched.  Charts are drawn with QPainter (:class:`BarChart`): a few bars need no
-plotting library and no image hand-over between threads.
+The window only knows a *fetcher*: ``fetch(date_from, date_to, municipality)``
+returns a ``concurrent.futures.Future`` that resolves to the report dict of the
+relay's ``stats`` message (``AgentEndpoint.request_stats`` fits), or fails with an
+error whose ``reason`` is e.g. ``forbidden``.  The municipality picker follows the
+*viewer*: a supervisor's is fixed to their own municipality (the relay enforces
+it too), an admin picks one or all.  With a *contacts fetcher* the window also
+exports the period's contact records to a file (agent_app/contacts_export.py).
+The future may resolve on any thread; its result crosses to the GUI thread
+through a queued signal before any widget is touched.  Charts are drawn with
+QPainter (:class:`BarChart`): a few bars need no plotting library and no image
+hand-over between threads.
 """
 
 from __future__ import annotations
 
 import concurrent.futures
+import html
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QDate, QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
-    QDateEdit,
+    QComboBox,
     QDialog,
     QFormLayout,
     QGridLayout,
@@ -31,65 +37,70 @@ from PySide6.QtWidgets import (
 )
 
 from agent_app.barchart import BarChart
+from agent_app.contacts_export import ContactsFetcher, Export, start_export, suggested_name
+from agent_app.stats_controls import Viewer, date_edit, day, place_picker, save_dialog
+from agent_app.stats_texts import (
+    OUTCOMES,
+    REFUSALS,
+    WEEKDAYS,
+    export_outcome,
+    figures,
+    stop,
+    t,
+    top,
+)
 from agent_app.stuck_panel import StuckPanel
-from qtlang import current, translate
+from cobrowse.contactfile import FORMATS
+from qtlang import translate
 
-Fetcher = Callable[[date, date], "concurrent.futures.Future[dict[str, Any]]"]
-WEEKDAYS: dict[str, object] = {
-    "Monday": QT_TRANSLATE_NOOP("agent", "Man"),
-    "Tuesday": QT_TRANSLATE_NOOP("agent", "Tir"),
-    "Wednesday": QT_TRANSLATE_NOOP("agent", "Ons"),
-    "Thursday": QT_TRANSLATE_NOOP("agent", "Tor"),
-    "Friday": QT_TRANSLATE_NOOP("agent", "Fre"),
-    "Saturday": QT_TRANSLATE_NOOP("agent", "Lør"),
-    "Sunday": QT_TRANSLATE_NOOP("agent", "Søn"),
-}
-OUTCOMES: dict[str, object] = {
-    "solved": QT_TRANSLATE_NOOP("agent", "Løst"),
-    "citizen_finished_alone": QT_TRANSLATE_NOOP("agent", "Borgeren klarede resten selv"),
-    "referred_borger_dk": QT_TRANSLATE_NOOP("agent", "Henvist til borger.dk"),
-    "referred_skat_dk": QT_TRANSLATE_NOOP("agent", "Henvist til skat.dk"),
-    "out_of_scope_cpr": QT_TRANSLATE_NOOP("agent", "Uden for området (CPR)"),
-    "not_solved": QT_TRANSLATE_NOOP("agent", "Ikke løst"),
-    "interrupted": QT_TRANSLATE_NOOP("agent", "Afbrudt (intet udfald valgt)"),
-}
-REFUSALS: dict[str, object] = {
-    "forbidden": QT_TRANSLATE_NOOP(
-        "agent", "Kun supervisorer og administratorer kan se hotlinens statistik."
-    ),
-    "bad_range": QT_TRANSLATE_NOOP("agent", "Slutdatoen ligger før startdatoen."),
-    "not_signed_in": QT_TRANSLATE_NOOP("agent", "Du er ikke logget ind på relæet."),
-    "connection_lost": QT_TRANSLATE_NOOP(
-        "agent", "Forbindelsen til relæet blev afbrudt. Prøv igen."
-    ),
-}
+Fetcher = Callable[[date, date, str | None], "concurrent.futures.Future[dict[str, Any]]"]
+FileChooser = Callable[[QWidget, str], str]
+"""``choose(parent, suggested name)``: the file to write, or "" when cancelled."""
 
 
 class _Relay(QObject):
     """Carries a finished future from whatever thread to the GUI thread."""
 
     done = Signal(int, object)
+    exported = Signal(object, object)  # the export's future, its file
 
 
 class StatsWindow(QDialog):
     """Pick dates, press *Vis*, read the figures and charts."""
 
     def __init__(
-        self, fetch: Fetcher, parent: QWidget | None = None, *, today: date | None = None
+        self,
+        fetch: Fetcher,
+        parent: QWidget | None = None,
+        *,
+        today: date | None = None,
+        viewer: Viewer | None = None,
+        contacts: ContactsFetcher | None = None,
+        choose_file: FileChooser | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(translate("agent", "Hotlinens statistik"))
-        self._fetch = fetch
+        self._fetch, self._contacts = fetch, contacts
+        self._choose_file = choose_file or save_dialog
         self._request = 0
         self._relay = _Relay(self)
         self._relay.done.connect(self._answered, Qt.ConnectionType.QueuedConnection)
+        self._relay.exported.connect(self._exported, Qt.ConnectionType.QueuedConnection)
         today = today or date.today()
-        self.date_from = _date_edit(today.replace(day=1))
-        self.date_to = _date_edit(today)
+        self.date_from = date_edit(today.replace(day=1))
+        self.date_to = date_edit(today)
+        self.place = place_picker(viewer)
         self.show_button = QPushButton(translate("agent", "Vis"))
         self.show_button.clicked.connect(self.refresh)
         self.status = QLabel(translate("agent", "Vælg en periode og tryk Vis."))
         self.status.setWordWrap(True)
+        self.format = QComboBox()
+        self.format.addItems([f.upper() for f in FORMATS])
+        self.format.setAccessibleName(translate("agent", "Filformat"))
+        self.export_button = QPushButton(translate("agent", "Eksportér kontakter …"))
+        self.export_button.clicked.connect(self.export_contacts)
+        self.export_status = QLabel()
+        self.export_status.setWordWrap(True)
         self.figures = QFormLayout()
         self.charts = {
             key: BarChart(title)
@@ -111,6 +122,7 @@ class StatsWindow(QDialog):
         for text, widget in (
             (translate("agent", "Fra"), self.date_from),
             (translate("agent", "Til"), self.date_to),
+            (translate("agent", "Kommune"), self._place_shown()),
         ):
             picker.addWidget(QLabel(text))
             picker.addWidget(widget)
@@ -144,20 +156,51 @@ class StatsWindow(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(picker)
         layout.addWidget(self.status)
+        if self._contacts is not None:
+            layout.addLayout(self._export_row())
+            layout.addWidget(self.export_status)
         layout.addWidget(scroll)
         self.resize(900, 760)
 
+    def _place_shown(self) -> QWidget:
+        """The picker, or for a supervisor (who cannot choose) their municipality as
+        plain text: a greyed-out list looks broken."""
+        if self.place.isEnabled():
+            return self.place
+        self.place.setParent(self)
+        self.place.hide()
+        shown = QLabel(f"<b>{html.escape(self.place.currentText())}</b>")
+        shown.setToolTip(self.place.toolTip())
+        shown.setAccessibleName(translate("agent", "Kommune"))
+        return shown
+
+    def _export_row(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.addWidget(
+            QLabel(translate("agent", "Kontaktregistreringer for periode og kommune som"))
+        )
+        row.addWidget(self.format)
+        row.addWidget(self.export_button)
+        row.addStretch()
+        return row
+
+    @property
+    def municipality(self) -> str | None:
+        """The chosen municipality (None: all)."""
+        chosen = self.place.currentData()
+        return chosen if isinstance(chosen, str) else None
+
     def refresh(self) -> None:
         """Ask for the report of the chosen period (never blocks)."""
-        first, last = _day(self.date_from), _day(self.date_to)
+        first, last = day(self.date_from), day(self.date_to)
         if last < first:
-            self.status.setText(_t(REFUSALS["bad_range"]))
+            self.status.setText(t(REFUSALS["bad_range"]))
             return
         self._request += 1
         number = self._request
         self.status.setText(translate("agent", "Henter statistik …"))
         self.show_button.setEnabled(False)
-        future = self._fetch(first, last)
+        future = self._fetch(first, last, self.municipality)
         future.add_done_callback(lambda f: self._deliver(number, f))
 
     def _deliver(self, number: int, future: concurrent.futures.Future[dict[str, Any]]) -> None:
@@ -178,7 +221,7 @@ class StatsWindow(QDialog):
             failed = translate("agent", "Statistikken kunne ikke hentes ({error}).").format(
                 error=exc
             )
-            self.status.setText(_t(REFUSALS[reason]) if reason in REFUSALS else failed)
+            self.status.setText(t(REFUSALS[reason]) if reason in REFUSALS else failed)
             return
         self.show_report(report)
 
@@ -193,105 +236,68 @@ class StatsWindow(QDialog):
             if report.get("trimmed")
             else ""
         )
-        period = translate("agent", "Periode {first} – {last}: {contacts} henvendelser.")
+        period = translate("agent", "{place}, periode {first} – {last}: {contacts} henvendelser.")
+        place = report.get("municipality") or translate("agent", "Alle kommuner")
+        self.setWindowTitle(translate("agent", "Hotlinens statistik – {place}").format(place=place))
         self.status.setText(
             period.format(
-                first=report["date_from"], last=report["date_to"], contacts=report["contacts"]
+                place=place,
+                first=report["date_from"],
+                last=report["date_to"],
+                contacts=report["contacts"],
             )
             + trimmed
         )
         _clear(self.figures)
-        for label, value in _figures(report):
+        for label, value in figures(report):
             self.figures.addRow(label, QLabel(value))
         self.charts["weekday"].set_data(
-            [(_t(WEEKDAYS.get(k, k)), n) for k, n in report["per_weekday"].items()]
+            [(t(WEEKDAYS.get(k, k)), n) for k, n in report["per_weekday"].items()]
         )
         hours = [(f"{h:02d}", n) for h, n in enumerate(report["per_hour"]) if n]
         self.charts["hour"].set_data(hours or [("–", 0)])
-        self.charts["topic"].set_data(_top(report["per_topic"]))
+        self.charts["topic"].set_data(top(report["per_topic"]))
         self.charts["outcome"].set_data(
-            [(_t(OUTCOMES.get(k, k)), n) for k, n in report["per_outcome"].items()]
+            [(t(OUTCOMES.get(k, k)), n) for k, n in report["per_outcome"].items()]
         )
-        self.charts["municipality"].set_data(_top(report["per_municipality"]))
+        self.charts["municipality"].set_data(top(report["per_municipality"]))
         self.stops.setText(
-            "<br>".join(_stop(s) for s in report["checklist_stops"])
+            "<br>".join(stop(s) for s in report["checklist_stops"])
             or translate("agent", "Ingen tjeklister brugt i perioden.")
         )
         self.stuck.set_stuck(report.get("stuck", []))  # an older relay sends none
 
+    def export_contacts(self) -> None:
+        """Ask for a file, then fetch and write the period's contact records on a
+        worker thread; the answer comes back through :meth:`_exported`."""
+        first, last = day(self.date_from), day(self.date_to)
+        if self._contacts is None:
+            return
+        if last < first:
+            self.export_status.setText(t(REFUSALS["bad_range"]))
+            return
+        fmt = FORMATS[self.format.currentIndex()]
+        name = self._choose_file(self, suggested_name(first, last, self.municipality, fmt))
+        if not name:
+            return  # cancelled
+        job = Export(first, last, self.municipality, fmt, Path(name))
+        self.export_button.setEnabled(False)
+        self.export_status.setText(translate("agent", "Henter kontaktregistreringer …"))
+        future = start_export(self._contacts, job)
+        future.add_done_callback(lambda f: self._deliver_export(f, job.path))
 
-def _t(text: object) -> str:
-    return translate("agent", str(text))
+    def _deliver_export(self, future: concurrent.futures.Future[int], path: Path) -> None:
+        """The worker thread: hand the result to the GUI thread."""
+        try:
+            self._relay.exported.emit(future, path)
+        except RuntimeError:
+            pass  # the window was closed meanwhile; the file is written all the same
 
-
-def _date_edit(day: date) -> QDateEdit:
-    edit = QDateEdit(QDate(day.year, day.month, day.day))
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
-    return edit
-
-
-def _day(edit: QDateEdit) -> date:
-    chosen = edit.date()
-    return date(chosen.year(), chosen.month(), chosen.day())
+    def _exported(self, future: concurrent.futures.Future[int], path: Path) -> None:
+        self.export_button.setEnabled(True)
+        self.export_status.setText(export_outcome(future, path))
 
 
 def _clear(form: QFormLayout) -> None:
     while form.rowCount():
         form.removeRow(0)
-
-
-def _top(counts: dict[str, int], limit: int = 10) -> list[tuple[str, int]]:
-    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    rest = sum(n for _, n in ranked[limit:])
-    return ranked[:limit] + ([(translate("agent", "(øvrige)"), rest)] if rest else []) or [("–", 0)]
-
-
-def _minutes(seconds: float | None) -> str:
-    if seconds is None:
-        return "–"
-    shown = f"{seconds / 60:.1f} min"
-    return shown.replace(".", ",") if current() == "da" else shown  # 16,0 / 16.0
-
-
-def _percent(share: float | None) -> str:
-    return "–" if share is None else f"{share * 100:.0f} %"
-
-
-def _figures(report: dict[str, Any]) -> list[tuple[str, str]]:
-    return [
-        (translate("agent", "Henvendelser"), str(report["contacts"])),
-        (translate("agent", "Median varighed"), _minutes(report["median_duration_s"])),
-        (
-            translate("agent", "90 % af sessionerne varede højst"),
-            _minutes(report["p90_duration_s"]),
-        ),
-        (
-            translate("agent", "Borgeren klarede resten selv"),
-            _percent(report["finished_alone_share"]),
-        ),
-        (
-            translate("agent", "Tid med agentens styring"),
-            f"{_minutes(report['agent_driven_s'])} ({_percent(report['agent_driven_share'])})",
-        ),
-        (translate("agent", "Tid hvor borgeren styrede"), _minutes(report["citizen_driven_s"])),
-    ]
-
-
-def _stop(stop: dict[str, Any]) -> str:
-    name = stop["checklist"]
-    if stop["step"] is None:
-        return translate(
-            "agent", "{name}: alle {sessions} sessioner gennemførte tjeklisten"
-        ).format(name=name, sessions=stop["sessions"])
-    return translate(
-        "agent",
-        "{name}: oftest ved trin {step} "
-        "({stopped} af {sessions} sessioner; {completed} gennemført)",
-    ).format(
-        name=name,
-        step=stop["step"],
-        stopped=stop["stopped"],
-        sessions=stop["sessions"],
-        completed=stop["completed"],
-    )

@@ -20,6 +20,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QWidget
 
 from agent_app.session import AgentSession
+from agent_app.stats_controls import Viewer
 from agent_app.stats_window import StatsWindow
 from cobrowse.session.endpoint import SignedIn, StatsError
 
@@ -47,20 +48,34 @@ class StatsLauncher:
         if not self.allowed:
             return None
         if self.window is None:
-            self.window = StatsWindow(self.fetch, self.parent)
+            account = self.session.account
+            viewer = Viewer(account.role, account.municipality) if account else None
+            self.window = StatsWindow(
+                self.fetch, self.parent, viewer=viewer, contacts=self.fetch_contacts
+            )
             self.window.refresh()
         self.window.show()
         self.window.raise_()
         self.window.activateWindow()
         return self.window
 
-    def fetch(self, date_from: date, date_to: date) -> concurrent.futures.Future[dict[str, Any]]:
+    def fetch(
+        self, date_from: date, date_to: date, municipality: str | None = None
+    ) -> concurrent.futures.Future[dict[str, Any]]:
         endpoint = self.session.endpoint
         if endpoint is None or self.session.account is None:
-            refused: concurrent.futures.Future[dict[str, Any]] = concurrent.futures.Future()
-            refused.set_exception(StatsError("not_signed_in", "not signed in"))
-            return refused
-        return endpoint.request_stats(date_from, date_to)
+            return _refused()
+        return endpoint.request_stats(date_from, date_to, municipality)
+
+    def fetch_contacts(
+        self, date_from: date, date_to: date, municipality: str | None, offset: int
+    ) -> concurrent.futures.Future[dict[str, Any]]:
+        """One page of contact records (called on the export's worker thread:
+        ``request_contacts`` only queues work on the network thread)."""
+        endpoint = self.session.endpoint
+        if endpoint is None or self.session.account is None:
+            return _refused()
+        return endpoint.request_contacts(date_from, date_to, municipality, offset)
 
     def _on_signed_in(self, account: SignedIn) -> None:
         if account.name != self._account:
@@ -83,3 +98,9 @@ class StatsLauncher:
         if window is not None:
             window.close()
             window.deleteLater()
+
+
+def _refused() -> concurrent.futures.Future[dict[str, Any]]:
+    refused: concurrent.futures.Future[dict[str, Any]] = concurrent.futures.Future()
+    refused.set_exception(StatsError("not_signed_in", "not signed in"))
+    return refused

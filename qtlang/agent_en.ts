@@ -348,6 +348,30 @@
         <translation>The connection to the relay was lost. Try again.</translation>
     </message>
     <message>
+        <source>Hotlinens database kan ikke nås lige nu. Prøv igen om lidt.</source>
+        <translation>The hotline&apos;s database cannot be reached right now. Try again in a moment.</translation>
+    </message>
+    <message>
+        <source>(ukendt)</source>
+        <translation>(unknown)</translation>
+    </message>
+    <message>
+        <source>(intet emne)</source>
+        <translation>(no topic)</translation>
+    </message>
+    <message>
+        <source>Filen {file} kunne ikke skrives ({error}).</source>
+        <translation>The file {file} could not be written ({error}).</translation>
+    </message>
+    <message>
+        <source>Kontaktregistreringerne kunne ikke hentes. Prøv igen.</source>
+        <translation>The contact records could not be fetched. Try again.</translation>
+    </message>
+    <message>
+        <source>{count} kontaktregistreringer skrevet til {file}.</source>
+        <translation>{count} contact records written to {file}.</translation>
+    </message>
+    <message>
         <source>Hotlinens statistik</source>
         <translation>The hotline&apos;s statistics</translation>
     </message>
@@ -358,6 +382,14 @@
     <message>
         <source>Vælg en periode og tryk Vis.</source>
         <translation>Choose a period and press Show.</translation>
+    </message>
+    <message>
+        <source>Filformat</source>
+        <translation>File format</translation>
+    </message>
+    <message>
+        <source>Eksportér kontakter …</source>
+        <translation>Export contacts …</translation>
     </message>
     <message>
         <source>Henvendelser pr. ugedag</source>
@@ -396,6 +428,10 @@
         <translation>&lt;b&gt;Where citizens get stuck: steps where the session ended unsolved or the agent had to take control&lt;/b&gt;</translation>
     </message>
     <message>
+        <source>Kontaktregistreringer for periode og kommune som</source>
+        <translation>Contact records for the period and municipality as</translation>
+    </message>
+    <message>
         <source>Henter statistik …</source>
         <translation>Fetching statistics …</translation>
     </message>
@@ -408,8 +444,16 @@
         <translation> Only the largest topics, municipalities and checklists are shown (the rest are grouped as “others”); the full report: cobrowse-relay report.</translation>
     </message>
     <message>
-        <source>Periode {first} – {last}: {contacts} henvendelser.</source>
-        <translation>Period {first} – {last}: {contacts} contacts.</translation>
+        <source>{place}, periode {first} – {last}: {contacts} henvendelser.</source>
+        <translation>{place}, period {first} – {last}: {contacts} contacts.</translation>
+    </message>
+    <message>
+        <source>Hotlinens statistik – {place}</source>
+        <translation>Hotline statistics – {place}</translation>
+    </message>
+    <message>
+        <source>Henter kontaktregistreringer …</source>
+        <translation>Fetching contact records …</translation>
     </message>
     <message>
         <source>Ingen tjeklister brugt i perioden.</source>
@@ -714,6 +758,26 @@ Choose an outcome and press “End session”.</translation>
     <message>
         <source>Linket blev ikke åbnet hos borgeren.</source>
         <translation>The link was not opened for the citizen.</translation>
+    </message>
+    <message>
+        <source>Gem kontaktregistreringer</source>
+        <translation>Save contact records</translation>
+    </message>
+    <message>
+        <source>CSV- og JSON-filer (*.csv *.json)</source>
+        <translation>CSV and JSON files (*.csv *.json)</translation>
+    </message>
+    <message>
+        <source>Kommune</source>
+        <translation>Municipality</translation>
+    </message>
+    <message>
+        <source>Som supervisor ser du din egen kommunes tal.</source>
+        <translation>As a supervisor you see your own municipality&apos;s figures.</translation>
+    </message>
+    <message>
+        <source>Alle kommuner</source>
+        <translation>All municipalities</translation>
     </message>
 </context>
 </TS>

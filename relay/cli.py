@@ -11,6 +11,7 @@ import argparse
 import asyncio
 import contextlib
 import errno
+import getpass
 import logging
 import os
 import signal
@@ -31,6 +32,7 @@ from relay.guides import publish_main
 from relay.messages import parse_date
 from relay.report import report_main
 from relay.server import Relay
+from relay.statscopy import copy_stats
 
 PROG = "cobrowse-relay"
 
@@ -125,6 +127,27 @@ def _parser() -> argparse.ArgumentParser:
     contacts.add_argument("--municipality", help="only this municipality's contacts")
     contacts.add_argument("--format", choices=FORMATS, default="csv")
     contacts.add_argument("--out", type=Path, metavar="FILE", help="default: standard output")
+    copy = command(
+        "copy-stats",
+        _copy_stats,
+        "copy the statistics from stats.db into a PostgreSQL database (all or nothing)",
+    )
+    copy.add_argument(
+        "--to",
+        required=True,
+        metavar="URL",
+        help="the target, e.g. postgresql://cobrowse@db/cobrowse",
+    )
+    copy.add_argument(
+        "--from",
+        dest="source",
+        type=Path,
+        metavar="FILE",
+        help="the SQLite statistics file (default: stats.db in the data folder)",
+    )
+    copy.add_argument(
+        "--dry-run", action="store_true", help="say what would be copied; write nothing"
+    )
     guides = command(
         "publish-guides", _publish_guides, "write the checklists' citizen texts as web pages"
     )
@@ -328,6 +351,27 @@ def _stats_location(args: argparse.Namespace) -> Path | str:
             "when it first runs, agents' apps fill it)"
         )
     return location
+
+
+def _copy_stats(args: argparse.Namespace) -> int:
+    config = _config(args)
+    source = args.source or config.data_dir / "stats.db"
+    try:
+        summary = copy_stats(source, args.to, dry_run=args.dry_run)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    print(summary.text(), end="")
+    if not args.dry_run:
+        audit = AuditLog(config.data_dir / "audit.jsonl")
+        audit.write(
+            "stats_copy",
+            operator=getpass.getuser(),
+            rows=summary.copied["stat_sessions"],
+            via="cli",
+        )
+        audit.close()
+        print("Next: point [stats] database in relay.toml at this database; restart the relay.")
+    return 0
 
 
 def _publish_guides(args: argparse.Namespace) -> int:

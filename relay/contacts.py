@@ -2,7 +2,8 @@
 
 :func:`contact_records` turns the stored sessions of a date range (Copenhagen
 local dates) and, optionally, one municipality into plain records with the
-fields in :data:`FIELDS`; :func:`write_csv` and :func:`to_json` write them out.
+fields in :data:`FIELDS`; :func:`write_csv` and :func:`to_json`
+(cobrowse/contactfile.py, shared with the agent app's export) write them out.
 A record holds only metadata the relay already keeps: no notes, nothing a
 citizen typed, no screen content, no CPR number (uploads are masked on arrival,
 relay/_stats_validate.py).
@@ -15,41 +16,33 @@ municipality is the citizen's when the agent recorded it, else the agent's
 
 from __future__ import annotations
 
-import csv
 import getpass
-import json
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
+from cobrowse.contactfile import FIELDS, FORMAT, FORMATS, to_json, write_csv
 from cobrowse.errors import CobrowseError
-from cobrowse.sessionlog.export import csv_cell
 from relay.accounts import Account
 from relay.audit import AuditLog
 from relay.stats import COPENHAGEN, StatsStore, StoredSession
 
-FORMAT = "cobrowse-contacts/1"
-FIELDS = (
-    "session_id",
-    "channel",
-    "municipality",
-    "agent_municipality",
-    "topic",
-    "kle",
-    "checklist",
-    "step_reached",
-    "steps_total",
-    "started_at",
-    "duration_s",
-    "outcome",
-    "agent",
-    "driven_by",
-    "agent_s",
-    "citizen_s",
-)
-FORMATS = ("csv", "json")
+__all__ = [
+    "ALL",
+    "FIELDS",
+    "FORMAT",
+    "FORMATS",
+    "Forbidden",
+    "Period",
+    "contact_records",
+    "export_main",
+    "record",
+    "scope",
+    "to_json",
+    "write_csv",
+]
+
 ALL = "*"
 """``municipality`` in the audit line of an export of every municipality."""
 
@@ -120,32 +113,6 @@ def _driven_by(s: StoredSession) -> str:
     if s.agent_s <= 0:
         return "citizen"
     return "agent" if s.citizen_s <= 0 else "both"
-
-
-def write_csv(records: Iterable[dict[str, Any]], out: TextIO) -> int:
-    """Write one row per record under a header; returns the number of rows.
-    Text that would start a spreadsheet formula is defused (``csv_cell``)."""
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(FIELDS)
-    rows = 0
-    for r in records:
-        writer.writerow(["" if r[f] is None else csv_cell(r[f]) for f in FIELDS])
-        rows += 1
-    return rows
-
-
-def to_json(
-    records: list[dict[str, Any]], date_from: date, date_to: date, municipality: str | None
-) -> str:
-    """The records with what was asked for, as one JSON document."""
-    doc = {
-        "format": FORMAT,
-        "from": date_from.isoformat(),
-        "to": date_to.isoformat(),
-        "municipality": municipality,
-        "contacts": records,
-    }
-    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
 
 def export_main(

@@ -383,7 +383,10 @@ class Hub:
 
     async def _stats_request(self, conn: Conn, msg: dict[str, Any]) -> None:
         assert conn.account is not None and self.stats is not None
-        await conn.send_json(await self.stats.report(conn.account, msg["from"], msg["to"]))
+        answer = await self.stats.report(
+            conn.account, msg["from"], msg["to"], msg.get("municipality")
+        )
+        await conn.send_json(answer)
 
     async def _contacts_request(self, conn: Conn, msg: dict[str, Any]) -> None:
         assert conn.account is not None and self.stats is not None

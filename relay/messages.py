@@ -65,7 +65,10 @@ SCHEMAS: dict[str, dict[str, dict[str, type]]] = {
         "contacts_request": {"from": str, "to": str},
     },
 }
-OPTIONAL: dict[str, dict[str, type]] = {"contacts_request": {"municipality": str, "offset": int}}
+OPTIONAL: dict[str, dict[str, type]] = {
+    "contacts_request": {"municipality": str, "offset": int},
+    "stats_request": {"municipality": str},
+}
 
 
 class Refusal(CobrowseError):
@@ -168,7 +171,7 @@ def parse_message(msg: dict[str, Any], role: str) -> dict[str, Any]:
         _check_session_ids(msg["session_ids"])
     if msg["type"] in ("stats_request", "contacts_request"):
         msg["from"], msg["to"] = parse_date(msg["from"]), parse_date(msg["to"])
-    if msg["type"] == "contacts_request":
+    if msg["type"] in ("stats_request", "contacts_request"):
         _check_contacts_request(msg)
     return msg
 
@@ -185,7 +188,7 @@ def _check_sessions(sessions: list[Any]) -> None:
 
 def _check_contacts_request(msg: dict[str, Any]) -> None:
     if not 0 <= msg.get("offset", 0) <= 10**6 or len(msg.get("municipality", "")) > _MAX_NAME:
-        raise Refusal("malformed", "contacts_request offset or municipality out of range")
+        raise Refusal("malformed", f"{msg['type']} offset or municipality out of range")
 
 
 def _check_session_ids(ids: list[Any]) -> None:

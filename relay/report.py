@@ -139,11 +139,13 @@ def report_to_dict(report: Report) -> dict[str, Any]:
 
     Dates are ``YYYY-MM-DD``; ``per_hour`` is a list of 24 counts (local hours
     0-23); the other tables are objects in the report's order; durations are
-    seconds and shares fractions (null without sessions).
+    seconds and shares fractions (null without sessions); ``municipality`` is the
+    contact municipality reported on (null: all).
     """
     return {
         "date_from": report.date_from.isoformat(),
         "date_to": report.date_to.isoformat(),
+        "municipality": report.municipality,
         "contacts": report.contacts,
         "per_weekday": dict(report.per_weekday),
         "per_hour": [report.per_hour.get(h, 0) for h in range(24)],

@@ -89,23 +89,33 @@ class StatsService:
             stored.append(sid)
         return stored, rejected
 
-    async def report(self, account: Account, date_from: date, date_to: date) -> dict[str, Any]:
-        """The ``stats`` answer, or an ``error`` (forbidden role, reversed range)."""
+    async def report(
+        self, account: Account, date_from: date, date_to: date, municipality: str | None = None
+    ) -> dict[str, Any]:
+        """The ``stats`` answer, or an ``error`` (forbidden role or municipality,
+        reversed range).  A supervisor's report is always their own municipality's
+        (:func:`~relay.contacts.scope`); an admin's the one asked for, or all.
+        Every report is audited (``stats_read``)."""
         if account.role not in STATS_ROLES:
             return _error(
                 "forbidden", "Only supervisors and admins may read the hotline's statistics."
             )
+        try:
+            place = scope(account, municipality)
+        except Forbidden as exc:
+            return _error("forbidden", str(exc))
         if date_to < date_from:
             return _error("bad_range", "The end date is before the start date.")
         try:
-            report = await asyncio.to_thread(build_report, self.store, date_from, date_to)
+            report = await asyncio.to_thread(build_report, self.store, date_from, date_to, place)
         except DatabaseError:
             log.exception("reading the statistics failed")
             return _error("unavailable", UNAVAILABLE)
         self.audit.write(
             "stats_read",
             agent=account.name,
-            municipality=account.municipality,
+            role=account.role,
+            municipality=place or ALL,
             date_from=date_from.isoformat(),
             date_to=date_to.isoformat(),
         )

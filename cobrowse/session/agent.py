@@ -113,16 +113,18 @@ class AgentEndpoint(_Endpoint):
         return future
 
     def request_stats(
-        self, date_from: date, date_to: date
+        self, date_from: date, date_to: date, municipality: str | None = None
     ) -> concurrent.futures.Future[dict[str, Any]]:
-        """Ask for the hotline report (supervisors and admins only).
+        """Ask for the hotline report (supervisors: always their own municipality's;
+        admins: ``municipality``'s, or all).
 
         Reports :class:`StatsReport` or :class:`StatsRefused`; the returned future
         resolves to the report dict or fails with :class:`StatsError`.
         """
-        text = json.dumps(
-            {"type": "stats_request", "from": date_from.isoformat(), "to": date_to.isoformat()}
-        )
+        msg = {"type": "stats_request", "from": date_from.isoformat(), "to": date_to.isoformat()}
+        if municipality is not None:
+            msg["municipality"] = municipality
+        text = json.dumps(msg, ensure_ascii=False)
         future: concurrent.futures.Future[dict[str, Any]] = concurrent.futures.Future()
         self._net.call(self._request, self._stats, future, text)
         return future

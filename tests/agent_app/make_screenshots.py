@@ -259,8 +259,11 @@ def supervisor(url: str, tmp: Path, out: Path) -> None:
     stats.date_from.setDate(QDate(2024, 3, 1))
     stats.date_to.setDate(QDate(2024, 3, 31))
     stats.show_button.click()
-    wait(lambda: stats.status.text().startswith("Period") and stats.show_button.isEnabled())
-    stats.show_button.setFocus()
+    wait(lambda: " – " in stats.status.text() and stats.show_button.isEnabled())
+    stats._choose_file = lambda parent, suggested: str(tmp / suggested)  # no file dialog
+    stats.export_button.click()
+    wait(lambda: stats.export_button.isEnabled() and bool(stats.export_status.text()))
+    stats.export_button.setFocus()
     shoot(stats, out / "agent-stats.png")
     app.window.close()
     app.shutdown()

@@ -68,7 +68,8 @@ def test_english_chosen_and_remembered(qtbot: Any, settings: QSettings) -> None:
 
 
 def test_statistics_figures_follow_the_language(qapp: object) -> None:
-    from agent_app.stats_window import _minutes, _stop
+    from agent_app.stats_texts import minutes as _minutes
+    from agent_app.stats_texts import stop as _stop
 
     stop = {"checklist": "flytning", "step": 2, "stopped": 1, "sessions": 4, "completed": 3}
     install("agent", "da")

@@ -4,14 +4,18 @@ from another thread (as the endpoint's network thread does)."""
 from __future__ import annotations
 
 import concurrent.futures
+import csv
+import json
 import threading
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QLabel
 
+from agent_app.stats_controls import Viewer
 from agent_app.stats_window import StatsWindow
 from cobrowse.session.endpoint import StatsError
 
@@ -76,9 +80,13 @@ class Fetcher:
     def __init__(self, answer: object) -> None:
         self.answer = answer
         self.calls: list[tuple[date, date]] = []
+        self.places: list[str | None] = []
 
-    def __call__(self, first: date, last: date) -> concurrent.futures.Future[dict[str, Any]]:
+    def __call__(
+        self, first: date, last: date, municipality: str | None = None
+    ) -> concurrent.futures.Future[dict[str, Any]]:
         self.calls.append((first, last))
+        self.places.append(municipality)
         future: concurrent.futures.Future[dict[str, Any]] = concurrent.futures.Future()
 
         def settle() -> None:
@@ -131,3 +139,125 @@ def test_refusal_and_bad_range_are_explained(qtbot: Any) -> None:
     window.date_to.setDate(QDate(2024, 2, 1))
     window.refresh()
     assert "før startdatoen" in window.status.text() and len(fetch.calls) == 1
+
+
+def test_the_municipality_follows_the_viewer(qtbot: Any) -> None:
+    fetch = Fetcher(dict(REPORT, municipality="Ballerup"))
+    window = StatsWindow(fetch, today=date(2024, 3, 31), viewer=Viewer("supervisor", "Ballerup"))
+    qtbot.addWidget(window)
+    assert not window.place.isEnabled() and window.place.currentText() == "Ballerup"
+    window.refresh()
+    qtbot.waitUntil(lambda: "5 henvendelser" in window.status.text(), timeout=MS)
+    assert fetch.places == ["Ballerup"]
+    assert window.status.text().startswith("Ballerup, periode 2024-03-01 – 2024-03-31")
+    assert window.windowTitle().endswith("Ballerup")
+
+    fetch = Fetcher(REPORT)  # an admin's report of all municipalities
+    admin = StatsWindow(fetch, today=date(2024, 3, 31), viewer=Viewer("admin", "Ishøj"))
+    qtbot.addWidget(admin)
+    assert admin.place.isEnabled() and admin.municipality is None
+    admin.refresh()
+    qtbot.waitUntil(lambda: "Alle kommuner, periode" in admin.status.text(), timeout=MS)
+    admin.place.setCurrentText("Glostrup")
+    admin.refresh()
+    qtbot.waitUntil(lambda: len(fetch.places) == 2, timeout=MS)
+    assert fetch.places == [None, "Glostrup"]
+
+
+def record(n: int, municipality: str = "Ballerup") -> dict[str, Any]:
+    return {
+        "session_id": f"s{n}",
+        "channel": "cobrowsing",
+        "municipality": municipality,
+        "topic": "=HYPERLINK(1)" if n == 0 else "Flytning",
+        "outcome": "solved",
+        "duration_s": 60.0 + n,
+    }
+
+
+class Pages:
+    """A contacts fetcher: ``total`` records in pages of two, answered on a thread."""
+
+    def __init__(self, total: int, error: BaseException | None = None) -> None:
+        self.records = [record(n) for n in range(total)]
+        self.error = error
+        self.calls: list[tuple[str | None, int]] = []
+        self.threads: set[str] = set()
+
+    def __call__(
+        self, first: date, last: date, municipality: str | None, offset: int
+    ) -> concurrent.futures.Future[dict[str, Any]]:
+        self.calls.append((municipality, offset))
+        self.threads.add(threading.current_thread().name)
+        page = self.records[offset : offset + 2]
+        following = offset + 2 if offset + 2 < len(self.records) else None
+        answer = {"type": "contacts", "contacts": page, "next_offset": following}
+        return Fetcher(self.error or answer)(first, last)
+
+
+def export_window(qtbot: Any, pages: Pages, path: Path, role: str = "admin") -> StatsWindow:
+    window = StatsWindow(
+        Fetcher(REPORT),
+        today=date(2024, 3, 31),
+        viewer=Viewer(role, "Ballerup"),
+        contacts=pages,
+        choose_file=lambda parent, suggested: str(path),
+    )
+    qtbot.addWidget(window)
+    return window
+
+
+def test_contacts_are_exported_page_by_page_off_the_gui_thread(qtbot: Any, tmp_path: Path) -> None:
+    pages = Pages(5)
+    window = export_window(qtbot, pages, tmp_path / "kontakter.csv")
+    window.export_button.click()
+    assert not window.export_button.isEnabled()  # the click returned at once
+    qtbot.waitUntil(lambda: "5 kontaktregistreringer" in window.export_status.text(), timeout=MS)
+    assert window.export_button.isEnabled()
+    assert pages.calls == [(None, 0), (None, 2), (None, 4)]
+    assert threading.current_thread().name not in pages.threads  # fetched on a worker
+    with (tmp_path / "kontakter.csv").open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert [r["session_id"] for r in rows] == ["s0", "s1", "s2", "s3", "s4"]
+    assert rows[0]["topic"] == "'=HYPERLINK(1)" and rows[1]["kle"] == ""
+    assert str(tmp_path / "kontakter.csv") in window.export_status.text()
+
+    window.format.setCurrentText("JSON")
+    window.place.setCurrentText("Ballerup")
+    window._choose_file = lambda parent, suggested: str(tmp_path / suggested)
+    window.export_button.click()
+    qtbot.waitUntil(lambda: window.export_button.isEnabled(), timeout=MS)
+    written = tmp_path / "kontakter-Ballerup-2024-03-01-2024-03-31.json"
+    doc = json.loads(written.read_text(encoding="utf-8"))
+    assert (doc["municipality"], doc["from"], len(doc["contacts"])) == ("Ballerup", "2024-03-01", 5)
+    assert pages.calls[-1] == ("Ballerup", 4)
+
+
+def test_export_errors_are_plain_danish_and_leave_no_file(qtbot: Any, tmp_path: Path) -> None:
+    pages = Pages(3, StatsError("forbidden"))
+    target = tmp_path / "kontakter.csv"
+    window = export_window(qtbot, pages, target, role="supervisor")
+    window.export_button.click()
+    qtbot.waitUntil(lambda: window.export_button.isEnabled(), timeout=MS)
+    assert "Kun supervisorer" in window.export_status.text()
+    assert list(tmp_path.iterdir()) == []
+
+    pages.error = StatsError("connection_lost")
+    target.write_text("an earlier export\n", encoding="utf-8")
+    window.export_button.click()
+    qtbot.waitUntil(lambda: window.export_button.isEnabled(), timeout=MS)
+    assert "Forbindelsen til relæet blev afbrudt" in window.export_status.text()
+    assert target.read_text(encoding="utf-8") == "an earlier export\n"  # not half-replaced
+    assert list(tmp_path.iterdir()) == [target]
+
+    pages.error = None
+    missing = export_window(qtbot, pages, tmp_path / "no such folder" / "k.csv")
+    missing.export_button.click()
+    qtbot.waitUntil(lambda: missing.export_button.isEnabled(), timeout=MS)
+    assert "kunne ikke skrives" in missing.export_status.text()
+
+    cancelled = export_window(qtbot, pages, Path(""))
+    cancelled._choose_file = lambda parent, suggested: ""
+    calls = len(pages.calls)
+    cancelled.export_button.click()
+    assert cancelled.export_button.isEnabled() and len(pages.calls) == calls

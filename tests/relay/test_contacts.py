@@ -205,3 +205,41 @@ def test_supervisors_and_admins_read_contacts_through_the_relay(
         ("bo", "supervisor", "Albertslund", 1),
         ("ida", "admin", "*", 1),
     ]
+
+
+def test_a_report_is_the_supervisors_own_municipality_and_audited(
+    store: StatsStore, stats_location: Path | str, data_dir: Path
+) -> None:
+    """The relay, not the client, decides whose figures a supervisor gets."""
+    store.close()
+    AccountStore(data_dir / "relay.db").add("ida", "Ida", "Ballerup", "x" * 12, role="admin")
+    period = {"from": "2024-03-01", "to": "2024-03-31"}
+    reports: list[dict[str, Any]] = []
+
+    async def body() -> None:
+        async with running(data_dir, database=str(stats_location)) as relay, clients(relay) as c:
+            bo = await c.agent("bo")  # supervisor, Albertslund
+            await bo.send(type="stats_request", **period)
+            reports.append((await bo.expect("stats"))["report"])
+            await bo.send(type="stats_request", **period, municipality="Ballerup")
+            refusal = await bo.expect("error")
+            assert (refusal["reason"], refusal["request"]) == ("forbidden", "stats_request")
+            ida = await c.agent("ida", password="x" * 12)
+            await ida.send(type="stats_request", **period)
+            reports.append((await ida.expect("stats"))["report"])
+            await ida.send(type="stats_request", **period, municipality="Brøndby")
+            reports.append((await ida.expect("stats"))["report"])
+
+    run(body)
+    assert [(r["municipality"], r["contacts"]) for r in reports] == [
+        ("Albertslund", 2),
+        (None, 4),
+        ("Brøndby", 1),
+    ]
+    assert reports[0]["per_topic"] == {"MitID": 1, "Flytning": 1}
+    lines = [a for a in audit_lines(data_dir) if a["event"] == "stats_read"]
+    assert [(a["agent"], a["role"], a["municipality"]) for a in lines] == [
+        ("bo", "supervisor", "Albertslund"),
+        ("ida", "admin", "*"),
+        ("ida", "admin", "Brøndby"),
+    ]
