@@ -12,6 +12,7 @@ Not thread-safe: one capture thread owns an encoder.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -70,13 +71,20 @@ class FrameEncoder:
         """True while some tiles on the agent's side are still lossy."""
         return bool((self._lossy_age != EXACT).any())
 
-    def encode(self, frame: Frame) -> bytes | None:
+    def encode(
+        self, frame: Frame, dirty: Sequence[tuple[int, int, int, int]] | None = None
+    ) -> bytes | None:
         """Payload that brings the agent from the previous frame to ``frame``, or None
         when there is nothing to send (unchanged and no refresh due).
 
         ``frame`` is a ``(height, width, 4)`` uint8 BGRA array; the encoder keeps it
-        (the caller must not modify it afterwards).
+        (the caller must not modify it afterwards).  ``dirty``, if given, lists the
+        ``(x, y, w, h)`` rectangles outside which ``frame`` equals the previous one
+        (a hint from the capture's damage; not used yet).
         """
+        return self._encode(frame)
+
+    def _encode(self, frame: Frame) -> bytes | None:
         height, width = frame.shape[:2]
         ref = self._reference
         keyframe = self._force_keyframe or ref is None or ref.shape != frame.shape
