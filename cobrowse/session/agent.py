@@ -58,6 +58,7 @@ class AgentEndpoint(_Endpoint):
         frame_sink: Callable[[int, bytes], None] | None = None,
         frame_forget: Callable[[], None] | None = None,
         ping_interval: float = 2.0,
+        idle_ping_interval: float = 120.0,
         **kwargs: Any,
     ) -> None:
         super().__init__(relay_url, on_event, **kwargs)
@@ -65,7 +66,8 @@ class AgentEndpoint(_Endpoint):
         self._password = password
         self._frame_sink = frame_sink
         self._frame_forget = frame_forget
-        self._ping_interval = ping_interval
+        self._ping_interval, self._idle_ping_interval = ping_interval, idle_ping_interval
+        self._frames_seen = 0
         self._pings: dict[int, float] = {}
         self._frame_lock: asyncio.Lock | None = None
         self._in_room = False  # the relay holds a room for us: leave it when done
@@ -248,6 +250,7 @@ class AgentEndpoint(_Endpoint):
             self._leave()
             return
         if isinstance(event, FrameReceived):
+            self._frames_seen += 1
             asyncio.ensure_future(self._apply_frame(event))
             return
         if isinstance(event, ev.Pong):
@@ -282,10 +285,19 @@ class AgentEndpoint(_Endpoint):
                 await asyncio.to_thread(self._frame_forget)
 
     async def _pinger(self) -> None:
+        """An end-to-end Ping (for the round trip the status line shows) every
+        ``ping_interval`` while the citizen's screen is moving, and only every
+        ``idle_ping_interval`` while it is still: a still screen costs no more than
+        the WebSocket keep-alive (docs/protocol.md, "Keep-alive")."""
+        last, frames = time.monotonic(), self._frames_seen
         while True:
             await asyncio.sleep(self._ping_interval)
+            now = time.monotonic()
+            if self._frames_seen == frames and now - last < self._idle_ping_interval:
+                continue
             s = self.session
             if s is not None and s.secured and s.state.value not in ("waiting", "ended"):
                 nonce = secrets.randbits(62)
                 self._pings = {nonce: time.monotonic()}
                 self._send(ev.Ping(nonce))
+                last, frames = now, self._frames_seen
