@@ -269,7 +269,7 @@ class ScreenStreamer:
                 return True
             delay = self._flow.delay()
             index = self._monitor if self._monitor is not None else primary_index(self._monitors)
-            due = self._keyframe or source.pending
+            due = self._keyframe or source.pending or self._hidden_moved()
             refresh = math.inf if due else self._refresh_in()
         if delay == 0 and (due or refresh == 0):
             self._capture(source, index)
@@ -302,23 +302,26 @@ class ScreenStreamer:
             raise IndexError(f"no monitor {index}")
         m = monitors[index]
         changes = source.changes(m)
-        hidden = self._hidden_rects(m)
-        if keyframe or changes.dirty is None or self._store.shape != (m.height, m.width, 4):
-            frame = self._store.full(hatch(source.grab(m), (m.x, m.y), hidden))
-            dirty: list[Rect] | None = None
-        else:
-            rects = list(changes.dirty)
-            if hidden != self._last_hidden:  # grab where they were, hatch where they are
-                rects += clip(self._last_hidden + hidden, m)
-            if not rects and not self._encoder.refresh_pending:
-                return  # drawn to outside this monitor
-            dirty = cover(rects, m.width, m.height)
-            frame = self._store.update((r, source.grab(m, r)) for r in dirty)
-            hatch(frame, (m.x, m.y), overlaps(hidden, dirty, (m.x, m.y)))
+        hidden, last = self._hidden_rects(), self._last_hidden
         self._last_hidden = hidden
+        if keyframe or changes.dirty is None or self._store.shape != (m.height, m.width, 4):
+            self._send(self._store.full(hatch(source.grab(m), (m.x, m.y), hidden)), index, None)
+            return
+        rects = list(changes.dirty)
+        if hidden != last:  # grab where they were, hatch where they are
+            rects += clip(last + hidden, m)
+        if not rects and not self._encoder.refresh_pending:
+            return  # drawn to outside this monitor
+        dirty = cover(rects, m.width, m.height)
+        frame = self._store.update((r, source.grab(m, r)) for r in dirty)
+        hatch(frame, (m.x, m.y), overlaps(hidden, dirty, (m.x, m.y)))
         self._send(frame, index, dirty)
 
-    def _hidden_rects(self, m: Monitor) -> list[Rect]:
+    def _hidden_moved(self) -> bool:
+        """The client's windows moved without the screen saying so (yet)."""
+        return self._hidden is not None and list(self._hidden()) != self._last_hidden
+
+    def _hidden_rects(self) -> list[Rect]:
         """The client's own windows now (desktop coordinates)."""
         return list(self._hidden()) if self._hidden is not None else []
 
