@@ -35,6 +35,8 @@ from cobrowse.session.transport import Link, open_relay
 
 MAX_UPLOAD_BYTES = 128 * 1024  # one stats_upload message (docs/protocol.md §1)
 MAX_UPLOAD_SESSIONS = 50
+BUSY_BYTES = 4096
+"""Bytes received since the last end-to-end Ping that make the link count as busy."""
 
 
 class AgentEndpoint(_Endpoint):
@@ -67,7 +69,6 @@ class AgentEndpoint(_Endpoint):
         self._frame_sink = frame_sink
         self._frame_forget = frame_forget
         self._ping_interval, self._idle_ping_interval = ping_interval, idle_ping_interval
-        self._frames_seen = 0
         self._pings: dict[int, float] = {}
         self._frame_lock: asyncio.Lock | None = None
         self._in_room = False  # the relay holds a room for us: leave it when done
@@ -250,7 +251,6 @@ class AgentEndpoint(_Endpoint):
             self._leave()
             return
         if isinstance(event, FrameReceived):
-            self._frames_seen += 1
             asyncio.ensure_future(self._apply_frame(event))
             return
         if isinstance(event, ev.Pong):
@@ -286,18 +286,22 @@ class AgentEndpoint(_Endpoint):
 
     async def _pinger(self) -> None:
         """An end-to-end Ping (for the round trip the status line shows) every
-        ``ping_interval`` while the citizen's screen is moving, and only every
-        ``idle_ping_interval`` while it is still: a still screen costs no more than
-        the WebSocket keep-alive (docs/protocol.md, "Keep-alive")."""
-        last, frames = time.monotonic(), self._frames_seen
+        ``ping_interval`` while screen updates are streaming in - at least
+        :data:`BUSY_BYTES` since the last Ping, so a Ping is a few per cent of the
+        traffic and a blinking caret does not pay for one every 2 s - and every
+        ``idle_ping_interval`` otherwise: a still screen costs no more than the
+        WebSocket keep-alive (docs/protocol.md, "Keep-alive")."""
+        last, seen = time.monotonic(), 0
         while True:
             await asyncio.sleep(self._ping_interval)
-            now = time.monotonic()
-            if self._frames_seen == frames and now - last < self._idle_ping_interval:
+            now, link = time.monotonic(), self._link
+            received = link.bytes_in if link is not None else 0
+            seen = min(seen, received)  # a new connection counts from 0
+            if received - seen < BUSY_BYTES and now - last < self._idle_ping_interval:
                 continue
             s = self.session
             if s is not None and s.secured and s.state.value not in ("waiting", "ended"):
                 nonce = secrets.randbits(62)
                 self._pings = {nonce: time.monotonic()}
                 self._send(ev.Ping(nonce))
-                last, frames = now, self._frames_seen
+                last, seen = now, received

@@ -4,11 +4,14 @@ citizen's line."""
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pytest
+from Xlib import display
 
 from bench.ourstack import OurStack
+from cobrowse.session import events as ev
 from cobrowse.session.transport import PING_INTERVAL
 
 pytestmark = pytest.mark.xvfb
@@ -33,3 +36,31 @@ def test_a_still_screen_sends_nothing_but_keep_alives(bare_xvfb: Any) -> None:
         assert stack.streamer.stats.frames == 1  # the keyframe, nothing since
     finally:
         stack.close()
+
+
+@pytest.mark.timeout(120)
+def test_a_blinking_caret_sends_the_caret_but_no_ping_every_two_seconds(bare_xvfb: Any) -> None:
+    stack = OurStack()
+    d = display.Display()
+    try:
+        stack.start()
+        assert stack.wire.wait_quiet(3.0, timeout=30)
+        events = stack._citizen_events.q
+        while not events.empty():
+            events.get_nowait()
+        root = d.screen().root
+        on, off = root.create_gc(foreground=0x102030), root.create_gc(foreground=0)
+        frames, pace = stack.streamer.stats.frames, threading.Event()
+        for blink in range(12):  # 6 s of a caret blinking twice a second
+            root.fill_rectangle(on if blink % 2 == 0 else off, 300, 200, 2, 16)
+            d.sync()
+            pace.wait(0.5)  # the stimulus' own clock, not a wait for a result
+        assert stack.wait(lambda: stack.streamer.stats.frames >= frames + 10, 30)
+        pings = 0
+        while not events.empty():
+            pings += isinstance(events.get_nowait(), ev.Ping)
+    finally:
+        d.close()
+        stack.close()
+    assert stack.streamer.stats.frames >= frames + 10  # every blink went out
+    assert pings <= 1  # not one every 2 s (at ~150 bytes each on this line)
