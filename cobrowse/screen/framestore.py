@@ -11,12 +11,17 @@ thus costs copying and reading a few hundred pixels, not the whole screen.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from cobrowse.screen.capture import Monitor
 from cobrowse.screen.diff import TILE, Frame, merge_tiles, tile_grid
+from cobrowse.screen.hidden import hatch, overlaps
+
+if TYPE_CHECKING:
+    from cobrowse.screen.source import ScreenSource
 
 Rect = tuple[int, int, int, int]  # x, y, width, height
 MAX_RECTS = 32
@@ -94,3 +99,42 @@ def clip(rects: Iterable[Rect], m: Monitor) -> list[Rect]:
         if x0 < x1 and y0 < y1:
             out.append((x0 - m.x, y0 - m.y, x1 - x0, y1 - y0))
     return out
+
+
+class Grabber:
+    """Changes of a :class:`~cobrowse.screen.source.ScreenSource` into the frame to
+    encode: only the changed rectangles are read, the client's own windows
+    (``hidden()``, desktop rectangles) hatched; one thread only."""
+
+    def __init__(self, hidden: Callable[[], Iterable[Rect]] | None) -> None:
+        self.store = FrameStore()
+        self._hidden = hidden
+        self._last_hidden: list[Rect] = []
+
+    def hidden_now(self) -> list[Rect]:
+        return list(self._hidden()) if self._hidden is not None else []
+
+    def hidden_moved(self) -> bool:
+        """The client's windows moved since the last grab (damage or not)."""
+        return self._hidden is not None and self.hidden_now() != self._last_hidden
+
+    def grab(
+        self, source: ScreenSource, m: Monitor, *, keyframe: bool, refresh: bool
+    ) -> tuple[Frame | None, list[Rect] | None]:
+        """``(frame, dirty)``: the frame with the source's changes applied and the
+        rectangles that changed (None: all of it, e.g. a keyframe).  ``frame`` is None
+        when nothing on ``m`` changed and no lossless ``refresh`` is due."""
+        changes = source.changes(m)
+        hidden, last = self.hidden_now(), self._last_hidden
+        self._last_hidden = hidden
+        if keyframe or changes.dirty is None or self.store.shape != (m.height, m.width, 4):
+            return self.store.full(hatch(source.grab(m), (m.x, m.y), hidden)), None
+        rects = list(changes.dirty)
+        if hidden != last:  # grab where they were, hatch where they are
+            rects += clip(last + hidden, m)
+        if not rects and not refresh:
+            return None, None  # drawn to outside this monitor
+        dirty = cover(rects, m.width, m.height)
+        frame = self.store.update((r, source.grab(m, r)) for r in dirty)
+        hatch(frame, (m.x, m.y), overlaps(hidden, dirty, (m.x, m.y)))
+        return frame, dirty

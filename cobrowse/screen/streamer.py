@@ -42,8 +42,8 @@ from cobrowse.screen.capture import (
 from cobrowse.screen.diff import Frame
 from cobrowse.screen.encoder import FrameEncoder
 from cobrowse.screen.flow import FlowControl
-from cobrowse.screen.framestore import FrameStore, clip, cover
-from cobrowse.screen.hidden import Rect, hatch, overlaps
+from cobrowse.screen.framestore import Grabber
+from cobrowse.screen.hidden import Rect
 from cobrowse.screen.source import DAMAGE, POINTER, ScreenSource, as_source, open_source
 from cobrowse.session.events import MAX_CURSOR
 
@@ -95,12 +95,10 @@ class ScreenStreamer:
     ) -> None:
         self._on_frame, self._on_cursor, self._on_error = on_frame, on_cursor, on_error
         self._on_shape = on_cursor_shape
-        self._hidden = hidden
         self._source_factory = source_factory or (lambda: open_source(max_fps))
         self._cursor_factory = cursor_factory
         self._source: ScreenSource | None = None
-        self._store = FrameStore()
-        self._last_hidden: list[Rect] = []
+        self._grabber = Grabber(hidden)
         self._damage_at: float | None = None
         self._clock = clock
         self._cond = threading.Condition()
@@ -264,13 +262,14 @@ class ScreenStreamer:
         with self._cond:
             if not self._running:
                 return False
-            if self._paused:
-                self._cond.wait()
-                return True
+            paused = self._paused
             delay = self._flow.delay()
             index = self._monitor if self._monitor is not None else primary_index(self._monitors)
-            due = self._keyframe or source.pending or self._hidden_moved()
+            due = self._keyframe or source.pending or self._grabber.hidden_moved()
             refresh = math.inf if due else self._refresh_in()
+        if paused:  # keep reading the source's events (they would pile up), nothing else
+            source.wait(SAFETY_TICK)
+            return True
         if delay == 0 and (due or refresh == 0):
             self._capture(source, index)
             if self._cursor is None or self._shape_serial is None:
@@ -301,29 +300,10 @@ class ScreenStreamer:
         if index >= len(monitors):
             raise IndexError(f"no monitor {index}")
         m = monitors[index]
-        changes = source.changes(m)
-        hidden, last = self._hidden_rects(), self._last_hidden
-        self._last_hidden = hidden
-        if keyframe or changes.dirty is None or self._store.shape != (m.height, m.width, 4):
-            self._send(self._store.full(hatch(source.grab(m), (m.x, m.y), hidden)), index, None)
-            return
-        rects = list(changes.dirty)
-        if hidden != last:  # grab where they were, hatch where they are
-            rects += clip(last + hidden, m)
-        if not rects and not self._encoder.refresh_pending:
-            return  # drawn to outside this monitor
-        dirty = cover(rects, m.width, m.height)
-        frame = self._store.update((r, source.grab(m, r)) for r in dirty)
-        hatch(frame, (m.x, m.y), overlaps(hidden, dirty, (m.x, m.y)))
-        self._send(frame, index, dirty)
-
-    def _hidden_moved(self) -> bool:
-        """The client's windows moved without the screen saying so (yet)."""
-        return self._hidden is not None and list(self._hidden()) != self._last_hidden
-
-    def _hidden_rects(self) -> list[Rect]:
-        """The client's own windows now (desktop coordinates)."""
-        return list(self._hidden()) if self._hidden is not None else []
+        refresh = self._encoder.refresh_pending
+        frame, dirty = self._grabber.grab(source, m, keyframe=keyframe, refresh=refresh)
+        if frame is not None:
+            self._send(frame, index, dirty)
 
     def _send(self, frame: Frame, index: int, dirty: list[Rect] | None) -> None:
         with self._cond:
@@ -342,7 +322,7 @@ class ScreenStreamer:
         payload = self._encoder.encode(frame, dirty=dirty)
         elapsed = time.perf_counter() - started
         if payload is not None and dirty is not None:
-            self._store.kept(dirty)
+            self._grabber.store.kept(dirty)
         with self._cond:
             if self._paused or not self._running:
                 self._keyframe = True  # the agent never gets this one: resync later
