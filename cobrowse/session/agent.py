@@ -35,7 +35,7 @@ from cobrowse.session.transport import Link, open_relay
 
 MAX_UPLOAD_BYTES = 128 * 1024  # one stats_upload message (docs/protocol.md §1)
 MAX_UPLOAD_SESSIONS = 50
-BUSY_BYTES = 4096
+BUSY_BYTES = 8192
 """Bytes received since the last end-to-end Ping that make the link count as busy."""
 
 
@@ -70,6 +70,7 @@ class AgentEndpoint(_Endpoint):
         self._frame_forget = frame_forget
         self._ping_interval, self._idle_ping_interval = ping_interval, idle_ping_interval
         self._pings: dict[int, float] = {}
+        self._ping_last, self._ping_seen = time.monotonic(), 0
         self._frame_lock: asyncio.Lock | None = None
         self._in_room = False  # the relay holds a room for us: leave it when done
         self._uploads: deque[concurrent.futures.Future[StatsStored]] = deque()
@@ -251,6 +252,7 @@ class AgentEndpoint(_Endpoint):
             self._leave()
             return
         if isinstance(event, FrameReceived):
+            asyncio.get_running_loop().call_soon(self._ping)
             asyncio.ensure_future(self._apply_frame(event))
             return
         if isinstance(event, ev.Pong):
@@ -285,23 +287,26 @@ class AgentEndpoint(_Endpoint):
                 await asyncio.to_thread(self._frame_forget)
 
     async def _pinger(self) -> None:
-        """An end-to-end Ping (for the round trip the status line shows) every
-        ``ping_interval`` while screen updates are streaming in - at least
-        :data:`BUSY_BYTES` since the last Ping, so a Ping is a few per cent of the
-        traffic and a blinking caret does not pay for one every 2 s - and every
-        ``idle_ping_interval`` otherwise: a still screen costs no more than the
-        WebSocket keep-alive (docs/protocol.md, "Keep-alive")."""
-        last, seen = time.monotonic(), 0
+        """The idle end-to-end Ping: every ``idle_ping_interval`` on a still screen."""
         while True:
             await asyncio.sleep(self._ping_interval)
-            now, link = time.monotonic(), self._link
-            received = link.bytes_in if link is not None else 0
-            seen = min(seen, received)  # a new connection counts from 0
-            if received - seen < BUSY_BYTES and now - last < self._idle_ping_interval:
-                continue
-            s = self.session
-            if s is not None and s.secured and s.state.value not in ("waiting", "ended"):
-                nonce = secrets.randbits(62)
-                self._pings = {nonce: time.monotonic()}
-                self._send(ev.Ping(nonce))
-                last, seen = now, received
+            self._ping()
+
+    def _ping(self) -> None:
+        """Send an end-to-end Ping (its round trip is what the status line shows) if
+        one is due: with a screen update, when ``ping_interval`` has passed and
+        :data:`BUSY_BYTES` arrived since the last Ping (so a Ping is a few per cent of
+        the traffic, a blinking caret does not pay for one every 2 s, and none follows
+        the end of a change); else after ``idle_ping_interval`` (docs/protocol.md §2.7)."""
+        now, link, s = time.monotonic(), self._link, self.session
+        received = link.bytes_in if link is not None else 0
+        self._ping_seen = min(self._ping_seen, received)  # a new connection counts from 0
+        since = now - self._ping_last
+        busy = received - self._ping_seen >= BUSY_BYTES and since >= self._ping_interval
+        if not (busy or since >= self._idle_ping_interval):
+            return
+        if s is not None and s.secured and s.state.value not in ("waiting", "ended"):
+            nonce = secrets.randbits(62)
+            self._pings = {nonce: now}
+            self._send(ev.Ping(nonce))
+            self._ping_last, self._ping_seen = now, received
