@@ -13,7 +13,7 @@ thread) and asks the server for three kinds of events on the root window:
 * XFixes ``CursorNotify``: the pointer image changed.
 
 :meth:`DamageWatch.wait` blocks in ``select`` on the X connection and a wake-up
-pipe that any thread may poke (:meth:`DamageWatch.wake`), so the capture thread
+socket pair that any thread may poke (:meth:`DamageWatch.wake`), so the capture thread
 sleeps without a timer while the screen is still.
 
 Measured on Xvfb 1920x1080: python-xlib has DAMAGE but no XFixes regions, so it
@@ -28,8 +28,8 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
-import os
 import select
+import socket
 from typing import Any
 
 Rect = tuple[int, int, int, int]  # x, y, width, height in root-window pixels
@@ -142,7 +142,9 @@ class DamageWatch:
             self._x11.XCloseDisplay(self._dpy)
             raise
         self._fd = self._x11.XConnectionNumber(self._dpy)
-        self._wake_r, self._wake_w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
+        self._wake_r, self._wake_w = socket.socketpair()  # any thread may write a byte
+        self._wake_r.setblocking(False)
+        self._wake_w.setblocking(False)
         self._event = _XEvent()
         self.pending = False
         """True once the screen was drawn to and :meth:`take` has not run since."""
@@ -205,7 +207,7 @@ class DamageWatch:
         if self._wake_r in ready:
             flags |= WOKEN
             try:
-                while os.read(self._wake_r, 64):
+                while self._wake_r.recv(64):
                     pass
             except BlockingIOError:
                 pass
@@ -243,9 +245,9 @@ class DamageWatch:
     def wake(self) -> None:
         """End a :meth:`wait` now (any thread)."""
         try:
-            os.write(self._wake_w, b"\0")
+            self._wake_w.send(b"\0")
         except BlockingIOError:
-            pass  # the pipe is full: a wake-up is pending anyway
+            pass  # the socket is full: a wake-up is pending anyway
 
     def close(self) -> None:
         if self._dpy:
@@ -253,5 +255,5 @@ class DamageWatch:
             self._fixes.XFixesDestroyRegion(self._dpy, self._region)
             self._x11.XCloseDisplay(self._dpy)
             self._dpy = None
-            os.close(self._wake_r)
-            os.close(self._wake_w)
+            self._wake_r.close()
+            self._wake_w.close()
