@@ -43,7 +43,8 @@ class Monitor:
 
 
 class FrameSource(Protocol):
-    """What the streamer needs from a capturer (tests pass fakes)."""
+    """A screen that can only be grabbed whole; the streamer polls it through
+    :class:`cobrowse.screen.source.PollingSource` (tests pass fakes)."""
 
     def monitors(self) -> list[Monitor]: ...
 
