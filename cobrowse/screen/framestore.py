@@ -70,7 +70,10 @@ class FrameStore:
 
     def kept(self, rects: Iterable[Rect]) -> None:
         """The encoder took the frame from :meth:`update` (it sent a payload), which
-        differs from the old front in ``rects``: swap the buffers."""
+        differs from the old front in ``rects``: swap the buffers.  (After
+        :meth:`full` the new frame already is the front one.)"""
+        if self._back is None:
+            return
         self._front, self._back = self._back, self._front
         self._stale = list(rects)
 
@@ -135,6 +138,8 @@ class Grabber:
         if not rects and not refresh:
             return None, None  # drawn to outside this monitor
         dirty = cover(rects, m.width, m.height)
+        if dirty == [(0, 0, m.width, m.height)]:  # a fresh grab, no copying into buffers
+            return self.store.full(hatch(source.grab(m), (m.x, m.y), hidden)), dirty
         frame = self.store.update((r, source.grab(m, r)) for r in dirty)
         hatch(frame, (m.x, m.y), overlaps(hidden, dirty, (m.x, m.y)))
         return frame, dirty
