@@ -100,6 +100,7 @@ class ScreenStreamer:
         self._source: ScreenSource | None = None
         self._grabber = Grabber(hidden)
         self._damage_at: float | None = None
+        self._polled_at = -math.inf
         self._clock = clock
         self._cond = threading.Condition()
         self._flow = FlowControl(clock, window=window, max_fps=max_fps)
@@ -275,12 +276,11 @@ class ScreenStreamer:
             if self._cursor is None or self._shape_serial is None:
                 self._poll_cursor(cursor, index)
             return True
-        timeout = min(SAFETY_TICK, refresh, delay if due else math.inf)
-        flags = source.wait(timeout)
+        flags = source.wait(min(SAFETY_TICK, delay if due else max(refresh, delay)))
         self.stats.wakes += 1
         if flags & DAMAGE and self._damage_at is None:
             self._damage_at = time.perf_counter()
-        if flags & POINTER or not flags:
+        if flags & POINTER or time.monotonic() - self._polled_at >= SAFETY_TICK:
             self._poll_cursor(cursor, index)
         return True
 
@@ -339,6 +339,7 @@ class ScreenStreamer:
             self._on_frame(self._frame_id, payload)
 
     def _poll_cursor(self, cursor: CursorReader | None, index: int) -> None:
+        self._polled_at = time.monotonic()
         if cursor is not None and self._on_shape is not None:
             self._poll_shape(cursor)
         position = cursor.position() if cursor is not None else None

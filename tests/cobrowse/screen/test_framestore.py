@@ -10,6 +10,7 @@ import numpy as np
 
 from cobrowse.screen.capture import Monitor
 from cobrowse.screen.compositor import Compositor
+from cobrowse.screen.encoder import FrameEncoder
 from cobrowse.screen.framestore import FrameStore, cover
 from cobrowse.screen.hidden import DARK, LIGHT, HiddenAreas
 from cobrowse.screen.source import DAMAGE, WOKEN, Changes
@@ -141,3 +142,38 @@ def test_changes_under_the_clients_windows_stay_hatched_and_moves_uncover() -> N
         assert (frame[120:160, 200:260, :3] == 40).all()
     finally:
         streamer.stop()
+
+
+class AlwaysRefreshing(FrameEncoder):
+    """An encoder that always has lossy tiles to refresh and never sends anything."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls = threading.Semaphore(0)
+
+    @property
+    def refresh_pending(self) -> bool:
+        return True
+
+    def encode(self, frame: np.ndarray, dirty: object = None) -> bytes | None:
+        self.calls.release()
+        return None
+
+
+def test_a_pending_refresh_is_paced_not_spun() -> None:
+    encoder = AlwaysRefreshing()
+    source = FakeScreen()
+    streamer = ScreenStreamer(
+        lambda i, p: None,
+        source_factory=lambda: source,
+        cursor_factory=None,
+        encoder=encoder,
+        max_fps=20,
+    )
+    streamer.start()
+    try:
+        for _ in range(10):  # the keyframe, the burst, then 20 a second
+            assert encoder.calls.acquire(timeout=10)
+    finally:
+        streamer.stop()
+    assert streamer.stats.wakes < 60  # about one per capture, not a busy loop
