@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -23,9 +23,16 @@ from PySide6.QtWidgets import (
 )
 
 from cobrowse.checklists import Catalogue, Checklist, Step
+from qtlang import translate
 
 ID_ROLE = Qt.ItemDataRole.UserRole
-NOT_SHOWN = "Dette trin har ingen tekst til borgeren og kan ikke vises hos borgeren."
+NOT_SHOWN = QT_TRANSLATE_NOOP(
+    "agent", "Dette trin har ingen tekst til borgeren og kan ikke vises hos borgeren."
+)
+
+
+def not_shown() -> str:
+    return translate("agent", str(NOT_SHOWN))
 
 
 class ChecklistPanel(QWidget):
@@ -39,7 +46,7 @@ class ChecklistPanel(QWidget):
         self.catalogue = catalogue
         self.checklist: Checklist | None = None
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Søg tjekliste (titel eller emne) …")
+        self.search.setPlaceholderText(translate("agent", "Søg tjekliste (titel eller emne) …"))
         self.search.setClearButtonEnabled(True)
         self.results = QListWidget()
         self.results.setWordWrap(True)
@@ -49,8 +56,8 @@ class ChecklistPanel(QWidget):
         self.steps = QListWidget()
         self.details = QTextBrowser()
         self.details.setOpenLinks(False)
-        self.show_button = QPushButton("&Vis trin for borgeren")
-        self.link_button = QPushButton("Åbn &link hos borgeren")
+        self.show_button = QPushButton(translate("agent", "&Vis trin for borgeren"))
+        self.link_button = QPushButton(translate("agent", "Åbn &link hos borgeren"))
         self.problems = QLabel()
         self.problems.setStyleSheet("color: #8a5300;")
         self.problems.setWordWrap(True)
@@ -92,7 +99,11 @@ class ChecklistPanel(QWidget):
         problems = self.catalogue.problems
         self.problems.setVisible(bool(problems))
         if problems:
-            self.problems.setText(f"{len(problems)} tjekliste(r) kunne ikke indlæses.")
+            self.problems.setText(
+                translate("agent", "{count} tjekliste(r) kunne ikke indlæses.").format(
+                    count=len(problems)
+                )
+            )
             self.problems.setToolTip("\n".join(str(p) for p in problems))
 
     # --- choosing ----------------------------------------------------------------
@@ -116,13 +127,17 @@ class ChecklistPanel(QWidget):
     def choose(self, checklist: Checklist) -> None:
         self.checklist = checklist
         self._show_checklist(True)
-        self.title.setText(f"<b>{checklist.title}</b> ({len(checklist.steps)} trin)")
+        self.title.setText(
+            translate("agent", "<b>{title}</b> ({steps} trin)").format(
+                title=escape(checklist.title), steps=len(checklist.steps)
+            )
+        )
         self.steps.blockSignals(True)
         self.steps.clear()
         for number, step in enumerate(checklist.steps, 1):
             item = QListWidgetItem(f"{number}. {step.title}")
             if not step.for_citizen:
-                item.setToolTip(NOT_SHOWN)
+                item.setToolTip(not_shown())
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
             self.steps.addItem(item)
@@ -146,13 +161,23 @@ class ChecklistPanel(QWidget):
         _, step = current
         parts = [f"<h3>{escape(step.title)}</h3>"]
         if step.notes:
-            parts.append(f"<p><b>Til dig:</b> {escape(step.notes)}</p>")
+            parts.append(
+                translate("agent", "<p><b>Til dig:</b> {notes}</p>").format(
+                    notes=escape(step.notes)
+                )
+            )
         if step.citizen_text:
-            parts.append(f"<p><b>Borgeren ser:</b> <i>{escape(step.citizen_text)}</i></p>")
+            parts.append(
+                translate("agent", "<p><b>Borgeren ser:</b> <i>{text}</i></p>").format(
+                    text=escape(step.citizen_text)
+                )
+            )
         else:
-            parts.append(f"<p><i>{NOT_SHOWN}</i></p>")
+            parts.append(f"<p><i>{not_shown()}</i></p>")
         if step.link:
-            parts.append(f"<p><b>Link:</b> {step.link}</p>")
+            parts.append(
+                translate("agent", "<p><b>Link:</b> {link}</p>").format(link=escape(step.link))
+            )
         self.details.setHtml("".join(parts))
         self._update_buttons()
 
@@ -180,7 +205,7 @@ class ChecklistPanel(QWidget):
         current = self.current_step()
         shown = current is not None and current[1].for_citizen
         self.show_button.setEnabled(self._live and shown)
-        self.show_button.setToolTip("" if current is None or shown else NOT_SHOWN)
+        self.show_button.setToolTip("" if current is None or shown else not_shown())
         self.link_button.setEnabled(self._live and current is not None and bool(current[1].link))
 
     def reset(self) -> None:

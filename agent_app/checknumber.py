@@ -9,14 +9,17 @@ has it in small type.)
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
-CAPTION = "Læs tallet op for borgeren:"
-HINT = (
+from qtlang import translate
+
+CAPTION = QT_TRANSLATE_NOOP("agent", "Læs tallet op for borgeren:")
+HINT = QT_TRANSLATE_NOOP(
+    "agent",
     "Borgeren ser det samme tal i sit vindue og trykker »Tillad styring«, når tallene "
-    "passer. Passer de ikke, skal borgeren trykke »Nej«."
+    "passer. Passer de ikke, skal borgeren trykke »Nej«.",
 )
 
 
@@ -30,12 +33,12 @@ class CheckNumberBanner(QFrame):
             "QFrame#checkNumber { background: #e8f0fe; border: 2px solid #1a56b0;"
             " border-radius: 6px; } QLabel { color: #0b2a5b; background: transparent; }"
         )
-        self.caption = QLabel(CAPTION)
+        self.caption = QLabel(translate("agent", str(CAPTION)))
         self.caption.setFont(_font(16, bold=True))
         self.digits = QLabel()
         self.digits.setFont(_font(40, bold=True))
         self.digits.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.hint = QLabel(HINT)
+        self.hint = QLabel(translate("agent", str(HINT)))
         self.hint.setWordWrap(True)
         box = QVBoxLayout(self)
         box.setContentsMargins(16, 10, 16, 10)
@@ -48,8 +51,10 @@ class CheckNumberBanner(QFrame):
     def set_number(self, digits: str) -> None:
         self.number = digits
         self.digits.setText(" ".join(digits))
-        self.digits.setAccessibleName(f"Kontroltal {digits}")
-        self.setAccessibleName(f"{CAPTION} {digits}")
+        self.digits.setAccessibleName(
+            translate("agent", "Kontroltal {digits}").format(digits=digits)
+        )
+        self.setAccessibleName(f"{self.caption.text()} {digits}")
 
     def show_for(self, phase: str) -> None:
         """Shown only while the agent waits for the citizen's control consent."""

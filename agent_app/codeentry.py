@@ -5,6 +5,8 @@ it with (see :mod:`agent_app.checknumber`)."""
 
 from __future__ import annotations
 
+from html import escape
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
@@ -18,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from agent_app import texts
 from cobrowse.session.codes import CODE_DIGITS, EXAMPLE_CODE
+from qtlang import translate
 
 _BUSY = ("joining", "pairing", "waiting_view")
 
@@ -42,7 +45,7 @@ class CodePage(QWidget):
         self.code.setPlaceholderText(EXAMPLE_CODE)
         self.code.setFont(_big(26))
         self.code.setMaxLength(20)
-        self.code.setAccessibleName("Borgerens kode")
+        self.code.setAccessibleName(translate("agent", "Borgerens kode"))
         self.connect_button = QPushButton("&Forbind")
         self.connect_button.setFont(_big(14))
         self.error = QLabel()
@@ -50,7 +53,7 @@ class CodePage(QWidget):
         self.error.setWordWrap(True)
         self.progress = QLabel()
         self.progress.setFont(_big(14))
-        self.again = QPushButton("Spørg borgeren igen")
+        self.again = QPushButton(translate("agent", "Spørg borgeren igen"))
         self.code.returnPressed.connect(self._submit)
         self.connect_button.clicked.connect(self._submit)
         self.code.textEdited.connect(lambda _: self.error.clear())
@@ -67,8 +70,11 @@ class CodePage(QWidget):
         box.addWidget(self.greeting)
         box.addWidget(
             QLabel(
-                "<h1>Ny borger</h1>Skriv koden, som borgeren læser op "
-                f"({CODE_DIGITS} cifre, mellemrum er valgfrie):"
+                translate(
+                    "agent",
+                    "<h1>Ny borger</h1>Skriv koden, som borgeren læser op "
+                    "({digits} cifre, mellemrum er valgfrie):",
+                ).format(digits=CODE_DIGITS)
             )
         )
         box.addLayout(row)
@@ -80,7 +86,11 @@ class CodePage(QWidget):
         self.setMaximumWidth(720)
 
     def set_greeting(self, display_name: str, municipality: str) -> None:
-        self.greeting.setText(f"Logget ind som <b>{display_name}</b> ({municipality})")
+        self.greeting.setText(
+            translate("agent", "Logget ind som <b>{name}</b> ({municipality})").format(
+                name=escape(display_name), municipality=escape(municipality)
+            )
+        )
 
     def _submit(self) -> None:
         if self.code.isEnabled():
@@ -95,7 +105,7 @@ class CodePage(QWidget):
         busy = phase in _BUSY or phase == "view_denied"
         self.code.setEnabled(not busy)
         self.connect_button.setEnabled(not busy)
-        self.progress.setText(texts.PHASES.get(phase, "") if phase != "ready" else "")
+        self.progress.setText(texts.phase_text(phase) if phase != "ready" else "")
         self.again.setVisible(phase == "view_denied")
         if phase == "joining":
             self.error.clear()

@@ -30,6 +30,7 @@ from PySide6.QtCore import QObject, QRect, Signal
 from PySide6.QtGui import QImage
 
 from cobrowse.screen import codec
+from qtlang import translate
 
 log = logging.getLogger(__name__)
 Rect = tuple[int, int, int, int]
@@ -107,7 +108,7 @@ class FrameWorker(QObject):
                 update = self._apply(frame_id, payload)
             except Exception as exc:  # a bad frame from the peer: say so, keep going
                 log.warning("frame %d could not be decoded: %s", frame_id, type(exc).__name__)
-                self.failed.emit("Et skærmbillede kunne ikke vises.")
+                self.failed.emit(translate("agent", "Et skærmbillede kunne ikke vises."))
                 return
         while not self._closed and not self._slots.acquire(timeout=0.5):
             pass

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from agent_app import texts
 from agent_app.privacynote import PrivacyWarning
 from cobrowse.sessionlog import personal
+from qtlang import translate
 
 
 class LogPanel(QWidget):
@@ -33,25 +34,27 @@ class LogPanel(QWidget):
         self.topic = QComboBox()
         self.topic.setEditable(True)
         self.topic.addItems(["", *sorted(set(topics))])
-        _line_edit(self.topic).setPlaceholderText("Vælg eller skriv emne")
+        _line_edit(self.topic).setPlaceholderText(translate("agent", "Vælg eller skriv emne"))
         self.municipality = QComboBox()
         self.municipality.setEditable(True)
         self.municipality.addItems(["", *texts.MUNICIPALITIES])
-        _line_edit(self.municipality).setPlaceholderText("Borgerens kommune")
+        _line_edit(self.municipality).setPlaceholderText(translate("agent", "Borgerens kommune"))
         self.outcome = QComboBox()
-        self.outcome.addItem("Vælg udfald …", "")
-        for key, label in texts.OUTCOMES.items():
-            self.outcome.addItem(label, key)
+        self.outcome.addItem(translate("agent", "Vælg udfald …"), "")
+        for key in texts.OUTCOMES:
+            self.outcome.addItem(texts.outcome_text(key), key)
         self.note = QPlainTextEdit()
-        self.note.setPlaceholderText("Note (skriv aldrig CPR-nummer eller andre personoplysninger)")
+        self.note.setPlaceholderText(
+            translate("agent", "Note (skriv aldrig CPR-nummer eller andre personoplysninger)")
+        )
         self.note.setMaximumHeight(90)
-        self.add_note = QPushButton("Gem &note")
+        self.add_note = QPushButton(translate("agent", "Gem &note"))
         self.privacy = PrivacyWarning()
         self._pending: tuple[str, str, str] | None = None  # slot, kind, key held back
         self.notes_saved = QLabel()
         self.error = QLabel()
         self.error.setStyleSheet("color: #b00020; font-weight: bold;")
-        self.end_button = QPushButton("&Afslut session")
+        self.end_button = QPushButton(translate("agent", "&Afslut session"))
         self.end_button.setStyleSheet("font-weight: bold; padding: 6px;")
         self._wire()
         self._layout()
@@ -69,9 +72,9 @@ class LogPanel(QWidget):
 
     def _layout(self) -> None:
         form = QFormLayout()
-        form.addRow("&Emne:", self.topic)
-        form.addRow("&Kommune:", self.municipality)
-        form.addRow("&Udfald:", self.outcome)
+        form.addRow(translate("agent", "&Emne:"), self.topic)
+        form.addRow(translate("agent", "&Kommune:"), self.municipality)
+        form.addRow(translate("agent", "&Udfald:"), self.outcome)
         box = QVBoxLayout(self)
         box.addLayout(form)
         box.addWidget(self.note)
@@ -106,7 +109,8 @@ class LogPanel(QWidget):
         if not personal.find(value):
             return False
         self._pending = (slot, kind, key)
-        self.privacy.show_for("Noten" if slot == "note" else "Emnet", value)
+        what = translate("agent", "Noten") if slot == "note" else translate("agent", "Emnet")
+        self.privacy.show_for(what, value)
         return True
 
     def _save_masked(self) -> None:
@@ -145,7 +149,9 @@ class LogPanel(QWidget):
             self.note.clear()
             count = int(self.notes_saved.property("count") or 0) + 1
             self.notes_saved.setProperty("count", count)
-            self.notes_saved.setText(f"{count} note(r) gemt.")
+            self.notes_saved.setText(
+                translate("agent", "{count} note(r) gemt.").format(count=count)
+            )
 
     def set_topic(self, topic: str) -> None:
         """The checklist chose a topic (the agent can still change it)."""
@@ -157,7 +163,7 @@ class LogPanel(QWidget):
 
     def _end(self) -> None:
         if not self.outcome_key():
-            self.error.setText("Vælg et udfald, før du afslutter.")
+            self.error.setText(translate("agent", "Vælg et udfald, før du afslutter."))
             self.outcome.setFocus()
             return
         self.end_requested.emit()

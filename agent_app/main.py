@@ -11,8 +11,15 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
 from agent_app.app import AgentApp
-from cobrowse import __version__
+from cobrowse import __version__, platform
 from cobrowse.paths import default_session_log, user_data_dir
+from qtlang import LANGUAGES, install
+
+
+def language(settings: QSettings) -> str:
+    """The agent's language: the ``language`` setting (``--lang`` stores it), else Danish."""
+    lang = str(settings.value("language", "da"))
+    return lang if lang in LANGUAGES else "da"
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -37,6 +44,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=None,
         help="keep ended sessions in the log this many days (remembered; default 90)",
     )
+    parser.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        help="language of the window (remembered; default Danish)",
+    )
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args(argv)
     if args.retention_days is not None and args.retention_days < 1:
@@ -50,12 +62,16 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    platform.current().dpi_aware()  # Windows: per-monitor DPI, before any window
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("cobrowse-agent")
     app.setOrganizationName("cobrowse")
     settings = QSettings()
     if args.retention_days is not None:
         settings.setValue("retention_days", args.retention_days)
+    if args.lang:
+        settings.setValue("language", args.lang)
+    install("agent", language(settings))
     agent = AgentApp(settings, args.log, args.checklists, args.relay, args.name)
     for problem in agent.catalogue.problems:
         logging.getLogger("agent_app").warning("checklist skipped: %s", problem)

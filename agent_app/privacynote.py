@@ -12,6 +12,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from cobrowse.sessionlog import personal
+from qtlang import translate
 
 
 class PrivacyWarning(QWidget):
@@ -23,8 +24,8 @@ class PrivacyWarning(QWidget):
         self.text = QLabel()
         self.text.setWordWrap(True)
         self.text.setStyleSheet("color: #8a4b00; font-weight: bold;")
-        self.edit_button = QPushButton("&Ret teksten")
-        self.mask_button = QPushButton("Gem &maskeret")
+        self.edit_button = QPushButton(translate("agent", "&Ret teksten"))
+        self.mask_button = QPushButton(translate("agent", "Gem &maskeret"))
         self.edit_button.clicked.connect(self.edit)
         self.mask_button.clicked.connect(self.save_masked)
         buttons = QHBoxLayout()
@@ -40,7 +41,10 @@ class PrivacyWarning(QWidget):
         """Show the warning for ``value`` (``what`` is "Noten" or "Emnet")."""
         found = personal.describe(personal.find(value))
         self.text.setText(
-            f"{what} indeholder personoplysninger ({found}). De må ikke stå i loggen. "
-            f"Ret teksten, eller gem den sådan: »{personal.mask(value)}«"
+            translate(
+                "agent",
+                "{what} indeholder personoplysninger ({found}). De må ikke stå i loggen. "
+                "Ret teksten, eller gem den sådan: »{masked}«",
+            ).format(what=what, found=found, masked=personal.mask(value))
         )
         self.show()

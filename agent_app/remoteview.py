@@ -27,6 +27,7 @@ from PySide6.QtWidgets import QFrame, QScrollArea, QWidget
 from agent_app.frames import FrameUpdate
 from agent_app.remoteinput import BUTTONS, key_message
 from cobrowse.session import events as ev
+from qtlang import translate
 
 _CURSOR = QPolygonF(
     [
@@ -62,14 +63,14 @@ class RemoteCanvas(QWidget):
         self.image = QImage()
         self.fit = True
         self.mode = "view"
-        self.overlay = "Venter på borgerens skærm …"
+        self.overlay = translate("agent", "Venter på borgerens skærm …")
         self._cursor: tuple[int, int] | None = None
         self._shape: tuple[QImage, QPointF] | None = None  # the citizen's pointer image
         self._held: dict[int, str] = {}
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setMouseTracking(True)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
-        self.setAccessibleName("Borgerens skærm")
+        self.setAccessibleName(translate("agent", "Borgerens skærm"))
 
     # --- state from the session ------------------------------------------------
 

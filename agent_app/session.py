@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Signal
 
 from agent_app import texts
 from agent_app.bridge import Bridge
@@ -30,15 +30,26 @@ from cobrowse.session.endpoint import (
     SignedIn,
     SignInFailed,
 )
+from qtlang import translate
 
 log = logging.getLogger(__name__)
 FrameSink = Callable[[int, bytes], None]
 EndpointFactory = Callable[..., AgentEndpoint]
 LIVE = ("viewing", "controlling", "waiting_control", "paused", "reconnecting")
-REFUSED = {  # why the citizen's PC did not take our input (InputRefused)
-    "own_window": "Dit klik eller tastetryk ramte borgerens eget cobrowse-vindue (det "
-    "skraverede felt i dit billede) – det kan du ikke styre. Klik i borgerens side først.",
-    "citizen_active": "Borgeren bruger selv mus eller tastatur – dine input venter et øjeblik.",
+REFUSED: dict[str, object] = {  # why the citizen's PC did not take our input (InputRefused)
+    "own_window": QT_TRANSLATE_NOOP(
+        "agent",
+        "Dit klik eller tastetryk ramte borgerens eget cobrowse-vindue (det "
+        "skraverede felt i dit billede) – det kan du ikke styre. Klik i borgerens side først.",
+    ),
+    "citizen_active": QT_TRANSLATE_NOOP(
+        "agent", "Borgeren bruger selv mus eller tastatur – dine input venter et øjeblik."
+    ),
+}
+SECURE_DESKTOP = {  # Windows shows its secure desktop (UAC prompt) on the citizen's PC
+    True: "Borgerens pc viser et administrator-spørgsmål (Windows' brugerkontokontrol). "
+    "Det kan du hverken se eller klikke på – borgeren skal selv svare på det.",
+    False: "Administrator-spørgsmålet er væk – du ser borgerens skærm igen.",
 }
 
 
@@ -170,7 +181,7 @@ class AgentSession(QObject):
         self.account = None
         text = texts.sign_in_error(event.reason)
         if was_live and event.reason != "account_disabled":  # IT staff cut us off: say so
-            text = "Forbindelsen til relæet blev afbrudt. Log ind igen."
+            text = translate("agent", "Forbindelsen til relæet blev afbrudt. Log ind igen.")
         self._drop_endpoint()
         self._set_phase("signed_out")
         self.sign_in_failed.emit(event.reason, text)
@@ -207,13 +218,13 @@ class AgentSession(QObject):
         if event.kind == "view":
             self._set_phase("view_denied")
         else:
-            self.notice.emit("Borgeren sagde nej til, at du styrer.")
+            self.notice.emit(translate("agent", "Borgeren sagde nej til, at du styrer."))
             self._set_phase("viewing")
 
     def _revoke(self, event: ev.ConsentRevoke) -> None:
         if self.phase == "controlling":
             self.logged.emit("control_off", {"by": "citizen"})
-        self.notice.emit("Borgeren har taget kontrollen tilbage.")
+        self.notice.emit(translate("agent", "Borgeren har taget kontrollen tilbage."))
         if self.phase in ("controlling", "waiting_control"):
             self._set_phase("viewing")
 
@@ -241,17 +252,23 @@ class AgentSession(QObject):
             self._set_phase("reconnecting")
 
     def _peer_back(self, event: PeerBack) -> None:
-        self.notice.emit("Borgeren er tilbage.")
+        self.notice.emit(translate("agent", "Borgeren er tilbage."))
 
     def _link_answer(self, event: ev.LinkAnswer) -> None:
         kind = "link_opened" if event.opened else "link_refused"
         self.logged.emit(kind, {"url": event.url})
         self.notice.emit(
-            "Borgeren åbnede linket." if event.opened else "Linket blev ikke åbnet hos borgeren."
+            translate("agent", "Borgeren åbnede linket.")
+            if event.opened
+            else translate("agent", "Linket blev ikke åbnet hos borgeren.")
         )
 
     def _input_refused(self, event: ev.InputRefused) -> None:
-        self.notice.emit(REFUSED[event.reason])  # the wire admits only these reasons
+        # the wire admits only these reasons
+        self.notice.emit(translate("agent", str(REFUSED[event.reason])))
+
+    def _secure_desktop(self, event: ev.SecureDesktop) -> None:
+        self.notice.emit(SECURE_DESKTOP[event.active])
 
     def _ended(self, event: ev.SessionEnded) -> None:
         if self.phase in ("ready", "signed_out"):  # the agent has already moved on
@@ -280,6 +297,7 @@ _HANDLERS: dict[type, Callable[[AgentSession, Any], None]] = {
     PeerBack: AgentSession._peer_back,
     ev.LinkAnswer: AgentSession._link_answer,
     ev.InputRefused: AgentSession._input_refused,
+    ev.SecureDesktop: AgentSession._secure_desktop,
     ev.SessionEnded: AgentSession._ended,
     ev.ScreenInfo: lambda s, e: s.screen_info.emit(e),
     ev.Cursor: lambda s, e: s.cursor.emit(e),

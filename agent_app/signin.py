@@ -17,6 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from qtlang import translate
+
 DEFAULT_RELAY = "wss://relay.example.dk/v1"
 
 
@@ -32,7 +34,7 @@ class SignInDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self._settings = settings
-        self.setWindowTitle("Log ind – Digital hjælp")
+        self.setWindowTitle(translate("agent", "Log ind – Digital hjælp"))
         self.url = QLineEdit(relay_url or str(settings.value("relay_url", DEFAULT_RELAY)))
         self.name = QLineEdit(name or str(settings.value("name", "")))
         self.password = QLineEdit()
@@ -45,19 +47,23 @@ class SignInDialog(QDialog):
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Log ind")
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annullér")
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(
+            translate("agent", "Log ind")
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(
+            translate("agent", "Annullér")
+        )
         self.buttons.accepted.connect(self._submit)
         self.buttons.rejected.connect(self.reject)
         self._layout()
 
     def _layout(self) -> None:
         form = QFormLayout()
-        form.addRow("&Relæ-adresse:", self.url)
-        form.addRow("&Brugernavn:", self.name)
-        form.addRow("&Adgangskode:", self.password)
+        form.addRow(translate("agent", "&Relæ-adresse:"), self.url)
+        form.addRow(translate("agent", "&Brugernavn:"), self.name)
+        form.addRow(translate("agent", "&Adgangskode:"), self.password)
         box = QVBoxLayout(self)
-        title = QLabel("<h2>Log ind på hotlinen</h2>")
+        title = QLabel(translate("agent", "<h2>Log ind på hotlinen</h2>"))
         box.addWidget(title)
         box.addLayout(form)
         box.addWidget(self.error)
@@ -74,17 +80,23 @@ class SignInDialog(QDialog):
         missing = [
             label
             for label, value in (
-                ("relæ-adresse", url),
-                ("brugernavn", name),
-                ("adgangskode", password),
+                (translate("agent", "relæ-adresse"), url),
+                (translate("agent", "brugernavn"), name),
+                (translate("agent", "adgangskode"), password),
             )
             if not value
         ]
         if missing:
-            self.show_error("Udfyld " + " og ".join(missing) + ".")
+            self.show_error(
+                translate("agent", "Udfyld {fields}.").format(
+                    fields=translate("agent", " og ").join(missing)
+                )
+            )
             return
         if not url.startswith(("ws://", "wss://")):
-            self.show_error("Relæ-adressen skal begynde med wss:// (eller ws:// i test).")
+            self.show_error(
+                translate("agent", "Relæ-adressen skal begynde med wss:// (eller ws:// i test).")
+            )
             return
         self._settings.setValue("relay_url", url)
         self._settings.setValue("name", name)
@@ -94,7 +106,7 @@ class SignInDialog(QDialog):
     def set_busy(self, busy: bool) -> None:
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         ok.setEnabled(not busy)
-        ok.setText("Logger ind …" if busy else "Log ind")
+        ok.setText(translate("agent", "Logger ind …") if busy else translate("agent", "Log ind"))
         if busy:
             self.error.hide()
 

@@ -12,12 +12,11 @@ plotting library and no image hand-over between threads.
 from __future__ import annotations
 
 import concurrent.futures
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QDate, QObject, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QDate, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
@@ -27,88 +26,43 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
-    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
+from agent_app.barchart import BarChart
+from agent_app.stuck_panel import StuckPanel
+from qtlang import current, translate
+
 Fetcher = Callable[[date, date], "concurrent.futures.Future[dict[str, Any]]"]
-WEEKDAYS_DA = {
-    "Monday": "Man",
-    "Tuesday": "Tir",
-    "Wednesday": "Ons",
-    "Thursday": "Tor",
-    "Friday": "Fre",
-    "Saturday": "Lør",
-    "Sunday": "Søn",
+WEEKDAYS: dict[str, object] = {
+    "Monday": QT_TRANSLATE_NOOP("agent", "Man"),
+    "Tuesday": QT_TRANSLATE_NOOP("agent", "Tir"),
+    "Wednesday": QT_TRANSLATE_NOOP("agent", "Ons"),
+    "Thursday": QT_TRANSLATE_NOOP("agent", "Tor"),
+    "Friday": QT_TRANSLATE_NOOP("agent", "Fre"),
+    "Saturday": QT_TRANSLATE_NOOP("agent", "Lør"),
+    "Sunday": QT_TRANSLATE_NOOP("agent", "Søn"),
 }
-OUTCOMES_DA = {
-    "solved": "Løst",
-    "citizen_finished_alone": "Borgeren klarede resten selv",
-    "referred_borger_dk": "Henvist til borger.dk",
-    "referred_skat_dk": "Henvist til skat.dk",
-    "out_of_scope_cpr": "Uden for området (CPR)",
-    "not_solved": "Ikke løst",
-    "interrupted": "Afbrudt (intet udfald valgt)",
+OUTCOMES: dict[str, object] = {
+    "solved": QT_TRANSLATE_NOOP("agent", "Løst"),
+    "citizen_finished_alone": QT_TRANSLATE_NOOP("agent", "Borgeren klarede resten selv"),
+    "referred_borger_dk": QT_TRANSLATE_NOOP("agent", "Henvist til borger.dk"),
+    "referred_skat_dk": QT_TRANSLATE_NOOP("agent", "Henvist til skat.dk"),
+    "out_of_scope_cpr": QT_TRANSLATE_NOOP("agent", "Uden for området (CPR)"),
+    "not_solved": QT_TRANSLATE_NOOP("agent", "Ikke løst"),
+    "interrupted": QT_TRANSLATE_NOOP("agent", "Afbrudt (intet udfald valgt)"),
 }
-REFUSALS_DA = {
-    "forbidden": "Kun supervisorer og administratorer kan se hotlinens statistik.",
-    "bad_range": "Slutdatoen ligger før startdatoen.",
-    "not_signed_in": "Du er ikke logget ind på relæet.",
-    "connection_lost": "Forbindelsen til relæet blev afbrudt. Prøv igen.",
+REFUSALS: dict[str, object] = {
+    "forbidden": QT_TRANSLATE_NOOP(
+        "agent", "Kun supervisorer og administratorer kan se hotlinens statistik."
+    ),
+    "bad_range": QT_TRANSLATE_NOOP("agent", "Slutdatoen ligger før startdatoen."),
+    "not_signed_in": QT_TRANSLATE_NOOP("agent", "Du er ikke logget ind på relæet."),
+    "connection_lost": QT_TRANSLATE_NOOP(
+        "agent", "Forbindelsen til relæet blev afbrudt. Prøv igen."
+    ),
 }
-BAR = QColor("#1f5f8b")
-
-
-class BarChart(QWidget):
-    """Horizontal bars with a label and a count each; ``set_data`` replaces them."""
-
-    ROW = 20
-
-    def __init__(self, title: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.title = title
-        self.data: list[tuple[str, int]] = []
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-
-    def set_data(self, data: Sequence[tuple[str, int]]) -> None:
-        self.data = list(data)
-        self.setFixedHeight(self.ROW * (len(self.data) + 1) + 8)
-        self.update()
-
-    def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
-        return QSize(360, self.ROW * (len(self.data) + 1) + 8)
-
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt API
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        bold = QFont(self.font())
-        bold.setBold(True)
-        painter.setFont(bold)
-        painter.drawText(
-            QRectF(0, 0, self.width(), self.ROW), Qt.AlignmentFlag.AlignLeft, self.title
-        )
-        painter.setFont(self.font())
-        metrics = QFontMetrics(self.font())
-        label_w = max((metrics.horizontalAdvance(label) for label, _ in self.data), default=0) + 8
-        count_w = metrics.horizontalAdvance("00000")
-        top = max((n for _, n in self.data), default=0) or 1
-        span = max(self.width() - label_w - count_w - 8, 10)
-        for row, (label, count) in enumerate(self.data, start=1):
-            y = row * self.ROW
-            painter.drawText(
-                QRectF(0, y, label_w - 6, self.ROW),
-                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                label,
-            )
-            width = span * count / top
-            painter.fillRect(QRectF(label_w, y + 4, width, self.ROW - 8), BAR)
-            painter.drawText(
-                QRectF(label_w + width + 4, y, count_w, self.ROW),
-                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                str(count),
-            )
-        painter.end()
 
 
 class _Relay(QObject):
@@ -124,7 +78,7 @@ class StatsWindow(QDialog):
         self, fetch: Fetcher, parent: QWidget | None = None, *, today: date | None = None
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Hotlinens statistik")
+        self.setWindowTitle(translate("agent", "Hotlinens statistik"))
         self._fetch = fetch
         self._request = 0
         self._relay = _Relay(self)
@@ -132,28 +86,32 @@ class StatsWindow(QDialog):
         today = today or date.today()
         self.date_from = _date_edit(today.replace(day=1))
         self.date_to = _date_edit(today)
-        self.show_button = QPushButton("Vis")
+        self.show_button = QPushButton(translate("agent", "Vis"))
         self.show_button.clicked.connect(self.refresh)
-        self.status = QLabel("Vælg en periode og tryk Vis.")
+        self.status = QLabel(translate("agent", "Vælg en periode og tryk Vis."))
         self.status.setWordWrap(True)
         self.figures = QFormLayout()
         self.charts = {
             key: BarChart(title)
             for key, title in (
-                ("weekday", "Henvendelser pr. ugedag"),
-                ("hour", "Henvendelser pr. time"),
-                ("topic", "Emner"),
-                ("outcome", "Udfald"),
-                ("municipality", "Kommuner"),
+                ("weekday", translate("agent", "Henvendelser pr. ugedag")),
+                ("hour", translate("agent", "Henvendelser pr. time")),
+                ("topic", translate("agent", "Emner")),
+                ("outcome", translate("agent", "Udfald")),
+                ("municipality", translate("agent", "Kommuner")),
             )
         }
         self.stops = QLabel()
         self.stops.setWordWrap(True)
+        self.stuck = StuckPanel()
         self._build()
 
     def _build(self) -> None:
         picker = QHBoxLayout()
-        for text, widget in (("Fra", self.date_from), ("Til", self.date_to)):
+        for text, widget in (
+            (translate("agent", "Fra"), self.date_from),
+            (translate("agent", "Til"), self.date_to),
+        ):
             picker.addWidget(QLabel(text))
             picker.addWidget(widget)
         picker.addWidget(self.show_button)
@@ -165,8 +123,20 @@ class StatsWindow(QDialog):
         inner = QVBoxLayout(body)
         inner.addLayout(self.figures)
         inner.addLayout(grid)
-        inner.addWidget(QLabel("<b>Hvor sessionerne stoppede, pr. tjekliste</b>"))
+        inner.addWidget(
+            QLabel(translate("agent", "<b>Hvor sessionerne stoppede, pr. tjekliste</b>"))
+        )
         inner.addWidget(self.stops)
+        inner.addWidget(
+            QLabel(
+                translate(
+                    "agent",
+                    "<b>Hvor borgerne går i stå: trin hvor sessionen sluttede uløst "
+                    "eller agenten måtte tage styringen</b>",
+                )
+            )
+        )
+        inner.addWidget(self.stuck)
         inner.addStretch()
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -181,11 +151,11 @@ class StatsWindow(QDialog):
         """Ask for the report of the chosen period (never blocks)."""
         first, last = _day(self.date_from), _day(self.date_to)
         if last < first:
-            self.status.setText(REFUSALS_DA["bad_range"])
+            self.status.setText(_t(REFUSALS["bad_range"]))
             return
         self._request += 1
         number = self._request
-        self.status.setText("Henter statistik …")
+        self.status.setText(translate("agent", "Henter statistik …"))
         self.show_button.setEnabled(False)
         future = self._fetch(first, last)
         future.add_done_callback(lambda f: self._deliver(number, f))
@@ -205,39 +175,53 @@ class StatsWindow(QDialog):
             report = future.result()
         except Exception as exc:  # noqa: BLE001 - shown to the supervisor
             reason = str(getattr(exc, "reason", ""))
-            self.status.setText(REFUSALS_DA.get(reason, f"Statistikken kunne ikke hentes ({exc})."))
+            failed = translate("agent", "Statistikken kunne ikke hentes ({error}).").format(
+                error=exc
+            )
+            self.status.setText(_t(REFUSALS[reason]) if reason in REFUSALS else failed)
             return
         self.show_report(report)
 
     def show_report(self, report: dict[str, Any]) -> None:
         """Fill the figures and charts from a report dict."""
         trimmed = (
-            " Kun de største emner, kommuner og tjeklister er vist (resten er samlet "
-            "som «andre»); den fulde rapport: cobrowse-relay report."
+            translate(
+                "agent",
+                " Kun de største emner, kommuner og tjeklister er vist (resten er samlet "
+                "som «andre»); den fulde rapport: cobrowse-relay report.",
+            )
             if report.get("trimmed")
             else ""
         )
+        period = translate("agent", "Periode {first} – {last}: {contacts} henvendelser.")
         self.status.setText(
-            f"Periode {report['date_from']} – {report['date_to']}: "
-            f"{report['contacts']} henvendelser.{trimmed}"
+            period.format(
+                first=report["date_from"], last=report["date_to"], contacts=report["contacts"]
+            )
+            + trimmed
         )
         _clear(self.figures)
         for label, value in _figures(report):
             self.figures.addRow(label, QLabel(value))
         self.charts["weekday"].set_data(
-            [(WEEKDAYS_DA.get(k, k), n) for k, n in report["per_weekday"].items()]
+            [(_t(WEEKDAYS.get(k, k)), n) for k, n in report["per_weekday"].items()]
         )
         hours = [(f"{h:02d}", n) for h, n in enumerate(report["per_hour"]) if n]
         self.charts["hour"].set_data(hours or [("–", 0)])
         self.charts["topic"].set_data(_top(report["per_topic"]))
         self.charts["outcome"].set_data(
-            [(OUTCOMES_DA.get(k, k), n) for k, n in report["per_outcome"].items()]
+            [(_t(OUTCOMES.get(k, k)), n) for k, n in report["per_outcome"].items()]
         )
         self.charts["municipality"].set_data(_top(report["per_municipality"]))
         self.stops.setText(
             "<br>".join(_stop(s) for s in report["checklist_stops"])
-            or "Ingen tjeklister brugt i perioden."
+            or translate("agent", "Ingen tjeklister brugt i perioden.")
         )
+        self.stuck.set_stuck(report.get("stuck", []))  # an older relay sends none
+
+
+def _t(text: object) -> str:
+    return translate("agent", str(text))
 
 
 def _date_edit(day: date) -> QDateEdit:
@@ -260,11 +244,14 @@ def _clear(form: QFormLayout) -> None:
 def _top(counts: dict[str, int], limit: int = 10) -> list[tuple[str, int]]:
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     rest = sum(n for _, n in ranked[limit:])
-    return ranked[:limit] + ([("(øvrige)", rest)] if rest else []) or [("–", 0)]
+    return ranked[:limit] + ([(translate("agent", "(øvrige)"), rest)] if rest else []) or [("–", 0)]
 
 
 def _minutes(seconds: float | None) -> str:
-    return "–" if seconds is None else f"{seconds / 60:.1f} min".replace(".", ",")
+    if seconds is None:
+        return "–"
+    shown = f"{seconds / 60:.1f} min"
+    return shown.replace(".", ",") if current() == "da" else shown  # 16,0 / 16.0
 
 
 def _percent(share: float | None) -> str:
@@ -273,23 +260,38 @@ def _percent(share: float | None) -> str:
 
 def _figures(report: dict[str, Any]) -> list[tuple[str, str]]:
     return [
-        ("Henvendelser", str(report["contacts"])),
-        ("Median varighed", _minutes(report["median_duration_s"])),
-        ("90 % af sessionerne varede højst", _minutes(report["p90_duration_s"])),
-        ("Borgeren klarede resten selv", _percent(report["finished_alone_share"])),
+        (translate("agent", "Henvendelser"), str(report["contacts"])),
+        (translate("agent", "Median varighed"), _minutes(report["median_duration_s"])),
         (
-            "Tid med agentens styring",
+            translate("agent", "90 % af sessionerne varede højst"),
+            _minutes(report["p90_duration_s"]),
+        ),
+        (
+            translate("agent", "Borgeren klarede resten selv"),
+            _percent(report["finished_alone_share"]),
+        ),
+        (
+            translate("agent", "Tid med agentens styring"),
             f"{_minutes(report['agent_driven_s'])} ({_percent(report['agent_driven_share'])})",
         ),
-        ("Tid hvor borgeren styrede", _minutes(report["citizen_driven_s"])),
+        (translate("agent", "Tid hvor borgeren styrede"), _minutes(report["citizen_driven_s"])),
     ]
 
 
 def _stop(stop: dict[str, Any]) -> str:
     name = stop["checklist"]
     if stop["step"] is None:
-        return f"{name}: alle {stop['sessions']} sessioner gennemførte tjeklisten"
-    return (
-        f"{name}: oftest ved trin {stop['step']} ({stop['stopped']} af "
-        f"{stop['sessions']} sessioner; {stop['completed']} gennemført)"
+        return translate(
+            "agent", "{name}: alle {sessions} sessioner gennemførte tjeklisten"
+        ).format(name=name, sessions=stop["sessions"])
+    return translate(
+        "agent",
+        "{name}: oftest ved trin {step} "
+        "({stopped} af {sessions} sessioner; {completed} gennemført)",
+    ).format(
+        name=name,
+        step=stop["step"],
+        stopped=stop["stopped"],
+        sessions=stop["sessions"],
+        completed=stop["completed"],
     )

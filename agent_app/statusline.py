@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
 from agent_app import texts
 from cobrowse.session.endpoint import LinkStats
+from qtlang import translate
 
 
 class RateMeter:
@@ -38,7 +39,7 @@ class StatusLine(QStatusBar):
     ) -> None:
         super().__init__(parent)
         self._clock = clock
-        self.state = QLabel(texts.PHASES["signed_out"])
+        self.state = QLabel(texts.phase_text("signed_out"))
         self.latency = QLabel()
         self.fps = QLabel()
         self.rate = QLabel()
@@ -50,7 +51,7 @@ class StatusLine(QStatusBar):
             self.addPermanentWidget(label)
 
     def set_phase(self, phase: str) -> None:
-        self.state.setText(texts.PHASES.get(phase, phase))
+        self.state.setText(texts.phase_text(phase))
         if phase in ("ready", "ended", "signed_out"):
             self._last = None
             for label in (self.latency, self.fps, self.rate):
@@ -58,7 +59,9 @@ class StatusLine(QStatusBar):
 
     def frame_painted(self) -> None:
         self._frames.tick()
-        self.fps.setText(f"{self._frames.rate():.0f} bill./s")
+        self.fps.setText(
+            translate("agent", "{rate} bill./s").format(rate=f"{self._frames.rate():.0f}")
+        )
 
     def link_stats(self, stats: LinkStats) -> None:
         self.latency.setText(f"{stats.rtt_ms:.0f} ms")
@@ -67,4 +70,6 @@ class StatusLine(QStatusBar):
             kbit = (stats.bytes_in - self._last[1]) * 8 / 1000 / (now - self._last[0])
             self.rate.setText(f"{max(0.0, kbit):.0f} kbit/s")
         self._last = (now, stats.bytes_in)
-        self.fps.setText(f"{self._frames.rate():.0f} bill./s")
+        self.fps.setText(
+            translate("agent", "{rate} bill./s").format(rate=f"{self._frames.rate():.0f}")
+        )

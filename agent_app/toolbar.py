@@ -8,6 +8,7 @@ from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QComboBox, QLabel, QToolBar, QWidget
 
 from cobrowse.session import events as ev
+from qtlang import translate
 
 _LIVE = ("viewing", "controlling", "waiting_control")
 
@@ -24,25 +25,40 @@ class SessionToolbar(QToolBar):
         super().__init__("Session", parent)
         self.setMovable(False)
         self.group = QActionGroup(self)
-        self.view = self._mode("Se", "view", "Ctrl+1", "Se borgerens skærm (intet sendes)")
+        self.view = self._mode(
+            translate("agent", "Se"),
+            "view",
+            "Ctrl+1",
+            translate("agent", "Se borgerens skærm (intet sendes)"),
+        )
         self.point = self._mode(
-            "Peg", "point", "Ctrl+2", "Klik for at vise en ring på borgerens skærm"
+            translate("agent", "Peg"),
+            "point",
+            "Ctrl+2",
+            translate("agent", "Klik for at vise en ring på borgerens skærm"),
         )
         self.control = self._mode(
-            "Styr", "control", "Ctrl+3", "Bed borgeren om lov til at styre mus og tastatur"
+            translate("agent", "Styr"),
+            "control",
+            "Ctrl+3",
+            translate("agent", "Bed borgeren om lov til at styre mus og tastatur"),
         )
-        self.release = self.addAction("Giv kontrol tilbage (Esc)")
+        self.release = self.addAction(translate("agent", "Giv kontrol tilbage (Esc)"))
         self.release.triggered.connect(self.release_control)
-        self.escape = self.addAction("Send Esc")
-        self.escape.setToolTip("Tryk Esc på borgerens pc (Esc her giver kontrollen tilbage)")
+        self.escape = self.addAction(translate("agent", "Send Esc"))
+        self.escape.setToolTip(
+            translate("agent", "Tryk Esc på borgerens pc (Esc her giver kontrollen tilbage)")
+        )
         self.escape.triggered.connect(self.send_escape)
         self.addSeparator()
-        self.fit = self.addAction("Tilpas til vindue")
+        self.fit = self.addAction(translate("agent", "Tilpas til vindue"))
         self.fit.setCheckable(True)
         self.fit.setChecked(True)
-        self.fit.setToolTip("Skaleret til vinduet; slå fra for 1:1 med rullepaneler")
+        self.fit.setToolTip(
+            translate("agent", "Skaleret til vinduet; slå fra for 1:1 med rullepaneler")
+        )
         self.fit.toggled.connect(self.fit_toggled)
-        self.monitor_label = QLabel(" Skærm: ")
+        self.monitor_label = QLabel(translate("agent", " Skærm: "))
         self.monitors = QComboBox()
         self.monitors.activated.connect(self.monitor_selected)
         self._monitor_actions = (self.addWidget(self.monitor_label), self.addWidget(self.monitors))
@@ -50,13 +66,15 @@ class SessionToolbar(QToolBar):
         self.verifier = QLabel()
         self.addWidget(self.verifier)
         self.addSeparator()
-        self.end = self.addAction("Afslut session")
-        self.end.setToolTip("Afslut sessionen og gem loggen (Ctrl+E)")
+        self.end = self.addAction(translate("agent", "Afslut session"))
+        self.end.setToolTip(translate("agent", "Afslut sessionen og gem loggen (Ctrl+E)"))
         self.end.setShortcut(QKeySequence("Ctrl+E"))
         self.end.triggered.connect(self.end_requested)
         self.stats_separator = self.addSeparator()
-        self.stats = self.addAction("Statistik")
-        self.stats.setToolTip("Hotlinens statistik – kun supervisorer (Ctrl+Shift+S)")
+        self.stats = self.addAction(translate("agent", "Statistik"))
+        self.stats.setToolTip(
+            translate("agent", "Hotlinens statistik – kun supervisorer (Ctrl+Shift+S)")
+        )
         self.stats.setShortcut(QKeySequence("Ctrl+Shift+S"))
         self.stats.visibleChanged.connect(
             lambda: self.stats_separator.setVisible(self.stats.isVisible())
@@ -81,7 +99,11 @@ class SessionToolbar(QToolBar):
         self.view.setEnabled(live)
         self.point.setEnabled(live)
         self.control.setEnabled(phase in ("viewing", "controlling"))
-        self.control.setText("Venter på lov …" if phase == "waiting_control" else "Styr")
+        self.control.setText(
+            translate("agent", "Venter på lov …")
+            if phase == "waiting_control"
+            else translate("agent", "Styr")
+        )
         self.release.setVisible(phase == "controlling")
         self.escape.setVisible(phase == "controlling")
         self.monitors.setEnabled(live)
@@ -98,7 +120,8 @@ class SessionToolbar(QToolBar):
         {"view": self.view, "point": self.point, "control": self.control}[mode].setChecked(True)
 
     def set_verifier(self, digits: str) -> None:
-        self.verifier.setText(f"  Kontroltal: <b>{digits}</b>  " if digits else "")
+        label = translate("agent", "Kontroltal: <b>{digits}</b>").format(digits=digits)
+        self.verifier.setText(f"  {label}  " if digits else "")
 
     def set_screen_info(self, info: ev.ScreenInfo) -> None:
         self.monitors.clear()

@@ -10,7 +10,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QLabel,
@@ -40,15 +40,23 @@ from agent_app.toolbar import SessionToolbar
 from cobrowse.checklists import Catalogue, Checklist
 from cobrowse.errors import CodeError
 from cobrowse.session import events as ev
+from qtlang import translate
 
 log = logging.getLogger(__name__)
 CODE_PAGE_PHASES = ("signed_out", "ready", "joining", "pairing", "waiting_view", "view_denied")
-END_QUESTION = "Afslut sessionen med borgeren nu?"
+END_QUESTION = QT_TRANSLATE_NOOP("agent", "Afslut sessionen med borgeren nu?")
 FORGET_SCREEN = ("paused", "ended", "signed_out", "ready")
-OVERLAYS = {
-    "paused": "Borgeren har sat skærmdelingen på pause.\nDu ser intet, før borgeren fortsætter.",
-    "reconnecting": "Borgerens forbindelse er afbrudt – venter på, at borgeren kommer tilbage …",
-    "ended": "Sessionen er slut.\nVælg udfald, og tryk »Afslut session«.",
+WAITING = QT_TRANSLATE_NOOP("agent", "Venter på borgerens skærm …")
+OVERLAYS: dict[str, object] = {  # translated where shown
+    "paused": QT_TRANSLATE_NOOP(
+        "agent", "Borgeren har sat skærmdelingen på pause.\nDu ser intet, før borgeren fortsætter."
+    ),
+    "reconnecting": QT_TRANSLATE_NOOP(
+        "agent", "Borgerens forbindelse er afbrudt – venter på, at borgeren kommer tilbage …"
+    ),
+    "ended": QT_TRANSLATE_NOOP(
+        "agent", "Sessionen er slut.\nVælg udfald, og tryk »Afslut session«."
+    ),
 }
 
 
@@ -63,7 +71,7 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__(parent)
         self.session, self.frames, self.recorder = session, frames, recorder
-        self.setWindowTitle("Digital hjælp – agent")
+        self.setWindowTitle(translate("agent", "Digital hjælp – agent"))
         self.code_page = CodePage()
         self.view = RemoteView()
         self.canvas = self.view.canvas
@@ -103,8 +111,8 @@ class MainWindow(QMainWindow):
         left_box.addWidget(self.check_number)
         left_box.addWidget(self.stack, 1)
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.checklists, "&Tjekliste")
-        self.tabs.addTab(self.log_panel, "&Log")
+        self.tabs.addTab(self.checklists, translate("agent", "&Tjekliste"))
+        self.tabs.addTab(self.log_panel, translate("agent", "&Log"))
         splitter = QSplitter()
         splitter.addWidget(left)
         splitter.addWidget(self.tabs)
@@ -175,8 +183,8 @@ class MainWindow(QMainWindow):
             self.canvas.clear()
             if phase != "paused":  # a pause is forgotten in order with the frames
                 self.frames.reset()
-        waiting = "Venter på borgerens skærm …" if self.canvas.image.isNull() else ""
-        self.canvas.set_overlay(OVERLAYS.get(phase, waiting))
+        waiting = WAITING if self.canvas.image.isNull() else ""
+        self.canvas.set_overlay(translate("agent", str(OVERLAYS.get(phase, waiting))))
         mode = (
             "control"
             if phase == "controlling"
@@ -198,7 +206,7 @@ class MainWindow(QMainWindow):
         try:
             showing = self.session.phase in ("viewing", "controlling", "waiting_control")
             if showing and self.canvas.apply(update):
-                if self.canvas.overlay.startswith("Venter på borgerens skærm"):
+                if self.canvas.overlay == translate("agent", str(WAITING)):
                     self.canvas.set_overlay("")
                 self.status.frame_painted()
         finally:
@@ -263,20 +271,27 @@ class MainWindow(QMainWindow):
 
     def _on_checklist(self, checklist: Checklist) -> None:
         self.log_panel.set_topic(checklist.topic)
-        self._log("checklist_set", {"checklist": checklist.id, "steps_total": len(checklist.steps)})
+        data: dict[str, object] = {"checklist": checklist.id, "steps_total": len(checklist.steps)}
+        if checklist.kle:  # the topic's KLE number travels with the upload's events
+            data["kle"] = checklist.kle
+        self._log("checklist_set", data)
 
     def _on_tick(self, number: int, done: bool) -> None:
         if done:
             self._log("step_ticked", {"step": number})
 
     def _show_step(self, number: int, total: int, title: str, text: str) -> None:
-        self.session.send(ev.ShowStep(number, total, title[:200], text[:2000]))
+        checklist = self.checklists.checklist
+        guide = checklist.id[:64] if checklist is not None else ""
+        self.session.send(ev.ShowStep(number, total, title[:200], text[:2000], guide))
         self._log("step_shown", {"step": number})
-        self.show_notice(f"Trin {number} vises nu hos borgeren.")
+        self.show_notice(
+            translate("agent", "Trin {number} vises nu hos borgeren.").format(number=number)
+        )
 
     def _open_link(self, number: int, url: str) -> None:
         self.session.send(ev.OpenLink(url))
-        self.show_notice("Borgeren bliver spurgt, om linket må åbnes …")
+        self.show_notice(translate("agent", "Borgeren bliver spurgt, om linket må åbnes …"))
 
     def _start_data(self) -> dict[str, Any]:
         data: dict[str, Any] = {}
@@ -306,16 +321,25 @@ class MainWindow(QMainWindow):
         self._ready_for_next()
 
     def _ask_end(self) -> bool:
-        box = QMessageBox(QMessageBox.Icon.Question, "Afslut session", END_QUESTION, parent=self)
-        yes = box.addButton("&Afslut sessionen", QMessageBox.ButtonRole.AcceptRole)
-        box.setDefaultButton(box.addButton("&Fortsæt", QMessageBox.ButtonRole.RejectRole))
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            translate("agent", "Afslut session"),
+            translate("agent", str(END_QUESTION)),
+            parent=self,
+        )
+        yes = box.addButton(
+            translate("agent", "&Afslut sessionen"), QMessageBox.ButtonRole.AcceptRole
+        )
+        box.setDefaultButton(
+            box.addButton(translate("agent", "&Fortsæt"), QMessageBox.ButtonRole.RejectRole)
+        )
         box.exec()
         return box.clickedButton() is yes
 
     def _ready_for_next(self) -> None:
         self._clear_session()
         self.session.reset()
-        self.show_notice("Sessionen er gemt. Klar til næste borger.")
+        self.show_notice(translate("agent", "Sessionen er gemt. Klar til næste borger."))
 
     def _clear_session(self) -> None:
         """Nothing of the last session left on screen: picture, checklist, log fields,

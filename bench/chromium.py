@@ -35,13 +35,13 @@ import numpy as np  # noqa: E402
 
 from bench import scenarios, webpages  # noqa: E402
 from bench.codec import bench_main, screen  # noqa: E402
-from bench.desktop import Desktop  # noqa: E402
 from bench.floor import Floor  # noqa: E402
 from bench.ourstack import OurStack  # noqa: E402
 from bench.report import TARGETS, judge, show  # noqa: E402
 from bench.rfb import TigerVNC  # noqa: E402
 from bench.viewer import Viewer  # noqa: E402
 from bench.xinput import Input  # noqa: E402
+from cobrowse.local.desktop import Desktop  # noqa: E402
 
 
 def one_rep(scene: scenarios.Scene, text: str, idle_s: float) -> dict[str, Any]:

@@ -37,7 +37,7 @@ if __package__ in (None, ""):
 import numpy as np  # noqa: E402
 
 from bench import citizen_script, formpage  # noqa: E402
-from bench.xserver import Xvfb  # noqa: E402
+from cobrowse.local.xserver import Xvfb  # noqa: E402
 from cobrowse.screen.capture import Capturer  # noqa: E402
 from cobrowse.screen.compositor import Compositor  # noqa: E402
 from cobrowse.screen.streamer import ScreenStreamer  # noqa: E402

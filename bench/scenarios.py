@@ -17,10 +17,10 @@ from typing import Any
 import numpy as np
 
 from bench.codec import screen
-from bench.desktop import Desktop
 from bench.floor import Box, Floor
 from bench.viewer import Viewer
 from bench.xinput import Input
+from cobrowse.local.desktop import Desktop
 
 SENTENCE = "Jens Hansen, Vesterbrogade 12, 1620 Kobenhavn V"
 RATE = 8.0  # characters per second, a steady human typist

@@ -33,7 +33,7 @@ from citizen_client.bridge import EventBridge
 from citizen_client.combos import BlockedCombo, ComboHandler
 from citizen_client.config import CitizenConfig
 from citizen_client.devices import Devices
-from citizen_client.links import LinkHandler
+from citizen_client.links import LinkHandler, guide_link
 from citizen_client.netside import NetRouter, ScreenShare
 from citizen_client.shielding import ShieldPublisher
 from citizen_client.view import View
@@ -67,11 +67,13 @@ class CitizenApp(QObject):
     ) -> None:
         super().__init__()
         self.config = config
-        self.view = View(config.language, config.hours)
+        # the hotline's name arrives with the baked settings (issue 11 §1); "" leaves it out
+        hotline_name = str(getattr(config, "hotline_name", "") or "")
+        self.view = View(config.language, config.hours, hotline_name)
         self.bridge = EventBridge(self.handle)
         self.router = NetRouter(self.bridge.post)
         self.endpoint = endpoint_factory(config.relay_url, self.router)
-        self.share = ScreenShare(self.endpoint, devices.streamer_factory)
+        self.share = ScreenShare(self.endpoint, devices.streamer_factory, devices.secure_desktop)
         self.router.share = self.share
         self.devices = devices
         self.links = LinkHandler(self.view, self.endpoint, config.allowed_link_domains)
@@ -98,6 +100,7 @@ class CitizenApp(QObject):
         v.window.closing.connect(self.shutdown)
         v.window.status.action.clicked.connect(self._main_action)
         v.window.status.second.clicked.connect(v.window.close)
+        v.window.status.guide.clicked.connect(lambda: self.links.open_guide(v.guide))
 
     def start(self) -> None:
         self.view.set_phase("connecting")
@@ -138,6 +141,7 @@ class CitizenApp(QObject):
 
     def _on_AgentJoined(self, e: AgentJoined) -> None:  # noqa: N802
         self.view.agent = (e.name, e.municipality)
+        self.view.guide = ""  # a new session: no checklist yet
         self.view.set_phase("pairing")
 
     def _on_Paired(self, e: ev.Paired) -> None:  # noqa: N802
@@ -176,6 +180,9 @@ class CitizenApp(QObject):
 
     def _on_ShowStep(self, e: ev.ShowStep) -> None:  # noqa: N802
         self.view.show_step(e.number, e.total, e.title, e.text)
+        if e.checklist:
+            c = self.config
+            self.view.guide = guide_link(c.guide_url, e.checklist, c.allowed_link_domains)
 
     def _on_OpenLink(self, e: ev.OpenLink) -> None:  # noqa: N802
         self.links.request(e.url)

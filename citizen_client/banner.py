@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QFrame, QPushButton, QVBoxLayout
 
 from citizen_client.overlays import EDGE_GAP, usable_rect
 from citizen_client.passive import make_passive, overlay_flags
-from citizen_client.window import label
+from citizen_client.window import label, named
 
 WIDTH = 400  # at most; less on a small screen
 ABOVE_BAR = 64  # the panel's bottom edge above the usable screen's bottom
@@ -29,7 +29,7 @@ class FoldTab(QPushButton):
         super().__init__()
         self.setWindowFlags(overlay_flags())
         self.setObjectName("fold")
-        self.setAccessibleName("fold step")
+        named(self, "fold step")
         make_passive(self)
 
 
@@ -41,8 +41,8 @@ class StepBanner(QFrame):
     def __init__(self) -> None:
         super().__init__(None, overlay_flags(click_through=True))
         self.setObjectName("banner")
-        self.setAccessibleName("step")
-        self.title = label("step title", "heading")
+        named(self, "step")
+        self.title = label("step", "heading")
         self.text = label("step text")
         box = QVBoxLayout(self)
         box.setContentsMargins(20, 12, 20, 14)

@@ -21,7 +21,7 @@ from cobrowse.hours import OpeningHours
 
 FILE_NAME = "citizen.toml"
 DEFAULT_DOMAINS = ("borger.dk", "skat.dk", "mitid.dk", "e-boks.dk", "virk.dk", "sundhed.dk")
-_KEYS = {"relay_url", "language", "allowed_link_domains", "opening_hours"}
+_KEYS = {"relay_url", "language", "allowed_link_domains", "opening_hours", "guide_url"}
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,7 @@ class CitizenConfig:
     language: str = "da"
     allowed_link_domains: tuple[str, ...] = DEFAULT_DOMAINS
     hours: OpeningHours | None = None
+    guide_url: str = ""  # where `cobrowse-relay publish-guides` pages are; "" = no button
 
 
 def default_path() -> Path:
@@ -79,6 +80,7 @@ def parse(data: dict[str, Any], where: str = FILE_NAME) -> CitizenConfig:
         language=check_language(data.get("language", "da"), f"{where}: language"),
         allowed_link_domains=check_domains(domains, f"{where}: allowed_link_domains"),
         hours=OpeningHours.from_config(hours) if hours is not None else None,
+        guide_url=check_guide_url(data.get("guide_url", ""), f"{where}: guide_url"),
     )
 
 
@@ -89,6 +91,14 @@ def check_relay_url(url: Any, where: str) -> str:
     if parts.scheme not in ("ws", "wss") or not parts.hostname:
         raise ConfigError(f"{where} must start with wss:// (or ws:// for a local test relay)")
     return url
+
+
+def check_guide_url(url: Any, where: str) -> str:
+    """The guides' folder address: https, or "" for none."""
+    parts = urlsplit(url) if isinstance(url, str) else None
+    if url == "" or (parts is not None and parts.scheme == "https" and parts.hostname):
+        return str(url)
+    raise ConfigError(f"{where} must be an https:// address such as https://kommune.dk/hjaelp/")
 
 
 def check_language(lang: Any, where: str) -> str:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from citizen_client.netside import Rect, StreamerFactory, default_streamer_factory
+from cobrowse import platform
 from cobrowse.control import Injector, LocalInputGuard, Monitor, TripleEscape
 from cobrowse.control.injector import Gate
 
@@ -32,12 +33,15 @@ class Devices:
         self._listeners_factory = listeners_factory
         self.injector: Injector | None = None
         self.listeners: Any = None
+        self.secure_desktop: Callable[[], bool | None] | None = None  # Windows' UAC check
 
     @classmethod
     def system(cls) -> Devices:
         from cobrowse.control.system import LocalListeners, create_injector
 
-        return cls(create_injector, default_streamer_factory(), LocalListeners)
+        devices = cls(create_injector, default_streamer_factory(), LocalListeners)
+        devices.secure_desktop = platform.current().secure_desktop
+        return devices
 
     def start(self, gate: Gate, monitor: Rect, on_hotkey: Callable[[], None]) -> Injector | None:
         """Create the injector and start the listeners (once).  Failing devices

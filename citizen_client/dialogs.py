@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QVBoxLayout
 
+from citizen_client.texts import phrase
 from citizen_client.window import button, label
 
 
@@ -63,7 +64,7 @@ class AskDialog(QDialog):
         self.detail.setText(detail)
         self.detail.setVisible(bool(detail))
         self.number.setText(number)
-        self.number.setAccessibleName(number.replace(" ", "") or "number")
+        self.number.setAccessibleName(number.replace(" ", "") or phrase("a11y:number"))
         self.number.setVisible(bool(number))
         self.yes.setText(yes)
         self.yes.setAccessibleName(yes)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
@@ -22,6 +22,19 @@ def _host(url: str) -> str:
         return urlsplit(url).hostname or "?"
     except ValueError:
         return "?"
+
+
+def guide_link(base: str, checklist: str, domains: tuple[str, ...]) -> str:
+    """The published guide page of ``checklist`` under ``base`` (the citizen.toml
+    ``guide_url``), or "" when there is none or it is not on an allowed domain."""
+    if not base or not checklist:
+        return ""
+    url = f"{base.rstrip('/')}/{quote(checklist, safe='')}.html"
+    allowed, reason = link_allowed(url, domains)
+    if not allowed:
+        log.warning("no guide button: %s is not allowed (%s)", _host(url), reason)
+        return ""
+    return url
 
 
 class LinkHandler:
@@ -43,6 +56,13 @@ class LinkHandler:
             self._endpoint.send(ev.LinkAnswer(self._pending, False, "superseded"))
         self._pending = url
         self._view.ask_link(url)
+
+    def open_guide(self, url: str) -> None:
+        """The citizen's own "Se vejledningen igen" click: open the guide page (it
+        passed the allow-list when the button was made; checked again here)."""
+        if url and link_allowed(url, self._domains)[0]:
+            opened = bool(self.open_url(QUrl(url)))
+            log.info("opened the guide on %s: %s", _host(url), opened)
 
     def answer(self, yes: bool) -> None:
         url, self._pending = self._pending, ""

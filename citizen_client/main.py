@@ -20,7 +20,7 @@ from citizen_client.app import CitizenApp
 from citizen_client.config import load
 from citizen_client.devices import Devices
 from citizen_client.view import View
-from cobrowse import __version__
+from cobrowse import __version__, platform
 from cobrowse.errors import ConfigError
 from cobrowse.session.endpoint import CitizenEndpoint
 
@@ -60,6 +60,7 @@ def build(
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     args = parse_args(argv)
+    platform.current().dpi_aware()  # Windows: per-monitor DPI, before any window
     qt = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(qt, QApplication)
     qt.setApplicationName("cobrowse-citizen")

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from cobrowse.control import Injector
+from cobrowse.platform.securedesktop import SecureDesktopWatch
 from cobrowse.session import events as ev
 from cobrowse.session.endpoint import PeerLeft, Reconnecting
 
@@ -61,11 +62,20 @@ def desktop_monitors() -> list[Rect]:
 
 
 class ScreenShare:
-    """Starts, pauses and stops screen streaming into an endpoint."""
+    """Starts, pauses and stops screen streaming into an endpoint; while it streams,
+    ``secure_desktop`` (the platform's check, if any) is watched and each change sent."""
 
-    def __init__(self, endpoint: Any, factory: StreamerFactory | None) -> None:
+    def __init__(
+        self,
+        endpoint: Any,
+        factory: StreamerFactory | None,
+        secure_desktop: Callable[[], bool | None] | None = None,
+    ) -> None:
         self._endpoint = endpoint
         self._factory = factory
+        self._watch = (
+            SecureDesktopWatch(secure_desktop, self._secure_desktop) if secure_desktop else None
+        )
         self._streamer: Streamer | None = None
         self._selected = False
         self.current = 0
@@ -89,9 +99,13 @@ class ScreenShare:
         else:
             self.current = self._streamer.current_monitor()
         self._streamer.start()
+        if self._watch is not None:
+            self._watch.start()
 
     def stop(self) -> None:
         streamer, self._streamer = self._streamer, None
+        if self._watch is not None:
+            self._watch.stop()
         if streamer is not None:
             streamer.stop()
 
@@ -102,6 +116,8 @@ class ScreenShare:
     def resume(self) -> None:
         if self._streamer is not None:
             self._streamer.resume()
+        if self._watch is not None:
+            self._watch.forget()  # a prompt shown during the pause was dropped: say it again
 
     def ack(self, frame_id: int) -> None:
         if self._streamer is not None:
@@ -111,6 +127,8 @@ class ScreenShare:
         """Reconnected: forget frames in flight and send the whole screen again."""
         if self._streamer is not None:
             self._streamer.reset()
+        if self._watch is not None:
+            self._watch.forget()
 
     def select(self, index: int) -> None:
         if not 0 <= index < len(self.monitors()):
@@ -127,6 +145,9 @@ class ScreenShare:
         monitors = tuple(self.monitors())[:16]
         self.current = min(self.current, len(monitors) - 1)
         return ev.ScreenInfo(monitors, self.current)
+
+    def _secure_desktop(self, active: bool) -> None:
+        self._endpoint.send(ev.SecureDesktop(active))
 
     def _cursor(self, x: int, y: int, visible: bool = True) -> None:
         self._endpoint.send(ev.Cursor(int(x), int(y), bool(visible)))

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QWidget
 
 from citizen_client.passive import make_passive, overlay_flags
 from citizen_client.style import FRAME_COLOUR, RING_COLOUR
-from citizen_client.window import button, label
+from citizen_client.window import button, label, named
 
 FRAME_WIDTH = 8
 RING_SIZE = 120
@@ -48,7 +48,7 @@ class SharingBar(QFrame):
     def __init__(self) -> None:
         super().__init__(None, overlay_flags())
         self.setObjectName("bar")
-        self.setAccessibleName("sharing bar")
+        named(self, "sharing bar")
         self.text = label("sharing status", wrap=False)
         self.pause = button("pause")
         self.stop = button("stop")
@@ -121,7 +121,7 @@ class ControlFrame:
     def _edge() -> QWidget:
         edge = QWidget(None, overlay_flags(click_through=True))
         edge.setObjectName("frame-edge")
-        edge.setAccessibleName("control frame")
+        named(edge, "control frame")
         edge.setStyleSheet(f"background: {FRAME_COLOUR.name()};")
         edge.setProperty("shown_to_agent", True)  # tells the agent it is in control
         make_passive(edge)
@@ -153,7 +153,7 @@ class HighlightRing(QWidget):
     def __init__(self) -> None:
         super().__init__(None, overlay_flags(click_through=True))
         self.setObjectName("highlight")
-        self.setAccessibleName("pointer highlight")
+        named(self, "pointer highlight")
         self.setAttribute(Qt.WidgetAttribute.WA_TranslucentBackground)
         self.setProperty("shown_to_agent", True)  # the agent sees where it pointed
         make_passive(self)

@@ -17,7 +17,7 @@ the frames for the agent - so the agent sees where the citizen's own windows are
 (and that a click there is refused) but nothing in them.  Two overlays stay in the
 picture on purpose (property ``shown_to_agent``): the orange control frame and
 the pointer ring are the agent's own feedback.  Windows the platform already keeps
-out of captures (:func:`citizen_client.passive.excluded_from_capture`) are not
+out of captures (:func:`citizen_client.passive.excluded_from_capture`, the platform layer) are not
 hatched.  Windows on the ``offscreen`` platform (tests) are not on any screen, so
 nothing is published.
 """

@@ -3,6 +3,9 @@
 :meth:`View.render` is the only place that decides what is visible; it runs after
 every phase change and on a language switch, so nothing can be left showing by
 accident (the frame and overlays disappear the moment the phase says so).
+
+Setting :attr:`View.lang` installs that language's Qt translators
+(:func:`qtlang.install`): our texts, and Qt's own for standard buttons and menus.
 """
 
 from __future__ import annotations
@@ -16,15 +19,18 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
 
+from citizen_client.about import show_about
 from citizen_client.banner import StepBanner
 from citizen_client.dialogs import AskDialog
 from citizen_client.overlays import ControlFrame, HighlightRing, SharingBar
 from citizen_client.screens import Rect, logical_point, logical_rect
-from citizen_client.texts import clock, spaced, tr, when
-from citizen_client.window import MainWindow
-from citizen_client.x11focus import FocusReturn, open_display
+from citizen_client.texts import clock, phrase, spaced, when
+from citizen_client.window import MainWindow, name_parts
+from cobrowse import platform
 from cobrowse.hours import OpeningHours
+from cobrowse.platform.base import FocusKeeper, NoFocusKeeper
 from cobrowse.session.endpoint import HotlineStatus
+from qtlang import install
 
 BAR_PHASES = ("sharing", "ask_control", "controlled", "paused", "reconnecting", "helper_away")
 SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ])")  # not "kl. 19"
@@ -41,9 +47,12 @@ NOTES = {  # why a new code is shown: (heading, detail) over the code
 
 
 class View:
-    def __init__(self, lang: str = "da", hours: OpeningHours | None = None) -> None:
-        self.lang = lang
+    def __init__(
+        self, lang: str = "da", hours: OpeningHours | None = None, hotline_name: str = ""
+    ) -> None:
+        self.lang = lang  # installs the translators before any widget is made
         self.hours = hours
+        self.hotline_name = hotline_name
         self.window = MainWindow()
         self.bar = SharingBar()
         self.frame = ControlFrame()
@@ -64,16 +73,27 @@ class View:
         self.step: tuple[int, int, str] | None = None  # number, total, citizen text
         self.link_url = ""
         self.ended_key = "ended"
+        self.guide = ""  # the current checklist's guide page; "" = no guide button
         self.combo_keys = ""
         self.hotline: HotlineStatus | None = None  # the relay's last word on presence
         self.now: Callable[[], datetime] = lambda: datetime.now(UTC)  # tests set the clock
-        self.focus = FocusReturn(self._own_ids, self._x11)
+        self.focus = self._focus_keeper()
         for dialog in self.dialogs():
             dialog.gone.connect(self._dialog_gone)
+        self.window.about_clicked.connect(self.about)
+
+    @property
+    def lang(self) -> str:
+        return self._lang
+
+    @lang.setter
+    def lang(self, lang: str) -> None:
+        install("citizen", lang)
+        self._lang = lang
 
     def t(self, key: str, **fields: object) -> str:
         name, municipality = self.agent
-        return tr(self.lang, key, name=name or "?", municipality=municipality, **fields)
+        return phrase(key, name=name or "?", municipality=municipality, **fields)
 
     # changes -----------------------------------------------------------------------
 
@@ -155,6 +175,10 @@ class View:
             self.t("no"),
         )
 
+    def about(self) -> None:
+        """The "Om" box: program, version, hotline, and that the relay sees nothing."""
+        show_about(self.window, self.hotline_name)
+
     def toggle_language(self) -> None:
         self.lang = "en" if self.lang == "da" else "da"
         self.render()
@@ -196,9 +220,13 @@ class View:
     def _own_ids(self) -> list[int]:
         return [int(w.winId()) for w in self.windows()]
 
-    @staticmethod
-    def _x11() -> object:
-        return open_display() if QGuiApplication.platformName() == "xcb" else None
+    def _focus_keeper(self) -> FocusKeeper:
+        """The platform's (X11: EWMH); none where our windows are no X11 windows
+        (Qt's offscreen platform in tests, or native Wayland)."""
+        native = platform.current()
+        if native.name == "x11" and QGuiApplication.platformName() != "xcb":
+            return NoFocusKeeper()
+        return native.focus_keeper(self._own_ids)
 
     def close_all(self) -> None:
         for w in self.windows()[1:]:  # all but the main window
@@ -214,9 +242,12 @@ class View:
     # painting ----------------------------------------------------------------------
 
     def render(self) -> None:
+        for window in self.windows():
+            name_parts(window)
         self.window.setWindowTitle(self.t("title"))
         self.window.language.setText(self.t("language"))
         self.window.language.setAccessibleName(self.t("language"))
+        self.window.about.setText(self.t("about"))
         paint: Callable[[], None] = getattr(self, f"_main_{self.phase}", self._main_sharing)
         paint()
         self._bar()
@@ -288,7 +319,13 @@ class View:
 
     def _main_ended(self) -> None:
         detail = self.t("ended_own_detail" if self.ended_key == "ended" else "ended_detail")
-        self.window.show_status(self.t(self.ended_key), detail, self.t("new_code"), self.t("close"))
+        self.window.show_status(
+            self.t(self.ended_key),
+            detail,
+            self.t("new_code"),
+            self.t("close"),
+            self.t("guide") if self.guide else "",
+        )
 
     def _main_config(self) -> None:
         self.window.show_status(

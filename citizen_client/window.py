@@ -1,7 +1,9 @@
-"""The one small window: a status page and a code page, plus the language button.
+"""The one small window: a status page and a code page, the language button and
+the small "Om" corner.
 
 It only shows what :class:`citizen_client.app.CitizenApp` tells it; it holds no
-session logic.  Every control has an accessible name for screen readers.
+session logic.  Every control has an accessible name for screen readers, in the
+window's language (:func:`name_parts` renames them after a language switch).
 """
 
 from __future__ import annotations
@@ -17,12 +19,30 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from citizen_client.texts import phrase
+
+
+def named(widget: QWidget, name: str) -> None:
+    """Give ``widget`` the accessible name ``name`` (a key of the ``a11y:`` texts) in
+    the installed language; :func:`name_parts` renames it after a switch."""
+    widget.setProperty("a11y", name)
+    widget.setAccessibleName(phrase("a11y:" + name))
+
+
+def name_parts(top: QWidget) -> None:
+    """Every named part of ``top`` gets its accessible name in the installed language
+    (texts that name a part themselves are set again afterwards, by the view)."""
+    for widget in (top, *top.findChildren(QWidget)):
+        name = widget.property("a11y")
+        if name:
+            widget.setAccessibleName(phrase("a11y:" + str(name)))
+
 
 def label(name: str, object_name: str = "", *, wrap: bool = True) -> QLabel:
     lab = QLabel()
     lab.setObjectName(object_name)
     lab.setWordWrap(wrap)
-    lab.setAccessibleName(name)
+    named(lab, name)
     lab.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
     return lab
 
@@ -30,7 +50,7 @@ def label(name: str, object_name: str = "", *, wrap: bool = True) -> QLabel:
 def button(name: str, object_name: str = "") -> QPushButton:
     btn = QPushButton()
     btn.setObjectName(object_name or name)
-    btn.setAccessibleName(name)
+    named(btn, name)
     btn.setAutoDefault(False)
     btn.setCursor(Qt.CursorShape.PointingHandCursor)
     return btn
@@ -45,8 +65,9 @@ class StatusPage(QWidget):
         self.detail = label("status detail", "detail")
         self.action = button("status action")
         self.second = button("second action", "secondary")
-        self.action.hide()
-        self.second.hide()
+        self.guide = button("guide", "secondary")  # "Se vejledningen igen" on the end screen
+        for btn in (self.action, self.second, self.guide):
+            btn.hide()
         buttons = QHBoxLayout()
         buttons.setSpacing(16)
         buttons.addWidget(self.action)
@@ -59,6 +80,8 @@ class StatusPage(QWidget):
         box.addWidget(self.detail)
         box.addSpacing(24)
         box.addLayout(buttons)
+        box.addSpacing(16)
+        box.addWidget(self.guide, alignment=Qt.AlignmentFlag.AlignLeft)  # a row of its own
         box.addStretch(1)
 
 
@@ -106,9 +129,11 @@ class CodePage(QWidget):
 
 
 class MainWindow(QWidget):
-    """The citizen's window.  ``language_clicked`` and ``closing`` go to the app."""
+    """The citizen's window.  ``language_clicked``, ``about_clicked`` and ``closing``
+    go to the app."""
 
     language_clicked = Signal()
+    about_clicked = Signal()
     closing = Signal()
 
     def __init__(self) -> None:
@@ -117,6 +142,8 @@ class MainWindow(QWidget):
         self.setMinimumSize(760, 480)
         self.language = button("language", "secondary")
         self.language.clicked.connect(self.language_clicked)
+        self.about = button("about", "about")  # small, in the corner: who made this
+        self.about.clicked.connect(self.about_clicked)
         self.status = StatusPage()
         self.code = CodePage()
         self.pages = QStackedWidget()
@@ -129,9 +156,12 @@ class MainWindow(QWidget):
         box.setContentsMargins(32, 20, 32, 32)
         box.addLayout(top)
         box.addWidget(self.pages, 1)
+        # added last, so "Om" is last in the Tab order: the window opens with the focus
+        # on the language button or the page's own buttons, never on the small link
+        top.insertWidget(0, self.about, alignment=Qt.AlignmentFlag.AlignTop)
 
     def show_status(
-        self, heading: str, detail: str = "", action: str = "", second: str = ""
+        self, heading: str, detail: str = "", action: str = "", second: str = "", guide: str = ""
     ) -> None:
         self.status.heading.setText(heading)
         self.status.detail.setText(detail)
@@ -139,6 +169,7 @@ class MainWindow(QWidget):
         for btn, text, name in (
             (self.status.action, action, "status action"),
             (self.status.second, second, "second action"),
+            (self.status.guide, guide, "guide"),
         ):
             btn.setText(text)
             btn.setAccessibleName(text or name)

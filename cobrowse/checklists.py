@@ -4,6 +4,7 @@ A checklist file looks like this (all text in Danish)::
 
     title = "Aktivér Digital Post"
     topic = "Digital Post"
+    kle = "00.01.00"                         # optional: the topic's KLE number
     keywords = ["e-boks", "mit.dk"]          # optional, used by search
 
     [[steps]]
@@ -16,6 +17,10 @@ A checklist file looks like this (all text in Danish)::
 screen.  ``citizen_text`` is the only thing the citizen sees of a step ("Trin 2 af
 5" and this text, in plain words, at most :data:`MAX_CITIZEN_TEXT` characters); a
 step without it is for the agent alone and cannot be shown to the citizen.
+
+``kle`` is the topic's number in KLE, the municipalities' shared subject
+classification (``NN.NN.NN``); it goes with the session to the relay's contact
+records (docs/statistics.md).
 
 The checklist's id is the file name without ``.toml``.  :func:`load_folders` loads
 the shipped defaults and the hotline's own folder; a file in a later folder
@@ -38,7 +43,8 @@ from cobrowse.errors import ConfigError
 DEFAULT_FOLDER = Path(__file__).with_name("checklists")
 MAX_STEPS = 99
 MAX_CITIZEN_TEXT = 300  # the citizen's step banner is small
-_TOP_KEYS = {"title", "topic", "keywords", "steps"}
+_TOP_KEYS = {"title", "topic", "kle", "keywords", "steps"}
+_KLE = re.compile(r"\d{2}\.\d{2}\.\d{2}")
 _STEP_KEYS = {"title", "notes", "citizen_text", "link"}
 _LINE_RE = re.compile(r"at line (\d+)")
 
@@ -67,6 +73,7 @@ class Checklist:
     steps: tuple[Step, ...]
     keywords: tuple[str, ...] = ()
     source: Path | None = field(default=None, compare=False)
+    kle: str | None = None
 
     def matches(self, query: str) -> bool:
         """True if every word of ``query`` occurs in the title, topic or keywords."""
@@ -124,6 +131,11 @@ def load_file(path: Path) -> Checklist:
     return _build(path, text, data)
 
 
+def shipped_kle() -> dict[str, str]:
+    """The KLE number of each shipped checklist that has one, by checklist id."""
+    return {c.id: c.kle for c in load_folders([DEFAULT_FOLDER]).checklists if c.kle}
+
+
 def load_folders(folders: Iterable[Path]) -> Catalogue:
     """Load every ``*.toml`` in ``folders`` (missing folders are fine)."""
     found: dict[str, Checklist] = {}
@@ -151,6 +163,9 @@ def _build(path: Path, text: str, data: dict[str, Any]) -> Checklist:
         raise lines.error(key, f"unknown key {key!r} (allowed: {', '.join(sorted(_TOP_KEYS))})")
     title = _text(lines, data, "title", required=True)
     topic = _text(lines, data, "topic", required=True)
+    kle = _text(lines, data, "kle", required=False) or None
+    if kle is not None and not _KLE.fullmatch(kle):
+        raise lines.error("kle", f"'kle' must be a KLE number like 27.24.00, not {kle!r}")
     keywords = data.get("keywords", [])
     if not isinstance(keywords, list) or not all(isinstance(k, str) for k in keywords):
         raise lines.error("keywords", "'keywords' must be a list of strings")
@@ -160,7 +175,7 @@ def _build(path: Path, text: str, data: dict[str, Any]) -> Checklist:
     if len(raw_steps) > MAX_STEPS:
         raise ChecklistError(path, 0, f"more than {MAX_STEPS} steps")
     steps = tuple(_step(lines, n, raw) for n, raw in enumerate(raw_steps, 1))
-    return Checklist(path.stem, title, topic, steps, tuple(keywords), path)
+    return Checklist(path.stem, title, topic, steps, tuple(keywords), path, kle)
 
 
 def _step(lines: _Lines, number: int, raw: object) -> Step:

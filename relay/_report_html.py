@@ -15,6 +15,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from relay.report import Report, headline, stop_text
+from relay.stuck import ChecklistStuck, step_name, stuck_text
 
 _STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 60em; color: #111; }
@@ -76,6 +77,62 @@ def time_chart(report: Report) -> str:
     return _svg(fig)
 
 
+def stuck_chart(c: ChecklistStuck) -> str:
+    """Per step of ``c`` where sessions got stuck: sessions that ended unsolved there
+    and sessions where the agent took control there, as grouped bars (SVG, with the
+    worst step as its accessible name)."""
+    labels = [f"Trin {s.step}" for s in c.steps][::-1]
+    fig = Figure(figsize=(7, max(2.0, 0.5 * len(labels) + 1)))
+    ax = fig.add_subplot()
+    rows = range(len(labels))
+    ax.barh(
+        [y + 0.2 for y in rows],
+        [s.ended_unsolved for s in c.steps][::-1],
+        0.4,
+        color="#c05621",
+        label="Sluttede uløst / ended unsolved",
+    )
+    ax.barh(
+        [y - 0.2 for y in rows],
+        [s.control_taken for s in c.steps][::-1],
+        0.4,
+        color=_BAR,
+        label="Agenten tog styringen / agent took control",
+    )
+    ax.set_yticks(list(rows), labels)
+    ax.set_xlabel("Sessions")
+    ax.set_title(c.checklist)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.3), ncols=2, fontsize=8, frameon=False)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.spines[["top", "right"]].set_visible(False)
+    alt = escape(f"{c.checklist}: {stuck_text(c)}", quote=True)
+    return _svg(fig).replace("<svg", f'<svg role="img" aria-label="{alt}"', 1)
+
+
+def _stuck_section(stuck: tuple[ChecklistStuck, ...]) -> str:
+    """Per checklist: a chart, and beside it the same figures as a table."""
+    parts = []
+    for c in stuck:
+        head = (
+            "<tr><th>Step</th><th>Ended unsolved</th><th>Agent took control</th>"
+            "<th>Sessions stuck</th></tr>"
+        )
+        body = "".join(
+            f"<tr><td>{escape(step_name(s))}</td><td class=n>{s.ended_unsolved}</td>"
+            f"<td class=n>{s.control_taken}</td><td class=n>{s.stuck}</td></tr>"
+            for s in c.steps
+        )
+        chart = f"<div class=chart>{stuck_chart(c)}</div>" if c.steps else ""
+        table = f"<table>{head}{body}</table>" if c.steps else ""
+        parts.append(f"<h3>{escape(c.checklist)}</h3><p>{escape(stuck_text(c))}</p>{chart}{table}")
+    return (
+        "<section><h2>Hvor borgerne går i stå / Where citizens get stuck</h2>"
+        "<p>Per checklist: the step at which sessions ended unsolved (not solved or "
+        "referred) or the agent had to take control.</p>"
+        f"{''.join(parts) or '<p>None.</p>'}</section>"
+    )
+
+
 def _table(rows: list[tuple[str, str]], head: tuple[str, str]) -> str:
     body = "".join(f"<tr><td>{escape(k)}</td><td class=n>{escape(v)}</td></tr>" for k, v in rows)
     return f"<table><tr><th>{escape(head[0])}</th><th>{escape(head[1])}</th></tr>{body}</table>"
@@ -111,6 +168,7 @@ def render_html(report: Report) -> str:
         f"<section><h2>Hvor sessioner stoppede / Where sessions stopped</h2>"
         f"{_table(stops, ('Checklist', 'Most common stop')) if stops else '<p>None.</p>'}"
         f"</section>",
+        _stuck_section(report.stuck),
     ]
     return (
         f"<!DOCTYPE html>\n<html lang=da><head><meta charset=utf-8>"

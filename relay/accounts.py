@@ -1,12 +1,13 @@
-"""Agent accounts: SQLite at ``DATA_DIR/relay.db``, passwords as scrypt hashes.
+"""Agent accounts: ``DATA_DIR/relay.db`` (or any relay/db.py database), scrypt hashes.
 
 Only IT staff create accounts (``cobrowse-relay add-agent``).  A password is
 stored as a self-describing string ``scrypt$n$r$p$salt$hash`` (base64 parts) and
 checked in constant time.  :meth:`AccountStore.verify` is deliberately slow
 (scrypt): call it from a worker thread, never on an event loop.
 
-Every method opens its own short-lived connection, so a store may be shared by
-threads.
+A store holds one connection (relay/db.py) and may be shared by threads.  The
+table lives in the "accounts" migration track (relay/migrations.py), so the same
+store works on PostgreSQL given a ``postgresql://`` URL (docs/relay.md).
 """
 
 from __future__ import annotations
@@ -16,14 +17,13 @@ import hashlib
 import hmac
 import re
 import secrets
-import sqlite3
 import time
-from collections.abc import Iterator
-from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from cobrowse.errors import CobrowseError
+from relay.db import Database, IntegrityError
+from relay.migrations import Migration, migrate
 
 ROLES = ("agent", "supervisor", "admin")
 MIN_PASSWORD = 12
@@ -31,7 +31,7 @@ _NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
 _SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**14, 8, 1
 _PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
-_SCHEMA = """
+_AGENTS = """
 CREATE TABLE IF NOT EXISTS agents (
     name TEXT PRIMARY KEY,
     display_name TEXT NOT NULL,
@@ -42,6 +42,8 @@ CREATE TABLE IF NOT EXISTS agents (
     created TEXT NOT NULL
 )
 """
+MIGRATIONS = (Migration(1, "agent accounts (the table as before migrations)", (_AGENTS,)),)
+_COLUMNS = "name, display_name, municipality, role, disabled, created"
 
 
 class AccountError(CobrowseError):
@@ -123,18 +125,16 @@ _DUMMY_HASH = hash_password("no such agent", salt=b"\0" * 16)
 
 
 class AccountStore:
-    """The agents table in the SQLite file at ``path`` (created if missing)."""
+    """The agents table in the database at ``location`` (a SQLite file, created if
+    missing, or a ``postgresql://`` URL)."""
 
-    def __init__(self, path: Path | str) -> None:
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._db() as db:
-            db.execute(_SCHEMA)
+    def __init__(self, location: Path | str) -> None:
+        self.location = location
+        self._db = Database(location, wal=False)  # relay.db stays one plain file
+        migrate(self._db, "accounts", MIGRATIONS)
 
-    @contextmanager
-    def _db(self) -> Iterator[sqlite3.Connection]:
-        with closing(sqlite3.connect(self.path, timeout=10)) as db, db:
-            yield db
+    def close(self) -> None:
+        self._db.close()
 
     def add(
         self, name: str, display_name: str, municipality: str, password: str, role: str = "agent"
@@ -146,34 +146,20 @@ class AccountStore:
         if not display_name.strip() or not municipality.strip():
             raise AccountError("display name and municipality must not be empty")
         created = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        row = (name, display_name.strip(), municipality.strip(), role, hash_password(password))
         try:
-            with self._db() as db:
-                db.execute(
-                    "INSERT INTO agents VALUES (?, ?, ?, ?, ?, 0, ?)",
-                    (
-                        name,
-                        display_name.strip(),
-                        municipality.strip(),
-                        role,
-                        hash_password(password),
-                        created,
-                    ),
-                )
-        except sqlite3.IntegrityError:
+            with self._db.transaction() as tx:
+                tx.execute("INSERT INTO agents VALUES (?, ?, ?, ?, ?, 0, ?)", (*row, created))
+        except IntegrityError:
             raise DuplicateAgent(f"agent {name!r} already exists") from None
         return self.get(name)
 
     def get(self, name: str) -> Account:
         """The account called ``name``; raises :class:`UnknownAgent`."""
-        with self._db() as db:
-            row = db.execute(
-                "SELECT name, display_name, municipality, role, disabled, "
-                "created FROM agents WHERE name = ?",
-                (name,),
-            ).fetchone()
-        if row is None:
+        rows = self._db.query(f"SELECT {_COLUMNS} FROM agents WHERE name = ?", (name,))
+        if not rows:
             raise UnknownAgent(f"no agent called {name!r}")
-        return Account(row[0], row[1], row[2], row[3], bool(row[4]), row[5])
+        return _account(rows[0])
 
     def verify(self, name: str, password: str) -> Account:
         """Check a login.  Slow on purpose: run it in a thread.
@@ -182,10 +168,9 @@ class AccountStore:
         work either way), :class:`AccountDisabled` if the password is right but
         the account is disabled.
         """
-        with self._db() as db:
-            row = db.execute("SELECT pw_hash FROM agents WHERE name = ?", (name,)).fetchone()
-        stored = _DUMMY_HASH if row is None else str(row[0])
-        if not check_password(password, stored) or row is None:
+        rows = self._db.query("SELECT pw_hash FROM agents WHERE name = ?", (name,))
+        stored = _DUMMY_HASH if not rows else str(rows[0][0])
+        if not check_password(password, stored) or not rows:
             raise BadLogin("wrong name or password")
         account = self.get(name)
         if account.disabled:
@@ -194,12 +179,7 @@ class AccountStore:
 
     def list(self) -> list[Account]:
         """All accounts, sorted by name."""
-        with self._db() as db:
-            rows = db.execute(
-                "SELECT name, display_name, municipality, role, disabled, "
-                "created FROM agents ORDER BY name"
-            ).fetchall()
-        return [Account(r[0], r[1], r[2], r[3], bool(r[4]), r[5]) for r in rows]
+        return [_account(r) for r in self._db.query(f"SELECT {_COLUMNS} FROM agents ORDER BY name")]
 
     def disable(self, name: str) -> None:
         self._update(name, "disabled = 1", ())
@@ -216,10 +196,14 @@ class AccountStore:
         self._update(name, "pw_hash = ?", (hash_password(password),))
 
     def _update(self, name: str, assignment: str, args: tuple[str, ...]) -> None:
-        with self._db() as db:
-            cur = db.execute(f"UPDATE agents SET {assignment} WHERE name = ?", (*args, name))
-        if cur.rowcount == 0:
+        with self._db.transaction() as tx:
+            changed = tx.execute(f"UPDATE agents SET {assignment} WHERE name = ?", (*args, name))
+        if changed == 0:
             raise UnknownAgent(f"no agent called {name!r}")
+
+
+def _account(row: tuple[object, ...]) -> Account:
+    return Account(str(row[0]), str(row[1]), str(row[2]), str(row[3]), bool(row[4]), str(row[5]))
 
 
 def _check_name(name: str) -> None:

@@ -39,6 +39,10 @@ FIELDS = frozenset(
         "rejected",
         "date_from",
         "date_to",
+        "operator",  # the OS user who ran a cobrowse-relay command
+        "format",
+        "rows",
+        "via",
     }
 )
 

@@ -23,8 +23,11 @@ from pathlib import Path
 from cobrowse import __version__
 from cobrowse.errors import CobrowseError
 from relay.accounts import ROLES, AccountStore, generate_password
+from relay.audit import AuditLog
 from relay.config import DEFAULT_DATA_DIR, RelayConfig, check_serve_config, load_config
+from relay.contacts import FORMATS, Period, export_main
 from relay.guard import raise_fd_limit
+from relay.guides import publish_main
 from relay.messages import parse_date
 from relay.report import report_main
 from relay.server import Relay
@@ -107,29 +110,42 @@ def _parser() -> argparse.ArgumentParser:
     reset.add_argument("name")
     reset.add_argument("--password-stdin", action="store_true")
     report = command("report", _report, "hotline statistics for a date range")
-    report.add_argument(
-        "--from",
-        dest="date_from",
-        type=_date,
-        required=True,
-        metavar="DATE",
-        help="first day, YYYY-MM-DD (Copenhagen local date)",
-    )
-    report.add_argument(
-        "--to",
-        dest="date_to",
-        type=_date,
-        required=True,
-        metavar="DATE",
-        help="last day, YYYY-MM-DD (inclusive)",
-    )
+    _period_arguments(report)
+    report.add_argument("--municipality", help="only this municipality's contacts")
     report.add_argument(
         "--html", type=Path, metavar="FILE", help="also write a printable HTML report with charts"
     )
     report.add_argument(
         "--csv", type=Path, metavar="FILE", help="also write the figures as section,key,value rows"
     )
+    contacts = command(
+        "contacts", _contacts, "contact records, one per session (audited in audit.jsonl)"
+    )
+    _period_arguments(contacts)
+    contacts.add_argument("--municipality", help="only this municipality's contacts")
+    contacts.add_argument("--format", choices=FORMATS, default="csv")
+    contacts.add_argument("--out", type=Path, metavar="FILE", help="default: standard output")
+    guides = command(
+        "publish-guides", _publish_guides, "write the checklists' citizen texts as web pages"
+    )
+    guides.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder to write")
+    guides.add_argument(
+        "--checklists",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="the hotline's own checklist folder (repeatable; adds to and replaces defaults)",
+    )
     return parser
+
+
+def _period_arguments(p: argparse.ArgumentParser) -> None:
+    for flag, dest, text in (
+        ("--from", "date_from", "first day, YYYY-MM-DD (Copenhagen local date)"),
+        ("--to", "date_to", "last day, YYYY-MM-DD (inclusive)"),
+    ):
+        p.add_argument(flag, dest=dest, type=_date, required=True, metavar="DATE", help=text)
 
 
 def _date(text: str) -> date:
@@ -262,23 +278,62 @@ def _reset_password(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     if args.date_to < args.date_from:
         raise CliError(f"--to {args.date_to} is before --from {args.date_from}")
-    path = _config(args).data_dir / "stats.db"
-    if not path.exists():
-        raise CliError(
-            f"no statistics at {path} (wrong --data-dir? the relay creates it "
-            "when it first runs, agents' apps fill it)"
-        )
+    path = _stats_location(args)
     for out in (args.html, args.csv):
         if out is not None and not out.parent.is_dir():
             raise CliError(f"cannot write {out}: folder {out.parent} does not exist")
     try:
-        text = report_main(path, args.date_from, args.date_to, args.html, args.csv)
+        text = report_main(
+            path, args.date_from, args.date_to, args.html, args.csv, args.municipality
+        )
     except ValueError as exc:
         raise CliError(str(exc)) from None
     print(text, end="")
     for label, out in (("HTML", args.html), ("CSV", args.csv)):
         if out is not None:
             print(f"{label} report written to {out}")
+    return 0
+
+
+def _contacts(args: argparse.Namespace) -> int:
+    if args.date_to < args.date_from:
+        raise CliError(f"--to {args.date_to} is before --from {args.date_from}")
+    if args.out is not None and not args.out.parent.is_dir():
+        raise CliError(f"cannot write {args.out}: folder {args.out.parent} does not exist")
+    location, config = _stats_location(args), _config(args)
+    period = Period(args.date_from, args.date_to, args.municipality)
+    audit = AuditLog(config.data_dir / "audit.jsonl")
+    try:
+        with contextlib.ExitStack() as stack:
+            out = sys.stdout
+            if args.out is not None:
+                out = stack.enter_context(args.out.open("w", encoding="utf-8", newline=""))
+            rows = export_main(location, period, args.format, out, audit)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    finally:
+        audit.close()
+    if args.out is not None:
+        print(f"{rows} contact records written to {args.out}", file=sys.stderr)
+    return 0
+
+
+def _stats_location(args: argparse.Namespace) -> Path | str:
+    """The configured statistics database; a SQLite file must exist already."""
+    location = _config(args).stats_location
+    if isinstance(location, Path) and not location.exists():
+        raise CliError(
+            f"no statistics at {location} (wrong --data-dir? the relay creates it "
+            "when it first runs, agents' apps fill it)"
+        )
+    return location
+
+
+def _publish_guides(args: argparse.Namespace) -> int:
+    for folder in args.checklists:
+        if not folder.is_dir():
+            raise CliError(f"checklist folder {folder} does not exist")
+    print(publish_main(args.out, args.checklists), end="")
     return 0
 
 

@@ -24,6 +24,9 @@ development relay on localhost.  The file groups keys in three tables::
     claims_per_minute = 10     # nameplates per address group
     ...
 
+    [stats]
+    database = "postgresql://cobrowse@db.example/cobrowse"  # default: DATA_DIR/stats.db
+
     [opening_hours]            # cobrowse.hours.OpeningHours, plus always_open
     always_open = false        # default: true with --dev, else false
     timezone = "Europe/Copenhagen"
@@ -47,6 +50,7 @@ from typing import Any
 from cobrowse.errors import ConfigError
 from cobrowse.hours import OpeningHours
 from relay.addresses import networks
+from relay.db import is_url
 
 MAX_UPLOAD_SESSIONS = 50  # sessions in one stats_upload message (docs/protocol.md §1)
 
@@ -96,6 +100,8 @@ class RelayConfig:
     logins_at_once_address: int = 4  # ... from one address group
     uploads_burst: int = 200  # statistics sessions per agent account
     uploads_per_minute: float = 60.0
+    # [stats]
+    database: str = ""  # a postgresql:// URL or a SQLite file; "": data_dir/stats.db
     # [opening_hours]
     opening_hours: OpeningHours = field(default_factory=OpeningHours)
     always_open: bool | None = None  # None: open around the clock only in --dev mode
@@ -109,6 +115,13 @@ class RelayConfig:
     def tls(self) -> bool:
         """True when a certificate and key are configured."""
         return self.tls_cert is not None and self.tls_key is not None
+
+    @property
+    def stats_location(self) -> Path | str:
+        """The statistics database: ``[stats] database``, else ``stats.db`` in data_dir."""
+        if not self.database:
+            return self.data_dir / "stats.db"
+        return self.database if is_url(self.database) else Path(self.database)
 
     def replace(self, **changes: Any) -> RelayConfig:
         """A copy with ``changes`` applied (e.g. command-line overrides)."""
@@ -158,6 +171,7 @@ _SECTIONS: dict[str, dict[str, type]] = {
         "uploads_burst": int,
         "uploads_per_minute": float,
     },
+    "stats": {"database": str},
 }
 
 
@@ -216,7 +230,21 @@ def _read_section(path: Path, section: str, table: object) -> dict[str, Any]:
         if kind is None:
             raise ConfigError(f"{path}: unknown key {section}.{key}")
         out[key] = _convert(path, f"{section}.{key}", kind, value)
+    if "database" in out:
+        out["database"] = _database(path, out["database"])
     return out
+
+
+def _database(path: Path, value: str) -> str:
+    """``[stats] database``: a PostgreSQL URL, or a SQLite file (relative to ``path``)."""
+    if is_url(value):
+        return value
+    if not value or "://" in value:
+        raise ConfigError(
+            f"{path}: stats.database must be a postgresql:// URL or a file path, not {value!r}"
+        )
+    target = Path(value).expanduser()
+    return str(target if target.is_absolute() else path.parent / target)
 
 
 def _convert(path: Path, key: str, kind: type, value: object) -> object:

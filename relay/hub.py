@@ -120,6 +120,7 @@ class Hub:
             "stats_upload": self._stats_upload,
             "stats_request": self._stats_request,
             "chain_heads": self._chain_heads,
+            "contacts_request": self._contacts_request,
         }
         metrics.agents_online = lambda: self.presence()[0]
         metrics.citizens_waiting = lambda: self.presence()[1]
@@ -338,6 +339,7 @@ class Hub:
         if room.citizen is not None:
             room.citizen.paired = True
         self.metrics.inc("cobrowse_sessions_total")
+        self.metrics.pairing_seconds.observe(max(0.0, self.clock() - room.created))
         log.info("agent %s joined a citizen", conn.account.name)
         self._audit_agent("join", conn.account, nameplate, outcome="ok")
         await conn.send_json({"type": "joined", "nameplate": nameplate})
@@ -382,6 +384,13 @@ class Hub:
     async def _stats_request(self, conn: Conn, msg: dict[str, Any]) -> None:
         assert conn.account is not None and self.stats is not None
         await conn.send_json(await self.stats.report(conn.account, msg["from"], msg["to"]))
+
+    async def _contacts_request(self, conn: Conn, msg: dict[str, Any]) -> None:
+        assert conn.account is not None and self.stats is not None
+        answer = await self.stats.contacts(
+            conn.account, msg["from"], msg["to"], msg.get("municipality"), msg.get("offset", 0)
+        )
+        await conn.send_json(answer)
 
     async def _chain_heads(self, conn: Conn, msg: dict[str, Any]) -> None:
         """The stored chain heads of the agent's own sessions (docs/protocol.md §1)."""
@@ -569,6 +578,7 @@ class Hub:
                 duration=round(self.clock() - room.created, 3),
             )
             return
+        self.metrics.session_seconds.observe(max(0.0, self.clock() - room.joined_at))
         self.audit.write(
             "session_end",
             agent=room.account.name,

@@ -62,8 +62,10 @@ SCHEMAS: dict[str, dict[str, dict[str, type]]] = {
         "stats_upload": {"sessions": list},
         "stats_request": {"from": str, "to": str},
         "chain_heads": {"session_ids": list},
+        "contacts_request": {"from": str, "to": str},
     },
 }
+OPTIONAL: dict[str, dict[str, type]] = {"contacts_request": {"municipality": str, "offset": int}}
 
 
 class Refusal(CobrowseError):
@@ -152,7 +154,7 @@ def parse_message(msg: dict[str, Any], role: str) -> dict[str, Any]:
     schema = SCHEMAS[role].get(msg["type"])
     if schema is None:
         raise Refusal("malformed", f"{role} may not send {msg['type']!r}")
-    check_fields(msg, schema)
+    check_fields(msg, schema, OPTIONAL.get(msg["type"]))
     if "token" in msg:
         _token(msg["token"])
     if "nameplate" in msg:
@@ -164,8 +166,10 @@ def parse_message(msg: dict[str, Any], role: str) -> dict[str, Any]:
         _check_sessions(msg["sessions"])
     if msg["type"] == "chain_heads":
         _check_session_ids(msg["session_ids"])
-    if msg["type"] == "stats_request":
+    if msg["type"] in ("stats_request", "contacts_request"):
         msg["from"], msg["to"] = parse_date(msg["from"]), parse_date(msg["to"])
+    if msg["type"] == "contacts_request":
+        _check_contacts_request(msg)
     return msg
 
 
@@ -177,6 +181,11 @@ def _check_sessions(sessions: list[Any]) -> None:
         )
     if not all(isinstance(s, dict) for s in sessions):
         raise Refusal("malformed", "stats_upload sessions must be objects")
+
+
+def _check_contacts_request(msg: dict[str, Any]) -> None:
+    if not 0 <= msg.get("offset", 0) <= 10**6 or len(msg.get("municipality", "")) > _MAX_NAME:
+        raise Refusal("malformed", "contacts_request offset or municipality out of range")
 
 
 def _check_session_ids(ids: list[Any]) -> None:

@@ -21,6 +21,7 @@ from typing import Any
 from cobrowse.sessionlog import OUTCOMES
 from cobrowse.sessionlog.export import csv_cell
 from relay.stats import COPENHAGEN, StatsStore, StoredSession
+from relay.stuck import ChecklistStuck, stuck_csv_rows, stuck_report, stuck_text, stuck_to_dict
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 NO_TOPIC = "(no topic)"
@@ -65,6 +66,9 @@ class Report:
     agent_driven_s: float
     citizen_driven_s: float
     checklist_stops: tuple[ChecklistStop, ...]
+    municipality: str | None = None  # the contact municipality reported on; None: all
+    stuck: tuple[ChecklistStuck, ...] = ()
+    """Where citizens got stuck, per checklist (:mod:`relay.stuck`)."""
 
     @property
     def agent_driven_share(self) -> float | None:
@@ -72,11 +76,14 @@ class Report:
         return None if total == 0 else self.agent_driven_s / total
 
 
-def build_report(store: StatsStore, date_from: date, date_to: date) -> Report:
-    """Compute the report for sessions started on the local dates given."""
+def build_report(
+    store: StatsStore, date_from: date, date_to: date, municipality: str | None = None
+) -> Report:
+    """Compute the report for sessions started on the local dates given, of one
+    contact municipality (relay.stats.PLACE) if given."""
     if date_to < date_from:
         raise ValueError("the report's end date is before its start date")
-    sessions = store.sessions_between(date_from, date_to, COPENHAGEN)
+    sessions = store.sessions_between(date_from, date_to, COPENHAGEN, municipality)
     local = [s.started_at.astimezone(COPENHAGEN) for s in sessions]
     durations = sorted(s.duration_s for s in sessions)
     outcomes = Counter(s.outcome for s in sessions)
@@ -97,6 +104,8 @@ def build_report(store: StatsStore, date_from: date, date_to: date) -> Report:
         agent_driven_s=sum(s.agent_s for s in sessions),
         citizen_driven_s=sum(s.citizen_s for s in sessions),
         checklist_stops=_checklist_stops(sessions),
+        municipality=municipality,
+        stuck=stuck_report(store, date_from, date_to, municipality),
     )
 
 
@@ -157,6 +166,7 @@ def report_to_dict(report: Report) -> dict[str, Any]:
             }
             for s in report.checklist_stops
         ],
+        "stuck": [stuck_to_dict(c) for c in report.stuck],
     }
 
 
@@ -196,7 +206,8 @@ def stop_text(stop: ChecklistStop) -> str:
 
 def format_text(report: Report) -> str:
     """The report as plain text for the terminal."""
-    lines = [f"Hotline statistics {report.date_from} to {report.date_to}", ""]
+    place = f" ({report.municipality})" if report.municipality else ""
+    lines = [f"Hotline statistics {report.date_from} to {report.date_to}{place}", ""]
     lines += [f"{label:<26}{value}" for label, value in headline(report)]
     tables: list[tuple[str, dict[str, int]]] = [
         ("Per weekday", report.per_weekday),
@@ -211,6 +222,10 @@ def format_text(report: Report) -> str:
     lines += [f"  {s.checklist:<24}{stop_text(s)}" for s in report.checklist_stops] or [
         "  (no checklists used)"
     ]
+    lines += ["", "Where citizens get stuck (ended unsolved or agent took control), per checklist"]
+    lines += [f"  {c.checklist:<24}{stuck_text(c)}" for c in report.stuck] or [
+        "  (no checklists used)"
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -221,6 +236,8 @@ def write_csv(report: Report, path: Path) -> None:
         out.writerow(["section", "key", "value"])
         out.writerow(["period", "from", report.date_from.isoformat()])
         out.writerow(["period", "to", report.date_to.isoformat()])
+        if report.municipality:
+            out.writerow(["period", "municipality", report.municipality])
         out.writerows(("summary", k, v) for k, v in _summary_values(report))
         out.writerows(("weekday", k, n) for k, n in report.per_weekday.items())
         out.writerows(("hour", f"{h:02d}", n) for h, n in report.per_hour.items())
@@ -229,6 +246,7 @@ def write_csv(report: Report, path: Path) -> None:
         out.writerows(("municipality", k, n) for k, n in report.per_municipality.items())
         for s in report.checklist_stops:
             out.writerow(("checklist_stop", s.checklist, "" if s.step is None else s.step))
+        out.writerows(stuck_csv_rows(report.stuck))
 
 
 class _SafeWriter:
@@ -269,12 +287,17 @@ def write_html(report: Report, path: Path) -> None:
 
 
 def report_main(
-    db_path: Path, date_from: date, date_to: date, html: Path | None, csv: Path | None
+    db_path: Path | str,
+    date_from: date,
+    date_to: date,
+    html: Path | None,
+    csv: Path | None,
+    municipality: str | None = None,
 ) -> str:
     """Build the report from the store at ``db_path``, write the files asked for,
     and return the text summary (what ``cobrowse-relay report`` prints)."""
     with StatsStore(db_path) as store:
-        report = build_report(store, date_from, date_to)
+        report = build_report(store, date_from, date_to, municipality)
     if html is not None:
         write_html(report, html)
     if csv is not None:

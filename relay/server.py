@@ -51,9 +51,10 @@ class Relay:
         audit: AuditLog | None = None,
     ) -> None:
         self.config = config
+        self._own_accounts = accounts is None
         self.accounts = accounts or AccountStore(config.data_dir / "relay.db")
         self.audit = audit or AuditLog(config.data_dir / "audit.jsonl")
-        self.stats = StatsStore(config.data_dir / "stats.db")
+        self.stats = StatsStore(config.stats_location)
         self.metrics = Metrics()
         self.hub = Hub(
             config,
@@ -156,6 +157,8 @@ class Relay:
         await self.hub.shutdown()
         self.audit.close()
         self.stats.close()
+        if self._own_accounts:
+            self.accounts.close()
         log.info("relay stopped")
 
     async def sweep(self) -> None:

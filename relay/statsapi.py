@@ -11,13 +11,14 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import sqlite3
 from datetime import date
 from typing import Any
 
 from relay._stats_validate import check_municipality
 from relay.accounts import Account
 from relay.audit import AuditLog
+from relay.contacts import ALL, Forbidden, contact_records, scope
+from relay.db import DatabaseError
 from relay.report import build_report, report_to_dict
 from relay.stats import StatsStore
 
@@ -27,7 +28,12 @@ _MAX_REASON = 200
 MAX_REPORT = 96 * 1024
 """Largest ``stats`` message: well under what an agent accepts (128 KiB)."""
 _LONG_TABLES = ("per_topic", "per_municipality")
+_CHECKLIST_TABLES = ("checklist_stops", "stuck")
 OTHERS = "(andre)"
+UNAVAILABLE = "The statistics database cannot be reached; try again later."
+CONTACTS = "contacts_request"
+CONTACTS_PAGE = 100
+"""Contact records per ``contacts`` message: at most ~750 bytes each, under MAX_REPORT."""
 
 
 class StatsService:
@@ -75,7 +81,7 @@ class StatsService:
             except ValueError as exc:
                 rejected.append({"session_id": sid, "reason": str(exc)[:_MAX_REASON]})
                 continue
-            except sqlite3.Error:
+            except DatabaseError:
                 log.exception("storing an uploaded session failed")
                 rejected.append({"session_id": sid, "reason": "unavailable"})
                 continue
@@ -91,7 +97,11 @@ class StatsService:
             )
         if date_to < date_from:
             return _error("bad_range", "The end date is before the start date.")
-        report = await asyncio.to_thread(build_report, self.store, date_from, date_to)
+        try:
+            report = await asyncio.to_thread(build_report, self.store, date_from, date_to)
+        except DatabaseError:
+            log.exception("reading the statistics failed")
+            return _error("unavailable", UNAVAILABLE)
         self.audit.write(
             "stats_read",
             agent=account.name,
@@ -101,23 +111,78 @@ class StatsService:
         )
         return {"type": "stats", "report": fit_report(report_to_dict(report))}
 
+    async def contacts(
+        self,
+        account: Account,
+        date_from: date,
+        date_to: date,
+        municipality: str | None,
+        offset: int = 0,
+    ) -> dict[str, Any]:
+        """One page of contact records (the ``contacts`` answer), or an ``error``;
+        a supervisor gets their own municipality's only.  Every page is audited."""
+        try:
+            place = scope(account, municipality)
+        except Forbidden as exc:
+            return _error("forbidden", str(exc), CONTACTS)
+        if date_to < date_from:
+            return _error("bad_range", "The end date is before the start date.", CONTACTS)
+        try:
+            records = await asyncio.to_thread(
+                contact_records, self.store, date_from, date_to, place
+            )
+        except DatabaseError:
+            log.exception("reading the contact records failed")
+            return _error("unavailable", UNAVAILABLE, CONTACTS)
+        page = records[offset : offset + CONTACTS_PAGE]
+        self.audit.write(
+            "contacts_export",
+            agent=account.name,
+            role=account.role,
+            municipality=place or ALL,
+            date_from=date_from.isoformat(),
+            date_to=date_to.isoformat(),
+            format="json",
+            rows=len(page),
+            via="relay",
+        )
+        return _contacts_page(place, records, offset, page)
+
+
+def _contacts_page(
+    place: str | None, records: list[dict[str, Any]], offset: int, page: list[dict[str, Any]]
+) -> dict[str, Any]:
+    following = offset + len(page)
+    return {
+        "type": "contacts",
+        "municipality": place,
+        "total": len(records),
+        "offset": offset,
+        "next_offset": following if following < len(records) else None,
+        "contacts": page,
+    }
+
 
 def fit_report(report: dict[str, Any], limit: int = MAX_REPORT) -> dict[str, Any]:
     """``report`` small enough to send: while too big, keep fewer of the long tables'
     rows (the busiest; the rest summed as ``(andre)``) and checklists, and say so
     with ``"trimmed": true``.  Totals and every other figure stay exact."""
     keep = max(len(report[t]) for t in _LONG_TABLES)
-    keep = max(keep, len(report["checklist_stops"]))
+    keep = max(keep, len(report["checklist_stops"]), len(report.get("stuck", ())))
     fitted = report
     while len(json.dumps({"type": "stats", "report": fitted}).encode()) > limit and keep > 1:
         keep //= 2
         fitted = dict(report, trimmed=True)
         for table in _LONG_TABLES:
             fitted[table] = _top(report[table], keep)
-        fitted["checklist_stops"] = sorted(report["checklist_stops"], key=lambda s: -s["sessions"])[
-            :keep
-        ]
+        for table in _CHECKLIST_TABLES:
+            fitted[table] = _busiest(report.get(table, []), keep)
     return fitted
+
+
+def _busiest(rows: list[dict[str, Any]], keep: int) -> list[dict[str, Any]]:
+    """The ``keep`` checklists with the most sessions."""
+    return sorted(rows, key=lambda row: -row["sessions"])[:keep]
 
 
 def _top(table: dict[str, int], keep: int) -> dict[str, int]:
@@ -136,5 +201,5 @@ def _session_id(payload: dict[str, Any]) -> str | None:
     return sid[:64] if isinstance(sid, str) else None
 
 
-def _error(reason: str, message: str) -> dict[str, Any]:
-    return {"type": "error", "request": "stats_request", "reason": reason, "message": message}
+def _error(reason: str, message: str, request: str = "stats_request") -> dict[str, Any]:
+    return {"type": "error", "request": request, "reason": reason, "message": message}

@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(
   xvfb xauth xdotool x11-utils x11-xserver-utils fonts-dejavu-core libxfixes3 openbox chromium
-  x11-xkb-utils tigervnc-scraping-server systemd
+  x11-xkb-utils tigervnc-scraping-server systemd xserver-xephyr
+  postgresql  # the statistics suite also runs on a throw-away PostgreSQL cluster
   libegl1 libgl1 libfontconfig1 libfreetype6 libdbus-1-3 libglib2.0-0
   libxkbcommon0 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0
   libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0
@@ -33,4 +34,5 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
 .venv/bin/python -m pip install -q -e ".[test,dev]"
+.venv/bin/python -m qtlang >/dev/null  # the translations (.ts -> .qm)
 echo "setup: ready (.venv)"

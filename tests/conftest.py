@@ -13,13 +13,13 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository: bench/
 from desktop import Desktop  # noqa: E402
 
-import bench.xserver  # noqa: E402
+import cobrowse.local.xserver  # noqa: E402
 
 # Widget tests render offscreen unless a test asks for the real X server.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
-class Xvfb(bench.xserver.Xvfb):
+class Xvfb(cobrowse.local.xserver.Xvfb):
     """bench's Xvfb; skipped where it is not installed, a failure on CI."""
 
     def __init__(self, width: int = 1920, height: int = 1080, screens: int = 1) -> None:
@@ -56,7 +56,7 @@ def bare_xvfb(monkeypatch: pytest.MonkeyPatch) -> Iterator[Xvfb]:
 @pytest.fixture
 def desktop(monkeypatch: pytest.MonkeyPatch) -> Iterator[Desktop]:
     """A real desktop of the test's own: Xvfb 1920x1080, openbox, Chromium showing
-    tests/pages/selfservice.html maximised; DISPLAY points at it."""
+    cobrowse/local/practice/selfservice.html maximised; DISPLAY points at it."""
     server = Xvfb()
     monkeypatch.setenv("DISPLAY", server.display)
     try:
@@ -80,3 +80,13 @@ def _collect_garbage_on_main_thread() -> Iterator[None]:
     import gc
 
     gc.collect()
+
+
+@pytest.fixture(autouse=True)
+def _source_language() -> Iterator[None]:
+    """Every test starts and ends with no translator installed (Danish source texts):
+    a test that switches to English does not leak it into the next one."""
+    yield
+    qtlang = sys.modules.get("qtlang")
+    if qtlang is not None:
+        qtlang.remove()

@@ -7,7 +7,8 @@ four checks, in this order:
 1. the **consent gate** - a callable that is true only while the session is in
    ``controlling`` (the citizen granted control and has not taken it back);
 2. **local input wins** - while the citizen moves the mouse or types, agent input
-   is dropped (see :class:`cobrowse.control.local.LocalInputGuard`);
+   is dropped (see :class:`cobrowse.control.local.LocalInputGuard`; ``idle``, where
+   the platform has it, tells how long ago the OS last saw any input);
 3. **blocked combinations** - lock, log-out, task manager, run dialog ... never
    reach the OS (:mod:`cobrowse.control.keys`);
 4. **coordinates** - the agent's coordinates are pixels of the shared monitor and
@@ -75,6 +76,7 @@ class Injector:
         hotkey: TripleEscape | None = None,
         combos: tuple[frozenset[str], ...] = keys.BLOCKED,
         on_blocked: Callable[[tuple[str, ...]], None] | None = None,
+        idle: Callable[[], float | None] | None = None,
     ) -> None:
         self._mouse = mouse
         self._keyboard = keyboard
@@ -85,6 +87,7 @@ class Injector:
         self.guard = guard or LocalInputGuard()
         self._hotkey = hotkey
         self._combos = combos
+        self._idle = idle
         self.on_blocked = on_blocked  # told (any thread) which combination was stopped
         self.shield = Shield()  # the citizen client publishes its windows here
         # told (network thread, at most every TELL_EVERY s per reason) why input was dropped
@@ -144,6 +147,9 @@ class Injector:
             self._release_if_held()
             return False
         self.guard.pointer_at(*self._pointer())
+        ago = self._idle() if self._idle is not None else None
+        if ago is not None:
+            self.guard.os_input_ago(ago)
         if self.guard.paused():
             self._release_if_held()
             self._tell("citizen_active")

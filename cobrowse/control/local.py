@@ -1,8 +1,9 @@
 """Local input wins: notice the citizen's own mouse and keyboard, and the take-back hotkey.
 
 :class:`LocalInputGuard` is told about every event we inject and about every
-event the OS reports (through :mod:`cobrowse.control.listeners`, or by the
-injector comparing the pointer with where it last put it).  Anything that is not
+event the OS reports (through the pynput listeners in :mod:`cobrowse.control.system`,
+by the injector comparing the pointer with where it last put it, or from the
+platform's "seconds since the last input" where it has one - Windows, macOS).  Anything that is not
 an echo of our own injection is the citizen's: the agent's input then pauses
 for :data:`PAUSE_SECONDS`, renewed while the citizen keeps going.
 
@@ -24,6 +25,7 @@ from collections.abc import Callable
 PAUSE_SECONDS = 1.5
 ECHO_SECONDS = 0.3  # OS events this soon after an injection are its echo
 MOVE_SLACK = 3  # pixels: rounding between injected and reported positions
+OS_SLACK = 0.05  # seconds: an OS input time this close to one we saw is the same input
 Clock = Callable[[], float]
 
 
@@ -45,6 +47,7 @@ class LocalInputGuard:
         self._last_injection = float("-inf")
         self._last_pos: tuple[int, int] | None = None
         self._trail: deque[tuple[int, int]] = deque(maxlen=16)  # recent injected positions
+        self._os_seen = clock()  # input the OS saw before the guard existed is not news
         self.pauses = 0
 
     # what we did ------------------------------------------------------------
@@ -86,6 +89,19 @@ class LocalInputGuard:
             return
         with self._lock:
             echo = self._recent()
+        if not echo:
+            self.local_input()
+
+    def os_input_ago(self, seconds: float) -> None:
+        """The OS last saw input ``seconds`` ago (its idle time, which counts our own
+        injections too): the citizen's, unless it is older than what we already
+        saw or falls right after one of our injections."""
+        with self._lock:
+            when = self._clock() - seconds
+            if when <= self._os_seen + OS_SLACK:
+                return
+            self._os_seen = when
+            echo = -OS_SLACK <= when - self._last_injection < ECHO_SECONDS
         if not echo:
             self.local_input()
 

@@ -1,4 +1,7 @@
-"""The real thing: pynput controllers and listeners (imported lazily).
+"""The real thing: pynput controllers and listeners (imported lazily), with the
+platform's own parts where it has better ones (:mod:`cobrowse.platform`: on Windows
+text is typed with ``SendInput``/``KEYEVENTF_UNICODE``; Windows and macOS also
+report the OS's time since the last input).
 
 pynput picks its backend (X11, Win32, Quartz) when it is first imported and
 needs a display then, so nothing here imports it at module load.
@@ -11,6 +14,7 @@ from typing import Any
 
 from cobrowse.control.injector import Gate, Injector, Monitor
 from cobrowse.control.local import LocalInputGuard, TripleEscape
+from cobrowse.platform import current as current_platform
 
 log = logging.getLogger(__name__)
 
@@ -25,15 +29,17 @@ def create_injector(
     """An :class:`Injector` driving the real mouse and keyboard."""
     from pynput import keyboard, mouse
 
+    native = current_platform()
     return Injector(
         mouse.Controller(),
-        keyboard.Controller(),
+        native.keyboard(keyboard.Controller()),
         gate,
         special=lambda name: getattr(keyboard.Key, name),
         button=lambda name: getattr(mouse.Button, name),
         monitor=monitor,
         guard=guard,
         hotkey=hotkey,
+        idle=native.seconds_since_input,
     )
 
 

@@ -6,7 +6,7 @@ it into FrameChunk messages and calls :meth:`ScreenStreamer.ack` when the
 agent's FrameAck arrives.  Cursor moves go to ``on_cursor(x, y, visible)``
 (coordinates relative to the shared monitor) and, where the platform gives it,
 each new pointer image to ``on_cursor_shape(image)`` (a
-:class:`~cobrowse.screen.capture.CursorImage`, sent again after a resume, reset
+:class:`~cobrowse.platform.base.CursorImage`, sent again after a resume, reset
 or monitor change).  ``hidden()``, if given, returns desktop rectangles that are
 hatched out of every frame before it is encoded (the client's own windows, see
 :mod:`cobrowse.screen.hidden`).
@@ -32,9 +32,10 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from cobrowse.platform import current as current_platform
 from cobrowse.screen.capture import (
     CursorImage,
-    CursorReader,
+    CursorSource,
     FrameSource,
     Monitor,
     primary_index,
@@ -57,6 +58,10 @@ MAX_FRAME_ID = 2**31 - 1
 SAFETY_TICK = 0.5
 """Seconds between pointer polls when no event says it moved: a warped pointer
 (``XWarpPointer``) reports no motion event, and the client's windows may move."""
+
+
+def _platform_cursor() -> CursorSource:
+    return current_platform().cursor_source()
 
 
 @dataclass
@@ -88,7 +93,7 @@ class ScreenStreamer:
         window: int = 2,
         clock: Callable[[], float] = time.monotonic,
         source_factory: Callable[[], FrameSource | ScreenSource] | None = None,
-        cursor_factory: Callable[[], CursorReader] | None = CursorReader,
+        cursor_factory: Callable[[], CursorSource] | None = _platform_cursor,
         encoder: FrameEncoder | None = None,
         on_cursor_shape: ShapeCallback | None = None,
         hidden: Callable[[], Iterable[Rect]] | None = None,
@@ -233,7 +238,7 @@ class ScreenStreamer:
 
     def _run(self) -> None:
         source: ScreenSource | None = None
-        cursor: CursorReader | None = None
+        cursor: CursorSource | None = None
         try:
             source = as_source(self._source_factory(), self._flow.max_fps)
             cursor = self._cursor_factory() if self._cursor_factory else None
@@ -255,7 +260,7 @@ class ScreenStreamer:
             if source is not None:
                 source.close()
 
-    def _step(self, source: ScreenSource, cursor: CursorReader | None) -> bool:
+    def _step(self, source: ScreenSource, cursor: CursorSource | None) -> bool:
         """One wake-up: capture and send if the screen changed and flow control
         allows, else sleep until the screen changes, the pointer moves, another
         thread wakes us (ack, keyframe, pause, stop) or a safety tick passes.
@@ -338,7 +343,7 @@ class ScreenStreamer:
             self.stats.keyframes += payload[1] & 1
             self._on_frame(self._frame_id, payload)
 
-    def _poll_cursor(self, cursor: CursorReader | None, index: int) -> None:
+    def _poll_cursor(self, cursor: CursorSource | None, index: int) -> None:
         self._polled_at = time.monotonic()
         if cursor is not None and self._on_shape is not None:
             self._poll_shape(cursor)
@@ -356,7 +361,7 @@ class ScreenStreamer:
                 self._cursor = state
                 self._on_cursor(*state)
 
-    def _poll_shape(self, cursor: CursorReader) -> None:
+    def _poll_shape(self, cursor: CursorSource) -> None:
         with self._cond:
             known = self._shape_serial
         image = cursor.image(known)

@@ -33,6 +33,8 @@ from cobrowse.session.notices import (
 from cobrowse.session.protocol import FrameReceived, Session
 from cobrowse.session.transport import Link, open_relay
 
+_STATS_ANSWERS = ("stats_stored", "stats", "contacts")
+_STATS_REQUESTS = ("stats_request", "contacts_request")  # errors answering them
 MAX_UPLOAD_BYTES = 128 * 1024  # one stats_upload message (docs/protocol.md §1)
 MAX_UPLOAD_SESSIONS = 50
 BUSY_BYTES = 8192
@@ -128,6 +130,25 @@ class AgentEndpoint(_Endpoint):
         self._net.call(self._request, self._stats, future, text)
         return future
 
+    def request_contacts(
+        self, date_from: date, date_to: date, municipality: str | None = None, offset: int = 0
+    ) -> concurrent.futures.Future[dict[str, Any]]:
+        """Ask for one page of contact records (supervisors: their own municipality;
+        admins: ``municipality`` or all).  The future resolves to the ``contacts``
+        message (``contacts``, ``total``, ``next_offset``; docs/protocol.md §1) or
+        fails with :class:`StatsError`."""
+        msg: dict[str, Any] = {
+            "type": "contacts_request",
+            "from": date_from.isoformat(),
+            "to": date_to.isoformat(),
+            "offset": offset,
+        }
+        if municipality is not None:
+            msg["municipality"] = municipality
+        future: concurrent.futures.Future[dict[str, Any]] = concurrent.futures.Future()
+        self._net.call(self._request, self._stats, future, json.dumps(msg, ensure_ascii=False))
+        return future
+
     def _request(
         self, pending: deque[Any], future: concurrent.futures.Future[Any], text: str
     ) -> None:
@@ -207,7 +228,7 @@ class AgentEndpoint(_Endpoint):
             self._in_room = True
             self._emit(Joined(str(msg.get("nameplate", ""))))
             self.session.start()
-        elif kind in ("stats_stored", "stats") or msg.get("request") == "stats_request":
+        elif kind in _STATS_ANSWERS or msg.get("request") in _STATS_REQUESTS:
             self._stats_answer(msg)
         elif kind == "error":
             self._emit(JoinFailed(str(msg.get("reason", "error")), str(msg.get("message", ""))))
@@ -231,6 +252,9 @@ class AgentEndpoint(_Endpoint):
             self._emit(stored)
             if self._uploads:
                 _settle(self._uploads.popleft(), stored)
+        elif kind == "contacts":
+            if self._stats:
+                _settle(self._stats.popleft(), msg)
         elif kind == "stats":
             report = msg.get("report")
             if not isinstance(report, dict):
@@ -240,7 +264,8 @@ class AgentEndpoint(_Endpoint):
                 _settle(self._stats.popleft(), report)
         else:
             refused = StatsRefused(str(msg.get("reason", "error")), str(msg.get("message", "")))
-            self._emit(refused)
+            if msg.get("request") == "stats_request":  # the report's listeners
+                self._emit(refused)
             if self._stats:
                 _settle(self._stats.popleft(), StatsError(refused.reason, refused.message))
 

@@ -232,6 +232,17 @@ class InputRefused(Message):
 
 
 @dataclass(frozen=True, slots=True)
+class SecureDesktop(Message):
+    """Citizen tells the agent that Windows shows (``active``) or no longer shows its
+    secure desktop - the UAC administrator prompt or the lock screen - which no
+    program can capture or send input to: the citizen must answer it themselves."""
+
+    TYPE = 35
+    SENDER = (CITIZEN,)
+    active: bool = _f()
+
+
+@dataclass(frozen=True, slots=True)
 class Highlight(Message):
     """Pointer mode: draw a short-lived ring at (x, y) on the citizen's screen."""
 
@@ -243,12 +254,16 @@ class Highlight(Message):
 
 @dataclass(frozen=True, slots=True)
 class ShowStep(Message):
+    """Show a step's citizen text; ``checklist`` is the checklist's id ("" for none),
+    which lets the citizen open the published guide at the end ("Se vejledningen igen")."""
+
     TYPE = 41
     SENDER = (AGENT,)
     number: int = _f(min=1, max=999)
     total: int = _f(min=1, max=999)
     title: str = _f(max_len=200)
     text: str = _f(max_len=2000)
+    checklist: str = field(default="", metadata={"max_len": 64})
 
 
 @dataclass(frozen=True, slots=True)
@@ -312,6 +327,7 @@ MESSAGES: tuple[type[Message], ...] = (
     Wheel,
     Key,
     InputRefused,
+    SecureDesktop,
     Highlight,
     ShowStep,
     OpenLink,

@@ -55,6 +55,7 @@ SHARING = (
     "FrameAck",
     "Cursor",
     "CursorShape",
+    "SecureDesktop",
     "Highlight",
     "ShowStep",
     "OpenLink",
@@ -96,6 +97,7 @@ TABLE: dict[tuple[State, str], State | _Drop] = {
     (Z, "ConsentRevoke:control"): DROP,
     (Z, "ControlOff"): DROP,
     (Z, "Highlight"): DROP,
+    (Z, "SecureDesktop"): DROP,  # nothing of the screen while paused
 }
 for _name in SHARING:
     TABLE[(V, _name)] = V

@@ -2,6 +2,7 @@
 
     Xvfb :77 -screen 0 1440x900x24 &
     DISPLAY=:77 QT_QPA_PLATFORM=xcb python tests/agent_app/make_screenshots.py docs/screenshots
+    ... make_screenshots.py /tmp/shots en     # the English UI, to check it
 
 Not a test: a tool to look at every screen the agent sees (docs/screenshots/agent-*.png),
 then a supervisor's: the *Statistik* action and the statistics window over sessions
@@ -28,6 +29,7 @@ from cobrowse.screen.encoder import FrameEncoder
 from cobrowse.session import events as ev
 from cobrowse.session.endpoint import CitizenEndpoint, CodeReady
 from cobrowse.sessionlog import SessionLog
+from qtlang import install
 from relay.accounts import AccountStore
 from relay.config import RelayConfig
 from relay.server import RelayThread
@@ -100,6 +102,7 @@ def shoot(widget: QWidget, path: Path) -> None:
 
 def main(out: Path) -> None:
     _qt_app = QApplication(sys.argv[:1])  # keep a reference for the whole run
+    install("agent", sys.argv[2] if len(sys.argv) > 2 else "da")
     tmp = Path(tempfile.mkdtemp())
     accounts = AccountStore(tmp / "relay.db")
     accounts.add("anna", "Anna Jensen", "Albertslund", "hemmelig kode 1")
@@ -256,7 +259,7 @@ def supervisor(url: str, tmp: Path, out: Path) -> None:
     stats.date_from.setDate(QDate(2024, 3, 1))
     stats.date_to.setDate(QDate(2024, 3, 31))
     stats.show_button.click()
-    wait(lambda: "henvendelser" in stats.status.text() and stats.show_button.isEnabled())
+    wait(lambda: stats.status.text().startswith("Period") and stats.show_button.isEnabled())
     stats.show_button.setFocus()
     shoot(stats, out / "agent-stats.png")
     app.window.close()

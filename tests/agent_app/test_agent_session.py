@@ -170,6 +170,7 @@ def test_checklist_steps_links_log_and_next_citizen(
     panel.show_button.click()
     step = citizen.wait_for(ev.ShowStep)
     assert (step.number, step.total) == (2, 6) and "borger.dk" in step.text
+    assert step.checklist == "flytning"  # the citizen's "Se vejledningen igen" page
     panel.link_button.click()
     link = citizen.wait_for(ev.OpenLink)
     assert link.url.startswith("https://www.borger.dk/")
@@ -207,6 +208,8 @@ def test_checklist_steps_links_log_and_next_citizen(
     ):
         assert kind in kinds, kind
     assert log.events(summary.session_id)[-1].data["reason"] == "agent_ended"
+    chosen = next(e for e in log.events(summary.session_id) if e.kind == "checklist_set")
+    assert chosen.data["kle"] == "23.00.00"  # the topic's KLE number goes with the upload
     # the summary reaches the relay's statistics and is marked uploaded
     qtbot.waitUntil(lambda: summary.session_id not in log.pending_uploads(), timeout=MS)
     # ready for the next citizen at once: a second citizen joins on the fresh connection
@@ -400,3 +403,15 @@ def test_start_up_closes_a_killed_apps_session_at_its_last_event(
     finally:
         app.shutdown()
         app.window.deleteLater()
+
+
+def test_the_agent_is_told_when_the_citizens_pc_shows_an_administrator_prompt(
+    qtbot: Any, agent_app: AgentApp, citizen: Citizen
+) -> None:
+    connect(qtbot, agent_app, citizen)
+    notice = agent_app.window.notice
+    citizen.endpoint.send(ev.SecureDesktop(True))  # Windows' UAC prompt on the citizen's PC
+    qtbot.waitUntil(lambda: "borgeren skal selv svare" in notice.text(), timeout=MS)
+    assert "administrator" in notice.text()
+    citizen.endpoint.send(ev.SecureDesktop(False))
+    qtbot.waitUntil(lambda: "er væk" in notice.text(), timeout=MS)

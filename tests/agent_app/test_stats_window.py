@@ -49,6 +49,24 @@ REPORT: dict[str, Any] = {
     "checklist_stops": [
         {"checklist": "digital-post", "sessions": 4, "completed": 2, "step": 3, "stopped": 2}
     ],
+    "stuck": [
+        {
+            "checklist": "boligstoette",
+            "sessions": 6,
+            "worst": 4,
+            "steps": [
+                {"step": 2, "title": None, "ended_unsolved": 0, "control_taken": 1, "stuck": 1},
+                {
+                    "step": 4,
+                    "title": "Log ind og udfyld",
+                    "ended_unsolved": 2,
+                    "control_taken": 1,
+                    "stuck": 3,
+                },
+            ],
+        },
+        {"checklist": "flytning", "sessions": 2, "worst": None, "steps": []},
+    ],
 }
 
 
@@ -91,11 +109,17 @@ def test_shows_figures_and_charts(qtbot: Any) -> None:
     assert window.charts["hour"].data == [("19", 3), ("20", 1), ("21", 1)]
     assert ("Borgeren klarede resten selv", 1) in window.charts["outcome"].data
     assert window.show_button.isEnabled()
+    assert window.stuck.chart.data == [("boligstoette, trin 4", 3)]
+    assert "trin 4 «Log ind og udfyld» – 3 af 6 sessioner (2 sluttede uløst" in shown
+    assert "flytning: ingen gik i stå" in shown
+    assert "trin 4 «Log ind og udfyld»" in window.stuck.chart.accessibleDescription()
     window.show()
     assert not window.grab().isNull()  # painting the charts works
     assert "Kun de største" not in window.status.text()
     window.show_report(dict(REPORT, trimmed=True))  # the relay had to shorten it
     assert "Kun de største" in window.status.text()
+    window.show_report({k: v for k, v in REPORT.items() if k != "stuck"})  # an older relay
+    assert window.stuck.chart.data == [("–", 0)]
 
 
 def test_refusal_and_bad_range_are_explained(qtbot: Any) -> None:

@@ -2,7 +2,7 @@
 
     /work/venv/bin/python tests/citizen_client/shoot_screens.py docs/screenshots
 
-Starts Xvfb with openbox and Chromium showing tests/pages/selfservice.html (the
+Starts Xvfb with openbox and Chromium showing cobrowse/local/practice/selfservice.html (the
 tests' desktop), runs the real windows on it (QT_QPA_PLATFORM=xcb) with a fake
 endpoint, walks through the phases and saves ``citizen-<phase>.png`` via mss.
 """
@@ -24,7 +24,7 @@ sys.path[:0] = [
 def main(out: Path) -> None:
     from desktop import Desktop
 
-    from bench.xserver import Xvfb
+    from cobrowse.local.xserver import Xvfb
 
     xvfb = Xvfb(1280, 800)
     os.environ["DISPLAY"], os.environ["QT_QPA_PLATFORM"] = xvfb.display, "xcb"
@@ -98,6 +98,12 @@ def shoot(out: Path) -> None:
     snap("no-agent")
     app.handle(HotlineStatus(True, agents_online=1, waiting=2))
     snap("agent-ready")
+    app.view.hotline_name = "Digital Hjælp Vestegnen"
+    app.view.window.about.click()  # the "Om" corner
+    snap("about")
+    for box in QApplication.topLevelWidgets():
+        if box.objectName() == "about-box":
+            box.close()
     app.handle(AgentJoined("Anna Jensen", "Albertslund"))
     app.handle(ev.Paired("4812"))
     app.endpoint.session.state = State.PAIRED

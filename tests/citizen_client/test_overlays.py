@@ -15,7 +15,7 @@ from citizen_client.app import CitizenApp
 from citizen_client.overlays import usable_rect
 from citizen_client.passive import overlay_flags
 from citizen_client.shielding import ShieldPublisher
-from citizen_client.x11focus import FocusReturn
+from cobrowse.platform.x11.focus import FocusReturn
 from cobrowse.session import events as ev
 
 pytestmark = OFFSCREEN

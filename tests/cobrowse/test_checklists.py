@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from cobrowse.checklists import (
     ChecklistError,
     load_file,
     load_folders,
+    shipped_kle,
 )
 
 GOOD = """title = "Ekstra tjekliste"
@@ -50,6 +52,15 @@ def test_every_default_is_complete_and_links_are_https() -> None:
         assert any(s.notes for s in checklist.steps), checklist.id
         for step in checklist.steps:
             assert not step.link or step.link.startswith("https://"), step.link
+
+
+def test_every_default_carries_a_kle_number() -> None:
+    """Contact records report the topic's KLE number (docs/statistics.md)."""
+    kle = shipped_kle()
+    assert set(kle) == {c.id for c in load_folders([DEFAULT_FOLDER]).checklists}
+    assert kle["boligstoette"] == "27.24.00"
+    assert all(re.fullmatch(r"\d\d\.\d\d\.\d\d", number) for number in kle.values())
+    assert load_file(DEFAULT_FOLDER / "flytning.toml").kle == "23.00.00"
 
 
 AGENT_WORDS = ("borgeren", "afklar", "hotline")
@@ -111,6 +122,7 @@ def test_hotline_folder_adds_and_overrides(tmp_path: Path) -> None:
             "https",
         ),
         ('title = "x"\ntopic = "y"\n[[steps]]\ntitle = "a"\nlinks = "x"\n', 3, "unknown key"),
+        ('title = "x"\ntopic = "y"\nkle = "27.24"\n[[steps]]\ntitle = "a"\n', 3, "KLE number"),
         ('title = "x"\ntopic = "y"\n[[steps]]\ntitle = "a"\ncitizen_text = 3\n', 3, "text"),
         (
             f'title = "x"\ntopic = "y"\n[[steps]]\ntitle = "a"\ncitizen_text = "{"ord " * 80}"\n',

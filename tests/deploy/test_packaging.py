@@ -45,12 +45,20 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     src = tmp_path_factory.mktemp("src")
     for name in ("pyproject.toml", "README.md"):
         shutil.copy(ROOT / name, src / name)
-    for package in ("cobrowse", "relay", "agent_app", "citizen_client"):
-        shutil.copytree(ROOT / package, src / package, ignore=shutil.ignore_patterns("__pycache__"))
+    for package in ("cobrowse", "relay", "agent_app", "citizen_client", "qtlang"):
+        ignore = shutil.ignore_patterns("__pycache__", "*.qm")  # .qm: built, not shipped
+        shutil.copytree(ROOT / package, src / package, ignore=ignore)
     out = tmp_path_factory.mktemp("wheel")
     _pip("wheel", "-q", "--no-deps", str(src), "-w", str(out))
     (found,) = out.glob("cobrowse-*.whl")
     return found
+
+
+def test_wheel_brings_the_translation_sources(wheel: Path) -> None:
+    """The apps' .ts files travel in the wheel; the .qm are built from them on first use."""
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+    assert {"qtlang/citizen_en.ts", "qtlang/agent_en.ts", "qtlang/build.py"} <= names
 
 
 def requirements(wheel: Path) -> dict[str, set[str]]:
@@ -70,7 +78,11 @@ def requirements(wheel: Path) -> dict[str, set[str]]:
 def test_metadata_splits_relay_from_apps(wheel: Path) -> None:
     needs = requirements(wheel)
     assert needs[""] == {"websockets", "tzdata"}
-    assert needs["relay"] == {"matplotlib"}
+    assert needs["relay"] == {
+        "matplotlib",
+        "psycopg",
+        "prometheus-client",
+    }  # charts; PostgreSQL; /metrics
     assert APPS_ONLY <= needs["apps"] and not needs["apps"] & {"matplotlib", "pillow"}
     assert "pillow" in needs["test"] and "cobrowse" in needs["test"]  # test = apps + relay
     assert not NEVER & (needs[""] | needs["relay"] | needs["apps"])
@@ -101,7 +113,7 @@ def test_relay_install_has_no_gui(relay_venv: Path) -> None:
         check=True,
     ).stdout
     installed = {_name(line) for line in listed.splitlines() if line}
-    assert {"cobrowse", "websockets", "tzdata", "matplotlib"} <= installed
+    assert {"cobrowse", "websockets", "tzdata", "matplotlib", "prometheus-client"} <= installed
     # numpy and Pillow come only as matplotlib's own requirements (the report's
     # charts); `serve` never imports them (test_installed_relay_serves_...)
     assert (APPS_ONLY | NEVER) & installed <= {"numpy", "pillow"}, installed
@@ -138,6 +150,8 @@ def test_installed_relay_serves_without_gui_imports(relay_venv: Path, tmp_path: 
         port = int(line.split("ws://127.0.0.1:")[1].split("/")[0])
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10) as reply:
             assert reply.status == 200
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as reply:
+            assert b"process_open_fds" in reply.read()  # prometheus_client came with [relay]
     finally:
         proc.terminate()
         proc.communicate(timeout=30)

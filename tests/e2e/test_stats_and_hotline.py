@@ -109,6 +109,16 @@ def test_pending_sessions_reach_the_relay_once_and_the_report(
         report = supervisor.request_stats(date(2024, 3, 1), date(2024, 3, 31)).result(TIMEOUT)
         assert report["contacts"] == 2 and report["finished_alone_share"] == 0.5
         assert events.wait_for(StatsReport).report == report
+        page = supervisor.request_contacts(date(2024, 3, 1), date(2024, 3, 31)).result(TIMEOUT)
+        assert (page["municipality"], page["total"], page["next_offset"]) == (
+            "Albertslund",
+            2,
+            None,
+        )
+        assert [c["outcome"] for c in page["contacts"]] == ["solved", "citizen_finished_alone"]
+        other = supervisor.request_contacts(date(2024, 3, 1), date(2024, 3, 31), "Ballerup")
+        with pytest.raises(StatsError, match="only Albertslund"):
+            other.result(TIMEOUT)
     finally:
         supervisor.stop()
     assert (

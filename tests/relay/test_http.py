@@ -49,14 +49,14 @@ def test_metrics(data_dir: Path) -> None:
         assert status == 200 and kind.startswith("text/plain; version=0.0.4")
         lines = set(text.splitlines())
         for line in (
-            'cobrowse_connections{role="citizen"} 1',
-            'cobrowse_connections{role="agent"} 0',
-            "cobrowse_rooms_active 0",
-            "cobrowse_sessions_total 1",
-            'cobrowse_bytes_forwarded_total{direction="citizen_to_agent"} 5',
-            'cobrowse_bytes_forwarded_total{direction="agent_to_citizen"} 0',
-            "cobrowse_logins_failed_total 1",
-            "cobrowse_rate_limited_total 0",
+            'cobrowse_connections{role="citizen"} 1.0',
+            'cobrowse_connections{role="agent"} 0.0',
+            "cobrowse_rooms_active 0.0",
+            "cobrowse_sessions_total 1.0",
+            'cobrowse_bytes_forwarded_total{direction="citizen_to_agent"} 5.0',
+            'cobrowse_bytes_forwarded_total{direction="agent_to_citizen"} 0.0',
+            "cobrowse_logins_failed_total 1.0",
+            "cobrowse_rate_limited_total 0.0",
             "# TYPE cobrowse_joins_rejected_total counter",
         ):
             assert line in lines, line

@@ -79,19 +79,20 @@ def record(log: SessionLog, clock: Clock, case: Case) -> str:
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
+def db(tmp_path: Path, stats_location: Path | str) -> Path | str:
+    """The known data set, on SQLite and on PostgreSQL."""
     clock = Clock()
     with (
         SessionLog(tmp_path / "agent.db", clock=clock) as log,
-        StatsStore(tmp_path / "stats.db") as store,
+        StatsStore(stats_location) as store,
     ):
         for case in CASES:
             assert store.store_upload(log.session_upload(record(log, clock, case)), "anna")
-    return tmp_path / "stats.db"
+    return stats_location
 
 
 @pytest.fixture
-def store(db: Path) -> Iterator[StatsStore]:
+def store(db: Path | str) -> Iterator[StatsStore]:
     with StatsStore(db) as opened:
         yield opened
 
@@ -136,6 +137,19 @@ def test_figures_match_the_hand_count(store: StatsStore) -> None:
     )
 
 
+def test_figures_per_municipality(store: StatsStore) -> None:
+    """Ballerup's three sessions; Albertslund is the agent's own municipality and
+    so the contact municipality of the one session without a citizen's."""
+    r = build_report(store, date(2024, 3, 4), date(2024, 3, 10), "Ballerup")
+    assert (r.contacts, r.municipality, list(r.per_municipality)) == (3, "Ballerup", ["Ballerup"])
+    assert r.per_outcome["solved"] == 1 and r.per_outcome["out_of_scope_cpr"] == 1
+    assert (r.agent_driven_s, r.citizen_driven_s) == (14 * 60.0, 9 * 60.0)
+    alb = build_report(store, date(2024, 3, 4), date(2024, 3, 10), "Albertslund")
+    assert (alb.contacts, alb.per_outcome["not_solved"]) == (1, 1)
+    assert "Hotline statistics 2024-03-04 to 2024-03-10 (Albertslund)" in format_text(alb)
+    assert build_report(store, date(2024, 3, 4), date(2024, 3, 10), "Egedal").contacts == 1
+
+
 def test_empty_period(store: StatsStore) -> None:
     r = build_report(store, date(2023, 1, 1), date(2023, 1, 31))
     assert r.contacts == 0 and r.median_duration_s is None and r.p90_duration_s is None
@@ -157,7 +171,7 @@ def test_report_main_writes_html_and_csv(db: Path, tmp_path: Path) -> None:
     text = report_main(db, date(2024, 3, 4), date(2024, 3, 10), html, out)
     assert text.startswith("Hotline statistics 2024-03-04 to 2024-03-10")
     page = html.read_text(encoding="utf-8")
-    assert page.count("<svg") == 6 and "@media print" in page
+    assert page.count("<svg") == 8 and "@media print" in page  # 6 + 2 stuck charts
     assert "<script" not in page and "src=" not in page  # self-contained
     assert "Contacts per weekday" in page and "digital_post" in page and "Wed" in page
     rows = {(r["section"], r["key"]): r["value"] for r in csv.DictReader(out.open())}

@@ -40,9 +40,16 @@ def make_payload(tmp_path: Path) -> dict[str, Any]:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[StatsStore]:
-    with StatsStore(tmp_path / "stats.db") as opened:
+def store(stats_location: Path | str) -> Iterator[StatsStore]:
+    """A fresh store on each backend: every test here runs on SQLite and PostgreSQL."""
+    with StatsStore(stats_location) as opened:
         yield opened
+
+
+def dump(store: StatsStore) -> str:
+    """Every row of every statistics table, as text."""
+    tables = ("stat_sessions", "stat_events", "stat_chain_heads")
+    return "\n".join(repr(row) for t in tables for row in store._db.query(f"SELECT * FROM {t}"))
 
 
 @pytest.fixture
@@ -188,5 +195,32 @@ def test_personal_data_from_an_older_agent_app_is_stored_masked(
     assert store.store_upload(payload, "anna") is True
     [stored] = store.sessions_between(date(2024, 3, 4), date(2024, 3, 4))
     assert stored.topic == "flytning [CPR]"
-    dump = "\n".join(store._db.iterdump())  # every table: sessions and events
-    assert "010190" not in dump
+    assert "010190" not in dump(store)  # every table: sessions and events
+
+
+def test_session_events_by_checklist_period_and_municipality(
+    store: StatsStore, tmp_path: Path
+) -> None:
+    """What the stuck-step report reads: each stored event with its session's outcome."""
+    payload = make_payload(tmp_path)
+    store.store_upload(payload, "anna")
+    sid = payload["session"]["session_id"]
+    events = list(store.session_events("digital-post", date(2024, 3, 4), date(2024, 3, 4)))
+    assert [e.kind for e in events] == [
+        "started",
+        "consent_granted",
+        "control_on",
+        "control_off",
+        "step_ticked",
+        "note",
+        "ended",
+    ]
+    assert {(e.session_id, e.outcome) for e in events} == {(sid, "solved")}
+    assert events[4].data == {"step": 2} and events[5].data == {}  # notes without text
+    assert events[0].at == START and events[0].at.tzinfo is not None
+    assert (
+        len(list(store.session_events(None, date(2024, 3, 4), date(2024, 3, 4), "Ballerup"))) == 7
+    )
+    assert not list(store.session_events(None, date(2024, 3, 4), date(2024, 3, 4), "Albertslund"))
+    assert not list(store.session_events("other", date(2024, 3, 4), date(2024, 3, 4)))
+    assert not list(store.session_events(None, date(2024, 3, 5), date(2024, 3, 9)))

@@ -87,6 +87,9 @@ def test_load_config(tmp_path: Path) -> None:
         ("port = 1", "unknown table [port]"),
         ("[server]\ntrusted_proxies = '10.0.0.1'", "must be a list of addresses"),
         ("[server]\ntrusted_proxies = ['10.0.0.1', 'proxy.local']", "'proxy.local' is not an IP"),
+        ("[stats]\ndatabase = 'mysql://x/y'", "stats.database must be a postgresql:// URL"),
+        ("[stats]\ndatabase = ''", "stats.database must be"),
+        ("[stats]\ndatabase = 5", "stats.database must be str"),
     ],
 )
 def test_bad_config_names_file_and_key(tmp_path: Path, text: str, words: str) -> None:
@@ -94,6 +97,17 @@ def test_bad_config_names_file_and_key(tmp_path: Path, text: str, words: str) ->
     with pytest.raises(ConfigError) as info:
         load_config(path)
     assert str(path) in str(info.value) and words in str(info.value)
+
+
+def test_stats_database_setting(tmp_path: Path) -> None:
+    """Default: stats.db in the data folder; a URL means PostgreSQL; a relative
+    path is taken from the config file's folder."""
+    assert RelayConfig(data_dir=tmp_path).stats_location == tmp_path / "stats.db"
+    url = "postgresql://cobrowse@db.example.dk/cobrowse"
+    conf = load_config(write(tmp_path / "relay.toml", f"[stats]\ndatabase = '{url}'"))
+    assert conf.stats_location == url
+    conf = load_config(write(tmp_path / "relay.toml", "[stats]\ndatabase = 'db/s.db'"))
+    assert conf.stats_location == tmp_path / "db" / "s.db"
 
 
 def test_missing_config_file(tmp_path: Path) -> None:

@@ -60,6 +60,7 @@ class Rig:
 
     def __init__(self, monitor: Monitor = FULL_HD) -> None:
         self.calls: list[tuple[Any, ...]] = []
+        self.idle: float | None = None  # the platform's seconds since the last input
         self.clock = Clock()
         self.controlling = True
         self.triggered = 0
@@ -76,6 +77,7 @@ class Rig:
             monitor=monitor,
             guard=self.guard,
             hotkey=self.hotkey,
+            idle=lambda: self.idle,
         )
 
     def _trigger(self) -> None:

@@ -258,3 +258,12 @@ def test_the_clients_own_windows_are_out_of_reach() -> None:
     tap(rig, "a", "a")
     assert rig.keys() == [("press", "a"), ("release", "a")]
     assert rig.injector.handle(ev.PointerButton(650, 450, "left", True))
+
+
+def test_the_platforms_idle_time_pauses_agent_input_for_the_citizens_typing() -> None:
+    rig = Rig()  # idle: Windows' GetLastInputInfo, macOS' HID idle time
+    assert rig.injector.handle(key("a", "a")) is True
+    rig.clock.now += 2.0
+    rig.idle = 0.2  # the OS saw input 1.8 s after our last key: the citizen typed
+    assert rig.injector.handle(key("b", "b")) is False
+    assert rig.guard.pauses == 1

@@ -66,3 +66,21 @@ def test_key_names() -> None:
     assert target_for("f5", "", frozenset()).special == "f5"
     assert is_blocked(frozenset({"ctrl_r", "alt_l"}), "delete")
     assert not is_blocked(frozenset({"ctrl"}), "delete")
+
+
+def test_os_idle_time_counts_only_input_that_is_not_our_own() -> None:
+    clock = Clock()
+    guard = LocalInputGuard(clock=clock)
+    guard.os_input_ago(30.0)  # before the guard existed: not news
+    assert not guard.paused()
+    clock.now += 5
+    guard.injected_other()
+    clock.now += 0.1
+    guard.os_input_ago(0.1)  # the OS saw our own injection
+    assert not guard.paused()
+    clock.now += 2
+    guard.os_input_ago(0.5)  # 1.5 s after our injection: the citizen's hand
+    assert guard.paused() and guard.pauses == 1
+    clock.now += 2
+    guard.os_input_ago(2.5)  # the same input seen again is not new
+    assert not guard.paused()

@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from cobrowse.screen.capture import CursorImage, CursorReader
+from cobrowse.platform.base import CursorImage
+from cobrowse.platform.x11.cursor import X11CursorReader as CursorReader
 from cobrowse.screen.streamer import ScreenStreamer
 
 pytestmark = pytest.mark.xvfb

@@ -11,8 +11,9 @@ from typing import Any
 import numpy as np
 import pytest
 
+from cobrowse.platform.x11.cursor import X11CursorReader as CursorReader
 from cobrowse.screen import codec
-from cobrowse.screen.capture import Capturer, CursorReader, list_monitors
+from cobrowse.screen.capture import Capturer, list_monitors
 from cobrowse.screen.compositor import Compositor
 from cobrowse.screen.streamer import ScreenStreamer
 

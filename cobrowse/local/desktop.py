@@ -1,5 +1,6 @@
 """A real desktop: a window manager (openbox) and Chromium showing a page, on an X
-display the caller started - for the whole-system tests (tests/desktop.py) and the
+display the caller started - the citizen's side of ``cobrowse-local`` (the practice
+form, :data:`PRACTICE_PAGE`), the whole-system tests (tests/desktop.py) and the
 Chromium benchmark (bench/chromium.py).
 
 What people meet - focus, stacking, overlays over a real browser - only shows up
@@ -29,6 +30,11 @@ from pathlib import Path
 from typing import Any
 
 from websockets.sync.client import ClientConnection, connect
+
+from cobrowse.local.children import spawn
+from cobrowse.local.children import stop as stop_child
+
+PRACTICE_PAGE = Path(__file__).with_name("practice") / "selfservice.html"
 
 CHROMIUM_FLAGS = [
     "--no-sandbox",
@@ -70,8 +76,16 @@ class Desktop:
     """openbox + Chromium on ``display``; ``stop()`` ends both."""
 
     def __init__(
-        self, display: str, page: Path, *, timeout: float = 30.0, flags: tuple[str, ...] = ()
+        self,
+        display: str,
+        page: Path,
+        *,
+        timeout: float = 30.0,
+        flags: tuple[str, ...] = (),
+        keymap: list[str] | None = None,
     ) -> None:
+        """``keymap``: the command that sets the display's keyboard map (default
+        ``setxkbmap dk``)."""
         for tool in ("openbox", "chromium", "xdotool", "setxkbmap"):
             if shutil.which(tool) is None:
                 raise DesktopError(f"{tool} is not installed (scripts/setup.sh installs it)")
@@ -83,19 +97,27 @@ class Desktop:
         self._closing = contextlib.ExitStack()
         # a Danish keyboard, as citizens have: æøå have keys of their own, so typing
         # them never remaps a spare keycode (which races with the browser under load)
-        subprocess.run(["setxkbmap", "dk"], env=self.env, check=True, timeout=self.timeout)
+        keys = keymap or ["setxkbmap", "dk"]
+        subprocess.run(keys, env=self.env, check=True, timeout=self.timeout, capture_output=True)
         self.wm = self._start_openbox()
-        self.browser = self._start_chromium(page, flags)
-        self.window = self._wait_window()
-        self.evaluate(
-            "new Promise(r => document.readyState === 'complete' ? r(1)"
-            " : addEventListener('load', () => r(1)))"
-        )
+        try:
+            self.browser = self._start_chromium(page, flags)
+            self.window = self._wait_window()
+            self.evaluate(
+                "new Promise(r => document.readyState === 'complete' ? r(1)"
+                " : addEventListener('load', () => r(1)))"
+            )
+        except BaseException:
+            if hasattr(self, "browser"):
+                stop_child(self.browser)
+            stop_child(self.wm)
+            self._profile.cleanup()
+            raise
 
     # --- start-up -------------------------------------------------------------------
 
     def _start_openbox(self) -> subprocess.Popen[str]:
-        proc = subprocess.Popen(
+        proc = spawn(
             ["openbox", "--sm-disable", "--startup", f"echo {_READY}"],
             env=self.env,
             text=True,
@@ -108,9 +130,15 @@ class Desktop:
         return proc
 
     def _start_chromium(self, page: Path, flags: tuple[str, ...]) -> subprocess.Popen[str]:
+        # Danish pages in a browser whose own words may be English (only en-US is
+        # installed): Danish is an accepted language, so no offer to translate
+        default = Path(self._profile.name) / "Default"
+        default.mkdir()
+        prefs = {"intl": {"accept_languages": "da,en"}, "translate": {"enabled": False}}
+        (default / "Preferences").write_text(json.dumps(prefs), encoding="utf-8")
         args = ["chromium", *CHROMIUM_FLAGS, *flags, f"--user-data-dir={self._profile.name}"]
         args += ["--start-maximized", "--new-window", page.resolve().as_uri()]
-        proc = subprocess.Popen(
+        proc = spawn(
             args, env=self.env, text=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
         )
         lines: queue.Queue[str] = queue.Queue()
@@ -198,10 +226,5 @@ class Desktop:
     def stop(self) -> None:
         self._closing.close()
         for proc in (self.browser, self.wm):
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            stop_child(proc)
         self._profile.cleanup()
