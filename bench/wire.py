@@ -22,7 +22,7 @@ class CountingProxy:
         self.sent = 0  # client -> target
         self.received = 0  # target -> client
         self.last = 0.0  # time.monotonic() of the last byte either way
-        self._lock = threading.Lock()
+        self._lock = threading.Condition()
         self._server = socket.create_server(("127.0.0.1", 0))
         self.port = self._server.getsockname()[1]
         self._wake_r, self._wake_w = socket.socketpair()
@@ -41,6 +41,22 @@ class CountingProxy:
             else:
                 self.received += n
             self.last = time.monotonic()
+            self._lock.notify_all()
+
+    def wait_quiet(self, seconds: float, timeout: float) -> bool:
+        """Until no byte has crossed for ``seconds``; False if ``timeout`` passes first."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while (quiet_at := self.last + seconds) > (now := time.monotonic()):
+                if now >= deadline:
+                    return False
+                self._lock.wait(min(quiet_at, deadline) - now)
+            return True
+
+    def wait_total(self, total: int, timeout: float) -> bool:
+        """Until at least ``total`` bytes crossed in all; False if ``timeout`` passes first."""
+        with self._lock:
+            return self._lock.wait_for(lambda: self.sent + self.received >= total, timeout)
 
     def _run(self) -> None:
         sel = selectors.DefaultSelector()

@@ -41,7 +41,8 @@ class Monitor:
 
 
 class FrameSource(Protocol):
-    """What the streamer needs from a capturer (tests pass fakes)."""
+    """A screen that can only be grabbed whole; the streamer polls it through
+    :class:`cobrowse.screen.source.PollingSource` (tests pass fakes)."""
 
     def monitors(self) -> list[Monitor]: ...
 
@@ -87,7 +88,12 @@ class Capturer:
         if not 0 <= index < len(monitors):
             raise IndexError(f"no monitor {index}")
         m = monitors[index]
-        shot = self._sct.grab({"left": m.x, "top": m.y, "width": m.width, "height": m.height})
+        return self.grab_box(m.x, m.y, m.width, m.height)
+
+    def grab_box(self, x: int, y: int, width: int, height: int) -> Frame:
+        """The pixels of a desktop rectangle (mss uses XShm on X11: ~70 us for a
+        small box, 1.5 ms for 1920x1080)."""
+        shot = self._sct.grab({"left": x, "top": y, "width": width, "height": height})
         frame: Frame = np.frombuffer(shot.raw, np.uint8).reshape(shot.height, shot.width, 4)
         return frame
 

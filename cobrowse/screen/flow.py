@@ -1,7 +1,10 @@
 """Ack-based flow control for screen updates (sans-I/O: the clock is passed in).
 
 At most ``window`` frames are in flight (sent, not yet acknowledged by the
-agent).  Round-trip time and throughput are measured from send and ack times;
+agent).  Captures are paced by a token bucket: up to ``burst`` at once (a typed
+character that Chromium paints in two strokes goes out at once, both strokes),
+then ``fps`` a second; the caller captures only when the screen changed, so a
+still screen costs nothing.  Round-trip time and throughput are measured from send and ack times;
 when the round trip grows beyond ``slow_rtt`` (the agent's view lags), JPEG
 quality and the frame-rate cap go down; when the link is quick they recover.
 The caller captures only when :meth:`FlowControl.delay` is 0, so a slow link
@@ -38,9 +41,10 @@ class FlowControl:
         min_quality: int = 30,
         max_quality: int = 85,
         slow_rtt: float = 0.15,
+        burst: float = 3.0,
     ) -> None:
-        if window < 1 or not 0 < min_fps <= max_fps:
-            raise ValueError("window must be >= 1 and 0 < min_fps <= max_fps")
+        if window < 1 or not 0 < min_fps <= max_fps or burst < 1:
+            raise ValueError("window and burst must be >= 1 and 0 < min_fps <= max_fps")
         self.clock = clock
         self.window = window
         self.max_fps, self.min_fps = max_fps, min_fps
@@ -55,6 +59,8 @@ class FlowControl:
         self.acked_frames = 0
         self.unknown_acks = 0
         self._in_flight: dict[int, _Sent] = {}
+        self.burst = burst
+        self._credit = burst  # captures allowed now, refilled at ``fps`` a second
         self._last_capture = -math.inf
         self._last_adjust = -math.inf
 
@@ -66,12 +72,22 @@ class FlowControl:
         """Seconds until the next frame may be sent; ``inf`` while the window is full."""
         if len(self._in_flight) >= self.window:
             return math.inf
-        return max(0.0, self._last_capture + 1.0 / self.fps - self.clock())
+        missing = 1.0 - self._credit_now()
+        return 0.0 if missing < 1e-9 else missing / self.fps
+
+    def since_capture(self) -> float:
+        """Seconds since the last capture started."""
+        return self.clock() - self._last_capture
 
     def captured(self) -> None:
-        """Record that a capture starts now (the frame-rate cap paces captures, sent
-        or not, so an unchanged screen is polled at ``fps`` and no faster)."""
+        """Record that a capture starts now (the token bucket paces captures, sent
+        or not)."""
+        self._credit = self._credit_now() - 1.0
         self._last_capture = self.clock()
+
+    def _credit_now(self) -> float:
+        refill = (self.clock() - self._last_capture) * self.fps
+        return min(self.burst, self._credit + refill)
 
     def sent(self, frame_id: int, size: int) -> None:
         """Record that frame ``frame_id`` of ``size`` bytes left now."""
@@ -95,7 +111,7 @@ class FlowControl:
     def reset(self) -> None:
         """Forget frames in flight (reconnect, new viewer); measurements are kept."""
         self._in_flight.clear()
-        self._last_capture = -math.inf
+        self._credit, self._last_capture = self.burst, -math.inf
 
     def _measure(self, rtt: float, size: int) -> None:
         self.acked_frames += 1

@@ -60,3 +60,17 @@ def hatch(frame: Frame, origin: tuple[int, int], rects: Iterable[Rect]) -> Frame
         dark = ((xs + ys) // STRIPE) % 2 == 1
         out[y0:y1, x0:x1] = np.where(dark[:, :, None], DARK, LIGHT).astype(np.uint8)
     return out
+
+
+def overlaps(hidden: Iterable[Rect], rects: Iterable[Rect], origin: tuple[int, int]) -> list[Rect]:
+    """The parts of ``hidden`` (desktop) inside ``rects`` (captured at desktop
+    ``origin``), in desktop coordinates: what to hatch after grabbing only ``rects``."""
+    rects = list(rects)
+    out = []
+    for hx, hy, hw, hh in hidden:
+        for rx, ry, rw, rh in rects:
+            x0, y0 = max(hx, rx + origin[0]), max(hy, ry + origin[1])
+            x1, y1 = min(hx + hw, rx + origin[0] + rw), min(hy + hh, ry + origin[1] + rh)
+            if x0 < x1 and y0 < y1:
+                out.append((x0, y0, x1 - x0, y1 - y0))
+    return out

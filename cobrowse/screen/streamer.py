@@ -34,7 +34,6 @@ from dataclasses import dataclass
 
 from cobrowse.platform import current as current_platform
 from cobrowse.screen.capture import (
-    Capturer,
     CursorImage,
     CursorSource,
     FrameSource,
@@ -44,7 +43,9 @@ from cobrowse.screen.capture import (
 from cobrowse.screen.diff import Frame
 from cobrowse.screen.encoder import FrameEncoder
 from cobrowse.screen.flow import FlowControl
-from cobrowse.screen.hidden import Rect, hatch
+from cobrowse.screen.framestore import Grabber
+from cobrowse.screen.hidden import Rect
+from cobrowse.screen.source import DAMAGE, POINTER, ScreenSource, as_source, open_source
 from cobrowse.session.events import MAX_CURSOR
 
 log = logging.getLogger(__name__)
@@ -54,6 +55,9 @@ CursorCallback = Callable[[int, int, bool], None]
 ShapeCallback = Callable[[CursorImage], None]
 ErrorCallback = Callable[[BaseException], None]
 MAX_FRAME_ID = 2**31 - 1
+SAFETY_TICK = 0.5
+"""Seconds between pointer polls when no event says it moved: a warped pointer
+(``XWarpPointer``) reports no motion event, and the client's windows may move."""
 
 
 def _platform_cursor() -> CursorSource:
@@ -69,6 +73,10 @@ class StreamStats:
     encode_seconds: float = 0.0
     last_encode_seconds: float = 0.0
     """Encode time of the frame being handed to ``on_frame`` (read it there)."""
+    last_damage_to_encode: float = 0.0
+    """Seconds from the source reporting a change to the encoder starting on it."""
+    wakes: int = 0
+    """Times the capture thread woke without capturing (events, acks, safety ticks)."""
 
 
 class ScreenStreamer:
@@ -84,7 +92,7 @@ class ScreenStreamer:
         max_fps: float = 30.0,
         window: int = 2,
         clock: Callable[[], float] = time.monotonic,
-        source_factory: Callable[[], FrameSource] = Capturer,
+        source_factory: Callable[[], FrameSource | ScreenSource] | None = None,
         cursor_factory: Callable[[], CursorSource] | None = _platform_cursor,
         encoder: FrameEncoder | None = None,
         on_cursor_shape: ShapeCallback | None = None,
@@ -92,8 +100,12 @@ class ScreenStreamer:
     ) -> None:
         self._on_frame, self._on_cursor, self._on_error = on_frame, on_cursor, on_error
         self._on_shape = on_cursor_shape
-        self._hidden = hidden
-        self._source_factory, self._cursor_factory = source_factory, cursor_factory
+        self._source_factory = source_factory or (lambda: open_source(max_fps))
+        self._cursor_factory = cursor_factory
+        self._source: ScreenSource | None = None
+        self._grabber = Grabber(hidden)
+        self._damage_at: float | None = None
+        self._polled_at = -math.inf
         self._clock = clock
         self._cond = threading.Condition()
         self._flow = FlowControl(clock, window=window, max_fps=max_fps)
@@ -123,7 +135,7 @@ class ScreenStreamer:
         """Stop capturing and join the thread; no callback runs after this returns."""
         with self._cond:
             self._running = False
-            self._cond.notify_all()
+            self._wake()
             thread = self._thread
         if thread is not None and thread is not threading.current_thread():
             thread.join(timeout)
@@ -132,14 +144,14 @@ class ScreenStreamer:
         """Privacy pause: nothing is captured or emitted until :meth:`resume`."""
         with self._cond:
             self._paused = True
-            self._cond.notify_all()
+            self._wake()
 
     def resume(self) -> None:
         """End a privacy pause; the next frame is a keyframe."""
         with self._cond:
             self._paused, self._keyframe, self._cursor = False, True, None
             self._shape_serial = None
-            self._cond.notify_all()
+            self._wake()
 
     @property
     def paused(self) -> bool:
@@ -150,21 +162,21 @@ class ScreenStreamer:
         """The agent applied ``frame_id`` (from FrameAck); False if not in flight."""
         with self._cond:
             known = self._flow.acked(frame_id)
-            self._cond.notify_all()
+            self._wake()
             return known
 
     def request_keyframe(self) -> None:
         """Send the whole screen next (e.g. the agent's view was reset)."""
         with self._cond:
             self._keyframe = True
-            self._cond.notify_all()
+            self._wake()
 
     def reset(self) -> None:
         """The viewer is new or reconnected: forget frames in flight, send a keyframe."""
         with self._cond:
             self._flow.reset()
             self._keyframe, self._cursor, self._shape_serial = True, None, None
-            self._cond.notify_all()
+            self._wake()
 
     def select_monitor(self, index: int) -> bool:
         """Share monitor ``index`` from the next frame on (a keyframe at its size).
@@ -174,7 +186,7 @@ class ScreenStreamer:
         with self._cond:
             self._monitor, self._keyframe, self._cursor = index, True, None
             self._shape_serial = None
-            self._cond.notify_all()
+            self._wake()
         return True
 
     def monitors(self) -> list[Monitor]:
@@ -218,14 +230,20 @@ class ScreenStreamer:
 
     # --- the capture thread ----------------------------------------------------------
 
+    def _wake(self) -> None:
+        """Under the lock: let the capture thread re-check its state now."""
+        self._cond.notify_all()
+        if self._source is not None:
+            self._source.wake()
+
     def _run(self) -> None:
-        source: FrameSource | None = None
+        source: ScreenSource | None = None
         cursor: CursorSource | None = None
         try:
-            source = self._source_factory()
+            source = as_source(self._source_factory(), self._flow.max_fps)
             cursor = self._cursor_factory() if self._cursor_factory else None
             with self._cond:
-                self._monitors = source.monitors()
+                self._source, self._monitors = source, source.monitors()
             while self._step(source, cursor):
                 pass
         except Exception as exc:  # noqa: BLE001 - reported, not swallowed
@@ -235,52 +253,81 @@ class ScreenStreamer:
             if self._on_error is not None:
                 self._on_error(exc)
         finally:
+            with self._cond:
+                self._source = None
             if cursor is not None:
                 cursor.close()
             if source is not None:
                 source.close()
 
-    def _step(self, source: FrameSource, cursor: CursorSource | None) -> bool:
-        """One tick: wait for the window and pacing, poll the cursor, capture and send.
+    def _step(self, source: ScreenSource, cursor: CursorSource | None) -> bool:
+        """One wake-up: capture and send if the screen changed and flow control
+        allows, else sleep until the screen changes, the pointer moves, another
+        thread wakes us (ack, keyframe, pause, stop) or a safety tick passes.
         Returns False when stopped."""
         with self._cond:
             if not self._running:
                 return False
-            if self._paused:
-                self._cond.wait()
-                return True
+            paused = self._paused
             delay = self._flow.delay()
             index = self._monitor if self._monitor is not None else primary_index(self._monitors)
-        self._poll_cursor(cursor, index)
-        if delay > 0:
-            polling = cursor is not None and self._on_cursor is not None
-            tick = 1.0 / self._flow.max_fps if polling else None
-            with self._cond:
-                if self._running and not self._paused:
-                    wait = tick if delay == math.inf else min(delay, tick or delay)
-                    self._cond.wait(wait)
+            due = self._keyframe or source.pending or self._grabber.hidden_moved()
+            refresh = math.inf if due else self._refresh_in()
+        if paused:  # keep reading the source's events (they would pile up), nothing else
+            source.wait(SAFETY_TICK)
             return True
-        with self._cond:
-            self._flow.captured()
-        frame = source.grab(index)
-        if self._hidden is not None and index < len(self._monitors):
-            m = self._monitors[index]
-            frame = hatch(frame, (m.x, m.y), self._hidden())
-        self._send(frame, index)
+        if delay == 0 and (due or refresh == 0):
+            self._capture(source, index)
+            if self._cursor is None or self._shape_serial is None:
+                self._poll_cursor(cursor, index)
+            return True
+        flags = source.wait(min(SAFETY_TICK, delay if due else max(refresh, delay)))
+        self.stats.wakes += 1
+        if flags & DAMAGE and self._damage_at is None:
+            self._damage_at = time.perf_counter()
+        if flags & POINTER or time.monotonic() - self._polled_at >= SAFETY_TICK:
+            self._poll_cursor(cursor, index)
         return True
 
-    def _send(self, frame: Frame, index: int) -> None:
+    def _refresh_in(self) -> float:
+        """Seconds until the encoder should look at an unchanged screen again: it
+        re-sends lossy areas losslessly after some encodes (inf: all exact)."""
+        if not self._encoder.refresh_pending:
+            return math.inf
+        return max(0.0, 1.0 / self._flow.fps - self._flow.since_capture())
+
+    def _capture(self, source: ScreenSource, index: int) -> None:
+        """Take the changes, bring the frame store up to date, hatch, encode, send."""
+        with self._cond:
+            self._flow.captured()
+            keyframe = self._keyframe
+            monitors = self._monitors
+        if index >= len(monitors):
+            raise IndexError(f"no monitor {index}")
+        m = monitors[index]
+        refresh = self._encoder.refresh_pending
+        frame, dirty = self._grabber.grab(source, m, keyframe=keyframe, refresh=refresh)
+        if frame is not None:
+            self._send(frame, index, dirty)
+
+    def _send(self, frame: Frame, index: int, dirty: list[Rect] | None) -> None:
         with self._cond:
             if self._monitor not in (None, index) or self._paused or not self._running:
-                return  # the monitor changed or a pause began while grabbing
+                self._keyframe = True  # the monitor changed or a pause began while grabbing
+                return
             if self._keyframe:
                 self._encoder.request_keyframe()
                 self._keyframe = False
             self._encoder.quality = self._flow.quality
             self.stats.captures += 1
         started = time.perf_counter()
-        payload = self._encoder.encode(frame)
+        if self._damage_at is not None:
+            self.stats.last_damage_to_encode = started - self._damage_at
+            self._damage_at = None
+        payload = self._encoder.encode(frame, dirty=dirty)
         elapsed = time.perf_counter() - started
+        if payload is not None and dirty is not None:
+            self._grabber.store.kept(dirty)
         with self._cond:
             if self._paused or not self._running:
                 self._keyframe = True  # the agent never gets this one: resync later
@@ -297,6 +344,7 @@ class ScreenStreamer:
             self._on_frame(self._frame_id, payload)
 
     def _poll_cursor(self, cursor: CursorSource | None, index: int) -> None:
+        self._polled_at = time.monotonic()
         if cursor is not None and self._on_shape is not None:
             self._poll_shape(cursor)
         position = cursor.position() if cursor is not None else None

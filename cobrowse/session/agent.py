@@ -37,6 +37,8 @@ _STATS_ANSWERS = ("stats_stored", "stats", "contacts")
 _STATS_REQUESTS = ("stats_request", "contacts_request")  # errors answering them
 MAX_UPLOAD_BYTES = 128 * 1024  # one stats_upload message (docs/protocol.md §1)
 MAX_UPLOAD_SESSIONS = 50
+BUSY_BYTES = 8192
+"""Bytes received since the last end-to-end Ping that make the link count as busy."""
 
 
 class AgentEndpoint(_Endpoint):
@@ -61,6 +63,7 @@ class AgentEndpoint(_Endpoint):
         frame_sink: Callable[[int, bytes], bool | None] | None = None,
         frame_forget: Callable[[], None] | None = None,
         ping_interval: float = 2.0,
+        idle_ping_interval: float = 120.0,
         **kwargs: Any,
     ) -> None:
         super().__init__(relay_url, on_event, **kwargs)
@@ -68,8 +71,9 @@ class AgentEndpoint(_Endpoint):
         self._password = password
         self._frame_sink = frame_sink
         self._frame_forget = frame_forget
-        self._ping_interval = ping_interval
+        self._ping_interval, self._idle_ping_interval = ping_interval, idle_ping_interval
         self._pings: dict[int, float] = {}
+        self._ping_last, self._ping_seen = time.monotonic(), 0
         self._frame_lock: asyncio.Lock | None = None
         self._in_room = False  # the relay holds a room for us: leave it when done
         self._uploads: deque[concurrent.futures.Future[StatsStored]] = deque()
@@ -276,6 +280,7 @@ class AgentEndpoint(_Endpoint):
             self._leave()
             return
         if isinstance(event, FrameReceived):
+            asyncio.get_running_loop().call_soon(self._ping)
             asyncio.ensure_future(self._apply_frame(event))
             return
         if isinstance(event, ev.Pong):
@@ -315,10 +320,26 @@ class AgentEndpoint(_Endpoint):
                 await asyncio.to_thread(self._frame_forget)
 
     async def _pinger(self) -> None:
+        """The idle end-to-end Ping: every ``idle_ping_interval`` on a still screen."""
         while True:
             await asyncio.sleep(self._ping_interval)
-            s = self.session
-            if s is not None and s.secured and s.state.value not in ("waiting", "ended"):
-                nonce = secrets.randbits(62)
-                self._pings = {nonce: time.monotonic()}
-                self._send(ev.Ping(nonce))
+            self._ping()
+
+    def _ping(self) -> None:
+        """Send an end-to-end Ping (its round trip is what the status line shows) if
+        one is due: with a screen update, when ``ping_interval`` has passed and
+        :data:`BUSY_BYTES` arrived since the last Ping (so a Ping is a few per cent of
+        the traffic, a blinking caret does not pay for one every 2 s, and none follows
+        the end of a change); else after ``idle_ping_interval`` (docs/protocol.md §2.7)."""
+        now, link, s = time.monotonic(), self._link, self.session
+        received = link.bytes_in if link is not None else 0
+        self._ping_seen = min(self._ping_seen, received)  # a new connection counts from 0
+        since = now - self._ping_last
+        busy = received - self._ping_seen >= BUSY_BYTES and since >= self._ping_interval
+        if not (busy or since >= self._idle_ping_interval):
+            return
+        if s is not None and s.secured and s.state.value not in ("waiting", "ended"):
+            nonce = secrets.randbits(62)
+            self._pings = {nonce: now}
+            self._send(ev.Ping(nonce))
+            self._ping_last, self._ping_seen = now, received

@@ -24,6 +24,11 @@ from cobrowse.session.protocol import Session
 
 log = logging.getLogger(__name__)
 MAX_MESSAGE = 128 * 1024
+PING_INTERVAL = 15.0
+"""Seconds between the WebSocket keep-alive pings this side sends (16 bytes on the
+wire, ping and pong); with :data:`PING_TIMEOUT` a stalled line is noticed 25-40 s
+after it stalls (the closing handshake's own 10 s included)."""
+PING_TIMEOUT = 15.0
 RelayHandler = Callable[[dict[str, Any]], Awaitable[None]]
 
 
@@ -43,8 +48,8 @@ async def open_relay(
         "compression": None,
         "max_size": MAX_MESSAGE,
         "open_timeout": timeout,
-        "ping_interval": 10,
-        "ping_timeout": 20,
+        "ping_interval": PING_INTERVAL,
+        "ping_timeout": PING_TIMEOUT,
     }
     if url.startswith("wss://"):
         kwargs["ssl"] = ssl_context or ssl.create_default_context()

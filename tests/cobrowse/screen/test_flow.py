@@ -23,7 +23,7 @@ class FakeClock:
 
 def test_window_limits_frames_in_flight() -> None:
     clock = FakeClock()
-    flow = FlowControl(clock, window=2, max_fps=10)
+    flow = FlowControl(clock, window=2, max_fps=10, burst=1)
     assert flow.delay() == 0
     flow.captured()
     flow.sent(1, 1000)
@@ -35,6 +35,24 @@ def test_window_limits_frames_in_flight() -> None:
     assert flow.delay() == math.inf and flow.in_flight == 2
     assert flow.acked(1) and flow.in_flight == 1 and flow.delay() == 0
     assert not flow.acked(1) and flow.unknown_acks == 1
+
+
+def test_a_burst_goes_out_at_once_then_captures_are_paced_at_fps() -> None:
+    clock = FakeClock()
+    flow = FlowControl(clock, window=10, max_fps=10, burst=3)
+    for _ in range(3):  # e.g. a key press Chromium paints in three strokes
+        assert flow.delay() == 0
+        flow.captured()
+    assert math.isclose(flow.delay(), 0.1)  # then 10 a second
+    clock.now += 0.05
+    assert math.isclose(flow.delay(), 0.05)
+    clock.now += 0.05
+    assert flow.delay() == 0
+    flow.captured()
+    clock.now += 10  # a long still screen refills the bucket up to the burst, no more
+    for _ in range(3):
+        flow.captured()
+    assert flow.delay() > 0
 
 
 def test_acks_are_cumulative_and_reset_forgets_in_flight() -> None:
