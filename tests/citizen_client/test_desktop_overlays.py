@@ -122,7 +122,12 @@ def test_overlays_leave_the_browser_its_focus_clicks_and_toolbar(
     qtbot.waitUntil(lambda: client.phases[-1:] == ["sharing"], timeout=WAIT * 1000)
     qtbot.waitUntil(lambda: browser_has_focus(desktop), timeout=WAIT * 1000)
     desktop.xdotool("type", " b")  # a Space first: it once paused the session
-    qtbot.waitUntil(lambda: desktop.value("navn") == "A b", timeout=WAIT * 1000)
+
+    def typed() -> None:  # on a time-out, say what the page got and who had the focus
+        got = desktop.value("navn")
+        assert got == "A b", (got, client.phases[-3:], desktop.focused_window())
+
+    qtbot.waitUntil(typed, timeout=WAIT * 1000)
     assert client.phases[-1] == "sharing"
 
     client.ask("restore")  # the citizen was in the client's own window, not the browser
