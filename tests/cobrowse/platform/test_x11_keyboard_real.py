@@ -106,8 +106,9 @@ def test_qt_line_edit_gets_every_danish_letter_under_load(bare_xvfb: Any, hogs: 
     try:
         assert form.where
         inj = injector(640, 480)
-        assert inj.handle(ev.PointerButton(*form.where["edit"], "left", True))
-        assert inj.handle(ev.PointerButton(*form.where["edit"], "left", False))
+        x, y = form.where["edit"]
+        assert inj.handle(ev.PointerButton(x, y, "left", True))
+        assert inj.handle(ev.PointerButton(x, y, "left", False))
         typed_exactly(inj, watch, lambda text: form.wait_for("text", text))
         inj.close()
         assert watch.rows() == before
