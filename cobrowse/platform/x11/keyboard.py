@@ -67,6 +67,11 @@ class KeymapPort(Protocol):
 
     def key(self, keycode: int, down: bool) -> None: ...
 
+    def changed_elsewhere(self) -> bool:
+        """True (once) if the keymap changed since our last change: another
+        client loaded a layout, or the server copied a device's keymap."""
+        ...
+
 
 class SpareKeys:
     """Which character sits on which spare keycode; the original rows to restore."""
@@ -110,6 +115,16 @@ class SpareKeys:
                 self._port.change(code, [sym] * self._width)
                 self._lru[sym] = code
         self._port.confirm()
+
+    def check(self) -> None:
+        """Map our characters again where the keymap lost them (a new layout
+        was loaded); a copied keymap that still has them costs one round trip."""
+        first, rows = self._port.rows()
+        lost = [(s, c) for s, c in self._lru.items() if rows[c - first][0] != s]
+        for sym, code in lost:
+            self._port.change(code, [sym] * self._width)
+        if lost:
+            self._port.confirm()
 
     def restore(self) -> None:
         """Put the original rows back on every keycode we mapped."""
@@ -193,7 +208,11 @@ class MappedKeyboard:
         if not isinstance(key, str) or self._closed:
             return None
         with self._lock:
-            return self._keys.keycode(key) if self._keys.lacks(key) else None
+            if not self._keys.lacks(key):
+                return None
+            if self._port.changed_elsewhere():
+                self._keys.check()
+            return self._keys.keycode(key)
 
 
 class XlibKeymap:
@@ -204,6 +223,7 @@ class XlibKeymap:
 
         self._d = display or xdisplay.Display()
         self.notified = 0  # MappingNotify events seen on this connection
+        self._foreign = False
 
     def rows(self) -> tuple[int, list[list[int]]]:
         first = int(self._d.display.info.min_keycode)
@@ -227,6 +247,18 @@ class XlibKeymap:
 
         self._d.xtest_fake_input(X.KeyPress if down else X.KeyRelease, keycode)
         self._d.sync()
+        self._drain()
+
+    def changed_elsewhere(self) -> bool:
+        self._drain()  # reads what has arrived, no round trip
+        foreign, self._foreign = self._foreign, False
+        return foreign
+
+    def _drain(self) -> None:
+        from Xlib import X
+
+        while self._d.pending_events():  # not ours: someone else changed the keymap
+            self._foreign |= self._d.next_event().type == X.MappingNotify
 
     def close(self) -> None:
         try:

@@ -175,3 +175,26 @@ def test_close_closes_the_connection_and_a_dropped_keyboard_is_not_kept_alive() 
     del other
     gc.collect()
     assert ref() is None
+
+
+def test_a_new_layout_loaded_by_someone_else_gets_our_letters_again() -> None:
+    d, _, kb, _ = make()
+    kb.type("æ")
+    d.map[9] = [0] * WIDTH  # setxkbmap elsewhere: the spare row is empty again
+    d.events.append(SimpleNamespace(type=X.MappingNotify))
+    kb.type("a")  # pynput's way: not looked at
+    d.calls.clear()
+    kb.type("æ")  # noticed before the key: æ is mapped again, confirmed, then sent
+    assert d.map[9] == [keysym_for("æ")] * WIDTH
+    assert [c[0] for c in d.calls][:4] == ["change", "sync", "down", "sync"]
+    kb.close()
+
+
+def test_a_copied_keymap_that_still_has_our_letters_changes_nothing() -> None:
+    d, _, kb, _ = make()
+    kb.type("æ")
+    d.events.append(SimpleNamespace(type=X.MappingNotify))  # XTest became the source
+    d.calls.clear()
+    kb.type("ææ")
+    assert not [c for c in d.calls if c[0] == "change"]
+    kb.close()
