@@ -22,6 +22,9 @@ Here the mapping is never changed in the same breath as the key press:
   rare character's very first use is then as early as the server allows;
 * keys are sent with XTest on those keycodes (every level of the row holds the
   character, so a held Shift does not change it);
+* when another client loads a new keymap (``setxkbmap``), which empties the spare
+  rows, the next character we type first maps them again (a keymap the server
+  merely copies between devices still has them and costs one round trip);
 * the original rows come back when control ends (:meth:`MappedKeyboard.close`) or
   the process exits (``atexit``).  A killed process leaves only spare keycodes
   mapped, which no physical key produces.
