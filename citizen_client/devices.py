@@ -69,7 +69,8 @@ class Devices:
             self.injector.release_all()
 
     def stop(self) -> None:
-        self.release()
+        if self.injector is not None:
+            self.injector.close()
         # A listener thread that lingers (X11: until the next input event) stays
         # reachable here so a test can wake it and stop it again.
         if self.listeners is not None and self.listeners.stop() is not False:

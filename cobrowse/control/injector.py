@@ -140,6 +140,14 @@ class Injector:
             for name in buttons:
                 self._safe(self._mouse.release, self._button(name))
 
+    def close(self) -> None:
+        """The session is over: release everything, and let the keyboard give back
+        what it borrowed (X11: the spare keycodes it mapped)."""
+        self.release_all()
+        close = getattr(self._keyboard, "close", None)
+        if close is not None:
+            self._safe(lambda _: close(), None)
+
     # checks -------------------------------------------------------------------
 
     def _allowed(self) -> bool:

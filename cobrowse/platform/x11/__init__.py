@@ -7,7 +7,8 @@
   override-redirect, an empty input shape for click-through; see
   ``citizen_client/passive.py``), nothing native is needed;
 * focus back to the citizen's window after a question: EWMH (:mod:`.focus`);
-* input injection and local input: pynput's XTest controller and its listeners;
+* input injection and local input: pynput's controller and listeners; characters
+  the layout lacks are typed on stable spare keycodes (:mod:`.keyboard`);
 * DPI: X11 has one scale for the whole screen, nothing to declare;
 * no secure desktop.
 """
@@ -15,6 +16,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from cobrowse.platform.base import CursorSource, FocusKeeper, Platform
 
@@ -31,3 +33,8 @@ class X11Platform(Platform):
         from cobrowse.platform.x11.focus import FocusReturn
 
         return FocusReturn(own)
+
+    def keyboard(self, controller: Any) -> Any:
+        from cobrowse.platform.x11.keyboard import MappedKeyboard, XlibKeymap
+
+        return MappedKeyboard(controller, XlibKeymap())

@@ -72,6 +72,7 @@ class Desk:
 def desk(form: QtFormProcess) -> Iterator[Desk]:
     d = Desk()
     yield d
+    d.injector.close()  # give back the spare keycodes the keyboard mapped
     del d.injector  # close pynput's X connections while the server still runs
     gc.collect()
 
