@@ -49,6 +49,8 @@ def spawn(args: list[str], **popen: Any) -> subprocess.Popen[Any]:
 
 def stop(proc: subprocess.Popen[Any], timeout: float = 10.0) -> None:
     """SIGTERM to the child's group; SIGKILL to it after ``timeout`` seconds."""
+    if sys.platform == "win32":  # no process groups or SIGKILL: the demo is POSIX only
+        raise OSError("cobrowse-local runs on Linux (X11) only")
     if proc.poll() is None:
         _signal_group(proc, signal.SIGTERM)
         try:
@@ -61,6 +63,8 @@ def stop(proc: subprocess.Popen[Any], timeout: float = 10.0) -> None:
 
 
 def _signal_group(proc: subprocess.Popen[Any], sig: int) -> None:
+    if sys.platform == "win32":
+        raise OSError("cobrowse-local runs on Linux (X11) only")
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(proc.pid, sig)
 
@@ -99,5 +103,7 @@ def stop_on_signals() -> None:
     def handler(signum: int, frame: object) -> None:
         raise Stopped(signal.Signals(signum).name)
 
+    if sys.platform == "win32":
+        raise OSError("cobrowse-local runs on Linux (X11) only")
     for sig in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, handler)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import threading
 import time
@@ -124,7 +123,7 @@ class DrivenApp:
     def kill(self) -> None:
         """SIGKILL: no goodbye."""
         if self.alive():
-            self.proc.send_signal(signal.SIGKILL)
+            self.proc.kill()  # SIGKILL on POSIX
             self.proc.wait(10)
 
     def quit(self, timeout: float = 20) -> int:
