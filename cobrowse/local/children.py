@@ -98,7 +98,7 @@ class Stopped(Exception):
 
 
 def stop_on_signals() -> None:
-    """Turn SIGTERM and SIGHUP into :class:`Stopped` (SIGINT is KeyboardInterrupt)."""
+    """Turn SIGTERM and SIGHUP into :class:`Stopped`, SIGINT into KeyboardInterrupt."""
 
     def handler(signum: int, frame: object) -> None:
         raise Stopped(signal.Signals(signum).name)
@@ -107,3 +107,6 @@ def stop_on_signals() -> None:
         raise OSError("cobrowse-local runs on Linux (X11) only")
     for sig in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, handler)
+    # Ctrl+C too, even when started with SIGINT ignored (a background job of a
+    # non-interactive shell inherits that, and Python then installs no handler)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
