@@ -90,7 +90,7 @@ class OurStack(Viewer):
 
     def _citizen_event(self, event: object) -> None:
         if isinstance(event, ev.FrameAck):
-            self.streamer.ack(event.frame_id)
+            self.streamer.ack(event.frame_id, event.held_ms / 1000)
         elif isinstance(event, ev.ConsentRequest) and event.kind == "view":
             self.citizen.send(ev.ConsentGrant("view"))
             self.streamer.start()

@@ -137,9 +137,13 @@ class FrameChunk(Message):
 
 @dataclass(frozen=True, slots=True)
 class FrameAck(Message):
+    """Cumulative: frames up to ``frame_id`` are applied; the agent held this ack
+    ``held_ms`` after applying the frame (the citizen subtracts it from the round trip)."""
+
     TYPE = 23
     SENDER = (AGENT,)
     frame_id: int = _f(**U31)
+    held_ms: int = _f(min=0, max=60_000)
 
 
 @dataclass(frozen=True, slots=True)

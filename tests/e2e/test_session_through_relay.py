@@ -6,6 +6,8 @@ secret digits of the code must never appear in it.
 
 from __future__ import annotations
 
+import queue
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,7 +15,9 @@ from typing import Any
 import pytest
 from endpoint_events import Events
 
+from cobrowse.screen.flow import FlowControl
 from cobrowse.session import events as ev
+from cobrowse.session.acks import ACK_DELAY
 from cobrowse.session.endpoint import (
     AgentEndpoint,
     AgentJoined,
@@ -94,6 +98,44 @@ def test_full_session_through_relay(relay: Any) -> None:
         code.pake_password(),
     ):
         assert secret not in wire
+
+
+def test_acks_are_coalesced_and_flow_control_keeps_its_round_trip(relay: Any) -> None:
+    """Three frames at once: the agent acks the second at once (covering the first)
+    and the third after ACK_DELAY, saying how long it held it; flow control fed those
+    acks takes the hold out of the round trip, and its window is free again."""
+    citizen, ce, agent, ae = start_pair(relay)
+    flows = [FlowControl(time.monotonic, window=3, burst=3) for _ in range(2)]
+    try:
+        code = ce.wait_for(CodeReady).code
+        ae.wait_for(SignedIn)
+        agent.join(code.display())
+        ce.wait_for(ev.Secured)
+        ae.wait_for(ev.Secured)
+        agent.send(ev.ConsentRequest("view"))
+        ce.wait_for(ev.ConsentRequest)
+        citizen.send(ev.ConsentGrant("view"))
+        ae.wait_for(ev.ConsentGrant)
+        for frame_id in (1, 2, 3):
+            for flow in flows:
+                flow.sent(frame_id, 100)
+            citizen.send_frame(frame_id, bytes(100))
+        first, second = ce.wait_for(ev.FrameAck), ce.wait_for(ev.FrameAck)
+        assert [first.frame_id, second.frame_id] == [2, 3]
+        assert second.held_ms >= ACK_DELAY * 1000 / 2
+        told, untold = flows
+        for ack in (first, second):
+            assert told.acked(ack.frame_id, ack.held_ms / 1000)
+            assert untold.acked(ack.frame_id)  # as if the hold were not said
+        assert told.in_flight == 0 and told.acked_frames == 2
+        assert told.rtt is not None and untold.rtt is not None
+        assert untold.rtt - told.rtt > 0.2 * second.held_ms / 1000 - 0.01
+        ce.timeout = ACK_DELAY * 2
+        with pytest.raises(queue.Empty):  # no ack per frame any more
+            ce.wait_for(ev.FrameAck)
+    finally:
+        citizen.stop()
+        agent.stop()
 
 
 def test_wrong_code_burns_and_citizen_gets_a_new_one(relay: Any) -> None:
