@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 ACK_EVERY = 2
 """The agent acks at once when this many applied frames wait for an ack."""
-ACK_DELAY = 0.5
+ACK_DELAY = 1.0
 """Longest time the agent holds an ack (seconds)."""
 MAX_HELD_MS = 60_000
 
