@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cobrowse.session.acks import ACK_DELAY, ACK_EVERY, DelayedAcks
+from cobrowse.session.acks import ACK_DELAY, ACK_EVERY, BURST_GAP, DelayedAcks
 
 
 class FakeClock:
@@ -15,12 +15,25 @@ class FakeClock:
         return self.now
 
 
-def test_every_second_frame_is_acked_at_once_cumulatively() -> None:
-    acks = DelayedAcks(FakeClock())
-    assert ACK_EVERY == 2
-    assert acks.applied(1) is None and acks.pending
-    assert acks.applied(2) == (2, 0)  # covers frame 1 too
+def test_typing_pace_frames_are_acked_together_every_fourth_at_once() -> None:
+    clock = FakeClock()
+    acks = DelayedAcks(clock)
+    assert ACK_EVERY == 4
+    for frame_id in (1, 2, 3):  # 8 characters a second
+        assert acks.applied(frame_id) is None and acks.pending
+        clock.now += 0.125
+    assert acks.applied(4) == (4, 0)  # covers frames 1-3 too
     assert not acks.pending and acks.flush() is None
+
+
+def test_a_burst_is_acked_at_once_so_the_window_reopens_at_round_trip_pace() -> None:
+    clock = FakeClock()
+    acks = DelayedAcks(clock)
+    assert acks.applied(1) is None
+    clock.now += BURST_GAP / 2  # a page change: the next frame right behind
+    assert acks.applied(2) == (2, 0)
+    clock.now += BURST_GAP / 2
+    assert acks.applied(3) == (3, 0)
 
 
 def test_a_lone_frame_is_acked_later_with_the_time_held() -> None:
@@ -30,6 +43,7 @@ def test_a_lone_frame_is_acked_later_with_the_time_held() -> None:
     clock.now += ACK_DELAY
     assert acks.flush() == (7, round(ACK_DELAY * 1000))
     assert acks.flush() is None
+    clock.now += 1
     assert acks.applied(8) is None  # the count starts again after a flush
 
 

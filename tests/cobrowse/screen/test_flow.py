@@ -198,7 +198,7 @@ def test_held_ack_time_is_not_counted_as_round_trip() -> None:
 
 def test_a_frame_waiting_for_a_held_ack_leaves_the_window() -> None:
     clock = FakeClock()
-    flow = FlowControl(clock, window=2, burst=10)
+    flow = FlowControl(clock, window=2, burst=10, ack_every=2)
     flow.sent(1, 100)
     clock.now += 0.01
     flow.acked(1)  # round trip 10 ms
@@ -213,10 +213,10 @@ def test_a_frame_waiting_for_a_held_ack_leaves_the_window() -> None:
 
 
 def test_on_a_slow_link_the_window_still_holds() -> None:
-    """Frames the agent has not received are never presumed held: at most one (the
-    agent acks every second frame at once) leaves the window, however old."""
+    """Frames the agent has not received are never presumed held: at most one (here
+    the agent acks every second frame at once) leaves the window, however old."""
     clock = FakeClock()
-    flow = FlowControl(clock, window=2, burst=10)
+    flow = FlowControl(clock, window=2, burst=10, ack_every=2)
     flow.sent(1, 100)
     clock.now += 0.01
     flow.acked(1)
