@@ -30,6 +30,8 @@ exactly n bytes):
                framebuffer as it was before this update (scrolling)
     5 PLANES   seg(TEXT, 3*w*h): planes B-G, G, R-G (mod 256), no prediction (small
                anti-aliased text: grey glyphs are one plane and two of zeros)
+    6 CACHED   varint slot: the pixels of a small PALETTE or PLANES rectangle sent
+               before (see :mod:`cobrowse.screen.rectcache`)
 """
 
 from __future__ import annotations
@@ -44,7 +46,9 @@ from cobrowse import varint
 from cobrowse.errors import ProtocolError
 from cobrowse.screen.diff import Frame, Rect
 
-FILL, GRAD, PALETTE, JPEG, COPY, PLANES = 0, 1, 2, 3, 4, 5
+FILL, GRAD, PALETTE, JPEG, COPY, PLANES, CACHED = 0, 1, 2, 3, 4, 5, 6
+CACHEABLE = frozenset({PALETTE, PLANES})
+"""Encodings whose small rectangles enter the rectangle cache (both sides)."""
 NAMES = {
     FILL: "fill",
     GRAD: "grad",
@@ -52,6 +56,7 @@ NAMES = {
     JPEG: "jpeg",
     COPY: "copy",
     PLANES: "planes",
+    CACHED: "cached",
 }
 TRY_PLANES = 64 * 64
 """Rectangles up to this many pixels with <= 256 colours are compressed both as
