@@ -3,6 +3,8 @@ bounded, and strict about references."""
 
 from __future__ import annotations
 
+import zlib
+
 import numpy as np
 import pytest
 
@@ -144,3 +146,23 @@ def test_the_encoder_cache_is_bounded() -> None:
     assert cache.find(keys[0]) is None and cache.find(keys[1]) is None
     assert cache.find(keys[5]) == b"\x01"  # slots 0-3 round robin: 4, 5, 2, 3
     assert len(cache._where) == 4  # noqa: SLF001
+
+
+def test_grey_text_goes_as_one_plane_and_round_trips() -> None:
+    """Grey anti-aliased letters: GREY (one plane) is smaller than PLANES (three)."""
+    enc, comp = FrameEncoder(), Compositor()
+    send(enc, comp, blank())
+    assert send(enc, comp, draw(blank(), glyphs(1, seed=5)[0], 30, 30)) == [codec.GREY]
+    tinted = glyphs(1, seed=5)[0].copy()
+    tinted[3, 3] = (20, 30, 40, 255)  # one coloured pixel: not grey any more
+    enc, comp = FrameEncoder(), Compositor()
+    send(enc, comp, blank())
+    assert codec.GREY not in send(enc, comp, draw(blank(), tinted, 30, 30))
+
+
+def test_a_grey_segment_of_the_wrong_size_is_a_clear_error() -> None:
+    comp, _ = primed()
+    segment = zlib.compressobj(6, zlib.DEFLATED, 15, 9)
+    data = segment.compress(bytes(10)) + segment.flush(zlib.Z_SYNC_FLUSH)
+    with pytest.raises(ProtocolError, match="size|corrupt"):
+        comp.apply(rect_payload((0, 0, 9, 17), codec.GREY, data[:-4]))
