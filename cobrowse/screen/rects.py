@@ -245,8 +245,8 @@ def decode(rect: Rect, encoding: int, data: memoryview, streams: Inflaters) -> P
     if encoding == JPEG:
         return _decode_jpeg(rect, data)
     if encoding == GREY:
-        raw = np.frombuffer(streams.segment(TEXT, data, rect.w * rect.h), np.uint8)
-        return _u32(np.repeat((255 - raw)[:, None], 3, axis=1)).reshape(rect.h, rect.w)
+        level = 255 - np.frombuffer(streams.segment(TEXT, data, rect.w * rect.h), np.uint8)
+        return _u32(np.repeat(level[:, None], 3, axis=1)).reshape(rect.h, rect.w)
     raise ProtocolError(f"screen update: unknown encoding {encoding}")
 
 
