@@ -28,7 +28,7 @@ if __package__ in (None, ""):
 
 from Xlib import display  # noqa: E402
 
-from bench.xserver import Xvfb  # noqa: E402
+from cobrowse.local.xserver import Xvfb  # noqa: E402
 from cobrowse.screen.capture import Capturer  # noqa: E402
 from cobrowse.screen.source import PollingSource, open_source  # noqa: E402
 from cobrowse.screen.streamer import ScreenStreamer  # noqa: E402

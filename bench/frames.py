@@ -51,8 +51,8 @@ def _grab() -> Frame:
 
 def _record_run(folder: Path) -> dict[str, list[Frame]]:
     from bench import webpages
-    from bench.desktop import Desktop
     from bench.xinput import Input
+    from cobrowse.local.desktop import Desktop
 
     desk = Desktop(__import__("os").environ["DISPLAY"], webpages.write(folder))
     keys = Input()
@@ -106,7 +106,7 @@ def _burst(keys: Any, desk: Any, selector: str, act: Any) -> list[Frame]:
 
 
 def record(path: Path) -> None:
-    from bench.xserver import Xvfb
+    from cobrowse.local.xserver import Xvfb
 
     xvfb = Xvfb()
     import os

@@ -7,6 +7,7 @@ end-to-end encrypted through the relay.  The citizen reaches the relay through a
 from __future__ import annotations
 
 import hashlib
+import os
 import queue
 import tempfile
 import time
@@ -18,6 +19,7 @@ import numpy as np
 from bench.floor import Box
 from bench.viewer import Update, Viewer
 from bench.wire import CountingProxy
+from cobrowse.screen import codec
 from cobrowse.screen.compositor import Compositor
 from cobrowse.screen.streamer import ScreenStreamer
 from cobrowse.session import events as ev
@@ -27,6 +29,9 @@ from relay.config import RelayConfig
 from relay.server import RelayThread
 
 PASSWORD = "bench-only-password-1"
+LOG_UPDATES = os.environ.get("BENCH_LOG_UPDATES", "")
+"""If set, a file each applied update is appended to: time, frame id, payload bytes,
+and each rectangle as encoding:WxH:data bytes."""
 
 
 def box_digest(frame: np.ndarray, box: Box) -> str:
@@ -90,7 +95,7 @@ class OurStack(Viewer):
 
     def _citizen_event(self, event: object) -> None:
         if isinstance(event, ev.FrameAck):
-            self.streamer.ack(event.frame_id)
+            self.streamer.ack(event.frame_id, event.held_ms / 1000)
         elif isinstance(event, ev.ConsentRequest) and event.kind == "view":
             self.citizen.send(ev.ConsentGrant("view"))
             self.streamer.start()
@@ -98,6 +103,11 @@ class OurStack(Viewer):
     # agent side (the endpoint's decode worker)
     def _apply(self, frame_id: int, payload: bytes) -> None:
         rects = self.comp.apply(payload)
+        if LOG_UPDATES:  # per-update payload bytes and rectangles, for byte budgets
+            _, parts = codec.outline(payload)
+            line = " ".join(f"{codec.NAMES.get(e, e)}:{r.w}x{r.h}:{n}" for r, e, n in parts)
+            with open(LOG_UPDATES, "a") as log:
+                log.write(f"{time.monotonic():.3f} {frame_id} {len(payload)} {line}\n")
         t = time.monotonic()
         frame = self.comp.frame
         assert frame is not None

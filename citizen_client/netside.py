@@ -27,7 +27,7 @@ class Streamer(Protocol):
 
     def start(self) -> None: ...
     def stop(self) -> None: ...
-    def ack(self, frame_id: int) -> object: ...
+    def ack(self, frame_id: int, held: float = 0.0) -> object: ...
     def pause(self) -> None: ...
     def resume(self) -> None: ...
     def reset(self) -> None: ...
@@ -120,9 +120,9 @@ class ScreenShare:
         if self._watch is not None:
             self._watch.forget()  # a prompt shown during the pause was dropped: say it again
 
-    def ack(self, frame_id: int) -> None:
+    def ack(self, frame_id: int, held: float = 0.0) -> None:
         if self._streamer is not None:
-            self._streamer.ack(frame_id)
+            self._streamer.ack(frame_id, held)
 
     def request_keyframe(self) -> None:
         """The agent lost its picture (KeyframeRequest): send the whole screen again."""
@@ -186,7 +186,7 @@ class NetRouter:
                 self.injector.handle(event)
             return
         if isinstance(event, ev.FrameAck) and self.share is not None:
-            self.share.ack(event.frame_id)
+            self.share.ack(event.frame_id, event.held_ms / 1000)
             return
         if isinstance(event, ev.KeyframeRequest):
             if self.share is not None:

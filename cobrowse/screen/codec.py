@@ -30,10 +30,14 @@ from cobrowse import varint
 from cobrowse.errors import ProtocolError
 from cobrowse.screen import rects
 from cobrowse.screen.diff import Rect
+from cobrowse.screen.rectcache import DecoderCache, cacheable
 from cobrowse.screen.rects import (
+    CACHEABLE,
+    CACHED,
     COPY,
     FILL,
     GRAD,
+    GREY,
     JPEG,
     NAMES,
     PALETTE,
@@ -46,9 +50,11 @@ from cobrowse.screen.rects import (
 )
 
 __all__ = [
+    "CACHED",
     "COPY",
     "FILL",
     "GRAD",
+    "GREY",
     "JPEG",
     "KEYFRAME",
     "NAMES",
@@ -135,6 +141,7 @@ class Decoder:
     def __init__(self, *, max_pixels: int = MAX_PIXELS) -> None:
         self.max_pixels = max_pixels
         self._streams = rects.Inflaters()
+        self._cache = DecoderCache()
         self._started = False
         self._size = (0, 0)
 
@@ -167,8 +174,13 @@ class Decoder:
                 raise ProtocolError("screen update: rectangles cover more than the frame")
             if encoding == COPY:
                 pieces.append(_copy_piece(rect, data, header))
+            elif encoding == CACHED:
+                pieces.append(Piece(rect, self._cache.get(rect, data)))
             else:
-                pieces.append(Piece(rect, rects.decode(rect, encoding, data, self._streams)))
+                pixels = rects.decode(rect, encoding, data, self._streams)
+                if cacheable(rect, encoding, CACHEABLE):
+                    self._cache.insert(pixels)
+                pieces.append(Piece(rect, pixels))
         read.end()
         return header, pieces
 
@@ -186,6 +198,7 @@ class Decoder:
         if not (width and height) or width * height > self.max_pixels:
             raise ProtocolError("screen update: frame size out of range")
         self._streams.reset()
+        self._cache.reset()
         self._started, self._size = True, (width, height)
         return Header(True, width, height)
 

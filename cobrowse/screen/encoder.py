@@ -34,6 +34,8 @@ from cobrowse.screen.diff import (
     merge_tiles,
     tile_grid,
 )
+from cobrowse.screen.rectcache import MAX_PIXELS as MAX_CACHED
+from cobrowse.screen.rectcache import EncoderCache, cacheable
 
 DirtyHint = Sequence[tuple[int, int, int, int]]
 Part = tuple[Rect, int, bytes]
@@ -81,6 +83,7 @@ class FrameEncoder:
         self._last_dirty: Mask = np.zeros((0, 0), np.bool_)
         self._force_keyframe = True
         self._streams = rects.Deflaters()
+        self._cache = EncoderCache()
 
     def request_keyframe(self) -> None:
         """Make the next :meth:`encode` send the whole frame and restart the deflate
@@ -147,6 +150,7 @@ class FrameEncoder:
 
     def _keyframe(self, frame: Frame) -> bytes:
         self._streams.reset()
+        self._cache.reset()
         everything = np.ones(tile_grid(frame.shape[0], frame.shape[1], self.tile), np.bool_)
         self._lossy_age = np.full(everything.shape, EXACT, np.int32)
         self.stats = EncodeStats(int(everything.sum()))
@@ -272,8 +276,22 @@ class FrameEncoder:
                 rect = _changed_box(ref, frame, rect)
             for band in self._bands(frame, rect):
                 region = frame[band.y : band.y + band.h, band.x : band.x + band.w]
-                out.append((band, *rects.encode_lossless(region, self._streams)))
+                out.append((band, *self._exact(band, region)))
         return out
+
+    def _exact(self, rect: Rect, region: Frame) -> tuple[int, bytes]:
+        """Lossless encoding of a text-like region, or a reference to the same pixels
+        sent before (:mod:`cobrowse.screen.rectcache`)."""
+        if rect.w * rect.h > MAX_CACHED:
+            return rects.encode_lossless(region, self._streams)
+        key = self._cache.key(region)
+        slot = self._cache.find(key)
+        if slot is not None:
+            return rects.CACHED, slot
+        encoding, data = rects.encode_lossless(region, self._streams)
+        if cacheable(rect, encoding, rects.CACHEABLE):
+            self._cache.insert(key)
+        return encoding, data
 
     def _refresh(self, frame: Frame, refresh: Mask) -> list[Part]:
         """Lossy areas re-sent exactly; they were photo tiles, so GRAD straight away."""

@@ -30,6 +30,10 @@ exactly n bytes):
                framebuffer as it was before this update (scrolling)
     5 PLANES   seg(TEXT, 3*w*h): planes B-G, G, R-G (mod 256), no prediction (small
                anti-aliased text: grey glyphs are one plane and two of zeros)
+    6 CACHED   varint slot: the pixels of a small PALETTE, PLANES or GREY rectangle
+               sent before (see :mod:`cobrowse.screen.rectcache`)
+    7 GREY     seg(TEXT, w*h): 255 - the grey level of each pixel (B = G = R): grey
+               anti-aliased text without PLANES' two planes of zeros
 """
 
 from __future__ import annotations
@@ -44,7 +48,9 @@ from cobrowse import varint
 from cobrowse.errors import ProtocolError
 from cobrowse.screen.diff import Frame, Rect
 
-FILL, GRAD, PALETTE, JPEG, COPY, PLANES = 0, 1, 2, 3, 4, 5
+FILL, GRAD, PALETTE, JPEG, COPY, PLANES, CACHED, GREY = 0, 1, 2, 3, 4, 5, 6, 7
+CACHEABLE = frozenset({PALETTE, PLANES, GREY})
+"""Encodings whose small rectangles enter the rectangle cache (both sides)."""
 NAMES = {
     FILL: "fill",
     GRAD: "grad",
@@ -52,6 +58,8 @@ NAMES = {
     JPEG: "jpeg",
     COPY: "copy",
     PLANES: "planes",
+    CACHED: "cached",
+    GREY: "grey",
 }
 TRY_PLANES = 64 * 64
 """Rectangles up to this many pixels with <= 256 colours are compressed both as
@@ -159,8 +167,19 @@ def encode_lossless(
     data = _palette_planes(palette) + index.tobytes()
     if len(flat) > TRY_PLANES:
         return PALETTE, bytes([len(palette) - 1]) + streams.segment(TEXT, data)
-    which, seg = streams.smallest(TEXT, [data, _planes(region).tobytes()])
-    return (PALETTE, bytes([len(palette) - 1]) + seg) if which == 0 else (PLANES, seg)
+    choices = [data, _planes(region).tobytes()]
+    if _is_grey(region):
+        choices.append((255 - region[..., 1]).tobytes())
+    which, seg = streams.smallest(TEXT, choices)
+    if which == 0:
+        return PALETTE, bytes([len(palette) - 1]) + seg
+    return (PLANES if which == 1 else GREY), seg
+
+
+def _is_grey(region: Frame) -> bool:
+    """B = G = R everywhere (grey anti-aliased text on white)."""
+    g = region[..., 1]
+    return bool((region[..., 0] == g).all() and (region[..., 2] == g).all())
 
 
 def _planes(region: Frame) -> npt.NDArray[np.uint8]:
@@ -225,6 +244,9 @@ def decode(rect: Rect, encoding: int, data: memoryview, streams: Inflaters) -> P
         return _from_planes(planes, rect)
     if encoding == JPEG:
         return _decode_jpeg(rect, data)
+    if encoding == GREY:
+        level = 255 - np.frombuffer(streams.segment(TEXT, data, rect.w * rect.h), np.uint8)
+        return _u32(np.repeat(level[:, None], 3, axis=1)).reshape(rect.h, rect.w)
     raise ProtocolError(f"screen update: unknown encoding {encoding}")
 
 

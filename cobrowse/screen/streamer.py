@@ -158,10 +158,11 @@ class ScreenStreamer:
         with self._cond:
             return self._paused
 
-    def ack(self, frame_id: int) -> bool:
-        """The agent applied ``frame_id`` (from FrameAck); False if not in flight."""
+    def ack(self, frame_id: int, held: float = 0.0) -> bool:
+        """The agent applied ``frame_id`` and held the FrameAck ``held`` seconds;
+        False if not in flight."""
         with self._cond:
-            known = self._flow.acked(frame_id)
+            known = self._flow.acked(frame_id, held)
             self._wake()
             return known
 

@@ -17,6 +17,7 @@ from cobrowse import PROTOCOL_VERSION
 from cobrowse.errors import ProtocolError, RelayRefused, TransportError
 from cobrowse.session import events as ev
 from cobrowse.session._endpoint_base import EventSink, _Endpoint, _live_pair, _settle
+from cobrowse.session.acks import DelayedAcks
 from cobrowse.session.codes import SessionCode, parse_code
 from cobrowse.session.notices import (
     Joined,
@@ -75,6 +76,8 @@ class AgentEndpoint(_Endpoint):
         self._pings: dict[int, float] = {}
         self._ping_last, self._ping_seen = time.monotonic(), 0
         self._frame_lock: asyncio.Lock | None = None
+        self._acks = DelayedAcks(time.monotonic)
+        self._ack_timer: asyncio.TimerHandle | None = None
         self._in_room = False  # the relay holds a room for us: leave it when done
         self._uploads: deque[concurrent.futures.Future[StatsStored]] = deque()
         self._stats: deque[concurrent.futures.Future[dict[str, Any]]] = deque()
@@ -306,9 +309,26 @@ class AgentEndpoint(_Endpoint):
                 )
             else:
                 self._emit(frame)
-            self._send(ev.FrameAck(frame.frame_id))
+            self._ack(frame.frame_id, urgent=lost)
             if lost:
                 self._send(ev.KeyframeRequest())
+
+    def _ack(self, frame_id: int, *, urgent: bool) -> None:
+        """Cumulative and lazy (:class:`DelayedAcks`); ``urgent`` sends it now."""
+        ready = self._acks.applied(frame_id)
+        if urgent and ready is None:
+            ready = self._acks.flush()
+        if ready is not None:
+            self._send(ev.FrameAck(*ready))
+        elif self._ack_timer is None:
+            loop = asyncio.get_running_loop()
+            self._ack_timer = loop.call_later(self._acks.delay, self._held_ack)
+
+    def _held_ack(self) -> None:
+        self._ack_timer = None
+        ready = self._acks.flush()
+        if ready is not None:
+            self._send(ev.FrameAck(*ready))
 
     async def _forget_frames(self) -> None:
         """Paused or ended: once the frames that came before are decoded, and before

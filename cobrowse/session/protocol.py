@@ -171,6 +171,9 @@ class Session:
         if self.state not in (State.VIEWING, State.CONTROLLING):
             return False
         count = max(1, -(-len(payload) // CHUNK_SIZE))
+        if count == 1:
+            self._bulk.append(ev.Frame(frame_id, payload))
+            return True
         for i in range(count):
             chunk = ev.FrameChunk(
                 frame_id, i, count, payload[i * CHUNK_SIZE : (i + 1) * CHUNK_SIZE]
@@ -235,7 +238,7 @@ class Session:
     # --- internals ---------------------------------------------------------
 
     def _queue_for(self, msg: ev.Message) -> deque[ev.Message]:
-        return self._bulk if isinstance(msg, ev.FrameChunk) else self._control
+        return self._bulk if isinstance(msg, ev.FrameChunk | ev.Frame) else self._control
 
     def _receive(self, data: bytes) -> None:
         if not data:
@@ -322,6 +325,10 @@ class Session:
             self._control.append(ev.Pong(msg.nonce))
         elif isinstance(msg, ev.FrameChunk):
             self._on_chunk(msg)
+        elif isinstance(msg, ev.Frame):
+            if self._chunks:
+                raise ProtocolError("frame chunks out of order")
+            self._events.append(FrameReceived(msg.frame_id, msg.data))
         else:
             self._events.append(msg)
 

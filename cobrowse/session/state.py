@@ -52,6 +52,7 @@ SHARING = (
     "ScreenInfo",
     "SelectMonitor",
     "FrameChunk",
+    "Frame",
     "FrameAck",
     "KeyframeRequest",
     "Cursor",

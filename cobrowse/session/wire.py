@@ -5,7 +5,7 @@ Layout::
     u8 type | u16 header length (big endian) | header: UTF-8 JSON object | payload
 
 The header holds every field except a ``bytes`` field, which is the payload.
-The messages of :data:`COMPACT` (frame chunks, acks, cursor moves: one per typed
+The messages of :data:`COMPACT` (frames and frame chunks, acks, cursor moves: one per typed
 character or pointer move; the keep-alive's pings and pongs) skip the JSON: their
 fields follow the type byte in declaration order, integers as varints (zigzag when
 the field may be negative), booleans as one byte 0/1, the ``bytes`` field as the
@@ -33,7 +33,8 @@ MAX_HEADER = 8 * 1024
 _HEAD = struct.Struct(">BH")
 _DEFAULT_MAX_LEN = 256
 COMPACT = frozenset(
-    m.TYPE for m in (ev.FrameChunk, ev.FrameAck, ev.Cursor, ev.PointerMove, ev.Ping, ev.Pong)
+    m.TYPE
+    for m in (ev.FrameChunk, ev.Frame, ev.FrameAck, ev.Cursor, ev.PointerMove, ev.Ping, ev.Pong)
 )
 """Message types in the binary layout (no JSON header)."""
 

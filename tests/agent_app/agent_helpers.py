@@ -49,7 +49,7 @@ class Citizen:
 
     def _heard(self, event: object) -> None:  # network thread
         if isinstance(event, ev.FrameAck) and self.streamer is not None:
-            self.streamer.ack(event.frame_id)
+            self.streamer.ack(event.frame_id, event.held_ms / 1000)
         self.events.put(event)
 
     def share(self, source: FakeScreen) -> None:

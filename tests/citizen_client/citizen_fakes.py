@@ -70,7 +70,7 @@ class FakeStreamer:
     def stop(self) -> None:
         self.calls.append(("stop",))
 
-    def ack(self, frame_id: int) -> None:
+    def ack(self, frame_id: int, held: float = 0.0) -> None:
         self.calls.append(("ack", frame_id))
 
     def pause(self) -> None:

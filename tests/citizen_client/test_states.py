@@ -114,7 +114,7 @@ def test_frames_go_to_the_endpoint_and_acks_to_the_streamer(citizen: CitizenApp,
     to_sharing(citizen)
     rig.streamers[0].on_frame(7, b"tiles")
     assert citizen.endpoint.frames == [(7, b"tiles")]
-    citizen.router(ev.FrameAck(7))  # network thread path
+    citizen.router(ev.FrameAck(7, 0))  # network thread path
     assert ("ack", 7) in rig.streamers[0].calls
     citizen.router(ev.KeyframeRequest())  # the agent lost its picture
     assert rig.streamers[0].calls[-1] == ("keyframe",)

@@ -144,6 +144,31 @@ def test_frames_are_chunked_and_reassembled_behind_control() -> None:
     assert ae[1] == FrameReceived(5, payload)
 
 
+def test_a_small_frame_goes_whole_and_a_frame_inside_a_chunked_one_is_refused() -> None:
+    """One record, no index or count: 2 bytes less per typed character."""
+    p = Pair()
+    p.to_viewing()
+    p.c.send_frame(6, b"small update")
+    whole = p.c.next_outgoing()
+    p.c.send_frame(7, b"small update")
+    p.c._bulk[-1] = ev.FrameChunk(7, 0, 1, b"small update")  # noqa: SLF001 (as before)
+    chunk = p.c.next_outgoing()
+    assert whole is not None and chunk is not None and len(chunk) - len(whole) == 2
+    p.a.receive_data(whole)
+    p.a.receive_data(chunk)
+    _, ae = p.events()
+    assert ae[-2:] == [FrameReceived(6, b"small update"), FrameReceived(7, b"small update")]
+    q = Pair()
+    q.to_viewing()
+    q.c.send_frame(1, bytes(100_000))
+    q.a.receive_data(q.c.next_outgoing() or b"")  # the first of two chunks
+    q.c.send_frame(2, b"x")
+    q.c._bulk.popleft()  # noqa: SLF001 - the second chunk never comes
+    q.a.receive_data(q.c.next_outgoing() or b"")
+    _, ae = q.events()
+    assert isinstance(ae[-1], ev.SessionEnded) and ae[-1].reason == "protocol"
+
+
 def test_wrong_code_burns_on_both_sides() -> None:
     p = Pair(agent_code=SessionCode("0042", "123457"))
     ce, ae = p.events()

@@ -21,7 +21,8 @@ SAMPLES = [
     ev.ScreenInfo(((0, 0, 1920, 1080), (1920, 0, 1280, 1024)), 1),
     ev.SelectMonitor(1),
     ev.FrameChunk(7, 0, 2, b"\x00\xff" * 100),
-    ev.FrameAck(7),
+    ev.Frame(8, b"\x02\x00\x01"),
+    ev.FrameAck(7, 0),
     ev.KeyframeRequest(),
     ev.Cursor(-5, 10, True),
     ev.CursorShape(2, 3, 1, 2, bytes(range(24))),
@@ -98,7 +99,8 @@ def test_screen_messages_are_compact() -> None:
     """No JSON for what travels per typed character: a chunk costs 4 bytes of framing
     for a small frame, an ack 2, a cursor move 6 (docs/protocol.md 2.4)."""
     assert wire.encode(ev.FrameChunk(7, 0, 1, b"pixels")) == b"\x16\x07\x00\x01pixels"
-    assert wire.encode(ev.FrameAck(300)) == b"\x17\xac\x02"
+    assert wire.encode(ev.Frame(7, b"pixels")) == b"\x1b\x07pixels"
+    assert wire.encode(ev.FrameAck(300, 0)) == b"\x17\xac\x02\x00"
     assert wire.encode(ev.Cursor(-5, 64, True)) == b"\x18\x09\x80\x01\x01"
     assert len(wire.encode(ev.PointerMove(1919, 1079))) == 5
     assert len(wire.encode(ev.Ping(2**62))) == 10 and wire.encode(ev.Pong(1)) == b"\x33\x01"
@@ -111,7 +113,7 @@ def test_screen_messages_are_compact() -> None:
         (b"\x17\x80", "truncated frame_id"),
         (b"\x17\x81\x00", "overlong"),
         (b"\x17\x80\x80\x80\x80\x08", "out of range"),  # 2**31
-        (b"\x17\x01\x00", "trailing bytes"),
+        (b"\x17\x01\x00\x00", "trailing bytes"),
         (b"\x16\x01\x00", "truncated count"),
         (b"\x16\x01\x00\x00", "out of range"),  # count 0
         (b"\x16\x01\x80\x20\x01", "out of range"),  # index 4096

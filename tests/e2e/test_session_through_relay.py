@@ -6,6 +6,8 @@ secret digits of the code must never appear in it.
 
 from __future__ import annotations
 
+import queue
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,7 +15,9 @@ from typing import Any
 import pytest
 from endpoint_events import Events
 
+from cobrowse.screen.flow import FlowControl
 from cobrowse.session import events as ev
+from cobrowse.session.acks import ACK_DELAY
 from cobrowse.session.endpoint import (
     AgentEndpoint,
     AgentJoined,
@@ -94,6 +98,43 @@ def test_full_session_through_relay(relay: Any) -> None:
         code.pake_password(),
     ):
         assert secret not in wire
+
+
+def test_acks_are_coalesced_and_flow_control_keeps_its_round_trip(relay: Any) -> None:
+    """A lone frame (a caret blink) is acked ACK_DELAY later, saying how long the ack
+    was held; flow control fed that ack takes the hold out of the round trip.  Two
+    frames back to back get one ack, for the second."""
+    citizen, ce, agent, ae = start_pair(relay)
+    told, untold = (FlowControl(time.monotonic, window=3, burst=3) for _ in range(2))
+    try:
+        code = ce.wait_for(CodeReady).code
+        ae.wait_for(SignedIn)
+        agent.join(code.display())
+        ce.wait_for(ev.Secured)
+        ae.wait_for(ev.Secured)
+        agent.send(ev.ConsentRequest("view"))
+        ce.wait_for(ev.ConsentRequest)
+        citizen.send(ev.ConsentGrant("view"))
+        ae.wait_for(ev.ConsentGrant)
+        for flow in (told, untold):
+            flow.sent(1, 100)
+        citizen.send_frame(1, bytes(100))
+        ack = ce.wait_for(ev.FrameAck)
+        assert ack.frame_id == 1 and ack.held_ms >= ACK_DELAY * 1000 / 2
+        assert told.acked(1, ack.held_ms / 1000) and untold.acked(1)  # untold: as before
+        assert told.rtt is not None and untold.rtt is not None
+        assert untold.rtt - told.rtt > ack.held_ms / 1000 - 0.01
+        assert told.quality >= untold.quality and told.fps >= untold.fps
+        assert told.in_flight == 0 and told.delay() == 0
+        for frame_id in (2, 3):
+            citizen.send_frame(frame_id, bytes(100))
+        assert ce.wait_for(ev.FrameAck).frame_id == 3  # cumulative: covers frame 2
+        ce.timeout = ACK_DELAY * 2
+        with pytest.raises(queue.Empty):  # and no ack for frame 2 of its own
+            ce.wait_for(ev.FrameAck)
+    finally:
+        citizen.stop()
+        agent.stop()
 
 
 def test_wrong_code_burns_and_citizen_gets_a_new_one(relay: Any) -> None:

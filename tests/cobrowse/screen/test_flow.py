@@ -181,3 +181,53 @@ def test_unchanged_screen_is_polled_at_the_frame_rate_and_sends_nothing_new() ->
     streamer.stop()
     assert frames == [1]  # the keyframe; afterwards an unchanged screen emits nothing
     assert 3 <= source.grabs <= 14  # about 20 per second, not a busy loop
+
+
+def test_held_ack_time_is_not_counted_as_round_trip() -> None:
+    """The agent held the ack 0.5 s (issue 12: acks are lazy): the round trip is the
+    rest, so quality and frame rate do not drop as on a slow link."""
+    clock = FakeClock()
+    flow = FlowControl(clock, window=2, slow_rtt=0.15)
+    flow.captured()
+    flow.sent(1, 500)
+    clock.now += 0.52
+    assert flow.acked(1, held=0.5)
+    assert flow.rtt is not None and math.isclose(flow.rtt, 0.02)
+    assert flow.quality == 75 + 2 and flow.fps == 30
+
+
+def test_a_frame_waiting_for_a_held_ack_leaves_the_window() -> None:
+    clock = FakeClock()
+    flow = FlowControl(clock, window=2, burst=10, ack_every=2)
+    flow.sent(1, 100)
+    clock.now += 0.01
+    flow.acked(1)  # round trip 10 ms
+    flow.sent(2, 100)  # a caret blink: the agent holds its ack
+    flow.sent(3, 100)
+    assert flow.delay() > 0  # two young frames: both may still be travelling
+    clock.now += 0.02 + 0.011
+    assert flow.delay() == 0  # frame 2 arrived long ago: its ack is held, not lost
+    flow.sent(4, 100)  # frames 3 and 4 travel (window 2), frame 2 is held
+    assert flow.delay() == math.inf
+    assert flow.acked(4) and flow.in_flight == 0 and flow.delay() == 0
+
+
+def test_on_a_slow_link_the_window_still_holds() -> None:
+    """Frames the agent has not received are never presumed held: at most one (here
+    the agent acks every second frame at once) leaves the window, however old."""
+    clock = FakeClock()
+    flow = FlowControl(clock, window=2, burst=10, ack_every=2)
+    flow.sent(1, 100)
+    clock.now += 0.01
+    flow.acked(1)
+    for frame_id in (2, 3):
+        flow.sent(frame_id, 100)
+    assert 0 < flow.delay() < 0.05  # frame 2 will count as held after 2 round trips
+    clock.now += 5  # no ack at all for a long time: one slot, no more
+    flow.sent(4, 100)
+    assert flow.delay() == math.inf and flow.in_flight == 3
+    before_any_ack = FlowControl(clock, window=2)
+    before_any_ack.sent(1, 100)
+    before_any_ack.sent(2, 100)
+    clock.now += 5
+    assert before_any_ack.delay() == math.inf  # no round trip known: nothing presumed
