@@ -147,6 +147,19 @@ def test_many_colour_lossless_rect_round_trips() -> None:
     assert exact(comp, frame // 64)
 
 
+@pytest.mark.parametrize("h, w", [(1, 1), (1, 300), (300, 1), (2, 3), (67, 129)])
+def test_grad_round_trips_at_any_shape(h: int, w: int) -> None:
+    """GRAD's decoder (row sums, then one add per row down the columns) is exact for
+    thin and odd-sized rectangles too."""
+    frame = np.random.default_rng(h * w).integers(0, 256, (h, w, 4), dtype=np.uint8)
+    frame[..., 3] = 255
+    encoded = codec.encode_lossless(frame, photo=True)
+    assert encoded[0] == codec.GRAD
+    comp = Compositor()
+    comp.apply(codec.pack(w, h, [(Rect(0, 0, w, h), *encoded)], keyframe=True))
+    assert exact(comp, frame)
+
+
 def test_real_capture_round_trip(xvfb: object, formpage: object) -> None:
     from cobrowse.screen.capture import Capturer
 
