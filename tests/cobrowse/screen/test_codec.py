@@ -57,6 +57,26 @@ def test_keyframe_round_trip_lossless_exact_photo_within_psnr_then_exact() -> No
     assert exact(comp, frame)
 
 
+def test_a_big_new_photo_goes_jpeg_first_then_exact_and_a_small_one_exact_at_once() -> None:
+    """Good link: a page change's banner (>= ``jpeg_first_tiles``) is JPEG first so
+    the agent sees the page sooner, then refreshed losslessly; a small photo change
+    is exact in one pass."""
+    rng = np.random.default_rng(7)
+    frame = np.full((512, 1280, 4), 255, np.uint8)
+    enc, comp = FrameEncoder(), Compositor()
+    comp.apply(enc.encode(frame) or b"")
+    banner = frame.copy()
+    banner[:384, :, :3] = rng.integers(0, 256, (384, 1280, 3), dtype=np.uint8)  # 120 tiles
+    comp.apply(enc.encode(banner) or b"")
+    assert enc.stats.jpeg_tiles >= 96 and enc.refresh_pending and not exact(comp, banner)
+    settle(enc, comp, banner)
+    assert exact(comp, banner)
+    small = banner.copy()
+    small[:128, :256, :3] = rng.integers(0, 256, (128, 256, 3), dtype=np.uint8)  # 8 tiles
+    comp.apply(enc.encode(small) or b"")
+    assert enc.stats.jpeg_tiles == 0 and not enc.refresh_pending and exact(comp, small)
+
+
 def test_small_change_sends_small_update_and_unchanged_sends_nothing() -> None:
     frame = ui_frame()
     enc, comp = FrameEncoder(), Compositor()
