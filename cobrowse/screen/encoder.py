@@ -248,15 +248,9 @@ class FrameEncoder:
                 if c0 * t + full * t < x1:  # the narrower last tile of the screen
                     flat.append(band[:, c0 * t + full * t : x1].reshape(1, -1))
                 photo[r, c0:c1] = np.concatenate(
-                    [self._colors(f) > self.max_lossless_colors for f in flat]
+                    [_colors_over(f, self.max_lossless_colors) for f in flat]
                 )
         return photo
-
-    @staticmethod
-    def _colors(tiles: npt.NDArray[np.uint32]) -> npt.NDArray[np.intp]:
-        flat = np.sort(tiles, axis=1)
-        counts: npt.NDArray[np.intp] = (flat[:, 1:] != flat[:, :-1]).sum(axis=1) + 1
-        return counts
 
     def _demote(self, ref: Frame, frame: Frame, photo: Mask) -> Mask:
         """Photo rectangles whose *changed* pixels are few-colour go lossless after all
@@ -321,6 +315,33 @@ class FrameEncoder:
             Rect(rect.x, y, rect.w, min(self.tile, rect.y + rect.h - y))
             for y in range(rect.y, rect.y + rect.h, self.tile)
         ]
+
+
+PREFIX = 1024
+"""Pixels of a tile sorted first by :func:`_colors_over`: a photo's grain shows more
+than 256 colours in its first 16 rows already."""
+
+
+def _colors_over(tiles: npt.NDArray[np.uint32], limit: int) -> Mask:
+    """Per row of ``tiles`` (one tile's pixels each): more than ``limit`` distinct
+    values?  Exact, but cheap for the common cases: a tile with at most ``limit``
+    runs of equal pixels cannot have more colours (flat UI, no sort), and a photo
+    answers on a sorted prefix; only the rest is sorted whole."""
+    runs = (tiles[:, 1:] != tiles[:, :-1]).sum(axis=1) + 1
+    over: Mask = np.zeros(len(tiles), np.bool_)
+    undecided = np.flatnonzero(runs > limit)
+    if len(undecided) and tiles.shape[1] > PREFIX:
+        over[undecided] = _distinct(tiles[undecided, :PREFIX]) > limit
+        undecided = undecided[~over[undecided]]
+    if len(undecided):
+        over[undecided] = _distinct(tiles[undecided]) > limit
+    return over
+
+
+def _distinct(rows: npt.NDArray[np.uint32]) -> npt.NDArray[np.intp]:
+    flat = np.sort(rows, axis=1)
+    counts: npt.NDArray[np.intp] = (flat[:, 1:] != flat[:, :-1]).sum(axis=1) + 1
+    return counts
 
 
 def _runs(row: Mask) -> list[tuple[int, int]]:

@@ -14,7 +14,7 @@ from cobrowse.errors import ProtocolError
 from cobrowse.screen import codec
 from cobrowse.screen.compositor import Compositor
 from cobrowse.screen.diff import Rect
-from cobrowse.screen.encoder import FrameEncoder
+from cobrowse.screen.encoder import FrameEncoder, _colors_over
 
 
 def psnr(a: np.ndarray, b: np.ndarray) -> float:
@@ -357,3 +357,24 @@ def test_fuzzed_delta_updates_only_raise_protocol_error(i: int, byte: int, cut: 
 
 def test_fuzzed_delta_contains_a_copy() -> None:
     assert any(enc == codec.COPY for _, enc, _ in codec.outline(DELTA)[1])
+
+
+def test_photo_tile_test_counts_colours_exactly() -> None:
+    """The photo test's shortcuts (few runs: no sort; a photo: a sorted prefix) give
+    the same answer as counting every tile's distinct colours."""
+    rng = np.random.default_rng(3)
+    tiles = [
+        np.repeat(rng.integers(0, 2**32, 300, dtype=np.uint32), 14)[:4096],  # 300 runs
+        rng.integers(0, 256, 4096, dtype=np.uint32),  # 256 colours, many runs
+        rng.integers(0, 257, 4096, dtype=np.uint32),  # 257
+        np.concatenate([np.zeros(2048, np.uint32), np.arange(2048, dtype=np.uint32)]),
+        np.concatenate([np.arange(2048, dtype=np.uint32) % 200, np.zeros(2048, np.uint32)]),
+        rng.integers(0, 2**32, 4096, dtype=np.uint32),  # grain
+        np.full(4096, 7, np.uint32),
+    ]
+    rows = np.stack(tiles)
+    expected = [len(np.unique(t)) > 256 for t in tiles]
+    assert _colors_over(rows, 256).tolist() == expected
+    assert _colors_over(rows[:, :1000], 256).tolist() == [
+        len(np.unique(t[:1000])) > 256 for t in tiles
+    ]
