@@ -1,12 +1,13 @@
 """The capture thread's copy of the screen, kept up to date from changed rectangles.
 
-The encoder keeps the last frame it sent as its reference (what the agent holds)
-and compares the next frame with it, so the frame being updated must not be that
-one.  :class:`FrameStore` keeps two buffers: the *front* one went to the encoder
-last; :meth:`update` writes the new rectangles into the *back* one (after copying
-over from the front whatever changed there since), and :meth:`kept` swaps them
-once the encoder has taken the back one as its new reference.  A typed character
-thus costs copying and reading a few hundred pixels, not the whole screen.
+:class:`FrameStore` holds one buffer: :meth:`FrameStore.update` writes the new
+rectangles into it and hands it to the encoder.  The encoder keeps its own
+reference (a copy of a keyframe, then the rectangles it sent written into it), so
+the buffer may change under nothing; a typed character thus costs reading and
+writing a few hundred pixels, not the whole screen.  (It used to keep two buffers
+and copy the previous update's rectangles across, when the encoder compared
+against the buffer it had been given last: up to a whole frame, 8 MB, copied after
+every full grab.)
 """
 
 from __future__ import annotations
@@ -29,53 +30,34 @@ MAX_RECTS = 32
 
 
 class FrameStore:
-    """Two buffers of one monitor's pixels (see module doc); one thread only."""
+    """One monitor's pixels (see module doc); one thread only."""
 
     def __init__(self) -> None:
-        self._front: Frame | None = None
-        self._back: Frame | None = None
-        self._stale: list[Rect] = []  # where the back buffer is older than the front
+        self._frame: Frame | None = None
 
     @property
     def shape(self) -> tuple[int, ...] | None:
-        return None if self._front is None else self._front.shape
+        return None if self._frame is None else self._frame.shape
 
     def clear(self) -> None:
-        self._front = self._back = None
-        self._stale = []
+        self._frame = None
 
     def full(self, frame: Frame) -> Frame:
         """A whole new frame (keyframe, monitor change, a source that cannot tell
-        what changed); it becomes the front buffer and is returned."""
+        what changed); it becomes the buffer and is returned."""
         if not frame.flags.writeable or not frame.flags.c_contiguous:
             frame = np.array(frame)
-        self._front, self._back, self._stale = frame, None, []
+        self._frame = frame
         return frame
 
     def update(self, grabs: Iterable[tuple[Rect, Frame]]) -> Frame:
-        """The front frame with each ``(rect, pixels)`` written in, as the back buffer."""
-        front = self._front
-        if front is None:
+        """The buffer with each ``(rect, pixels)`` written in."""
+        frame = self._frame
+        if frame is None:
             raise RuntimeError("FrameStore.update before a full frame")
-        back = self._back
-        if back is None:
-            back = self._back = front.copy()
-        else:
-            for x, y, w, h in self._stale:
-                back[y : y + h, x : x + w] = front[y : y + h, x : x + w]
-        self._stale = []
         for (x, y, w, h), pixels in grabs:
-            back[y : y + h, x : x + w] = pixels
-        return back
-
-    def kept(self, rects: Iterable[Rect]) -> None:
-        """The encoder took the frame from :meth:`update` (it sent a payload), which
-        differs from the old front in ``rects``: swap the buffers.  (After
-        :meth:`full` the new frame already is the front one.)"""
-        if self._back is None:
-            return
-        self._front, self._back = self._back, self._front
-        self._stale = list(rects)
+            frame[y : y + h, x : x + w] = pixels
+        return frame
 
 
 def cover(rects: Iterable[Rect], width: int, height: int) -> list[Rect]:

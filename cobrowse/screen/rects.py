@@ -184,7 +184,9 @@ def _is_grey(region: Frame) -> bool:
 
 def _planes(region: Frame) -> npt.NDArray[np.uint8]:
     """Planes B-G, G, R-G (mod 256) of a BGRA region."""
-    planes = np.ascontiguousarray(region[..., :3].transpose(2, 0, 1))
+    # a copy always: for a 1x1 region the transposed view already counts as
+    # contiguous, and ascontiguousarray would hand back (and we would modify) the frame
+    planes = np.array(region[..., :3].transpose(2, 0, 1), order="C")
     planes[0] -= planes[1]
     planes[2] -= planes[1]
     return planes
@@ -251,16 +253,26 @@ def decode(rect: Rect, encoding: int, data: memoryview, streams: Inflaters) -> P
 
 
 def _decode_grad(rect: Rect, raw: bytes) -> Pixels:
+    """Undo the gradient predictor: a running sum along each row, then down the
+    columns.  The column sum adds one row to the next (one vectorised add per row):
+    numpy's ``cumsum`` along a non-last axis is ~6x slower for a 1920x360 banner."""
     res = np.frombuffer(raw, np.uint8).reshape(3, rect.h, rect.w)
-    planes = np.cumsum(np.cumsum(res, axis=2, dtype=np.uint8), axis=1, dtype=np.uint8)
+    planes = np.cumsum(res, axis=2, dtype=np.uint8)
+    for y in range(1, rect.h):
+        np.add(planes[:, y], planes[:, y - 1], out=planes[:, y])
     return _from_planes(planes, rect)
 
 
 def _from_planes(planes: npt.NDArray[np.uint8], rect: Rect) -> Pixels:
-    """Planes B-G, G, R-G (modified in place) -> ``(h, w)`` BGRA pixels."""
+    """Planes B-G, G, R-G (modified in place) -> ``(h, w)`` BGRA pixels, written
+    straight into the BGRA layout (no transposed temporary)."""
     planes[0] += planes[1]
     planes[2] += planes[1]
-    return _u32(planes.reshape(3, -1).T).reshape(rect.h, rect.w)
+    bgra = np.empty((rect.h, rect.w, 4), np.uint8)
+    for i in range(3):
+        bgra[..., i] = planes[i]
+    bgra[..., 3] = 255
+    return bgra.view("<u4")[..., 0]
 
 
 def _decode_palette(rect: Rect, data: memoryview, streams: Inflaters) -> Pixels:

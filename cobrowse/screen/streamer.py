@@ -327,8 +327,6 @@ class ScreenStreamer:
             self._damage_at = None
         payload = self._encoder.encode(frame, dirty=dirty)
         elapsed = time.perf_counter() - started
-        if payload is not None and dirty is not None:
-            self._grabber.store.kept(dirty)
         with self._cond:
             if self._paused or not self._running:
                 self._keyframe = True  # the agent never gets this one: resync later

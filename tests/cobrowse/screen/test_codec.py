@@ -14,7 +14,7 @@ from cobrowse.errors import ProtocolError
 from cobrowse.screen import codec
 from cobrowse.screen.compositor import Compositor
 from cobrowse.screen.diff import Rect
-from cobrowse.screen.encoder import FrameEncoder
+from cobrowse.screen.encoder import FrameEncoder, _colors_over
 
 
 def psnr(a: np.ndarray, b: np.ndarray) -> float:
@@ -55,6 +55,26 @@ def test_keyframe_round_trip_lossless_exact_photo_within_psnr_then_exact() -> No
     assert not exact(comp, frame) and enc.refresh_pending
     settle(enc, comp, frame)
     assert exact(comp, frame)
+
+
+def test_a_big_new_photo_goes_jpeg_first_then_exact_and_a_small_one_exact_at_once() -> None:
+    """Good link: a page change's banner (>= ``jpeg_first_tiles``) is JPEG first so
+    the agent sees the page sooner, then refreshed losslessly; a small photo change
+    is exact in one pass."""
+    rng = np.random.default_rng(7)
+    frame = np.full((512, 1280, 4), 255, np.uint8)
+    enc, comp = FrameEncoder(), Compositor()
+    comp.apply(enc.encode(frame) or b"")
+    banner = frame.copy()
+    banner[:384, :, :3] = rng.integers(0, 256, (384, 1280, 3), dtype=np.uint8)  # 120 tiles
+    comp.apply(enc.encode(banner) or b"")
+    assert enc.stats.jpeg_tiles >= 96 and enc.refresh_pending and not exact(comp, banner)
+    settle(enc, comp, banner)
+    assert exact(comp, banner)
+    small = banner.copy()
+    small[:128, :256, :3] = rng.integers(0, 256, (128, 256, 3), dtype=np.uint8)  # 8 tiles
+    comp.apply(enc.encode(small) or b"")
+    assert enc.stats.jpeg_tiles == 0 and not enc.refresh_pending and exact(comp, small)
 
 
 def test_small_change_sends_small_update_and_unchanged_sends_nothing() -> None:
@@ -145,6 +165,19 @@ def test_many_colour_lossless_rect_round_trips() -> None:
         comp = Compositor()
         comp.apply(payload)
     assert exact(comp, frame // 64)
+
+
+@pytest.mark.parametrize("h, w", [(1, 1), (1, 300), (300, 1), (2, 3), (67, 129)])
+def test_grad_round_trips_at_any_shape(h: int, w: int) -> None:
+    """GRAD's decoder (row sums, then one add per row down the columns) is exact for
+    thin and odd-sized rectangles too."""
+    frame = np.random.default_rng(h * w).integers(0, 256, (h, w, 4), dtype=np.uint8)
+    frame[..., 3] = 255
+    encoded = codec.encode_lossless(frame, photo=True)
+    assert encoded[0] == codec.GRAD
+    comp = Compositor()
+    comp.apply(codec.pack(w, h, [(Rect(0, 0, w, h), *encoded)], keyframe=True))
+    assert exact(comp, frame)
 
 
 def test_real_capture_round_trip(xvfb: object, formpage: object) -> None:
@@ -324,3 +357,24 @@ def test_fuzzed_delta_updates_only_raise_protocol_error(i: int, byte: int, cut: 
 
 def test_fuzzed_delta_contains_a_copy() -> None:
     assert any(enc == codec.COPY for _, enc, _ in codec.outline(DELTA)[1])
+
+
+def test_photo_tile_test_counts_colours_exactly() -> None:
+    """The photo test's shortcuts (few runs: no sort; a photo: a sorted prefix) give
+    the same answer as counting every tile's distinct colours."""
+    rng = np.random.default_rng(3)
+    tiles = [
+        np.repeat(rng.integers(0, 2**32, 300, dtype=np.uint32), 14)[:4096],  # 300 runs
+        rng.integers(0, 256, 4096, dtype=np.uint32),  # 256 colours, many runs
+        rng.integers(0, 257, 4096, dtype=np.uint32),  # 257
+        np.concatenate([np.zeros(2048, np.uint32), np.arange(2048, dtype=np.uint32)]),
+        np.concatenate([np.arange(2048, dtype=np.uint32) % 200, np.zeros(2048, np.uint32)]),
+        rng.integers(0, 2**32, 4096, dtype=np.uint32),  # grain
+        np.full(4096, 7, np.uint32),
+    ]
+    rows = np.stack(tiles)
+    expected = [len(np.unique(t)) > 256 for t in tiles]
+    assert _colors_over(rows, 256).tolist() == expected
+    assert _colors_over(rows[:, :1000], 256).tolist() == [
+        len(np.unique(t[:1000])) > 256 for t in tiles
+    ]

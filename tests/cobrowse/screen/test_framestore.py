@@ -19,30 +19,36 @@ from cobrowse.screen.streamer import ScreenStreamer
 Rect = tuple[int, int, int, int]
 
 
-def test_updates_never_touch_the_encoders_reference_and_equal_the_screen() -> None:
+def test_one_buffer_updated_in_place_streams_the_screen_exactly() -> None:
+    """The store writes changes into the one buffer the encoder was given before;
+    the encoder compares against its own reference, so every update still reaches
+    the agent (an encoder that kept the buffer itself would see no change)."""
     rng = random.Random(12)
     screen = np.zeros((96, 128, 4), np.uint8)
-    store = FrameStore()
-    ref = store.full(screen.copy())
-    ref_snapshot = ref.copy()
+    screen[..., 3] = 255
+    store, enc, comp = FrameStore(), FrameEncoder(), Compositor()
+    first = store.full(screen.copy())
+    comp.apply(enc.encode(first) or b"")
     for _ in range(300):
         rects: list[Rect] = []
         for _ in range(rng.randrange(0, 4)):
             x, y = rng.randrange(128), rng.randrange(96)
             rect = (x, y, rng.randrange(1, 129 - x), rng.randrange(1, 97 - y))
             if rng.random() < 0.8:  # sometimes damage repaints the same pixels
-                screen[y : y + rect[3], x : x + rect[2]] = rng.randrange(256)
+                screen[y : y + rect[3], x : x + rect[2], :3] = rng.randrange(256)
             rects.append(rect)
         if rng.random() < 0.1:  # most of the screen changed: a fresh whole grab
-            frame = store.full(screen.copy())
+            frame, hint = store.full(screen.copy()), None
         else:
             grabs = [(r, screen[r[1] : r[1] + r[3], r[0] : r[0] + r[2]]) for r in rects]
-            frame = store.update(grabs)
-        assert frame is not ref and np.array_equal(frame, screen)
-        assert np.array_equal(ref, ref_snapshot)  # what the encoder compares against
-        if not np.array_equal(frame, ref) or rng.random() < 0.2:  # a payload (or refresh)
-            store.kept(rects)
-            ref, ref_snapshot = frame, frame.copy()
+            frame, hint = store.update(grabs), rects
+            assert frame is first  # in place: no second buffer
+        assert np.array_equal(frame, screen)
+        payload = enc.encode(frame, dirty=hint)
+        if payload is not None:
+            comp.apply(payload)
+        assert comp.frame is not None and np.array_equal(comp.frame, screen)
+        first = frame
 
 
 def test_cover_merges_many_rects_and_takes_the_screen_when_most_changed() -> None:
