@@ -16,22 +16,15 @@ from typing import Any
 import numpy as np
 
 from cobrowse.platform.base import CursorImage
+from cobrowse.platform.x11.xlib import libx11
 
 
 class _XPointer:
     def __init__(self) -> None:
-        name = ctypes.util.find_library("X11")
-        if name is None:
-            raise OSError("libX11 not found")
-        lib = ctypes.CDLL(name)
-        lib.XOpenDisplay.restype = ctypes.c_void_p
-        lib.XOpenDisplay.argtypes = [ctypes.c_char_p]
-        lib.XDefaultRootWindow.restype = ctypes.c_ulong
-        lib.XDefaultRootWindow.argtypes = [ctypes.c_void_p]
+        lib = libx11()
         argtypes: list[Any] = [ctypes.c_void_p, ctypes.c_ulong]
         argtypes += [ctypes.POINTER(ctypes.c_ulong)] * 2 + [ctypes.POINTER(ctypes.c_int)] * 4
         lib.XQueryPointer.argtypes = argtypes + [ctypes.POINTER(ctypes.c_uint)]
-        lib.XCloseDisplay.argtypes = [ctypes.c_void_p]
         self.lib = lib
         self.display = lib.XOpenDisplay(None)
         if not self.display:

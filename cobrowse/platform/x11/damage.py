@@ -32,6 +32,8 @@ import select
 import socket
 from typing import Any
 
+from cobrowse.platform.x11.xlib import load
+
 Rect = tuple[int, int, int, int]  # x, y, width, height in root-window pixels
 
 DAMAGE = 1
@@ -88,10 +90,10 @@ class _XEvent(ctypes.Union):
 
 
 def _lib(name: str) -> ctypes.CDLL:
-    found = ctypes.util.find_library(name)
-    if found is None:
-        raise DamageUnavailable(f"lib{name} not found")
-    return ctypes.CDLL(found)
+    try:
+        return load(name)
+    except OSError as exc:
+        raise DamageUnavailable(str(exc)) from None
 
 
 def _declare(x11: Any, damage: Any, fixes: Any, xi: Any | None) -> None:

@@ -21,6 +21,8 @@ import logging
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from cobrowse.platform.x11.xlib import libx11
+
 log = logging.getLogger(__name__)
 _CLIENT_MESSAGE = 33
 _SUBSTRUCTURE = (1 << 19) | (1 << 20)  # SubstructureNotify | SubstructureRedirect
@@ -51,14 +53,7 @@ class _Display:
     """The few Xlib calls needed, on a connection of our own."""
 
     def __init__(self) -> None:
-        name = ctypes.util.find_library("X11")
-        if name is None:
-            raise OSError("libX11 not found")
-        x = ctypes.CDLL(name)
-        x.XOpenDisplay.restype = ctypes.c_void_p
-        x.XOpenDisplay.argtypes = [ctypes.c_char_p]
-        x.XDefaultRootWindow.restype = ctypes.c_ulong
-        x.XDefaultRootWindow.argtypes = [ctypes.c_void_p]
+        x = libx11()
         x.XInternAtom.restype = ctypes.c_ulong
         x.XInternAtom.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int]
         x.XGetWindowProperty.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_ulong]
@@ -74,7 +69,6 @@ class _Display:
         x.XSetErrorHandler.restype = ctypes.c_void_p
         x.XSetErrorHandler.argtypes = [ctypes.c_void_p]
         x.XFlush.argtypes = [ctypes.c_void_p]
-        x.XCloseDisplay.argtypes = [ctypes.c_void_p]
         self.x = x
         self.display = x.XOpenDisplay(None)
         if not self.display:
