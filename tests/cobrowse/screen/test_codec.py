@@ -152,7 +152,7 @@ def test_resolution_change_sends_a_keyframe() -> None:
     comp.apply(enc.encode(ui_frame()) or b"")
     small = ui_frame(320, 200, seed=3)
     payload = enc.encode(small)
-    assert payload is not None and payload[1] & codec.KEYFRAME
+    assert payload is not None and codec.is_keyframe(payload)
     comp.apply(payload)
     assert comp.size == (320, 200) and comp.framebuffer is comp.frame
 
@@ -230,13 +230,16 @@ def palette_data(n: int, raw: bytes) -> bytes:
     "payload",
     [
         b"",
-        b"\x01\x01\x10\x10\x00",  # version 1
-        b"\x02\x02\x10\x10\x00",  # unknown flag
-        b"\x02\x01\x00\x10\x00",  # zero width
-        b"\x02\x01\x81\x80\x01\x10\x00",  # width 16385
-        b"\x02\x01\x90\x00\x10\x00",  # overlong varint
-        b"\x02\x01\x10\x10\x01",  # missing rect
-        b"\x02\x01\x10\x10\x01\x00\x00\x10",  # truncated rect header
+        b"\xff\x10\x10\x05",  # a count that fits the flags byte as a varint
+        b"\xff\x10\x10",  # the count's varint missing
+        b"\x01\x00\x10",  # zero width
+        b"\x01\x81\x80\x01\x10",  # width 16385
+        b"\x01\x90\x00\x10",  # overlong varint
+        b"\x03\x10\x10",  # missing rect
+        b"\x03\x10\x10\x00\x00\x10",  # truncated rect header
+        b"\x03\x10\x10\x00\x00\x10\x10\x00ab",  # truncated fill colour
+        rect_payload((0, 0, 8, 8), codec.GREY, b""),  # empty last segment
+        rect_payload((0, 0, 8, 8), codec.GREY, grad_segment(bytes(64)) + b"\xff\xff"),
         rect_payload((0, 0, 65, 64), codec.FILL, b"abc"),  # outside
         rect_payload((0, 0, 0, 64), codec.FILL, b"abc"),  # empty
         rect_payload((0, 0, 64, 64), codec.FILL, b"ab"),
@@ -295,6 +298,43 @@ def test_an_update_has_its_keyframes_size() -> None:
     assert comp.size == (64, 32)
 
 
+def test_framing_leaves_out_what_the_decoder_knows() -> None:
+    """No version byte (the Hello fixes it), the count in the flags byte, no length
+    for FILL, CACHED, COPY or a last deflate segment: a caret blink's FILL update is
+    10 bytes of payload here (flags 1, x 2, y, w, h, encoding 1 each, colour 3)."""
+    comp = Compositor()
+    comp.apply(rect_payload((0, 0, 640, 64), codec.FILL, b"abc", w=640))
+    caret = rect_payload((300, 20, 1, 21), codec.FILL, b"xyz", w=640, keyframe=False)
+    assert len(caret) == 1 + 2 + 1 + 1 + 1 + 1 + 3
+    comp.apply(caret)
+    assert comp.frame is not None and bytes(comp.frame[20, 300, :3]) == b"xyz"
+    streams, rng = codec.Deflaters(), np.random.default_rng(5)
+    grey = np.repeat(rng.integers(0, 256, (8, 8, 1), np.uint8), 4, axis=2)
+    grey[..., 3] = 255
+    mixed = [
+        (Rect(0, 0, 8, 8), codec.FILL, b"abc"),
+        (Rect(8, 0, 8, 8), codec.COPY, b"\x00\x00"),
+        (Rect(16, 0, 8, 8), *codec.encode_lossless(grey, streams)),
+        (Rect(24, 0, 8, 8), *codec.encode_lossless(grey[::-1].copy(), streams)),
+    ]
+    assert [e for _, e, _ in mixed] == [codec.FILL, codec.COPY, codec.GREY, codec.GREY]
+    comp.apply(codec.pack(640, 64, mixed))
+    assert comp.frame is not None
+    assert np.array_equal(comp.frame[:8, 24:32], grey[::-1])
+    assert [r for r, _, _ in codec.outline(codec.pack(640, 64, mixed))[1]] == [
+        r for r, _, _ in mixed
+    ]
+
+
+def test_a_count_over_126_follows_the_flags() -> None:
+    parts = [(Rect(i, 0, 1, 1), codec.FILL, bytes([i, 0, 0])) for i in range(200)]
+    payload = codec.pack(200, 1, parts, keyframe=True)
+    assert payload[0] == 0xFF
+    comp = Compositor()
+    comp.apply(payload)
+    assert comp.frame is not None and comp.frame[0, 150, 0] == 150
+
+
 def test_decoder_bounds_frame_size() -> None:
     huge = codec.pack(8192, 8192, [], keyframe=True)
     with pytest.raises(ProtocolError):
@@ -317,7 +357,7 @@ VALID = FrameEncoder(refresh_after=1).encode(ui_frame(130, 90, seed=1)) or b""
         st.builds(lambda i: VALID[:i], st.integers(0, len(VALID))),
         st.builds(
             lambda hdr, body: hdr + body,
-            st.just(b"\x02\x01\x20\x20\x03"),
+            st.just(b"\x07\x20\x20"),
             st.binary(max_size=300),
         ),
     )
