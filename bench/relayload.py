@@ -26,6 +26,7 @@ import asyncio
 import json
 import multiprocessing as mp
 import os
+import random
 import re
 import subprocess
 import sys
@@ -132,10 +133,13 @@ class Load:
         self.lag_ms: list[float] = []
         self.frames = self.bytes = 0
 
-    async def send(self, citizen: ClientConnection, offset: int) -> None:
+    async def send(self, citizen: ClientConnection, start: int) -> None:
+        """Frames at ``rate``; each session at its own random phase and place in the
+        size cycle, so sessions do not send their big frames in lockstep."""
         payloads = [os.urandom(size) for size in SIZES]
-        due = time.monotonic_ns() + offset
-        for i in range(1 << 62):
+        cycle = int(sum(SIZES) / self.rate * 1e9)
+        due, first = start + random.randrange(cycle), random.randrange(len(SIZES))
+        for i in range(first, 1 << 62):
             size = SIZES[i % len(SIZES)]
             now = time.monotonic_ns()
             if now >= self.until:
@@ -174,12 +178,7 @@ async def generate(url: str, pairs: int, args: dict[str, Any], conn: Any) -> Non
     cpu0 = cpu_seconds(os.getpid())
     tasks = [asyncio.create_task(load.receive(a)) for _, a in opened]
     tasks += [asyncio.create_task(load.drain_acks(c)) for c, _ in opened]
-    spread = int(1e9 * SIZES[0] / args["rate"])
-    senders = [
-        load.send(c, start - time.monotonic_ns() + n * spread // pairs)
-        for n, (c, _) in enumerate(opened)
-    ]
-    await asyncio.gather(*senders)
+    await asyncio.gather(*(load.send(c, start) for c, _ in opened))
     cpu = cpu_seconds(os.getpid()) - cpu0
     await asyncio.sleep(0.5)  # frames still in flight
     for task in tasks:
