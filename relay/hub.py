@@ -440,8 +440,7 @@ class Hub:
         if self.tap is not None:
             self.tap(data)
         room.count(conn.role, len(data))
-        direction = "citizen_to_agent" if conn.role == "citizen" else "agent_to_citizen"
-        self.metrics.inc("cobrowse_bytes_forwarded_total", len(data), direction=direction)
+        self.metrics.forwarded(conn.role, len(data))
         try:
             await peer.ws.send(data)  # blocks while the receiver is not reading
         except ConnectionClosed:

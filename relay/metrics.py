@@ -84,8 +84,16 @@ class Metrics:
         """Series that exist from the start (a dashboard sees 0, not "no data")."""
         for role in ("citizen", "agent"):
             self._series["cobrowse_connections"].labels(role=role)
-        for direction in ("citizen_to_agent", "agent_to_citizen"):
-            self._series["cobrowse_bytes_forwarded_total"].labels(direction=direction)
+        forwarded = self._series["cobrowse_bytes_forwarded_total"]
+        self._forwarded = {
+            "citizen": forwarded.labels(direction="citizen_to_agent"),
+            "agent": forwarded.labels(direction="agent_to_citizen"),
+        }
+
+    def forwarded(self, role: str, amount: int) -> None:
+        """Count ``amount`` bytes that ``role`` sent through its room.  Once per frame:
+        the labelled series are looked up once, not per call (docs/scale.md)."""
+        self._forwarded[role].inc(amount)
 
     def inc(self, name: str, amount: int = 1, **labels: str) -> None:
         """Add ``amount`` to the series ``name{labels}`` (negative for gauges)."""

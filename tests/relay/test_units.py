@@ -375,6 +375,15 @@ def test_metrics_text() -> None:
         metrics.inc("cobrowse_typo")
 
 
+def test_metrics_count_forwarded_bytes_by_the_sending_role() -> None:
+    metrics = Metrics(rooms_active=lambda: 0)
+    metrics.forwarded("citizen", 700)
+    metrics.forwarded("citizen", 5)
+    metrics.forwarded("agent", 40)
+    assert metrics.get("cobrowse_bytes_forwarded_total", direction="citizen_to_agent") == 705
+    assert metrics.get("cobrowse_bytes_forwarded_total", direction="agent_to_citizen") == 40
+
+
 def test_relay_imports_no_qt_screen_input_or_crypto() -> None:
     code = (
         "import sys, relay, relay.cli, relay.server; "
