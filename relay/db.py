@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -103,7 +104,10 @@ class Database:
             path, isolation_level=None, check_same_thread=False, timeout=10
         )
         try:
-            self._conn.execute("PRAGMA journal_mode=WAL" if self._wal else "SELECT 1")
+            if self._wal:
+                _write_ahead_log(self._conn)
+            else:
+                self._conn.execute("SELECT 1")
         except sqlite3.DatabaseError as exc:
             self._conn.close()
             raise DatabaseError(f"{path} is not a usable database: {exc}") from exc
@@ -205,3 +209,24 @@ def _postgresql_error(exc: Exception, location: str | Path) -> Exception:
 
 def _first_line(exc: Exception) -> str:
     return redact(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__)
+
+
+def _write_ahead_log(conn: sqlite3.Connection, patience: float = 30.0) -> None:
+    """Put the SQLite file in WAL mode.  The switch needs the file to itself, and the
+    busy time-out does not always cover it: relays opening a new database together
+    can be told "locked" while another one switches or migrates.  Once any of them
+    has switched, the file stays in WAL mode, so a "locked" with WAL already on is
+    done; otherwise try again (briefly) until ``patience`` runs out."""
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            if conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+                return
+            if time.monotonic() > deadline:
+                raise
+        time.sleep(0.05)  # a bounded back-off between attempts, like SQLite's own
