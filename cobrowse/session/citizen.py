@@ -67,6 +67,12 @@ class CitizenEndpoint(_Endpoint):
         """Burn the current code and ask the relay for a fresh one."""
         self._net.call(self._relay_send, {"type": "new_nameplate"})
 
+    async def _wait_to_retry(self, attempt: int, exc: Exception) -> None:
+        """Say the relay is unreachable and wait the back-off of the ``attempt``-th try."""
+        delay = self._retry[min(attempt, len(self._retry) - 1)]
+        self._emit(RelayUnreachable(str(exc), delay))
+        await asyncio.sleep(delay)
+
     def _send_frame(self, frame_id: int, payload: bytes) -> None:
         if self.session is not None and self.session.send_frame(frame_id, payload):
             self._flush()
@@ -84,19 +90,15 @@ class CitizenEndpoint(_Endpoint):
                 if resume:
                     self._give_up(exc.reason)
                     continue
-                delay = self._retry[min(attempt, len(self._retry) - 1)]
-                self._emit(RelayUnreachable(str(exc), delay))
+                await self._wait_to_retry(attempt, exc)
                 attempt += 1
-                await asyncio.sleep(delay)
                 continue
             except (TransportError, ProtocolError, TimeoutError) as exc:
                 if resume and self._resume_expired():
                     self._give_up("connection_lost")
                     continue
-                delay = self._retry[min(attempt, len(self._retry) - 1)]
-                self._emit(RelayUnreachable(str(exc), delay))
+                await self._wait_to_retry(attempt, exc)
                 attempt += 1
-                await asyncio.sleep(delay)
                 continue
             attempt = 0
             if reply.get("type") == "hotline" and reply.get("open") is False:
