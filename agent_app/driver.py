@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +31,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from agent_app.app import AgentApp
-from cobrowse.local.driven import read_commands
+from cobrowse.local.driven import read_commands_in_background
 
 DEFAULT_PASSWORD = "correct horse battery"  # the whole-system tests' account
 
@@ -188,9 +187,7 @@ def main(argv: list[str] | None = None) -> int:
     agent = AgentApp(settings, args.log, None, args.relay, args.name)
     driver = Driver(agent)
     agent.start()
-    stdin = threading.Thread(target=read_commands, args=(sys.stdin, driver.command.emit))
-    stdin.daemon = True
-    stdin.start()
+    read_commands_in_background(driver.command.emit)
     code = app.exec()
     agent.shutdown()
     return code

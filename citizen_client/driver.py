@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import threading
 from typing import Any
 
 import numpy as np
@@ -32,7 +31,7 @@ from citizen_client import style
 from citizen_client.app import CitizenApp
 from citizen_client.config import CitizenConfig
 from citizen_client.devices import Devices
-from cobrowse.local.driven import read_commands
+from cobrowse.local.driven import read_commands_in_background
 from cobrowse.session.endpoint import CitizenEndpoint
 
 RING_WAIT_MS = 20_000
@@ -166,9 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     app = CitizenApp(CitizenConfig(relay_url=args.relay), CitizenEndpoint, Devices.system())
     driver = Driver(app)
     app.start()
-    stdin = threading.Thread(target=read_commands, args=(sys.stdin, driver.command.emit))
-    stdin.daemon = True
-    stdin.start()
+    read_commands_in_background(driver.command.emit)
     code = qt.exec()
     app.shutdown()
     return code

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -31,6 +32,12 @@ def read_commands(stream: Iterable[str], post: Callable[[dict[str, Any]], None])
         if line.strip():
             post(json.loads(line))
     post({"cmd": "quit"})  # the parent went away
+
+
+def read_commands_in_background(post: Callable[[dict[str, Any]], None]) -> None:
+    """:func:`read_commands` from standard input on a daemon thread (a driven app's
+    main thread runs its event loop; ``post`` must hand over to it, e.g. a signal)."""
+    threading.Thread(target=read_commands, args=(sys.stdin, post), daemon=True).start()
 
 
 class DrivenApp:
