@@ -38,6 +38,7 @@ import numpy as np  # noqa: E402
 
 from bench import citizen_script, formpage  # noqa: E402
 from cobrowse.local.xserver import Xvfb  # noqa: E402
+from cobrowse.screen import codec  # noqa: E402
 from cobrowse.screen.capture import Capturer  # noqa: E402
 from cobrowse.screen.compositor import Compositor  # noqa: E402
 from cobrowse.screen.streamer import ScreenStreamer  # noqa: E402
@@ -103,7 +104,7 @@ class LocalAgent:
             self.comp.apply(payload)
             now = time.perf_counter()
             self.records.append(
-                Record(frame_id, sent, now, len(payload), now - started, bool(payload[1] & 1))
+                Record(frame_id, sent, now, len(payload), now - started, codec.is_keyframe(payload))
             )
             if self.digests is not None and self.comp.frame is not None:
                 self.digests.append((now, digest(self.comp.frame[..., :3])))

@@ -33,6 +33,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from cobrowse.platform import current as current_platform
+from cobrowse.screen import codec
 from cobrowse.screen.capture import (
     CursorImage,
     CursorSource,
@@ -339,7 +340,7 @@ class ScreenStreamer:
             self._flow.sent(self._frame_id, len(payload))
             self.stats.frames += 1
             self.stats.bytes += len(payload)
-            self.stats.keyframes += payload[1] & 1
+            self.stats.keyframes += codec.is_keyframe(payload)
             self._on_frame(self._frame_id, payload)
 
     def _poll_cursor(self, cursor: CursorSource | None, index: int) -> None:

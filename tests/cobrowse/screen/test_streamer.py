@@ -71,6 +71,7 @@ def test_stream_pause_resume_and_stop(xvfb: Any, formpage: Any) -> None:
     try:
         first = agent.take(streamer)
         assert codec.is_keyframe(first)
+        assert streamer.stats.keyframes == 1
         # Let lossless refresh finish; after that an unchanged screen sends nothing.
         while True:
             try:
