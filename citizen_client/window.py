@@ -8,8 +8,8 @@ window's language (:func:`name_parts` renames them after a language switch).
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -140,6 +140,7 @@ class MainWindow(QWidget):
         super().__init__()
         self.setObjectName("main")
         self.setMinimumSize(760, 480)
+        self._placed = False
         self.language = button("language", "secondary")
         self.language.clicked.connect(self.language_clicked)
         self.about = button("about", "about")  # small, in the corner: who made this
@@ -182,6 +183,25 @@ class MainWindow(QWidget):
         self.code.show_code(digits, note)
         self.pages.setCurrentWidget(self.code)
 
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
+        """The first time only: in the middle of the main screen, where the citizen
+        looks (window managers would put it in a corner).  Later the window comes
+        back where it was - the citizen may have moved it."""
+        if not self._placed and not event.spontaneous():
+            self._placed = True
+            screen = QGuiApplication.primaryScreen()
+            if screen is not None:
+                self.move(centred(self.size(), screen.availableGeometry()))
+        super().showEvent(event)
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
         self.closing.emit()
         super().closeEvent(event)
+
+
+def centred(size: QSize, area: QRect) -> QPoint:
+    """Top-left corner that puts a window of ``size`` in the middle of ``area``, kept
+    inside it (a window larger than the screen starts at its top-left corner)."""
+    x = area.x() + max(0, (area.width() - size.width()) // 2)
+    y = area.y() + max(0, (area.height() - size.height()) // 2)
+    return QPoint(x, y)

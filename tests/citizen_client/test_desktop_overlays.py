@@ -116,7 +116,9 @@ def test_overlays_leave_the_browser_its_focus_clicks_and_toolbar(
 ) -> None:
     desktop.click_field("navn")
     desktop.xdotool("type", "A")
-    client.ask("start")
+    x, y, w, h = client.ask("start")["ready"]
+    # the window opens in the middle of the 1920x1080 screen, not in a corner
+    assert abs(x + w // 2 - 960) <= 40 and abs(y + h // 2 - 540) <= 40, (x, y, w, h)
 
     click(desktop, client.ask("view")["yes"])  # the citizen clicks "Tillad"
     qtbot.waitUntil(lambda: client.phases[-1:] == ["sharing"], timeout=WAIT * 1000)

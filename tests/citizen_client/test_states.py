@@ -417,3 +417,26 @@ def test_helper_away_keeps_the_window_in_front_when_a_question_goes(
     v.ask_link("https://www.borger.dk/")
     v.link_dialog.no.click()
     qtbot.waitUntil(lambda: keeper.given == 1, timeout=3000)
+
+
+def test_window_opens_in_the_middle_of_the_screen_and_stays_where_moved(
+    citizen: CitizenApp, qtbot: Any
+) -> None:
+    w = citizen.view.window
+    qtbot.waitExposed(w)
+    screen = QApplication.primaryScreen().availableGeometry()
+    assert abs(w.geometry().center().x() - screen.center().x()) <= 2
+    assert abs(w.geometry().center().y() - screen.center().y()) <= 2
+    w.move(screen.x(), screen.y())  # the citizen moves it; minimised and restored ...
+    w.hide()
+    w.show()
+    assert w.pos() == screen.topLeft()  # ... it comes back where they put it
+
+
+def test_centred_keeps_a_window_larger_than_the_screen_inside_it() -> None:
+    from PySide6.QtCore import QRect, QSize
+
+    from citizen_client.window import centred
+
+    assert centred(QSize(100, 50), QRect(10, 20, 300, 150)).toTuple() == (110, 70)
+    assert centred(QSize(900, 700), QRect(10, 20, 300, 150)).toTuple() == (10, 20)
