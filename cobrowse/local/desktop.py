@@ -78,14 +78,14 @@ class Desktop:
     def __init__(
         self,
         display: str,
-        page: Path,
+        page: Path | str,
         *,
         timeout: float = 30.0,
         flags: tuple[str, ...] = (),
         keymap: list[str] | None = None,
     ) -> None:
-        """``keymap``: the command that sets the display's keyboard map (default
-        ``setxkbmap dk``)."""
+        """``page``: a file or a web address; ``keymap``: the command that sets the
+        display's keyboard map (default ``setxkbmap dk``)."""
         for tool in ("openbox", "chromium", "xdotool", "setxkbmap"):
             if shutil.which(tool) is None:
                 raise DesktopError(f"{tool} is not installed (scripts/setup.sh installs it)")
@@ -129,7 +129,7 @@ class Desktop:
         _wait_line(lines, _READY, self.timeout, "openbox")
         return proc
 
-    def _start_chromium(self, page: Path, flags: tuple[str, ...]) -> subprocess.Popen[str]:
+    def _start_chromium(self, page: Path | str, flags: tuple[str, ...]) -> subprocess.Popen[str]:
         # Danish pages in a browser whose own words may be English (only en-US is
         # installed): Danish is an accepted language, so no offer to translate
         default = Path(self._profile.name) / "Default"
@@ -137,7 +137,8 @@ class Desktop:
         prefs = {"intl": {"accept_languages": "da,en"}, "translate": {"enabled": False}}
         (default / "Preferences").write_text(json.dumps(prefs), encoding="utf-8")
         args = ["chromium", *CHROMIUM_FLAGS, *flags, f"--user-data-dir={self._profile.name}"]
-        args += ["--start-maximized", "--new-window", page.resolve().as_uri()]
+        address = page if isinstance(page, str) else page.resolve().as_uri()
+        args += ["--start-maximized", "--new-window", address]
         proc = spawn(
             args, env=self.env, text=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
         )

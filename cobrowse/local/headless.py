@@ -19,9 +19,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from cobrowse.local.children import Children
-from cobrowse.local.desktop import PRACTICE_PAGE, Desktop
+from cobrowse.local.desktop import Desktop
 from cobrowse.local.driven import DriveError, DrivenApp
 from cobrowse.local.relay import DEMO_AGENT, ensure_demo_agent, start_relay
+from cobrowse.local.site import PracticeSite
 from cobrowse.local.summary import write_summary
 from cobrowse.local.xserver import Xvfb
 
@@ -53,7 +54,9 @@ class Session:
             xvfb = Xvfb(*SCREEN)
             children.adopt(xvfb.proc, 5)
             display = xvfb.display
-        self.desk = Desktop(display, PRACTICE_PAGE, keymap=keymap)
+        site = PracticeSite()
+        children.callback(site.stop)
+        self.desk = Desktop(display, site.url, keymap=keymap)
         children.callback(self.desk.stop)
         say(f"citizen's PC on display {display}: the practice form in Chromium")
         env = dict(os.environ, DISPLAY=display, QT_QPA_PLATFORM="xcb")

@@ -24,9 +24,10 @@ from pathlib import Path
 from typing import Any
 
 from cobrowse.local.children import Children
-from cobrowse.local.desktop import PRACTICE_PAGE, Desktop
+from cobrowse.local.desktop import Desktop
 from cobrowse.local.driven import DrivenApp
 from cobrowse.local.relay import DEMO_AGENT, ensure_demo_agent, start_relay
+from cobrowse.local.site import PracticeSite
 from cobrowse.local.xserver import Xephyr
 
 TITLE = "Borgerens pc (øvelse)"
@@ -77,7 +78,9 @@ def start_citizen_pc(
     """The nested display with openbox, the practice form and the citizen client."""
     xephyr = Xephyr(host, *size, TITLE)
     children.adopt(xephyr.proc, 5)
-    desk = Desktop(xephyr.display, PRACTICE_PAGE, keymap=["xkbcomp", host, xephyr.display])
+    site = PracticeSite()
+    children.callback(site.stop)
+    desk = Desktop(xephyr.display, site.url, keymap=["xkbcomp", host, xephyr.display])
     children.callback(desk.stop)
     env = dict(os.environ, DISPLAY=xephyr.display, QT_QPA_PLATFORM="xcb")
     citizen = children.spawn([sys.executable, "-m", "citizen_client", "--relay", url], env=env)

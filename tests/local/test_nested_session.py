@@ -44,6 +44,9 @@ def test_the_practice_session_plays_inside_the_nested_display(tmp_path: Path, la
         )
         play(session)
         assert session.desk.value("navn") == NAME
+        # a web address in the practice browser, not a path on the agent's disk
+        href = session.desk.evaluate("location.href")
+        assert href.startswith("http://selvbetjening.localhost:") and href.endswith("/ansoeg")
         assert (tmp_path / "07-citizen-controlled.png").stat().st_size > 10_000
     finally:
         children.close()
