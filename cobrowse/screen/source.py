@@ -31,6 +31,7 @@ from cobrowse.screen.capture import Capturer, FrameSource, Monitor
 from cobrowse.screen.diff import Frame
 
 log = logging.getLogger(__name__)
+BLOCKED_RETRY = 0.5  # seconds between two grabs while the secure desktop is shown
 
 Rect = tuple[int, int, int, int]  # x, y, width, height
 
@@ -97,8 +98,22 @@ class PollingSource:
     """A :class:`FrameSource` polled ``fps`` times a second: every poll is a change
     of unknown extent, and pointer activity (the cursor is polled along)."""
 
-    def __init__(self, frames: FrameSource, fps: float = 30.0) -> None:
+    def __init__(
+        self,
+        frames: FrameSource,
+        fps: float = 30.0,
+        *,
+        blocked: Callable[[], bool | None] | None = None,
+    ) -> None:
+        """``blocked``: whether the OS shows a desktop no program may capture (the
+        Windows UAC prompt, :meth:`cobrowse.platform.base.Platform.secure_desktop`):
+        a grab that fails then is not the end of capture - the last picture stands
+        (the agent is told why, see cobrowse/platform/securedesktop.py) and the
+        grab is tried again every :data:`BLOCKED_RETRY` seconds until it works."""
         self._frames, self._interval = frames, 1.0 / fps
+        self._blocked = blocked
+        self._last: Frame | None = None
+        self._refusing = False  # grabs refused since the last good one (logged once)
         self._woken = threading.Event()
         self._next = 0.0
         self.pending = True
@@ -122,11 +137,42 @@ class PollingSource:
         return Changes(None)
 
     def grab(self, monitor: Monitor, rect: Rect | None = None) -> Frame:
-        frame = self._frames.grab(monitor.index)
+        try:
+            frame = self._frames.grab(monitor.index)
+        except Exception as exc:
+            frame = self._stand_in(monitor, exc)
+        else:
+            self._last, self._refusing = frame, False
         if rect is not None:
             x, y, w, h = rect
             frame = frame[y : y + h, x : x + w].copy()
         return frame
+
+    def _stand_in(self, monitor: Monitor, exc: Exception) -> Frame:
+        """The picture to use when a grab failed: the last one while the secure
+        desktop explains the failure (else the failure is real: re-raised)."""
+        last = self._last
+        if (
+            self._blocked is None
+            or last is None
+            or last.shape[:2]
+            != (
+                monitor.height,
+                monitor.width,
+            )
+        ):
+            raise exc
+        try:
+            blocked = self._blocked()
+        except OSError:
+            blocked = False
+        if not blocked:
+            raise exc
+        if not self._refusing:
+            self._refusing = True
+            log.info("screen grab refused while the secure desktop is shown; trying again")
+        self._next = time.monotonic() + BLOCKED_RETRY
+        return last
 
     def wake(self) -> None:
         self._woken.set()
@@ -150,7 +196,9 @@ def open_source(fps: float = 30.0) -> ScreenSource:
         return DamageSource()
     except OSError as exc:
         log.info("no change-reporting capture (%s): polling at %.0f fps", exc, fps)
-    return PollingSource(Capturer(), fps)
+    from cobrowse import platform
+
+    return PollingSource(Capturer(), fps, blocked=platform.current().secure_desktop)
 
 
 SourceFactory = Callable[[], "FrameSource | ScreenSource"]
