@@ -127,10 +127,16 @@ class Cluster:
         return changed
 
     async def _publish(self, *, notify: bool) -> None:
+        """Write this node's row; again if the agents changed meanwhile (a
+        :meth:`poke` that came while this one was writing is not lost)."""
         counts = self._counts()
         try:
-            await asyncio.to_thread(self._write, counts, notify)
-            self._published = counts
+            while True:
+                await asyncio.to_thread(self._write, counts, notify)
+                self._published, latest = counts, self._counts()
+                if latest[0] == counts[0]:
+                    return
+                counts, notify = latest, True
         except DatabaseError as exc:
             log.warning("cluster: cannot publish presence: %s", exc)
 
