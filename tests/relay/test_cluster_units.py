@@ -13,7 +13,8 @@ import pytest
 from certs import self_signed
 from pgcluster import Cluster as PgCluster
 from pgcluster import fresh_database
-from relay_helpers import FakeClock, run
+from relay_helpers import PASSWORD, Client, FakeClock, clients, run, running
+from websockets.asyncio.client import connect
 
 from cobrowse.errors import ConfigError
 from cobrowse.session.transport import routed_url
@@ -222,3 +223,23 @@ def test_tickets_expire(shared_url: str) -> None:
         assert not cluster.redeem_ticket("anna", fresh)
     finally:
         cluster.db.close()
+
+
+def test_a_single_relay_ignores_routes_and_knows_no_tickets(data_dir: Path) -> None:
+    """Without [cluster] nothing changes: any digit joins, ?route= is ignored, and a
+    ticket hello is a bad login (there is nobody to have issued one)."""
+
+    async def body() -> None:
+        async with running(data_dir) as relay, clients(relay) as c:
+            citizen, nameplate = await c.citizen()
+            routed = f"{relay.url}?route={(int(nameplate[0]) + 1) % 10}"
+            agent = Client(await c.stack.enter_async_context(connect(routed)))
+            await agent.send(type="hello", version=1, role="agent", name="anna", password=PASSWORD)
+            await agent.expect("welcome")
+            await agent.send(type="join", nameplate=nameplate)
+            await agent.expect("joined")
+            ticket = await c.open()
+            await ticket.send(type="hello", version=1, role="agent", name="anna", ticket=TICKET)
+            assert await ticket.closed() == (4401, "bad_login")
+
+    run(body)
