@@ -88,6 +88,7 @@ class AgentEndpoint(_Endpoint):
         self._moved: tuple[ClientConnection, str] | None = None  # other_node: _move
         self._rejoin: str | None = None  # the nameplate to join on the next connection
         self._joining = ""  # the nameplate of the last join asked for
+        self._moved_for = ""  # ... and the one we already moved for (move once)
         self._uploads: deque[concurrent.futures.Future[StatsStored]] = deque()
         self._stats: deque[concurrent.futures.Future[dict[str, Any]]] = deque()
         self.account: SignedIn | None = None
@@ -252,6 +253,14 @@ class AgentEndpoint(_Endpoint):
         self._moved = (ws, nameplate)
         await old.ws.close()
 
+    def _may_move(self) -> bool:
+        """Move once per join: a second ``other_node`` means ``?route=`` did not reach
+        the right node (no proxy in front, or it routes wrong): a JoinFailed, no loop."""
+        if not self._joining or self._moved_for == self._joining:
+            return False
+        self._moved_for = self._joining
+        return True
+
     def _join(self, code: SessionCode) -> None:
         if self._link is None:
             self._emit(JoinFailed("not_signed_in", "not connected to the relay"))
@@ -261,7 +270,7 @@ class AgentEndpoint(_Endpoint):
             return
         self.session = Session(ev.AGENT, code, entropy=self._entropy)
         self._link.session = self.session
-        self._joining = code.nameplate
+        self._joining, self._moved_for = code.nameplate, ""
         self._relay_send({"type": "join", "nameplate": code.nameplate})
 
     async def _on_relay(self, msg: dict[str, Any]) -> None:
@@ -272,7 +281,7 @@ class AgentEndpoint(_Endpoint):
             self.session.start()
         elif kind in _STATS_ANSWERS or msg.get("request") in _STATS_REQUESTS:
             self._stats_answer(msg)
-        elif kind == "error" and msg.get("reason") == "other_node" and self._joining:
+        elif kind == "error" and msg.get("reason") == "other_node" and self._may_move():
             asyncio.ensure_future(self._move(str(msg.get("ticket", "")), self._joining))
         elif kind == "error":
             self._emit(JoinFailed(str(msg.get("reason", "error")), str(msg.get("message", ""))))

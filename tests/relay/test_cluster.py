@@ -28,6 +28,7 @@ from cobrowse.session.notices import (
     CodeReady,
     HotlineStatus,
     Joined,
+    JoinFailed,
     PeerBack,
     SignedIn,
     SignInFailed,
@@ -188,6 +189,8 @@ def _scenario(scene: Scene, one: RelayNode, two: RelayNode) -> None:
     for back in (1, 2):
         abort(anna_citizen.endpoint)
         anna_rec.wait(f"peer back #{back}", lambda: anna_rec.count(PeerBack) == back)  # noqa: B023
+        secured = back + 1  # the citizen's own new connection is up, handshake done
+        anna_citizen.wait("citizen secured", lambda: anna_citizen.count(ev.Secured) == secured)  # noqa: B023
     assert anna_citizen.count(CodeReady) == 1
 
     # Node two dies without a word.
@@ -237,3 +240,25 @@ def test_ticket_is_single_use_and_named(shared_db: str, tmp_path: Path) -> None:
             await ws2.close()
 
         asyncio.run(asyncio.wait_for(body(), TIMEOUT))
+
+
+def test_an_agent_pointed_at_one_node_moves_once_then_gives_up(
+    shared_db: str, tmp_path: Path
+) -> None:
+    """Without a proxy ``?route=`` reaches the same node again: the second
+    ``other_node`` is reported as a failed join, and the agent stays signed in."""
+    with cluster(shared_db, tmp_path, 2) as (one, two):
+        citizen_rec = Recorder()
+        citizen = CitizenEndpoint(f"ws://127.0.0.1:{two.port}/v1", citizen_rec)
+        scene = Scene(f"ws://127.0.0.1:{one.port}/v1")
+        scene.endpoints.append(citizen)
+        try:
+            citizen.start()
+            nameplate = citizen_rec.code()
+            agent, rec = scene.agent("anna")
+            agent.join(f"{nameplate} {citizen_rec.last(CodeReady).code.secret}")
+            failed = rec.wait("join failed", lambda: rec.last(JoinFailed))
+            assert failed.reason == "other_node"
+            assert rec.count(SignedIn) == 1 and rec.last(SignInFailed) is None
+        finally:
+            scene.stop()
