@@ -299,7 +299,7 @@ class Hub:
         finally:
             self.limits.end_login(hello.name, conn.group, ok)
         conn.account = account
-        await self._welcome(conn, account)
+        await self._welcome(conn, account, via="ticket" if hello.ticket else "password")
 
     async def _redeem(self, name: str, ticket: str) -> Account:
         """The account a cluster ticket was issued for (BadLogin if none, or used)."""
@@ -315,7 +315,7 @@ class Hub:
             raise AccountDisabled(name)
         return account
 
-    async def _welcome(self, conn: Conn, account: Account) -> None:
+    async def _welcome(self, conn: Conn, account: Account, via: str) -> None:
         self.audit.write(
             "login",
             agent=account.name,
@@ -323,6 +323,7 @@ class Hub:
             role=account.role,
             addr=conn.addr,
             outcome="ok",
+            via=via,  # "ticket": moved here from another cluster node
         )
         await conn.send_json(
             {

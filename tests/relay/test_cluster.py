@@ -10,6 +10,7 @@ node dies its sessions end and its citizens get fresh codes from the other.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import threading
@@ -208,7 +209,6 @@ def _scenario(scene: Scene, one: RelayNode, two: RelayNode) -> None:
 def test_ticket_is_single_use_and_named(shared_db: str, tmp_path: Path) -> None:
     """A ticket signs in its own agent once; a replay or another name is bad_login."""
     import asyncio
-    import json
 
     from websockets.asyncio.client import connect
 
@@ -240,6 +240,13 @@ def test_ticket_is_single_use_and_named(shared_db: str, tmp_path: Path) -> None:
             await ws2.close()
 
         asyncio.run(asyncio.wait_for(body(), TIMEOUT))
+        lines = (tmp_path / "node2" / "audit.jsonl").read_text().splitlines()
+        logins = [json.loads(line) for line in lines if '"login"' in line]
+        assert [(x["agent"], x["outcome"], x.get("via")) for x in logins] == [
+            ("sara", "refused", None),
+            ("anna", "ok", "ticket"),
+            ("anna", "refused", None),
+        ]
 
 
 def test_an_agent_pointed_at_one_node_moves_once_then_gives_up(
