@@ -12,8 +12,9 @@ holding the agent accounts):
   other nodes' rows on each notification and each heartbeat; a row older than
   ``node_expiry`` is a node that died and counts no more.  The hub adds its own
   live counts and tells its waiting citizens (``hotline``) when the sum changes.
-* **Tickets.** A node asked to join a nameplate of another node's digit hands
-  the agent a short-lived single-use ticket (a random token; the table keeps only
+* **Tickets.** A node asked to join a nameplate of another live node's digit
+  (the rows say which digits each node holds) hands the agent a short-lived
+  single-use ticket (a random token; the table keeps only
   its SHA-256), which signs the agent in on the right node without a second
   password hash.
 
@@ -44,6 +45,7 @@ CREATE TABLE IF NOT EXISTS relay_nodes (
     node TEXT PRIMARY KEY,
     agents INTEGER NOT NULL,
     waiting INTEGER NOT NULL,
+    routes TEXT NOT NULL,
     seen DOUBLE PRECISION NOT NULL
 )
 """
@@ -56,9 +58,9 @@ CREATE TABLE IF NOT EXISTS agent_tickets (
 """
 MIGRATIONS = (Migration(1, "cluster nodes' presence rows and sign-in tickets", (_NODES, _TICKETS)),)
 _UPSERT = """
-INSERT INTO relay_nodes (node, agents, waiting, seen) VALUES (?, ?, ?, ?)
+INSERT INTO relay_nodes (node, agents, waiting, routes, seen) VALUES (?, ?, ?, ?, ?)
 ON CONFLICT (node) DO UPDATE SET agents = excluded.agents, waiting = excluded.waiting,
-    seen = excluded.seen
+    routes = excluded.routes, seen = excluded.seen
 """
 
 
@@ -86,6 +88,7 @@ class Cluster:
         self.db = Database(self.url)
         migrate(self.db, "cluster", MIGRATIONS)
         self.others: Counts = (0, 0)  # the other live nodes' sum, as last read
+        self.live_routes = ""  # ... and the nameplate digits they hold
         self._published: Counts | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._poked: asyncio.Task[None] | None = None
@@ -118,11 +121,11 @@ class Cluster:
         since = self.clock() - self.config.node_expiry
         rows = await asyncio.to_thread(
             self.db.query,
-            "SELECT COALESCE(SUM(agents), 0), COALESCE(SUM(waiting), 0) FROM relay_nodes "
-            "WHERE node <> ? AND seen > ?",
+            "SELECT agents, waiting, routes FROM relay_nodes WHERE node <> ? AND seen > ?",
             (self.node, since),
         )
-        others = (int(rows[0][0]), int(rows[0][1]))
+        others = (sum(int(r[0]) for r in rows), sum(int(r[1]) for r in rows))
+        self.live_routes = "".join(sorted("".join(str(r[2]) for r in rows)))
         changed, self.others = others != self.others, others
         return changed
 
@@ -142,7 +145,8 @@ class Cluster:
 
     def _write(self, counts: Counts, notify: bool) -> None:
         with self.db.transaction() as tx:
-            tx.execute(_UPSERT, (self.node, counts[0], counts[1], self.clock()))
+            row = (self.node, counts[0], counts[1], self.config.routes, self.clock())
+            tx.execute(_UPSERT, row)
             tx.execute("DELETE FROM agent_tickets WHERE expires < ?", (self.clock(),))
             if notify:
                 tx.query("SELECT pg_notify(?, ?)", (CHANNEL, self.node))

@@ -373,6 +373,8 @@ class Hub:
                 self.metrics.inc("cobrowse_rate_limited_total")
                 raise JoinRefused("rate_limited", "Too many joins; wait a minute.")
             if self.cluster is not None and nameplate[0] not in self.config.routes:
+                if nameplate[0] not in self.cluster.live_routes:  # its node is gone
+                    raise JoinRefused("unknown_nameplate", "No citizen is waiting with that code.")
                 await self._other_node(conn, nameplate)
                 return
             room = self.rooms.join(nameplate, conn, conn.account)

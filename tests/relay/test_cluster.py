@@ -58,6 +58,7 @@ def shared_db(postgres_cluster: Cluster) -> Iterator[str]:
         accounts = AccountStore(url)
         accounts.add("anna", "Anna Jensen", "Albertslund", PASSWORD)
         accounts.add("sara", "Sara Holm", "Ballerup", PASSWORD)
+        accounts.add("bo", "Bo Nielsen", "Albertslund", PASSWORD)
         accounts.close()
         yield url
 
@@ -204,6 +205,11 @@ def _scenario(scene: Scene, one: RelayNode, two: RelayNode) -> None:
     for rec in (waiting_one, waiting_two):  # node two's row expired: sara only
         rec.agents_online(1)
     assert sara_rec.last(ev.SessionEnded) is None, "node one's session went on"
+
+    # A code of the dead node's digit: no node holds it, so no move, just unknown.
+    bo, bo_rec = scene.agent("bo")
+    bo.join(f"{two.routes[0]}000 000 000")
+    assert bo_rec.wait("join failed", lambda: bo_rec.last(JoinFailed)).reason == "unknown_nameplate"
 
 
 def test_ticket_is_single_use_and_named(shared_db: str, tmp_path: Path) -> None:

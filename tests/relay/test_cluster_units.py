@@ -159,12 +159,12 @@ def test_presence_rows_sum_live_nodes_and_expire_dead_ones(shared_url: str) -> N
         a = Cluster(node_config(shared_url, "a"), lambda: theirs[0], nothing, clock=clock)
         b = Cluster(node_config(shared_url, "b"), lambda: mine, nothing, clock=clock)
         await a._publish(notify=False)
-        assert await b.refresh() and b.others == (2, 1)
+        assert await b.refresh() and b.others == (2, 1) and b.live_routes == "0"
         assert not await b.refresh()
         clock.advance(1.5)
         assert not await b.refresh()  # 1.5 s silent: still alive
         clock.advance(1.0)
-        assert await b.refresh() and b.others == (0, 0)  # 2.5 s: gone
+        assert await b.refresh() and b.others == (0, 0) and b.live_routes == ""  # gone
         await a._publish(notify=False)
         assert await b.refresh() and b.others == (2, 1)  # back
         for cluster in (a, b):
