@@ -275,3 +275,23 @@ def test_an_agent_pointed_at_one_node_moves_once_then_gives_up(
             assert rec.count(SignedIn) == 1 and rec.last(SignInFailed) is None
         finally:
             scene.stop()
+
+
+@pytest.mark.timeout(240)
+def test_the_load_run_goes_through_haproxy_to_every_node(
+    haproxy: str, shared_db: str, tmp_path: Path
+) -> None:
+    """bench/relaycluster.py: relayload's generator through the proxy, 2 nodes."""
+    import argparse
+
+    from bench import relaycluster, relayload
+
+    accounts = AccountStore(shared_db)
+    accounts.add("bench", "Bench", "Albertslund", relayload.PASSWORD)
+    accounts.close()
+    args = argparse.Namespace(seconds=1.5, warmup=0.5, rate=50e3, procs=1)
+    row = relaycluster.run(shared_db, 2, 4, args)
+    assert (row["nodes"], row["sessions"]) == (2, 4)
+    assert row["frames_per_s"] > 0 and 0 < row["p50"] <= row["p99"]
+    assert row["haproxy_cpu"] >= 0 and row["relay_cpu"] >= 0
+    assert relayload.open_pair is relaycluster.relayload_open_pair  # put back
