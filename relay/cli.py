@@ -190,8 +190,8 @@ def _config(args: argparse.Namespace) -> RelayConfig:
 
 
 def _store(args: argparse.Namespace, create: bool = False) -> AccountStore:
-    path = _config(args).data_dir / "relay.db"
-    if not create and not path.exists():
+    path = _config(args).accounts_location  # a PostgreSQL URL on a cluster
+    if not create and isinstance(path, Path) and not path.exists():
         raise CliError(f"no relay data at {path} (wrong --data-dir? add an agent first)")
     return AccountStore(path)
 

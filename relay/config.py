@@ -27,6 +27,16 @@ development relay on localhost.  The file groups keys in three tables::
     [stats]
     database = "postgresql://cobrowse@db.example/cobrowse"  # default: DATA_DIR/stats.db
 
+    [accounts]
+    database = "postgresql://cobrowse@db.example/cobrowse"  # default: DATA_DIR/relay.db
+
+    [cluster]                  # several relays behind HAProxy (docs/scale.md)
+    node = "relay1"            # this node's name; "" (default): a single relay
+    routes = "01234"           # leading nameplate digits this node hands out
+    heartbeat = 5              # seconds between presence rows in PostgreSQL
+    node_expiry = 20           # a node silent this long counts as gone
+    ticket_ttl = 60            # seconds a ticket to sign in on another node lives
+
     [opening_hours]            # cobrowse.hours.OpeningHours, plus always_open
     always_open = false        # default: true with --dev, else false
     timezone = "Europe/Copenhagen"
@@ -42,6 +52,7 @@ from __future__ import annotations
 
 import dataclasses
 import ipaddress
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,6 +66,8 @@ from relay.db import is_url
 MAX_UPLOAD_SESSIONS = 50  # sessions in one stats_upload message (docs/protocol.md §1)
 
 DEFAULT_DATA_DIR = Path("cobrowse-relay-data")
+ALL_ROUTES = "0123456789"  # a nameplate's leading digit routes it (docs/scale.md)
+_NODE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +115,14 @@ class RelayConfig:
     uploads_per_minute: float = 60.0
     # [stats]
     database: str = ""  # a postgresql:// URL or a SQLite file; "": data_dir/stats.db
+    # [accounts]
+    accounts_database: str = ""  # a postgresql:// URL or a SQLite file; "": data_dir/relay.db
+    # [cluster]  (relay/cluster.py, docs/scale.md)
+    node: str = ""  # "": a single relay, nothing shared but the databases
+    routes: str = ALL_ROUTES  # leading nameplate digits this node owns
+    heartbeat: float = 5.0
+    node_expiry: float = 20.0
+    ticket_ttl: float = 60.0
     # [opening_hours]
     opening_hours: OpeningHours = field(default_factory=OpeningHours)
     always_open: bool | None = None  # None: open around the clock only in --dev mode
@@ -122,6 +143,20 @@ class RelayConfig:
         if not self.database:
             return self.data_dir / "stats.db"
         return self.database if is_url(self.database) else Path(self.database)
+
+    @property
+    def accounts_location(self) -> Path | str:
+        """Agent accounts: ``[accounts] database``, else ``relay.db`` in data_dir."""
+        if not self.accounts_database:
+            return self.data_dir / "relay.db"
+        if is_url(self.accounts_database):
+            return self.accounts_database
+        return Path(self.accounts_database)
+
+    @property
+    def clustered(self) -> bool:
+        """True for one node of several (``[cluster] node`` set)."""
+        return bool(self.node)
 
     def replace(self, **changes: Any) -> RelayConfig:
         """A copy with ``changes`` applied (e.g. command-line overrides)."""
@@ -172,6 +207,14 @@ _SECTIONS: dict[str, dict[str, type]] = {
         "uploads_per_minute": float,
     },
     "stats": {"database": str},
+    "accounts": {"database": str},
+    "cluster": {
+        "node": str,
+        "routes": str,
+        "heartbeat": float,
+        "node_expiry": float,
+        "ticket_ttl": float,
+    },
 }
 
 
@@ -231,17 +274,20 @@ def _read_section(path: Path, section: str, table: object) -> dict[str, Any]:
             raise ConfigError(f"{path}: unknown key {section}.{key}")
         out[key] = _convert(path, f"{section}.{key}", kind, value)
     if "database" in out:
-        out["database"] = _database(path, out["database"])
+        out["database"] = _database(path, out["database"], section)
+    if section == "accounts" and "database" in out:
+        out["accounts_database"] = out.pop("database")
     return out
 
 
-def _database(path: Path, value: str) -> str:
-    """``[stats] database``: a PostgreSQL URL, or a SQLite file (relative to ``path``)."""
+def _database(path: Path, value: str, section: str = "stats") -> str:
+    """``[stats]``/``[accounts] database``: a PostgreSQL URL, or a SQLite file
+    (relative to ``path``)."""
     if is_url(value):
         return value
     if not value or "://" in value:
         raise ConfigError(
-            f"{path}: stats.database must be a postgresql:// URL or a file path, not {value!r}"
+            f"{path}: {section}.database must be a postgresql:// URL or a file path, not {value!r}"
         )
     target = Path(value).expanduser()
     return str(target if target.is_absolute() else path.parent / target)
@@ -289,6 +335,9 @@ _POSITIVE = (
     "logins_at_once_address",
     "uploads_burst",
     "uploads_per_minute",
+    "heartbeat",
+    "node_expiry",
+    "ticket_ttl",
 )
 
 
@@ -308,6 +357,29 @@ def check_config(config: RelayConfig, where: str = "config") -> None:
         raise ConfigError(f"{where}: uploads_burst must be at least {MAX_UPLOAD_SESSIONS}")
     if (config.tls_cert is None) != (config.tls_key is None):
         raise ConfigError(f"{where}: set both server.tls_cert and server.tls_key, or neither")
+    _check_cluster(config, where)
+
+
+def _check_cluster(config: RelayConfig, where: str) -> None:
+    """``[cluster]``: a node name, its own leading digits, accounts in PostgreSQL."""
+    routes = config.routes
+    if not routes or not routes.isdigit() or len(set(routes)) != len(routes):
+        raise ConfigError(f"{where}: cluster.routes must be distinct digits, not {routes!r}")
+    if not config.clustered:
+        if routes != ALL_ROUTES:
+            raise ConfigError(f"{where}: cluster.routes needs cluster.node")
+        return
+    if not _NODE_NAME.fullmatch(config.node):
+        raise ConfigError(
+            f"{where}: cluster.node must be a short name (a-z, 0-9, -, _), not {config.node!r}"
+        )
+    if not is_url(config.accounts_database):
+        raise ConfigError(
+            f"{where}: a cluster node needs accounts.database = a postgresql:// URL "
+            "(shared by every node)"
+        )
+    if config.node_expiry < 2 * config.heartbeat:
+        raise ConfigError(f"{where}: cluster.node_expiry must be at least 2 x heartbeat")
 
 
 def _networks(path: Path, key: str, value: object) -> tuple[str, ...]:

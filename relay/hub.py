@@ -8,7 +8,9 @@ read loop, so a receiver that stops reading stops the sender (TCP back-pressure)
 instead of growing the relay's memory.
 
 Presence: citizens waiting for an agent get a ``hotline`` message with the number
-of signed-in agents after each nameplate and whenever that number changes.
+of signed-in agents after each nameplate and whenever that number changes (on a
+cluster node: this node's agents plus the other nodes' from PostgreSQL,
+relay/cluster.py).
 Outside opening hours a new citizen gets a closed ``hotline`` message and the
 connection is closed with 4423 ``closed``; agents may always sign in.
 """
@@ -29,6 +31,7 @@ from cobrowse.errors import ConfigError
 from relay.accounts import Account, AccountDisabled, AccountStore, BadLogin, UnknownAgent
 from relay.addresses import client_address, networks
 from relay.audit import AuditLog
+from relay.cluster import Cluster
 from relay.config import RelayConfig
 from relay.guard import Gates
 from relay.messages import (
@@ -103,8 +106,9 @@ class Hub:
         self.config, self.accounts, self.audit, self.metrics = config, accounts, audit, metrics
         self.clock, self.wallclock, self.stats = clock, wallclock, stats
         self.rooms: RoomRegistry[Conn] = RoomRegistry(
-            config.nameplate_ttl, config.resume_grace, clock
+            config.nameplate_ttl, config.resume_grace, clock, routes=config.routes
         )
+        self.cluster: Cluster | None = None  # set by the server on a cluster node
         self.limits = Limits(config, clock)
         self.gates = Gates(config)  # connection caps, address groups, password pool
         self._proxies = networks(config.trusted_proxies)
@@ -122,8 +126,8 @@ class Hub:
             "chain_heads": self._chain_heads,
             "contacts_request": self._contacts_request,
         }
-        metrics.agents_online = lambda: self.presence()[0]
-        metrics.citizens_waiting = lambda: self.presence()[1]
+        metrics.agents_online = lambda: self.local_presence()[0]
+        metrics.citizens_waiting = lambda: self.local_presence()[1]
 
     async def handle(self, ws: ServerConnection) -> None:
         """Serve one WebSocket until it closes (the websockets handler)."""
@@ -152,7 +156,7 @@ class Hub:
                 self.metrics.inc("cobrowse_connections", -1, role=conn.role)
             await self._left(conn)
             if conn.role == "agent":
-                await self._announce_presence()
+                await self._agents_changed()
 
     async def _serve(self, conn: Conn) -> None:
         hello = parse_hello(await self._first_message(conn))
@@ -164,7 +168,7 @@ class Hub:
         conn.role = "agent" if hello.role == "agent" else "citizen"
         self.metrics.inc("cobrowse_connections", role=conn.role)
         if conn.role == "agent":
-            await self._announce_presence()
+            await self._agents_changed()
         if hello.resume is not None:
             await self._resume(conn, hello.resume)
         elif conn.role == "citizen":
@@ -218,15 +222,33 @@ class Hub:
                 "next_opening": None,
             }
 
-    def presence(self) -> tuple[int, int]:
-        """(agents signed in, citizens waiting with a code nobody has joined)."""
+    def local_presence(self) -> tuple[int, int]:
+        """(agents signed in, citizens waiting with a code nobody has joined) here."""
         agents = sum(1 for c in self.conns if c.role == "agent")
         waiting = sum(1 for r in self.rooms if r.joined_at is None and r.citizen is not None)
         return agents, waiting
 
+    def presence(self) -> tuple[int, int]:
+        """:meth:`local_presence` plus, on a cluster node, the other live nodes'."""
+        agents, waiting = self.local_presence()
+        if self.cluster is None:
+            return agents, waiting
+        other_agents, other_waiting = self.cluster.others
+        return agents + other_agents, waiting + other_waiting
+
+    async def _agents_changed(self) -> None:
+        """An agent signed in or out here: tell the other nodes, and our citizens."""
+        if self.cluster is not None:
+            self.cluster.poke()
+        await self._announce_presence()
+
     def _presence_message(self) -> dict[str, Any]:
         agents, waiting = self.presence()
         return {"type": "hotline", "open": True, "agents_online": agents, "waiting": waiting}
+
+    async def announce(self) -> None:
+        """The other cluster nodes' presence changed: tell our waiting citizens."""
+        await self._announce_presence()
 
     async def _announce_presence(self) -> None:
         """Tell every waiting citizen how many agents are signed in now.  A citizen
@@ -253,15 +275,19 @@ class Hub:
         return decode(data, self.config.max_text)
 
     async def _login(self, conn: Conn, hello: Hello) -> None:
-        """Check the password (counted before it is checked, on its own thread pool)."""
+        """Check the password (counted before it is checked, on its own thread pool)
+        or, from another cluster node, the ticket it handed out."""
         if not self.limits.begin_login(hello.name, conn.group):
             self._refused_login(conn, hello.name, "rate_limited")
             self.metrics.inc("cobrowse_rate_limited_total")
             raise Refusal("rate_limited", "login locked out or too many at once")
         ok = False
         try:
-            verify = self.accounts.verify
-            account = await self.gates.passwords.run(verify, hello.name, hello.password)
+            if hello.ticket is not None:
+                account = await self._redeem(hello.name, hello.ticket)
+            else:
+                verify = self.accounts.verify
+                account = await self.gates.passwords.run(verify, hello.name, hello.password)
             ok = True
         except BadLogin:
             self.metrics.inc("cobrowse_logins_failed_total")
@@ -273,9 +299,23 @@ class Hub:
         finally:
             self.limits.end_login(hello.name, conn.group, ok)
         conn.account = account
-        await self._welcome(conn, account)
+        await self._welcome(conn, account, via="ticket" if hello.ticket else "password")
 
-    async def _welcome(self, conn: Conn, account: Account) -> None:
+    async def _redeem(self, name: str, ticket: str) -> Account:
+        """The account a cluster ticket was issued for (BadLogin if none, or used)."""
+        if self.cluster is None or not await asyncio.to_thread(
+            self.cluster.redeem_ticket, name, ticket
+        ):
+            raise BadLogin("no such ticket")
+        try:
+            account = await asyncio.to_thread(self.accounts.get, name)
+        except UnknownAgent:
+            raise BadLogin("the account is gone") from None
+        if account.disabled:
+            raise AccountDisabled(name)
+        return account
+
+    async def _welcome(self, conn: Conn, account: Account, via: str) -> None:
         self.audit.write(
             "login",
             agent=account.name,
@@ -283,6 +323,7 @@ class Hub:
             role=account.role,
             addr=conn.addr,
             outcome="ok",
+            via=via,  # "ticket": moved here from another cluster node
         )
         await conn.send_json(
             {
@@ -331,6 +372,11 @@ class Hub:
             if not self.limits.may_join(conn.account.name, conn.group):
                 self.metrics.inc("cobrowse_rate_limited_total")
                 raise JoinRefused("rate_limited", "Too many joins; wait a minute.")
+            if self.cluster is not None and nameplate[0] not in self.config.routes:
+                if nameplate[0] not in self.cluster.live_routes:  # its node is gone
+                    raise JoinRefused("unknown_nameplate", "No citizen is waiting with that code.")
+                await self._other_node(conn, nameplate)
+                return
             room = self.rooms.join(nameplate, conn, conn.account)
         except JoinRefused as exc:
             await self._join_refused(conn, nameplate, exc)
@@ -351,6 +397,22 @@ class Hub:
                     "municipality": conn.account.municipality,
                 }
             )
+
+    async def _other_node(self, conn: Conn, nameplate: str) -> None:
+        """The nameplate is another node's: a ticket to sign in there through the
+        proxy (``?route=<its first digit>``, docs/protocol.md §1)."""
+        assert conn.account is not None and self.cluster is not None
+        ticket = await asyncio.to_thread(self.cluster.issue_ticket, conn.account.name)
+        self.metrics.inc("cobrowse_joins_rejected_total", reason="other_node")
+        await conn.send_json(
+            {
+                "type": "error",
+                "request": "join",
+                "reason": "other_node",
+                "message": "That code belongs to another relay node.",
+                "ticket": ticket,
+            }
+        )
 
     async def _join_refused(self, conn: Conn, nameplate: str, exc: JoinRefused) -> None:
         assert conn.account is not None

@@ -88,6 +88,7 @@ class Hello:
     name: str = ""
     password: str = ""
     resume: str | None = None
+    ticket: str | None = None  # instead of the password, from another cluster node
 
     def __repr__(self) -> str:
         return f"Hello(role={self.role!r}, name={self.name!r}, resume={self.resume is not None})"
@@ -143,11 +144,13 @@ def parse_hello(msg: dict[str, Any]) -> Hello:
         check_fields(msg, {"version": int, "role": str}, {"resume": str})
         return Hello("citizen", resume=_token(msg.get("resume")))
     if role == "agent":
-        check_fields(
-            msg, {"version": int, "role": str, "name": str, "password": str}, {"resume": str}
-        )
-        if not 0 < len(msg["name"]) <= _MAX_NAME or len(msg["password"]) > _MAX_PASSWORD:
+        secret = "ticket" if "ticket" in msg else "password"  # a ticket: docs/scale.md
+        check_fields(msg, {"version": int, "role": str, "name": str, secret: str}, {"resume": str})
+        if not 0 < len(msg["name"]) <= _MAX_NAME or len(msg[secret]) > _MAX_PASSWORD:
             raise Refusal("malformed", "name or password of impossible length")
+        if secret == "ticket":
+            ticket = _token(msg["ticket"])
+            return Hello("agent", msg["name"], resume=_token(msg.get("resume")), ticket=ticket)
         return Hello("agent", msg["name"], msg["password"], _token(msg.get("resume")))
     raise Refusal("malformed", "hello with an unknown role")
 

@@ -29,6 +29,7 @@ P = TypeVar("P")
 Role = Literal["citizen", "agent"]
 ROLES: tuple[Role, Role] = ("citizen", "agent")
 NAMEPLATE_SPACE = 10**NAMEPLATE_DIGITS
+_BLOCK: int = NAMEPLATE_SPACE // 10  # nameplates sharing one leading digit (one route)
 _PROBES = 32
 
 
@@ -92,8 +93,10 @@ class RoomRegistry(Generic[P]):
         clock: Callable[[], float],
         randbelow: Callable[[int], int] = secrets.randbelow,
         cooldown: float = 120.0,
+        routes: str = "0123456789",
     ) -> None:
         self.ttl, self.grace, self.cooldown = ttl, grace, cooldown
+        self.routes = routes  # the leading digits of the nameplates handed out here
         self.clock = clock
         self.randbelow = randbelow
         self.rooms: dict[str, Room[P]] = {}
@@ -114,15 +117,26 @@ class RoomRegistry(Generic[P]):
         self.rooms[nameplate] = room
         return room
 
+    @property
+    def space(self) -> int:
+        """How many nameplates this registry may hand out (its routes' share)."""
+        return _BLOCK * len(self.routes)
+
+    def _nameplate(self, index: int) -> str:
+        """The ``index``-th nameplate of this registry's routes (0 <= index < space)."""
+        block, rest = divmod(index, _BLOCK)
+        return f"{self.routes[block]}{rest:0{NAMEPLATE_DIGITS - 1}d}"
+
     def _pick(self, now: float) -> str:
         """A random free nameplate, preferring ones nobody typed recently: a few
-        random probes (cheap while the space is mostly free), then a full scan."""
+        random probes (cheap while the space is mostly free), then a full scan.
+        Only nameplates starting with one of ``routes`` (a cluster node's share)."""
         self._freed = {n: t for n, t in self._freed.items() if now - t < self.cooldown}
         for _ in range(_PROBES):
-            nameplate = f"{self.randbelow(NAMEPLATE_SPACE):0{NAMEPLATE_DIGITS}d}"
+            nameplate = self._nameplate(self.randbelow(self.space))
             if nameplate not in self.rooms and nameplate not in self._freed:
                 return nameplate
-        every = (f"{n:0{NAMEPLATE_DIGITS}d}" for n in range(NAMEPLATE_SPACE))
+        every = (self._nameplate(n) for n in range(self.space))
         free = [n for n in every if n not in self.rooms]
         rested = [n for n in free if n not in self._freed]
         choices = rested or free

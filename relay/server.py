@@ -26,6 +26,7 @@ from cobrowse.errors import ConfigError
 from relay.accounts import AccountStore
 from relay.addresses import is_trusted, networks
 from relay.audit import AuditLog
+from relay.cluster import Cluster
 from relay.config import RelayConfig, check_serve_config
 from relay.guard import ACCEPT_BURST, ConnectionGuard, guarded_connection, quiet_fd_errors
 from relay.hub import Hub, Tap, WallClock, utc_now
@@ -52,7 +53,7 @@ class Relay:
     ) -> None:
         self.config = config
         self._own_accounts = accounts is None
-        self.accounts = accounts or AccountStore(config.data_dir / "relay.db")
+        self.accounts = accounts or AccountStore(config.accounts_location)
         self.audit = audit or AuditLog(config.data_dir / "audit.jsonl")
         self.stats = StatsStore(config.stats_location)
         self.metrics = Metrics()
@@ -65,6 +66,8 @@ class Relay:
             stats=StatsService(self.stats, self.audit),
             wallclock=wallclock,
         )
+        if config.clustered:  # presence and tickets shared with the other nodes
+            self.hub.cluster = Cluster(config, self.hub.local_presence, self.hub.announce)
         self.metrics.rooms_active = lambda: len(self.hub.rooms)
         self.metrics.connections_refused = lambda: (
             self.guard.refused + self.hub.gates.connections.refused
@@ -120,6 +123,8 @@ class Relay:
             backlog=ACCEPT_BURST,
         )
         self.port = self._server.sockets[0].getsockname()[1]
+        if self.hub.cluster is not None:
+            await self.hub.cluster.start()
         self._sweeper = asyncio.get_running_loop().create_task(self._sweep_forever())
         log.info("relay listening on %s (at most %d connections)", self.url, self.hub.gates.sockets)
 
@@ -155,6 +160,8 @@ class Relay:
             self._server.close()
             await self._server.wait_closed()
         await self.hub.shutdown()
+        if self.hub.cluster is not None:
+            await self.hub.cluster.stop()
         self.audit.close()
         self.stats.close()
         if self._own_accounts:

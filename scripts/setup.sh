@@ -8,6 +8,7 @@ APT_PACKAGES=(
   xvfb xauth xdotool x11-utils x11-xserver-utils fonts-dejavu-core libxfixes3 openbox chromium
   x11-xkb-utils tigervnc-scraping-server systemd xserver-xephyr
   postgresql  # the statistics suite also runs on a throw-away PostgreSQL cluster
+  haproxy  # tests/relay/test_cluster.py: two relays behind a stock HAProxy
   gcc binutils icu-devtools
   libegl1 libgl1 libfontconfig1 libfreetype6 libdbus-1-3 libglib2.0-0
   libxkbcommon0 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0

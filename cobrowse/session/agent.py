@@ -1,5 +1,11 @@
 """The agent's endpoint: signs in, joins a citizen's code, carries the session, and
-asks the relay for statistics."""
+asks the relay for statistics.
+
+Behind a cluster of relays (docs/scale.md) the agent signs in on any node; a code
+whose nameplate another node holds is answered with ``other_node`` and a ticket,
+and the endpoint moves: it signs in with the ticket through the proxy at
+``?route=<the nameplate's first digit>``, swaps connections, and joins there.
+"""
 
 from __future__ import annotations
 
@@ -32,7 +38,7 @@ from cobrowse.session.notices import (
     StatsStored,
 )
 from cobrowse.session.protocol import FrameReceived, Session
-from cobrowse.session.transport import Link, open_relay
+from cobrowse.session.transport import ClientConnection, Link, open_relay, routed_url
 
 _STATS_ANSWERS = ("stats_stored", "stats", "contacts")
 _STATS_REQUESTS = ("stats_request", "contacts_request")  # errors answering them
@@ -79,6 +85,10 @@ class AgentEndpoint(_Endpoint):
         self._acks = DelayedAcks(time.monotonic)
         self._ack_timer: asyncio.TimerHandle | None = None
         self._in_room = False  # the relay holds a room for us: leave it when done
+        self._moved: tuple[ClientConnection, str] | None = None  # other_node: _move
+        self._rejoin: str | None = None  # the nameplate to join on the next connection
+        self._joining = ""  # the nameplate of the last join asked for
+        self._moved_for = ""  # ... and the one we already moved for (move once)
         self._uploads: deque[concurrent.futures.Future[StatsStored]] = deque()
         self._stats: deque[concurrent.futures.Future[dict[str, Any]]] = deque()
         self.account: SignedIn | None = None
@@ -175,47 +185,81 @@ class AgentEndpoint(_Endpoint):
             while pending:
                 _settle(pending.popleft(), StatsError(reason, "the relay connection ended"))
 
-    async def _sign_in(self) -> None:
-        hello = {
-            "type": "hello",
-            "version": PROTOCOL_VERSION,
-            "role": "agent",
-            "name": self._name,
-            "password": self._password,
-        }
+    async def _login(self, url: str, secret: dict[str, str]) -> ClientConnection | SignInFailed:
+        """Connect to ``url`` and sign in with ``secret`` (password or ticket); the
+        socket, or a :class:`SignInFailed` saying why not."""
+        hello = {"type": "hello", "version": PROTOCOL_VERSION, "role": "agent"}
         try:
-            ws, reply = await open_relay(self.relay_url, hello)
+            ws, reply = await open_relay(url, {**hello, "name": self._name, **secret})
         except RelayRefused as exc:
-            self._emit(SignInFailed(exc.reason, str(exc)))
-            return
+            return SignInFailed(exc.reason, str(exc))
         except (TransportError, ProtocolError, TimeoutError) as exc:
-            self._emit(SignInFailed("unreachable", str(exc)))
-            return
+            return SignInFailed("unreachable", str(exc))
         if reply.get("type") != "welcome":
             await ws.close()
-            self._emit(SignInFailed("protocol", "unexpected answer from the relay"))
-            return
+            return SignInFailed("protocol", "unexpected answer from the relay")
         self.account = SignedIn(
             self._name,
             str(reply.get("display_name", self._name)),
             str(reply.get("municipality", "")),
             str(reply.get("role", "agent")),
         )
-        self._link = Link(ws, None, self._on_relay, self._flush)
+        return ws
+
+    async def _sign_in(self) -> None:
+        ws = await self._login(self.relay_url, {"password": self._password})
+        if isinstance(ws, SignInFailed):
+            self._emit(ws)
+            return
+        assert self.account is not None
         self._main = asyncio.current_task()
         self._emit(self.account)
+        while True:  # a second round only after a move to another node (_move)
+            reason = await self._serve(ws)
+            if self._moved is None:
+                break
+            (ws, self._rejoin), self._moved = self._moved, None
+        if self.session is not None and self.session.state.value != "ended":
+            self.session.close("relay_lost")  # no resume for the agent: over for good
+            self._flush()
+        self._emit(SignInFailed(reason.reason, str(reason)))
+
+    async def _serve(self, ws: ClientConnection) -> TransportError:
+        """Carry one signed-in connection until it ends; why it ended."""
+        self._link = Link(ws, self.session, self._on_relay, self._flush)
+        if self._rejoin is not None:  # we came here for this nameplate: join it now
+            self._relay_send({"type": "join", "nameplate": self._rejoin})
+            self._rejoin = None
         pinger = asyncio.create_task(self._pinger())
         try:
-            reason = await self._link.run()
+            return await self._link.run()
         finally:  # also when stop() cancels us: nobody waits forever for an answer
             pinger.cancel()
             self._link = None
             self._in_room = False
             self._fail_pending("connection_lost")
-        if self.session is not None and self.session.state.value != "ended":
-            self.session.close("relay_lost")  # no resume for the agent: over for good
-            self._flush()
-        self._emit(SignInFailed(reason.reason, str(reason)))
+
+    async def _move(self, ticket: str, nameplate: str) -> None:
+        """``other_node``: sign in on the node holding ``nameplate`` with the ticket,
+        then close this connection; :meth:`_sign_in` carries on with the new one."""
+        ws = await self._login(routed_url(self.relay_url, nameplate), {"ticket": ticket})
+        if isinstance(ws, SignInFailed):
+            self._emit(JoinFailed("unreachable", ws.message))
+            return
+        old = self._link
+        if old is None or self._stopping:
+            await ws.close()
+            return
+        self._moved = (ws, nameplate)
+        await old.ws.close()
+
+    def _may_move(self) -> bool:
+        """Move once per join: a second ``other_node`` means ``?route=`` did not reach
+        the right node (no proxy in front, or it routes wrong): a JoinFailed, no loop."""
+        if not self._joining or self._moved_for == self._joining:
+            return False
+        self._moved_for = self._joining
+        return True
 
     def _join(self, code: SessionCode) -> None:
         if self._link is None:
@@ -226,6 +270,7 @@ class AgentEndpoint(_Endpoint):
             return
         self.session = Session(ev.AGENT, code, entropy=self._entropy)
         self._link.session = self.session
+        self._joining, self._moved_for = code.nameplate, ""
         self._relay_send({"type": "join", "nameplate": code.nameplate})
 
     async def _on_relay(self, msg: dict[str, Any]) -> None:
@@ -236,6 +281,8 @@ class AgentEndpoint(_Endpoint):
             self.session.start()
         elif kind in _STATS_ANSWERS or msg.get("request") in _STATS_REQUESTS:
             self._stats_answer(msg)
+        elif kind == "error" and msg.get("reason") == "other_node" and self._may_move():
+            asyncio.ensure_future(self._move(str(msg.get("ticket", "")), self._joining))
         elif kind == "error":
             self._emit(JoinFailed(str(msg.get("reason", "error")), str(msg.get("message", ""))))
         elif kind == "peer_left" and self.session is not None:

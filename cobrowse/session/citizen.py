@@ -23,7 +23,7 @@ from cobrowse.session.notices import (
     RelayUnreachable,
 )
 from cobrowse.session.protocol import Session
-from cobrowse.session.transport import Link, open_relay
+from cobrowse.session.transport import Link, open_relay, routed_url
 
 
 class CitizenEndpoint(_Endpoint):
@@ -82,10 +82,12 @@ class CitizenEndpoint(_Endpoint):
         while not self._stopping:
             resume = self._resumable()
             hello = {"type": "hello", "version": PROTOCOL_VERSION, "role": "citizen"}
-            if resume:
+            url = self.relay_url
+            if resume and self.code is not None:  # back to the node holding the room
                 hello["resume"] = resume
+                url = routed_url(url, self.code.nameplate)
             try:
-                ws, reply = await open_relay(self.relay_url, hello)
+                ws, reply = await open_relay(url, hello)
             except RelayRefused as exc:
                 if resume:
                     self._give_up(exc.reason)

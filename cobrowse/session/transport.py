@@ -15,6 +15,7 @@ import logging
 import ssl
 from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
@@ -30,6 +31,17 @@ wire, ping and pong); with :data:`PING_TIMEOUT` a stalled line is noticed 25-40 
 after it stalls (the closing handshake's own 10 s included)."""
 PING_TIMEOUT = 15.0
 RelayHandler = Callable[[dict[str, Any]], Awaitable[None]]
+__all__ = ["ClientConnection", "Link", "open_relay", "recv_relay", "routed_url"]
+
+
+def routed_url(url: str, nameplate: str) -> str:
+    """``url`` with ``route=<the nameplate's first digit>``: behind a cluster's proxy
+    it reaches the node holding that nameplate (docs/scale.md); a single relay
+    ignores it.  Only one digit of the nameplate, so proxy logs hold no code."""
+    parts = urlsplit(url)
+    query = "&".join(p for p in parts.query.split("&") if p and not p.startswith("route="))
+    query = f"{query}&route={nameplate[:1]}" if query else f"route={nameplate[:1]}"
+    return urlunsplit(parts._replace(query=query))
 
 
 async def open_relay(
