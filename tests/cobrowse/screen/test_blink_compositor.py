@@ -152,7 +152,9 @@ def test_blink_states_share_the_streams_and_cache_with_the_encoder() -> None:
     comp.apply(enc.encode(frame) or b"")  # state 1 enters both caches
     frame[20:41, 20:32] = states[0]
     enc.assume(rect, states[0])
-    parts = [(rect, codec.BLINK, codec.blink_data((500, 500), 400, [enc.exact(rect, s) for s in states]))]
+    parts = [
+        (rect, codec.BLINK, codec.blink_data((500, 500), 400, [enc.exact(rect, s) for s in states]))
+    ]
     frame[50:60, 90:100, :3] = 7
     payload = enc.encode(frame, [(90, 50, 10, 10)], extra=parts)
     assert payload is not None
