@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from cobrowse.screen import codec
-from cobrowse.screen.diff import Frame, Rect
+from cobrowse.screen.diff import Frame, Rect, intersection
 from cobrowse.screen.encoder import FrameEncoder, Part
 
 HALF = (0.15, 2.5)
@@ -56,6 +56,7 @@ CANDIDATES = 8
 MAX_RUNNING = 2
 SAMPLES = 16
 DirtyRects = list[tuple[int, int, int, int]]
+Parts = Sequence[tuple[Rect, int, object]]
 
 
 @dataclass
@@ -135,12 +136,12 @@ class BlinkTracker:
             elif verdict == "toggled":
                 encoder.assume(a.rect, _pixels(frame, a.rect))
                 if self._toggled(a, now):
-                    extra.append(self._blink(a, now, frame, encoder))
+                    extra.append(self._blink(a, now, encoder))
         for seen in list(self._seen):
             new = self._confirm(seen, now, frame, forced)
             if new is not None:
                 encoder.assume(new.rect, _pixels(frame, new.rect))
-                extra.append(self._blink(new, now, frame, encoder))
+                extra.append(self._blink(new, now, encoder))
         for r in forced:
             encoder.assume(r, ~_pixels(frame, r))  # matches no capture: all of it goes
         if dirty is not None:
@@ -192,7 +193,7 @@ class BlinkTracker:
         self._running.remove(a)
         self.ended += 1
 
-    def _blink(self, a: _Running, now: float, frame: Frame, encoder: FrameEncoder) -> Part:
+    def _blink(self, a: _Running, now: float, encoder: FrameEncoder) -> Part:
         """The BLINK rectangle for ``a`` as the screen shows it now."""
         shown, other = a.states[a.shown], a.states[1 - a.shown]
         h, w = a.rect.h, a.rect.w
@@ -226,7 +227,7 @@ class BlinkTracker:
         self.started += 1
         return a
 
-    def _observe(self, now: float, frame: Frame, parts: Sequence[tuple[Rect, int, object]]) -> None:
+    def _observe(self, now: float, frame: Frame, parts: Parts) -> None:
         painted = [(r, e) for r, e, _ in parts if e != codec.BLINK]
         for seen in list(self._seen):
             exact = any(r == seen.rect for r, _ in painted)
@@ -298,44 +299,35 @@ def _ms(seconds: float) -> int:
 
 
 def _overlap(a: Rect, b: Rect) -> bool:
-    return a.x < b.x + b.w and b.x < a.x + a.w and a.y < b.y + b.h and b.y < a.y + a.h
+    return intersection(a, b) is not None
 
 
-def _sources(parts: Sequence[tuple[Rect, int, object]]) -> list[tuple[Rect, Rect]]:
+def _sources(parts: Parts) -> list[tuple[Rect, Rect]]:
     """``(source, destination)`` of each COPY rectangle."""
-    out = []
-    for r, e, data in parts:
-        if e == codec.COPY:
-            assert isinstance(data, (bytes, memoryview))
-            out.append((codec.copy_source(r, data), r))
-    return out
+    return [(codec.copy_source(r, d), r) for r, e, d in parts if e == codec.COPY]  # type: ignore[arg-type]
 
 
-def _touches(rect: Rect, parts: Sequence[tuple[Rect, int, object]]) -> bool:
+def _touches(rect: Rect, parts: Parts) -> bool:
     """The compositor's rule: a rectangle painted over ``rect`` or copied from it."""
     return any(_overlap(rect, r) for r, _, _ in parts) or any(
         _overlap(rect, s) for s, _ in _sources(parts)
     )
 
 
-def _covered(rect: Rect, parts: Sequence[tuple[Rect, int, object]]) -> bool:
+def _covered(rect: Rect, parts: Parts) -> bool:
     """Whether the update's painting rectangles cover all of ``rect``."""
     mask = np.ones((rect.h, rect.w), np.bool_)
     for r, e, _ in parts:
-        if e != codec.COPY:
-            x0, y0 = max(r.x, rect.x), max(r.y, rect.y)
-            x1, y1 = min(r.x + r.w, rect.x + rect.w), min(r.y + r.h, rect.y + rect.h)
-            if x0 < x1 and y0 < y1:
-                mask[y0 - rect.y : y1 - rect.y, x0 - rect.x : x1 - rect.x] = False
+        c = intersection(rect, r) if e != codec.COPY else None
+        if c is not None:
+            mask[c.y - rect.y : c.y - rect.y + c.h, c.x - rect.x : c.x - rect.x + c.w] = False
     return not mask.any()
 
 
-def _copied_from(rect: Rect, parts: Sequence[tuple[Rect, int, object]]) -> list[Rect]:
+def _copied_from(rect: Rect, parts: Parts) -> list[Rect]:
     """Where a COPY put pixels read from ``rect`` (the agent's were uncertain)."""
     out = []
     for src, dst in _sources(parts):
-        x0, y0 = max(src.x, rect.x), max(src.y, rect.y)
-        x1, y1 = min(src.x + src.w, rect.x + rect.w), min(src.y + src.h, rect.y + rect.h)
-        if x0 < x1 and y0 < y1:
-            out.append(Rect(x0 - src.x + dst.x, y0 - src.y + dst.y, x1 - x0, y1 - y0))
+        if (c := intersection(src, rect)) is not None:
+            out.append(Rect(c.x - src.x + dst.x, c.y - src.y + dst.y, c.w, c.h))
     return out

@@ -28,7 +28,7 @@ import numpy.typing as npt
 
 from cobrowse.errors import ProtocolError
 from cobrowse.screen import codec
-from cobrowse.screen.diff import Frame, Rect
+from cobrowse.screen.diff import Frame, Rect, intersection
 
 MAX_BLINKS = 4
 """Most rectangles animated at once (more in one update is a ProtocolError)."""
@@ -173,7 +173,7 @@ class Compositor:
 
 
 def _overlap(a: Rect, b: Rect) -> bool:
-    return a.x < b.x + b.w and b.x < a.x + a.w and a.y < b.y + b.h and b.y < a.y + a.h
+    return intersection(a, b) is not None
 
 
 def _touched(rect: Rect, pieces: list[codec.Piece]) -> bool:
