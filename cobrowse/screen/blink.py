@@ -238,9 +238,9 @@ class BlinkTracker:
                 seen.toggles = [*seen.toggles[-(HISTORY - 1) :], (now, _state(frame, seen.rect))]
                 seen.around = _around(frame, seen.rect)
         known = {s.rect for s in self._seen} | set(self.animated)
-        for r, e in painted:
-            if r not in known and e in codec.BLINK_STATES and r.w * r.h <= codec.MAX_BLINK_PIXELS:
-                self._seen.append(_Seen(r, [(now, _state(frame, r))], _around(frame, r)))
+        new = [r for r, e in painted if e in codec.BLINK_STATES and r not in known]
+        for r in [r for r in new if r.w * r.h <= codec.MAX_BLINK_PIXELS][-CANDIDATES:]:
+            self._seen.append(_Seen(r, [(now, _state(frame, r))], _around(frame, r)))
         del self._seen[:-CANDIDATES]
 
 

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 from Xlib import display
 
+from cobrowse.screen import codec
 from cobrowse.screen.capture import Capturer
 from cobrowse.screen.compositor import Compositor
 from cobrowse.screen.diff import Rect
@@ -67,6 +68,7 @@ class Agent:
         self.lock = threading.Lock()
         self.inbox: queue.Queue[tuple[int, bytes] | None] = queue.Queue()
         self.frames = 0
+        self.after_keyframe: list[list[Rect]] = []  # what was animated right after each
         self.streamer: ScreenStreamer | None = None
         self.thread = threading.Thread(target=self._run, daemon=True)
 
@@ -88,6 +90,8 @@ class Agent:
             with self.lock:
                 self.comp.apply(item[1])
                 self.frames += 1
+                if codec.is_keyframe(item[1]):
+                    self.after_keyframe.append(self.comp.blinking)
             assert self.streamer is not None
             self.streamer.ack(item[0])
 
@@ -155,3 +159,15 @@ def test_typing_next_to_a_blinking_caret_ends_it_and_the_agent_shows_the_text(
     blinker.draw(Rect(CARET.x + 10, CARET.y, 2, 20), 0x000000)  # the caret after it
     assert until(lambda: not agent.comp.blinking and np.array_equal(agent.picture(), screen()))
     assert streamer.stats.frames > 0
+
+
+def test_a_keyframe_ends_the_animation_on_both_sides_and_it_is_found_again(stack: Any) -> None:
+    blinker, agent, streamer = stack
+    blinker.thread.start()
+    assert until(lambda: agent.comp.blinking == [CARET])
+    streamer.request_keyframe()  # as on resume, a new viewer or a monitor switch
+    assert until(lambda: len(agent.after_keyframe) == 2)
+    assert agent.after_keyframe[1] == []  # the agent stopped animating at the keyframe
+    frames = agent.frames
+    assert until(lambda: agent.comp.blinking == [CARET])  # found again: a new BLINK came
+    assert agent.frames > frames
