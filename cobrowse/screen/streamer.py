@@ -9,7 +9,9 @@ each new pointer image to ``on_cursor_shape(image)`` (a
 :class:`~cobrowse.platform.base.CursorImage`, sent again after a resume, reset
 or monitor change).  ``hidden()``, if given, returns desktop rectangles that are
 hatched out of every frame before it is encoded (the client's own windows, see
-:mod:`cobrowse.screen.hidden`).
+:mod:`cobrowse.screen.hidden`).  A caret blinking steadily is handed to the agent
+to animate (:mod:`cobrowse.screen.blink`); the capture thread then also wakes when a
+toggle is overdue, to send the caret's true state.
 
 Threading rules:
 
