@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cobrowse.screen import codec
 from cobrowse.screen.blink import BlinkTracker
@@ -187,3 +189,50 @@ def test_a_drifting_caret_gets_a_new_blink_with_refined_durations() -> None:
     resent = [k for k, p in enumerate(sent) if p is not None and blink_rects(p)]
     assert resent[0] == 2 and len(resent) >= 2
     assert sum(p is not None for p in sent) <= 2 + len(resent)
+
+
+EVENTS = st.lists(
+    st.tuples(
+        st.sampled_from(["toggle", "toggle", "toggle", "late", "near", "far", "move", "key"]),
+        st.floats(-0.06, 0.06),
+    ),
+    min_size=3,
+    max_size=30,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(EVENTS)
+def test_whatever_happens_the_agent_is_exact_once_the_screen_is_still(
+    events: list[tuple[str, float]],
+) -> None:
+    """Blinks with jitter, late toggles, changes near and far, a moved caret,
+    keyframes: once the screen stops changing, the agent's picture equals it."""
+    sim, t, on, caret = Sim(), 0.0, False, CARET
+    for kind, jitter in events:
+        t += 0.5 + jitter
+        if kind == "late":
+            t += 0.3
+        if kind in ("toggle", "late"):
+            on = not on
+            sim.idle_until(t)
+            sim.capture(t, sim.caret(on, caret))
+        elif kind in ("near", "far"):
+            x = caret.x + 5 if kind == "near" else 20
+            sim.screen[caret.y : caret.y + 5, x : x + 3, :3] = int(jitter * 1000) % 200
+            sim.idle_until(t)
+            sim.capture(t, [(x, caret.y, 3, 5)])
+        elif kind == "move":
+            sim.caret(False, caret)
+            caret = Rect(40 + (caret.x + 37) % 240, caret.y, 1, 21)
+            sim.idle_until(t)
+            sim.capture(t, [(0, caret.y - 2, W, 25)])
+            on = False
+        else:
+            sim.encoder.request_keyframe()
+            sim.tracker.reset()
+            sim.idle_until(t)
+            sim.capture(t, None)
+    sim.idle_until(t + 5.0)  # still from here on
+    assert sim.tracker.animated == [] and sim.comp.blinking == []
+    assert sim.exact()
