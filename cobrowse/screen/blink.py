@@ -127,16 +127,8 @@ class BlinkTracker:
         """Before ``encoder.encode(frame, dirty)``: toggles on time are kept out of
         the update, ended animations resent; returns the damage to pass (with the
         rectangles to resend) and the BLINK rectangles to send first."""
-        forced, self._pending, extra = self._pending, [], []
-        for a in list(self._running):
-            verdict = self._check(a, now, frame)
-            if verdict == "end":
-                self._end(a)
-                forced.append(a.rect)
-            elif verdict == "toggled":
-                encoder.assume(a.rect, _pixels(frame, a.rect))
-                if self._toggled(a, now):
-                    extra.append(self._blink(a, now, encoder))
+        forced, self._pending = self._pending, []
+        extra = self._follow(now, frame, encoder, forced)
         for seen in list(self._seen):
             new = self._confirm(seen, now, frame, forced)
             if new is not None:
@@ -147,6 +139,24 @@ class BlinkTracker:
         if dirty is not None:
             dirty = dirty + [tuple(r) for r in forced]  # type: ignore[misc]
         return dirty, extra
+
+    def _follow(
+        self, now: float, frame: Frame, encoder: FrameEncoder, forced: list[Rect]
+    ) -> list[Part]:
+        """The running animations against this capture: on-time toggles kept out of
+        the update (a resync BLINK returned if one drifted), the others ended and
+        their rectangles added to ``forced``."""
+        extra = []
+        for a in list(self._running):
+            verdict = self._check(a, now, frame)
+            if verdict == "end":
+                self._end(a)
+                forced.append(a.rect)
+            elif verdict == "toggled":
+                encoder.assume(a.rect, _pixels(frame, a.rect))
+                if self._toggled(a, now):
+                    extra.append(self._blink(a, now, encoder))
+        return extra
 
     def after(self, now: float, frame: Frame, payload: bytes | None) -> None:
         """After the update was made: mirror the agent (rectangles touching an
