@@ -15,12 +15,18 @@ is ever built on an empty screen.
 A small semaphore bounds how many updates wait for the GUI: if the GUI falls
 behind, the sink waits, the ack waits, and the citizen sends less - flow control
 reaches all the way to the screen.
+
+A blinking caret is animated by the compositor itself (BLINK, docs/streaming.md):
+while one runs, a ticker thread wakes when the next toggle is due, lets the
+compositor paint it and hands the rectangle over as a :class:`FrameUpdate` like any
+other (``payload_bytes`` 0), so the canvas repaints it.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -43,6 +49,11 @@ class Compositor(Protocol):
     def apply(self, payload: bytes) -> Sequence[Rect]: ...
 
     def clear(self) -> None: ...
+
+    def tick(self) -> Sequence[Rect]: ...
+
+    @property
+    def next_tick(self) -> float | None: ...
 
     @property
     def framebuffer(self) -> Any: ...
@@ -97,6 +108,11 @@ class FrameWorker(QObject):
         self._compositor: Compositor | None = None
         self._slots = threading.Semaphore(MAX_PENDING)
         self._closed = False
+        self._wake = threading.Condition(self._lock)  # a new animation
+        self._ticker: threading.Thread | None = None
+        self._frame_id = 0
+        self._order = threading.Condition()  # updates leave in the order they were made
+        self._made = self._served = 0
 
     def sink(self, frame_id: int, payload: bytes) -> bool:
         """Worker thread: decode, copy dirty regions, hand over.  Never touches widgets.
@@ -116,10 +132,57 @@ class FrameWorker(QObject):
                 self._drop()
                 self.failed.emit(translate("agent", "Et skærmbillede kunne ikke vises."))
                 return True
+            self._animate()
+            turn = self._turn()
+        self._hand_over(update, turn)
+        return False
+
+    def _turn(self) -> int:
+        """Under the lock: this update's place in the hand-over order."""
+        self._made += 1
+        return self._made
+
+    def _hand_over(self, update: FrameUpdate, turn: int) -> None:
+        """After the updates made before it (a toggle and a frame may race), once the
+        GUI has room."""
+        with self._order:
+            while self._served != turn - 1 and not self._closed:
+                self._order.wait(0.5)
         while not self._closed and not self._slots.acquire(timeout=0.5):
             pass
         self.updated.emit(update)
-        return False
+        with self._order:
+            self._served = turn
+            self._order.notify_all()
+
+    def _animate(self) -> None:
+        """Under the lock: wake the ticker (started with the first animation)."""
+        if self._compositor is None or self._compositor.next_tick is None:
+            return
+        if self._ticker is None:
+            self._ticker = threading.Thread(target=self._tick_loop, name="agent-blink", daemon=True)
+            self._ticker.start()
+        self._wake.notify_all()
+
+    def _tick_loop(self) -> None:
+        """Ticker thread: paint each toggle when due, hand it over.  Never touches
+        widgets."""
+        while (toggle := self._next_toggle()) is not None:
+            self._hand_over(*toggle)
+
+    def _next_toggle(self) -> tuple[FrameUpdate, int] | None:
+        """Wait until a toggle is due and paint it; None once closed (noticed within
+        0.5 s: :meth:`close` runs on the GUI thread and takes no lock)."""
+        with self._lock:
+            while not self._closed:
+                due = self._compositor.next_tick if self._compositor is not None else None
+                wait = 0.5 if due is None else min(0.5, due - time.monotonic())
+                if wait <= 0:
+                    assert self._compositor is not None
+                    update = self._update(self._frame_id, self._compositor.tick(), 0)
+                    return update, self._turn()
+                self._wake.wait(wait)
+        return None
 
     def done(self) -> None:
         """GUI thread: one update has been painted."""
@@ -151,10 +214,16 @@ class FrameWorker(QObject):
         if self._compositor is None:
             self._compositor = self._make()
         rects = self._compositor.apply(payload)
+        self._frame_id = frame_id
+        return self._update(frame_id, rects, len(payload))
+
+    def _update(self, frame_id: int, rects: Sequence[Rect], size: int) -> FrameUpdate:
+        """Under the lock: copies of the compositor's ``rects`` for the GUI."""
+        assert self._compositor is not None
         if self._compositor.framebuffer is None:
             raise ValueError("no screen yet")
         framebuffer = np.asarray(self._compositor.framebuffer)
         patches = tuple(p for p in (patch(framebuffer, r) for r in rects) if p is not None)
         height, width = framebuffer.shape[:2]
         full = any(p[0] == QRect(0, 0, width, height) for p in patches)
-        return FrameUpdate(frame_id, width, height, patches, len(payload), full)
+        return FrameUpdate(frame_id, width, height, patches, size, full)

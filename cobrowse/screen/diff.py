@@ -113,3 +113,10 @@ def _spans(row: Mask) -> set[tuple[int, int]]:
     padded = np.concatenate(([False], row, [False])).astype(np.int8)
     edges = np.flatnonzero(np.diff(padded))
     return {(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2], strict=True)}
+
+
+def intersection(a: Rect, b: Rect) -> Rect | None:
+    """Where two rectangles overlap (None if they do not)."""
+    x0, y0 = max(a.x, b.x), max(a.y, b.y)
+    x1, y1 = min(a.x + a.w, b.x + b.w), min(a.y + a.h, b.y + b.h)
+    return Rect(x0, y0, x1 - x0, y1 - y0) if x0 < x1 and y0 < y1 else None

@@ -103,7 +103,21 @@ class FrameEncoder:
         :meth:`encode` (``dirty=[]`` if nothing changed) so they get refreshed."""
         return bool((self._lossy_age != EXACT).any())
 
-    def encode(self, frame: Frame, dirty: DirtyHint | None = None) -> bytes | None:
+    def assume(self, rect: Rect, pixels: Frame) -> None:
+        """The agent holds ``pixels`` in ``rect`` (it animates a blinking caret itself,
+        :mod:`cobrowse.screen.blink`); pixels that match no capture (inverted) make the
+        next compare covering ``rect`` send all of it."""
+        if self._reference is not None:
+            self._reference[rect.y : rect.y + rect.h, rect.x : rect.x + rect.w] = pixels
+
+    def exact(self, rect: Rect, region: Frame) -> tuple[int, bytes]:
+        """A lossless ``(encoding, data)`` of ``region`` in the connection's streams
+        and cache (a BLINK state); it must go first in the next payload."""
+        return self._exact(rect, region)
+
+    def encode(
+        self, frame: Frame, dirty: DirtyHint | None = None, *, extra: Sequence[Part] = ()
+    ) -> bytes | None:
         """Payload that brings the agent from the previous frame to ``frame``, or None
         when there is nothing to send (unchanged and no refresh due).
 
@@ -112,7 +126,9 @@ class FrameEncoder:
         ``dirty``, if given, lists ``(x, y, w, h)`` rectangles outside which ``frame``
         is known to equal the previous one (X damage): only those areas are compared.
         A change outside them is not lost, only unseen until a later compare covers it
-        (the reference keeps the old pixels there).
+        (the reference keeps the old pixels there).  ``extra`` rectangles (BLINK) go
+        first in the update, which is then sent even if nothing else changed; a
+        keyframe drops them.
         """
         ref = self._reference
         if self._force_keyframe or ref is None or ref.shape != frame.shape:
@@ -120,7 +136,7 @@ class FrameEncoder:
         mask, moves = self._changes(ref, frame, dirty)
         refresh = self._due_for_refresh(mask)
         self.stats = EncodeStats(int(mask.sum()), 0, int(refresh.sum()), 0, len(moves))
-        if not mask.any() and not refresh.any() and not moves:
+        if not mask.any() and not refresh.any() and not moves and not extra:
             self._lossy_age[self._lossy_age != EXACT] += 1
             self._last_dirty[:] = False
             return None
@@ -128,7 +144,7 @@ class FrameEncoder:
         if photo.any():
             photo = self._demote(ref, frame, photo)
         jpeg = photo & ~self._calm(photo)
-        parts = moves + self._lossless(frame, mask & ~photo, ref)
+        parts = list(extra) + moves + self._lossless(frame, mask & ~photo, ref)
         parts += self._refresh(frame, refresh | photo & ~jpeg) + self._jpeg(frame, jpeg)
         self._track(mask, jpeg, refresh)
         return self._finish(frame, parts, keyframe=False, jpeg_tiles=int(jpeg.sum()))

@@ -9,7 +9,9 @@ each new pointer image to ``on_cursor_shape(image)`` (a
 :class:`~cobrowse.platform.base.CursorImage`, sent again after a resume, reset
 or monitor change).  ``hidden()``, if given, returns desktop rectangles that are
 hatched out of every frame before it is encoded (the client's own windows, see
-:mod:`cobrowse.screen.hidden`).
+:mod:`cobrowse.screen.hidden`).  A caret blinking steadily is handed to the agent
+to animate (:mod:`cobrowse.screen.blink`); the capture thread then also wakes when a
+toggle is overdue, to send the caret's true state.
 
 Threading rules:
 
@@ -34,6 +36,7 @@ from dataclasses import dataclass
 
 from cobrowse.platform import current as current_platform
 from cobrowse.screen import codec
+from cobrowse.screen.blink import BlinkTracker
 from cobrowse.screen.capture import (
     CursorImage,
     CursorSource,
@@ -111,6 +114,7 @@ class ScreenStreamer:
         self._cond = threading.Condition()
         self._flow = FlowControl(clock, window=window, max_fps=max_fps)
         self._encoder = encoder or FrameEncoder()
+        self._blink = BlinkTracker()
         self._monitor = monitor
         self._monitors: list[Monitor] = []
         self._running = self._paused = False
@@ -273,8 +277,9 @@ class ScreenStreamer:
             paused = self._paused
             delay = self._flow.delay()
             index = self._monitor if self._monitor is not None else primary_index(self._monitors)
-            due = self._keyframe or source.pending or self._grabber.hidden_moved()
-            refresh = math.inf if due else self._refresh_in()
+            blink = self._blink.wait(self._clock())  # a caret the agent animates
+            due = self._keyframe or source.pending or self._grabber.hidden_moved() or blink == 0
+            refresh = math.inf if due else min(blink, self._refresh_in())
         if paused:  # keep reading the source's events (they would pile up), nothing else
             source.wait(SAFETY_TICK)
             return True
@@ -307,7 +312,7 @@ class ScreenStreamer:
         if index >= len(monitors):
             raise IndexError(f"no monitor {index}")
         m = monitors[index]
-        refresh = self._encoder.refresh_pending
+        refresh = self._encoder.refresh_pending or self._blink.wait(self._clock()) == 0
         frame, dirty = self._grabber.grab(source, m, keyframe=keyframe, refresh=refresh)
         if frame is not None:
             self._send(frame, index, dirty)
@@ -319,6 +324,7 @@ class ScreenStreamer:
                 return
             if self._keyframe:
                 self._encoder.request_keyframe()
+                self._blink.reset()
                 self._keyframe = False
             self._encoder.quality = self._flow.quality
             self.stats.captures += 1
@@ -326,7 +332,13 @@ class ScreenStreamer:
         if self._damage_at is not None:
             self.stats.last_damage_to_encode = started - self._damage_at
             self._damage_at = None
-        payload = self._encoder.encode(frame, dirty=dirty)
+        now = self._clock()
+        dirty, extra = self._blink.before(now, frame, dirty, self._encoder)
+        if extra:  # BLINK rectangles (only then: fakes in tests override encode)
+            payload = self._encoder.encode(frame, dirty=dirty, extra=extra)
+        else:
+            payload = self._encoder.encode(frame, dirty=dirty)
+        self._blink.after(now, frame, payload)
         elapsed = time.perf_counter() - started
         with self._cond:
             if self._paused or not self._running:

@@ -5,12 +5,14 @@ citizen's line."""
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any
 
 import pytest
 from Xlib import display
 
 from bench.ourstack import OurStack
+from cobrowse.screen.diff import Rect
 from cobrowse.session import events as ev
 from cobrowse.session.transport import PING_INTERVAL
 
@@ -38,7 +40,12 @@ def test_a_still_screen_sends_nothing_but_keep_alives(bare_xvfb: Any) -> None:
 
 
 @pytest.mark.timeout(120)
-def test_a_blinking_caret_sends_the_caret_but_no_ping_every_two_seconds(bare_xvfb: Any) -> None:
+def test_a_blinking_caret_is_drawn_by_the_agent_and_costs_under_50_bytes_a_second(
+    bare_xvfb: Any,
+) -> None:
+    """The caret's first toggles go out as updates; once it blinks steadily the
+    agent animates it (one BLINK update) and the line carries keep-alives only - no
+    update, no ack, and no end-to-end Ping every 2 s."""
     stack = OurStack()
     d = display.Display()
     try:
@@ -49,17 +56,22 @@ def test_a_blinking_caret_sends_the_caret_but_no_ping_every_two_seconds(bare_xvf
             events.get_nowait()
         root = d.screen().root
         on, off = root.create_gc(foreground=0x102030), root.create_gc(foreground=0)
-        frames, pace = stack.streamer.stats.frames, threading.Event()
-        for blink in range(12):  # 6 s of a caret blinking twice a second
+        pace, mark, start = threading.Event(), (0, 0, 0.0), time.monotonic()
+        for blink in range(20):  # 10 s of a caret blinking twice a second
+            if blink == 8:  # the animation has had five toggles to start
+                mark = (stack.wire.total, stack.streamer.stats.frames, time.monotonic())
             root.fill_rectangle(on if blink % 2 == 0 else off, 300, 200, 2, 16)
             d.sync()
-            pace.wait(0.5)  # the stimulus' own clock, not a wait for a result
-        assert stack.wait(lambda: stack.streamer.stats.frames >= frames + 10, 30)
+            pace.wait(max(0.0, start + 0.5 * (blink + 1) - time.monotonic()))  # its own clock
+        total, frames, seconds = stack.wire.total, stack.streamer.stats.frames, time.monotonic()
         pings = 0
         while not events.empty():
             pings += isinstance(events.get_nowait(), ev.Ping)
+        animated = stack.comp.blinking
     finally:
         d.close()
         stack.close()
-    assert stack.streamer.stats.frames >= frames + 10  # every blink went out
+    assert animated == [Rect(300, 200, 2, 16)]
+    assert frames - mark[1] <= 4  # 12 toggles: at most a restart (a late toggle under load)
+    assert (total - mark[0]) / (seconds - mark[2]) <= 50  # issue 12: caret <= 50 B/s
     assert pings <= 1  # not one every 2 s (at ~150 bytes each on this line)
