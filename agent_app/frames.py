@@ -24,6 +24,7 @@ other (``payload_bytes`` 0), so the canvas repaints it.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 import time
@@ -62,7 +63,8 @@ class Compositor(Protocol):
 @dataclass(frozen=True, slots=True)
 class FrameUpdate:
     """One applied frame: the screen size and copies of its dirty regions
-    (``full``: they cover the whole screen - a keyframe)."""
+    (``full``: they cover the whole screen - a keyframe; ``toggle``: a blink the
+    compositor animated itself, not a frame from the citizen)."""
 
     frame_id: int
     width: int
@@ -70,6 +72,7 @@ class FrameUpdate:
     patches: tuple[tuple[QRect, QImage], ...]
     payload_bytes: int
     full: bool = True
+    toggle: bool = False
 
 
 def default_compositor() -> Compositor:
@@ -180,6 +183,7 @@ class FrameWorker(QObject):
                 if wait <= 0:
                     assert self._compositor is not None
                     update = self._update(self._frame_id, self._compositor.tick(), 0)
+                    update = dataclasses.replace(update, toggle=True)
                     return update, self._turn()
                 self._wake.wait(wait)
         return None

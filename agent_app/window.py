@@ -208,7 +208,8 @@ class MainWindow(QMainWindow):
             if showing and self.canvas.apply(update):
                 if self.canvas.overlay == translate("agent", str(WAITING)):
                     self.canvas.set_overlay("")
-                self.status.frame_painted()
+                if not update.toggle:  # a blinking caret is no frame per second
+                    self.status.frame_painted()
         finally:
             self.frames.done()
 

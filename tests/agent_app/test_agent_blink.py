@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 from agent_helpers import QT_NOISE
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QColor, QImage
 
 from agent_app.frames import FrameUpdate, FrameWorker
 from agent_app.remoteview import RemoteCanvas
@@ -48,6 +48,7 @@ def test_the_canvas_follows_the_compositors_blink_until_an_update_ends_it(qtbot:
         feed(2, codec.pack(W, H, [(CARET, codec.BLINK, data)]))
         qtbot.waitUntil(lambda: len(updates) >= 8, timeout=10_000)
         ticks = [u for u in updates[2:] if u.payload_bytes == 0]
+        assert all(u.toggle for u in ticks) and not any(u.toggle for u in updates[:2])
         assert ticks and all(p[0].getRect() == tuple(CARET) for u in ticks for p in u.patches)
         assert True in shown[2:] and False in shown[2:]  # it really toggles on the canvas
         red = codec.pack(W, H, [(Rect(45, 15, 20, 30), codec.FILL, b"\x00\x00\xff")])
@@ -59,3 +60,17 @@ def test_the_canvas_follows_the_compositors_blink_until_an_update_ends_it(qtbot:
         assert canvas.image.pixelColor(CARET.x, CARET.y) == QColor("red")
     finally:
         worker.close()
+
+
+def test_blink_toggles_are_not_counted_as_frames_per_second(agent_app: Any) -> None:
+    window = agent_app.window
+    window.session.phase = "viewing"  # as if a session were showing the citizen's screen
+    image = QImage(W, H, QImage.Format.Format_RGB32)
+    image.fill(QColor("white"))
+    whole = ((QRect(0, 0, W, H), image),)
+    counted: list[None] = []
+    window.status.frame_painted = lambda: counted.append(None)  # type: ignore[method-assign]
+    window.frames.done = lambda: None  # type: ignore[method-assign]  # no worker waits here
+    window._on_frame(FrameUpdate(1, W, H, whole, 100))
+    window._on_frame(FrameUpdate(1, W, H, ((QRect(*CARET), image.copy(*CARET)),), 0, False, True))
+    assert len(counted) == 1
