@@ -69,8 +69,8 @@ def test_blink_toggles_are_not_counted_as_frames_per_second(agent_app: Any) -> N
     image.fill(QColor("white"))
     whole = ((QRect(0, 0, W, H), image),)
     counted: list[None] = []
-    window.status.frame_painted = lambda: counted.append(None)  # type: ignore[method-assign]
-    window.frames.done = lambda: None  # type: ignore[method-assign]  # no worker waits here
+    window.status.frame_painted = lambda: counted.append(None)
+    window.frames.done = lambda: None  # no worker waits here
     window._on_frame(FrameUpdate(1, W, H, whole, 100))
     window._on_frame(FrameUpdate(1, W, H, ((QRect(*CARET), image.copy(*CARET)),), 0, False, True))
     assert len(counted) == 1
