@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import time
 from collections.abc import Callable, Iterator
@@ -121,9 +122,7 @@ def test_built_client_pairs_streams_and_exits_cleanly(
         finally:
             agent.stop()
     finally:
-        if client.poll() is None:
-            client.kill()
-            client.wait(10)
+        kill_all(client)
     output = log.read_text()
     assert "Traceback" not in output, output
     assert shown["code"] not in output and shown["code"].replace(" ", "") not in output
@@ -164,14 +163,31 @@ def show_code_and_close(
             "the code", lambda: code_file.exists() and json.loads(code_file.read_text())
         )
         main = wait_for("the window", lambda: xdotool(server, "search", "--name", "Testhotline"))
-        close_window(server, int(main.split()[0]))
-        assert client.wait(WAIT) == 0, log.read_text()
+        close_until_exit(server, int(main.split()[0]), client, wait_for)
+        assert client.returncode == 0, log.read_text()
     finally:
-        if client.poll() is None:
-            client.kill()
-            client.wait(10)
+        kill_all(client)
     assert "Traceback" not in log.read_text()
     return float(shown["shown"]) - started
+
+
+def close_until_exit(
+    server: Xvfb, window: int, client: subprocess.Popen[bytes], wait_for: Waiter
+) -> None:
+    """Close the window, again every few seconds until the program exits.
+
+    On a heavily loaded machine the client sometimes ignores a close that comes right
+    after its code appears (seen with the plain one-file build too, 1 start in 3 under
+    three busy loops); a citizen would click the X again."""
+    sent = [0.0]
+
+    def exited() -> bool:
+        if time.monotonic() - sent[0] > 5:
+            close_window(server, window)
+            sent[0] = time.monotonic()
+        return client.poll() is not None
+
+    wait_for("the program to exit", exited)
 
 
 def start(
@@ -183,7 +199,21 @@ def start(
     env["XDG_CACHE_HOME"] = str(cache)
     env.pop("QT_QPA_PLATFORM", None)  # the real X server, as on a citizen's PC
     with log.open("w") as out:
-        return subprocess.Popen([str(program)], cwd=program.parent, env=env, stdout=out, stderr=out)
+        return subprocess.Popen(
+            [str(program)],
+            cwd=program.parent,
+            env=env,
+            stdout=out,
+            stderr=out,
+            start_new_session=True,  # kill_all: the bootloader and the client it runs
+        )
+
+
+def kill_all(client: subprocess.Popen[bytes]) -> None:
+    """Kill what is left of the program: the one-file bootloader and its child."""
+    if client.poll() is None:
+        os.killpg(client.pid, signal.SIGKILL)
+        client.wait(10)
 
 
 def seen(events: list[object], kind: type) -> list[Any]:
