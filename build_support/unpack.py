@@ -39,6 +39,7 @@ APP = "cobrowse-borger"
 MANIFEST = "cobrowse-manifest.json"  # written last: its presence means "unpacked"
 SHARED = "cobrowse-shared.json"  # files the payload leaves out: the launcher has them
 STALE = 24 * 3600  # seconds: a hidden unpack folder this old is a crashed start's
+RENAME_WAITS = (0.05, 0.1, 0.2, 0.4)  # seconds between tries of the final rename
 Opener = Callable[[], IO[bytes]]
 
 
@@ -156,7 +157,7 @@ def _place(fresh: Path, target: Path) -> Path:
     if os.path.lexists(target) and not complete(target):
         _retire(target)  # damaged or partly deleted: never run, never repaired in place
     try:
-        os.rename(fresh, target)
+        _rename(fresh, target)
         return target
     except OSError:
         if complete(target):  # another first start got there first
@@ -164,8 +165,20 @@ def _place(fresh: Path, target: Path) -> Path:
     # a damaged folder still in use (Windows keeps a running program's files):
     # run this start from a folder of its own; clean() removes it later
     spare = target.with_name(f"{target.name}~{os.getpid()}")
-    os.rename(fresh, spare)
+    _rename(fresh, spare)
     return spare
+
+
+def _rename(source: Path, target: Path) -> None:
+    """``os.rename``, tried again briefly while a virus scanner still holds a new file
+    (Windows: a sharing violation, PermissionError); any other error at once."""
+    for wait in RENAME_WAITS:
+        try:
+            os.rename(source, target)
+            return
+        except PermissionError:
+            time.sleep(wait)
+    os.rename(source, target)
 
 
 def _retire(folder: Path) -> bool:

@@ -192,3 +192,24 @@ def test_windows_keeps_a_running_programs_folder(
     assert spare != folder and spare.name.startswith(name + "~") and complete(spare)
     assert clean(root, spare.name, in_use=lambda _folder: False) == []
     assert (root / "1.0.0-cccc").exists()
+
+
+def test_a_new_file_still_held_by_a_scanner_delays_the_rename_only(
+    packed: tuple[Path, str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Windows: a virus scanner holding a just-written file makes the folder's rename
+    fail with a sharing violation for a moment (faked at os.rename, twice)."""
+    out, name, base = packed
+    real_rename, refused = os.rename, [2]
+
+    def rename(src: str | Path, dst: str | Path) -> None:
+        if Path(dst).name == name and refused[0]:
+            refused[0] -= 1
+            raise PermissionError(32, "The process cannot access the file")
+        real_rename(src, dst)
+
+    monkeypatch.setattr(unpack, "RENAME_WAITS", (0.0,) * 4)
+    monkeypatch.setattr(unpack.os, "rename", rename)
+    root = tmp_path / "cache"
+    assert install(root, name, opener(out), base) == root / name and complete(root / name)
+    assert refused == [0] and hidden(root) == []
