@@ -16,8 +16,10 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from build_support import desktop
@@ -89,20 +91,41 @@ def check_budget(plan: Plan, built: Path) -> int:
     return size
 
 
+def run_spec(spec: str, plan: Plan, dist: Path, work: Path) -> None:
+    """Carry out ``plan`` with ``build_support/<spec>`` in a PyInstaller process of its own."""
+    env = dict(os.environ, PYINSTALLER_ZLIB_COMPRESSION_LEVEL="9")  # the PYZ too (default 6)
+    work.mkdir(parents=True, exist_ok=True)
+    command = [sys.executable, "-m", "PyInstaller", str(ROOT / "build_support" / spec)]
+    command += ["--noconfirm", "--clean", "--distpath", str(dist), "--workpath", str(work)]
+    done = subprocess.run([*command, "--", str(plan.dump(work / "plan.json"))], env=env)
+    if done.returncode != 0:
+        sys.exit(f"build error: PyInstaller failed on {spec} for {plan.name}")
+
+
+def build_launcher(plan: Plan, dist: Path, work: Path) -> None:
+    """The one-folder program, packed into the one-file launcher (build_support/unpack.py)."""
+    folder_plan = replace(plan, onefile=False, launcher=False)
+    run_spec("app.spec", folder_plan, work / "folder", work / "folder-build")
+    folder = work / "folder" / plan.name
+    program = f"{plan.name}.exe" if plan.platform == "win32" else plan.name
+    desktop.sign(plan.platform, folder / program)  # the program citizens' PCs run
+    print(f"the folder inside: {size_of(folder) / 1e6:.1f} MB unpacked")
+    plan.payload = [str(folder), str(work / "payload.tar.gz"), program]
+    run_spec("launcher.spec", plan, dist, work / "launcher-build")
+
+
 def build(target: str, dist: Path, settings: Path = DEFAULT_SETTINGS) -> Path:
-    os.environ.setdefault("PYINSTALLER_ZLIB_COMPRESSION_LEVEL", "9")  # the PYZ too (default 6)
     try:
-        import PyInstaller.__main__ as pyinstaller
+        import PyInstaller  # noqa: F401
     except ImportError:
         sys.exit('PyInstaller is missing: pip install -e ".[build]"')
     work = ROOT / "build" / target
     plan = make_plan(target, platform_key(sys.platform), settings, work)
-    spec = ROOT / "build_support" / "app.spec"
     started = time.monotonic()
-    pyinstaller.run(
-        [str(spec), "--noconfirm", "--clean", "--distpath", str(dist), "--workpath", str(work)]
-        + ["--", str(plan.dump(work / "plan.json"))]
-    )
+    if plan.launcher:
+        build_launcher(plan, dist, work)
+    else:
+        run_spec("app.spec", plan, dist, work)
     built = artefact(plan, dist)
     check_budget(plan, built)
     desktop.sign(plan.platform, built)

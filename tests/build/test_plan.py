@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 import textwrap
+from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -28,6 +29,7 @@ def test_citizen_plan_per_platform(platform: str, tmp_path: Path) -> None:
     baked = tmp_path / "baked.toml"
     plan = plan_for("citizen", platform, "1.2.3", baked)
     assert plan.onefile == (platform != "darwin")  # one file; a .app folder on macOS
+    assert plan.launcher == (platform != "darwin")  # unpacked once, not at every start
     assert not plan.console  # no console window
     assert (str(baked), "citizen_client") in plan.datas  # the settings inside
     assert "tzdata" in plan.collect_data  # Windows has no zone data of its own
@@ -195,8 +197,10 @@ def test_what_the_citizen_build_leaves_out_is_not_used() -> None:
     assert done.stdout.strip().endswith("ok"), done.stderr[-2000:]
 
 
-def run_spec(plan: Plan, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
-    """Execute build_support/app.spec with PyInstaller's build steps recorded."""
+def run_spec(
+    plan: Plan, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, spec_name: str = "app.spec"
+) -> dict[str, Any]:
+    """Execute a spec in build_support/ with PyInstaller's build steps recorded."""
     calls: dict[str, Any] = {}
 
     def step(name: str) -> Any:
@@ -207,7 +211,7 @@ def run_spec(plan: Plan, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dic
         return record
 
     names = {n: step(n) for n in ("Analysis", "PYZ", "EXE", "COLLECT", "BUNDLE")}
-    spec = ROOT / "build_support" / "app.spec"
+    spec = ROOT / "build_support" / spec_name
     monkeypatch.setattr(sys, "argv", ["pyinstaller", str(plan.dump(tmp_path / "plan.json"))])
     namespace = {**names, "SPECPATH": str(spec.parent), "workpath": str(tmp_path)}
     exec(compile(spec.read_text(encoding="utf-8"), str(spec), "exec"), namespace)  # noqa: S102
@@ -221,15 +225,30 @@ def test_the_spec_builds_a_windows_exe_as_planned(
     plan = build_installers.make_plan(
         "citizen", "win32", ROOT / "citizen_client" / "citizen.toml", tmp_path / "w"
     )
-    calls = run_spec(plan, tmp_path, monkeypatch)
+    # the client itself: a folder (inside the one file), with icon and version too
+    calls = run_spec(replace(plan, onefile=False, launcher=False), tmp_path, monkeypatch)
     exe = calls["EXE"][1]
     assert exe["console"] is False and exe["uac_admin"] is False and exe["strip"] is False
     assert exe["icon"] == plan.icon and exe["version"] == plan.version_file
-    assert "COLLECT" not in calls and "BUNDLE" not in calls  # one file
+    assert "COLLECT" in calls and "BUNDLE" not in calls
     analysis = calls["Analysis"][1]
     assert "pynput.keyboard._win32" in analysis["hiddenimports"]
     assert any(dest == "citizen_client" for _src, dest in analysis["datas"])  # baked settings
     assert not any(src.endswith("citizen.toml") for src, _dest in analysis["datas"])
+    # the one file citizens download: the launcher with the folder as its payload
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    (folder / "cobrowse-borger.exe").write_bytes(b"MZ")
+    plan.payload = [str(folder), str(tmp_path / "payload.tar.gz"), "cobrowse-borger.exe"]
+    calls = run_spec(plan, tmp_path, monkeypatch, "launcher.spec")
+    args, exe = calls["EXE"]
+    assert exe["console"] is False and exe["uac_admin"] is False and exe["strip"] is False
+    assert exe["icon"] == plan.icon and exe["version"] == plan.version_file
+    assert exe["name"] == "cobrowse-borger" and "COLLECT" not in calls  # one file
+    [(entry, packed, kind)] = args[-1]
+    assert kind == "PKG" and packed == plan.payload[1]  # typecode 'a': never unpacked
+    assert entry.startswith("cobrowse-payload=0.1.0-") and entry.endswith("=cobrowse-borger.exe")
+    assert "PySide6" in calls["Analysis"][1]["excludes"]  # the launcher's Python is small
 
 
 def test_the_spec_builds_a_macos_app_as_planned(
