@@ -62,6 +62,22 @@ class _Events:
         return event
 
 
+def _trace_grabs(streamer: ScreenStreamer, grabs: list[tuple[float, float]]) -> None:
+    """Record (start, end) of each of the streamer's grabs (the benchmark's timeline)."""
+    grabber = streamer._grabber  # noqa: SLF001 - the benchmark looks inside
+    grab = grabber.grab
+
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        start = time.monotonic()
+        try:
+            return grab(*args, **kwargs)
+        finally:
+            grabs.append((start, time.monotonic()))
+            del grabs[:-64]
+
+    grabber.grab = timed  # type: ignore[method-assign]
+
+
 class OurStack(Viewer):
     """Relay + citizen (streamer) + agent (compositor); ``start()`` pairs them and
     starts viewing."""
@@ -79,6 +95,9 @@ class OurStack(Viewer):
         self._box: Box | None = None
         self.frames: list[tuple[float, np.ndarray]] | None = None
         self.streamer = ScreenStreamer(self._on_frame, self._on_cursor, max_fps=max_fps)
+        self._grabs: list[tuple[float, float]] = []
+        self._sent: dict[int, tuple[float, float, int]] = {}
+        _trace_grabs(self.streamer, self._grabs)
         self._citizen_events, self._agent_events = _Events(self._citizen_event), _Events()
         citizen_url = url.replace(f":{self.relay.port}/", f":{proxy.port}/")  # counted
         self.citizen = CitizenEndpoint(citizen_url, self._citizen_events)
@@ -88,6 +107,8 @@ class OurStack(Viewer):
 
     # citizen side (capture thread / network thread)
     def _on_frame(self, frame_id: int, payload: bytes) -> None:
+        encoded = time.monotonic()
+        self._sent[frame_id] = (encoded, self.streamer.stats.last_encode_seconds, len(payload))
         self.citizen.send_frame(frame_id, payload)
 
     def _on_cursor(self, x: int, y: int, visible: bool) -> None:
@@ -102,6 +123,7 @@ class OurStack(Viewer):
 
     # agent side (the endpoint's decode worker)
     def _apply(self, frame_id: int, payload: bytes) -> None:
+        received = time.monotonic()
         rects = self.comp.apply(payload)
         if LOG_UPDATES:  # per-update payload bytes and rectangles, for byte budgets
             _, parts = codec.outline(payload)
@@ -112,6 +134,7 @@ class OurStack(Viewer):
         frame = self.comp.frame
         assert frame is not None
         update = Update(t, [tuple(r) for r in rects])  # type: ignore[misc]
+        update.trace = self._trace(frame_id, received)
         if self._box is not None:
             update.box_digest = box_digest(frame, self._box)
         with self.cond:
@@ -119,6 +142,18 @@ class OurStack(Viewer):
                 self.frames.append((t, frame.copy()))
             self.updates.append(update)
             self.cond.notify_all()
+
+    def _trace(self, frame_id: int, received: float) -> list[tuple[str, float]]:
+        """The update's path: grab start/end, encode start/end (handed to the network),
+        received by the agent's decoder."""
+        sent = self._sent.pop(frame_id, None)
+        if sent is None:
+            return []
+        encoded, seconds, size = sent
+        start = encoded - seconds
+        grab = next((g for g in reversed(self._grabs) if g[1] <= start + 1e-4), None)
+        steps = [("grab", grab[0]), ("grabbed", grab[1])] if grab else []
+        return steps + [("encode", start), (f"sent {size} B", encoded), ("recv", received)]
 
     def start(self) -> None:
         cw, aw = self._citizen_events, self._agent_events

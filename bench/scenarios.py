@@ -208,15 +208,25 @@ def _change(scene: Scene, first_box: Box, act: Any) -> dict[str, Any]:
     states = scene.floor.states_since(since)
     final = states[-1][1][0]
     floor_settled = next((ts for ts, d in states if ts >= t0 and d[0] == final), math.inf)
+    shown, floor_first = first[0].t if first else math.inf, _changed(states, t0, 1)
     return {
-        "first_ms": 1000 * ((first[0].t if first else math.inf) - t0),
+        "first_ms": 1000 * (shown - t0),
         "settled_ms": 1000 * (settled - t0),
+        "first_after_floor_ms": _after(shown, floor_first),
+        "settled_after_floor_ms": _after(settled, floor_settled),
         "bytes": rates["bytes"],
         "cpu_percent": rates["cpu_percent"],
-        "floor_first_ms": 1000 * (_changed(states, t0, 1) - t0),
+        "floor_first_ms": 1000 * (floor_first - t0),
         "floor_settled_ms": 1000 * (floor_settled - t0),
         "timeline": _timeline(t0, scene.floor.since(t0), scene.viewer.since(t0)),
     }
+
+
+def _after(t: float, floor: float) -> float:
+    """Milliseconds ``t`` came after the floor's ``floor`` (inf if either never came)."""
+    if not (math.isfinite(t) and math.isfinite(floor)):
+        return math.inf
+    return 1000 * (t - floor)
 
 
 def _timeline(t0: float, damage: list[tuple[float, list[Box]]], updates: list[Any]) -> list[str]:
@@ -226,7 +236,8 @@ def _timeline(t0: float, damage: list[tuple[float, list[Box]]], updates: list[An
         xs = [r[0] for r in u.rects] + [r[0] + r[2] for r in u.rects]
         ys = [r[1] for r in u.rects] + [r[1] + r[3] for r in u.rects]
         bound = (min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys)) if xs else ()
-        events.append((u.t, f"update {len(u.rects)} rects in {bound}"))
+        steps = "".join(f" {step}@{1000 * (t - t0):.1f}" for step, t in u.trace)
+        events.append((u.t, f"update {len(u.rects)} rects in {bound}{steps}"))
     return [f"{1000 * (t - t0):7.1f} ms {what}" for t, what in sorted(events)[:80]]
 
 

@@ -9,14 +9,16 @@ they are not changing update after update; otherwise as JPEG, remembered as only
 approximately right on the agent's side and re-sent losslessly once unchanged for
 ``refresh_after`` encodes, so the agent's picture converges to pixel-exact.
 Compressed rectangles share the connection's deflate streams; a keyframe restarts
-them.
+them.  A big update can go out in several payloads as it is encoded (``emit``): the
+lossy first pass of new photos first, then the rest in stretches of about
+:data:`EMIT_PIXELS`, so the agent decodes and shows one while the next is encoded.
 
 Not thread-safe: one capture thread owns an encoder.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -44,12 +46,17 @@ HOLD_REFRESH = 16
 """No lossless refresh in an update with this many dirty tiles (a scroll, a page
 loading, a video): what moves now would make the refresh wasted bytes."""
 EXACT = -1
+"""Value in the lossy-age grid for tiles the agent holds exactly."""
 JPEG_FIRST_TILES = 96
 """A photo area of at least this many tiles changing at once (a page change brings
 a new banner) goes as JPEG first even on a good link, then losslessly: JPEG costs
 ~4 ms to encode and ~5 ms to decode for a 1920x360 banner, GRAD ~25 and ~20 ms plus
 four times the bytes, all of it before the agent sees the new page."""
-"""Value in the lossy-age grid for tiles the agent holds exactly."""
+EMIT_PIXELS = 1920 * 128
+"""With ``emit``, encoded rectangles of at least this many pixels together go out as
+a payload of their own before the rest of the update is encoded (a page change: the
+JPEG banner, then the page's text in a few stretches; a typed letter never splits)."""
+Emit = Callable[[bytes], None]
 
 
 @dataclass
@@ -61,6 +68,40 @@ class EncodeStats:
     refresh_tiles: int = 0
     payload_bytes: int = 0
     moves: int = 0
+    payloads: int = 0
+    """Payloads the update went out in (more than 1: the first ones through ``emit``)."""
+
+
+class _Stretches:
+    """The parts of one update, handed to ``emit`` as payloads of their own in
+    stretches of at least :data:`EMIT_PIXELS` (or right after the lossy first pass).
+    A stretch is cut only once another part follows, so the last payload is never
+    empty; without ``emit`` everything stays for the one payload at the end."""
+
+    def __init__(self, width: int, height: int, emit: Emit | None) -> None:
+        self.size, self.emit = (width, height), emit
+        self.parts: list[Part] = []
+        self.pending: list[Part] = []
+        self.emitted: list[int] = []  # sizes of the payloads already handed over
+        self._area, self._cut = 0, False
+
+    def add(self, parts: Iterable[Part], *, split: bool = True) -> None:
+        """Append ``parts``, cutting stretches between them unless ``split`` is False
+        (the lossy first pass goes out in one piece, then :meth:`cut`)."""
+        for part in parts:
+            if self._cut and self.emit is not None:
+                payload = codec.pack(*self.size, self.pending)
+                self.emitted.append(len(payload))
+                self.emit(payload)
+                self.pending, self._area, self._cut = [], 0, False
+            self.parts.append(part)
+            self.pending.append(part)
+            self._area += part[0].w * part[0].h
+            self._cut = self._cut or (split and self._area >= EMIT_PIXELS)
+
+    def cut(self) -> None:
+        """End the stretch here (the lossy first pass: the agent shows it at once)."""
+        self._cut = bool(self.pending)
 
 
 class FrameEncoder:
@@ -103,9 +144,16 @@ class FrameEncoder:
         :meth:`encode` (``dirty=[]`` if nothing changed) so they get refreshed."""
         return bool((self._lossy_age != EXACT).any())
 
-    def encode(self, frame: Frame, dirty: DirtyHint | None = None) -> bytes | None:
+    def encode(
+        self, frame: Frame, dirty: DirtyHint | None = None, emit: Emit | None = None
+    ) -> bytes | None:
         """Payload that brings the agent from the previous frame to ``frame``, or None
         when there is nothing to send (unchanged and no refresh due).
+
+        With ``emit``, a big update may hand its first parts to ``emit`` as payloads
+        of their own while the rest is encoded (each a complete update, to be applied
+        in order, before the returned one); the returned payload is the last part.
+        Keyframes always come whole.
 
         ``frame`` is a ``(height, width, 4)`` uint8 BGRA array; the encoder copies what
         it sends into its own reference (the caller may reuse the buffer, e.g. XShm).
@@ -128,10 +176,15 @@ class FrameEncoder:
         if photo.any():
             photo = self._demote(ref, frame, photo)
         jpeg = photo & ~self._calm(photo)
-        parts = moves + self._lossless(frame, mask & ~photo, ref)
-        parts += self._refresh(frame, refresh | photo & ~jpeg) + self._jpeg(frame, jpeg)
+        out = _Stretches(frame.shape[1], frame.shape[0], emit)
+        out.add(moves)  # before anything paints over their sources
+        out.add(self._jpeg(frame, jpeg), split=False)  # the lossy first pass: seen first
+        if jpeg.any():
+            out.cut()
+        out.add(self._lossless(frame, mask & ~photo, ref))
+        out.add(self._refresh(frame, refresh | photo & ~jpeg))
         self._track(mask, jpeg, refresh)
-        return self._finish(frame, parts, keyframe=False, jpeg_tiles=int(jpeg.sum()))
+        return self._finish(frame, out.parts, keyframe=False, jpeg_tiles=int(jpeg.sum()), out=out)
 
     def _changes(
         self, ref: Frame, frame: Frame, dirty: DirtyHint | None
@@ -166,14 +219,23 @@ class FrameEncoder:
         self._last_dirty = np.zeros_like(everything)
         photo = self._photo_tiles(frame, everything)
         jpeg = photo & ~self._calm(photo)
-        parts = self._lossless(frame, ~photo, None) + self._refresh(frame, photo & ~jpeg)
+        parts = [*self._lossless(frame, ~photo, None), *self._refresh(frame, photo & ~jpeg)]
         parts += self._jpeg(frame, jpeg)
         self._track(everything, jpeg, np.zeros_like(photo))
         return self._finish(frame, parts, keyframe=True, jpeg_tiles=int(jpeg.sum()))
 
-    def _finish(self, frame: Frame, parts: list[Part], *, keyframe: bool, jpeg_tiles: int) -> bytes:
-        """Pack ``parts``; the reference takes the pixels of every sent rectangle
-        (all of ``frame`` for a keyframe), and they are this update's dirty tiles."""
+    def _finish(
+        self,
+        frame: Frame,
+        parts: list[Part],
+        *,
+        keyframe: bool,
+        jpeg_tiles: int,
+        out: _Stretches | None = None,
+    ) -> bytes:
+        """Pack ``parts`` (those not yet emitted, with ``out``); the reference takes
+        the pixels of every sent rectangle (all of ``frame`` for a keyframe), and
+        they are this update's dirty tiles."""
         if keyframe or self._reference is None:
             self._reference = frame.copy()
         self._force_keyframe = False
@@ -185,8 +247,11 @@ class FrameEncoder:
                     rect.y : rect.y + rect.h, rect.x : rect.x + rect.w
                 ]
                 self._last_dirty[self._cells(rect)] = True
-        payload = codec.pack(frame.shape[1], frame.shape[0], parts, keyframe=keyframe)
-        self.stats.jpeg_tiles, self.stats.payload_bytes = jpeg_tiles, len(payload)
+        last = parts if out is None else out.pending
+        payload = codec.pack(frame.shape[1], frame.shape[0], last, keyframe=keyframe)
+        emitted = out.emitted if out is not None else []
+        self.stats.jpeg_tiles, self.stats.payload_bytes = jpeg_tiles, len(payload) + sum(emitted)
+        self.stats.payloads = len(emitted) + 1
         return payload
 
     def _moves(self, ref: Frame, frame: Frame, dirty: Mask) -> tuple[Mask, list[Part]]:
@@ -270,17 +335,16 @@ class FrameEncoder:
                 photo[self._cells(rect)] = False
         return photo
 
-    def _lossless(self, frame: Frame, mask: Mask, ref: Frame | None) -> list[Part]:
+    def _lossless(self, frame: Frame, mask: Mask, ref: Frame | None) -> Iterator[Part]:
         """Exact bounding boxes of what changed in ``mask``'s rectangles (whole
-        rectangles where the agent's tiles are still lossy or ``ref`` is None)."""
-        out: list[Part] = []
+        rectangles where the agent's tiles are still lossy or ``ref`` is None), each
+        encoded when the caller asks for it (it may send the ones before first)."""
         for rect in merge_tiles(mask, frame.shape[0], frame.shape[1], self.tile):
             if ref is not None and self._all_exact(rect):
                 rect = _changed_box(ref, frame, rect)
             for band in self._bands(frame, rect):
                 region = frame[band.y : band.y + band.h, band.x : band.x + band.w]
-                out.append((band, *self._exact(band, region)))
-        return out
+                yield (band, *self._exact(band, region))
 
     def _exact(self, rect: Rect, region: Frame) -> tuple[int, bytes]:
         """Lossless encoding of a text-like region, or a reference to the same pixels
@@ -296,20 +360,16 @@ class FrameEncoder:
             self._cache.insert(key)
         return encoding, data
 
-    def _refresh(self, frame: Frame, refresh: Mask) -> list[Part]:
+    def _refresh(self, frame: Frame, refresh: Mask) -> Iterator[Part]:
         """Lossy areas re-sent exactly; they were photo tiles, so GRAD straight away."""
-        out: list[Part] = []
         for rect in merge_tiles(refresh, frame.shape[0], frame.shape[1], self.tile):
             region = frame[rect.y : rect.y + rect.h, rect.x : rect.x + rect.w]
-            out.append((rect, *rects.encode_lossless(region, self._streams, photo=True)))
-        return out
+            yield (rect, *rects.encode_lossless(region, self._streams, photo=True))
 
-    def _jpeg(self, frame: Frame, photo: Mask) -> list[Part]:
-        out: list[Part] = []
+    def _jpeg(self, frame: Frame, photo: Mask) -> Iterator[Part]:
         for rect in merge_tiles(photo, frame.shape[0], frame.shape[1], self.tile):
             region = frame[rect.y : rect.y + rect.h, rect.x : rect.x + rect.w]
-            out.append((rect, *rects.encode_jpeg(region, self.quality)))
-        return out
+            yield (rect, *rects.encode_jpeg(region, self.quality))
 
     def _cells(self, rect: Rect) -> tuple[slice, slice]:
         """The tiles ``rect`` touches, as a slice of the tile grid."""
@@ -323,15 +383,19 @@ class FrameEncoder:
         return bool((self._lossy_age[self._cells(rect)] == EXACT).all())
 
     def _bands(self, frame: Frame, rect: Rect) -> list[Rect]:
-        """``rect`` itself, or its tile rows when it has more than 256 colours: UI
+        """``rect`` itself, or its tile rows when it has more than 256 colours (UI
         text rarely has that many colours within one row, so each band can use the
-        compact palette encoding instead of GRAD."""
-        region = frame[rect.y : rect.y + rect.h, rect.x : rect.x + rect.w]
-        if rect.h <= self.tile or not rects.colors_over(region, 256):
+        compact palette encoding instead of GRAD), or bands of about
+        :data:`EMIT_PIXELS` when it is bigger (they can go out as they are encoded)."""
+        if rect.h <= self.tile:
             return [rect]
+        region = frame[rect.y : rect.y + rect.h, rect.x : rect.x + rect.w]
+        step = self.tile
+        if not rects.colors_over(region, 256):
+            step = max(self.tile, EMIT_PIXELS // rect.w // self.tile * self.tile)
         return [
-            Rect(rect.x, y, rect.w, min(self.tile, rect.y + rect.h - y))
-            for y in range(rect.y, rect.y + rect.h, self.tile)
+            Rect(rect.x, y, rect.w, min(step, rect.y + rect.h - y))
+            for y in range(rect.y, rect.y + rect.h, step)
         ]
 
 

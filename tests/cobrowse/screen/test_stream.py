@@ -244,3 +244,53 @@ def test_clear_forgets_the_stream_too() -> None:
     delta = enc.encode(frames[1][1].copy())
     with pytest.raises(ProtocolError, match="keyframe"):
         comp.apply(delta or b"")
+
+
+def big_page_change() -> tuple[np.ndarray, np.ndarray]:
+    """A 1920x1080 page and the next one: new text everywhere and a new 1920x384 photo
+    banner (over JPEG_FIRST_TILES photo tiles, so it goes JPEG first)."""
+    before = ui_frame(1920, 1080, seed=3)
+    before[64:448, :, :3] = photo(1920, 384, 1)
+    after = ui_frame(1920, 1080, seed=4)
+    after[64:448, :, :3] = photo(1920, 384, 2)
+    return before, after
+
+
+def test_a_big_update_goes_out_in_stretches_that_reassemble_exactly() -> None:
+    before, after = big_page_change()
+    whole, split = FrameEncoder(), FrameEncoder()
+    whole_comp, split_comp = Compositor(), Compositor()
+    whole_comp.apply(whole.encode(before.copy()) or b"")
+    split_comp.apply(
+        split.encode(before.copy(), emit=lambda p: pytest.fail("keyframe split")) or b""
+    )
+    one = whole.encode(after.copy())
+    early: list[bytes] = []
+    last = split.encode(after.copy(), emit=early.append)
+    assert one is not None and last is not None and len(early) >= 2
+    assert split.stats.payloads == len(early) + 1
+    assert split.stats.payload_bytes == sum(map(len, early)) + len(last)
+    # the first payload is the lossy first pass of the banner alone
+    first = {e for _, e, _ in codec.outline(early[0])[1]}
+    assert first == {codec.JPEG}
+    # the same rectangles as the one payload, in as many payloads, same pixels
+    parts = [r for p in [*early, last] for r in codec.outline(p)[1]]
+    assert sorted(r for r, _, _ in parts) == sorted(r for r, _, _ in codec.outline(one)[1])
+    for payload in [*early, last]:
+        split_comp.apply(payload)
+    whole_comp.apply(one)
+    assert whole_comp.frame is not None and split_comp.frame is not None
+    assert np.array_equal(split_comp.frame, whole_comp.frame)
+    # and the stream goes on in step: the lossless refresh follows, exact in the end
+    play(split, split_comp, after, [])
+    assert exact(split_comp, after)
+
+
+def test_a_small_update_is_never_split() -> None:
+    enc, comp = FrameEncoder(), Compositor()
+    frames = session_frames()
+    for _, frame, hint in frames[:7]:  # the start and six typed letters
+        payload = enc.encode(frame.copy(), hint, emit=lambda p: pytest.fail("split"))
+        comp.apply(payload or b"")
+        assert enc.stats.payloads == 1
+    assert exact(comp, frames[6][1])
