@@ -2,8 +2,12 @@
 
 Runs as its own process (``python -m bench.damage``, DISPLAY set) so its work never
 competes with the measured stack for the GIL.  It prints one line per batch of
-damage events, stamped with ``time.monotonic()`` (CLOCK_MONOTONIC, the same clock
-in every process):
+damage events, stamped with the X server's own time of the batch's last event (the
+DamageNotify timestamp: the server's CLOCK_MONOTONIC in ms, the clock of
+``time.monotonic()``), not the time this process got round to reading them: on a
+loaded machine that came up to ~40 ms late, later than our capture thread had
+already grabbed the same paint.  A server whose clock is not the local monotonic
+one (an event more than a minute old or in the future) gets the read time instead.
 
     D <t> <x>,<y>,<w>,<h> ...  a batch of damage: its rectangles (one bounding box
                                when there are more than 32)
@@ -54,19 +58,30 @@ def _box(word: str) -> Box:
     return x, y, w, h
 
 
-def _batch(disp: display.Display, most: int = 32) -> list[Box]:
-    """Every damage event queued now: its rectangles (merged into one box if many)."""
+def _server_time(stamp: int, now: float) -> float:
+    """``time.monotonic()`` of an X server timestamp (ms, wrapping at 2^32)."""
+    age = (int(now * 1000) - stamp) % 2**32
+    return now - age / 1000 if age < 60_000 else now
+
+
+def _batch(disp: display.Display, most: int = 32) -> tuple[list[Box], float]:
+    """Every damage event queued now: its rectangles (merged into one box if many),
+    and when the server drew the last of them."""
     boxes: list[Box] = []
+    stamp: int | None = None
     while disp.pending_events():
         event = disp.next_event()
         if event.type == disp.extension_event.DamageNotify:
             a = event.area
             boxes.append((a.x, a.y, a.width, a.height))
+            stamp = event.timestamp
+    now = time.monotonic()
+    when = now if stamp is None else _server_time(stamp, now)
     if len(boxes) > most:
         x0, y0 = min(b[0] for b in boxes), min(b[1] for b in boxes)
         x1, y1 = max(b[0] + b[2] for b in boxes), max(b[1] + b[3] for b in boxes)
         boxes = [(x0, y0, x1 - x0, y1 - y0)]
-    return boxes
+    return boxes, when
 
 
 def main() -> int:
@@ -91,8 +106,7 @@ def main() -> int:
             now = f"S {time.monotonic():.6f} {_digests(grabber, watch)}\n" if watch else ""
             print(now + "W", flush=True)
         if disp.fileno() in ready or disp.pending_events():
-            t = time.monotonic()
-            boxes = _batch(disp)
+            boxes, t = _batch(disp)
             if not boxes:
                 continue
             out = f"D {t:.6f} " + " ".join(",".join(map(str, b)) for b in boxes) + "\n"

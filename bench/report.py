@@ -13,6 +13,8 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+from bench import lossless
+
 TARGETS = {
     "typing_p50_ms": 15.0,
     "typing_p95_ms": 25.0,
@@ -138,6 +140,8 @@ def show(results: dict[str, Any], ok: dict[str, bool]) -> None:
     )
     typing = ours["typing"]
     print(f"typing: {typing['seen']:.0f}/{typing['chars']:.0f} characters seen by our agent")
+    if "page_bytes_floor" in results:
+        lossless.show(results["page_bytes_floor"], FIGURES["page_kb"](ours), TARGETS["page_kb"])
     print(
         "page change and scroll times are judged after the floor: the time a stack adds to\n"
         "Chromium's own paint (first pixels after the banner changed on the X server;\n"

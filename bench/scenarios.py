@@ -11,7 +11,7 @@ import json
 import math
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -21,6 +21,7 @@ from bench.floor import Box, Floor
 from bench.viewer import Viewer
 from bench.xinput import Input
 from cobrowse.local.desktop import Desktop
+from cobrowse.screen.capture import Capturer
 
 SENTENCE = "Jens Hansen, Vesterbrogade 12, 1620 Kobenhavn V"
 RATE = 8.0  # characters per second, a steady human typist
@@ -36,6 +37,8 @@ class Scene:
     floor: Floor
     input: Input
     viewer: Viewer
+    shots: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
+    """The screen (BGRA) before and after the first page change (the bytes' floor)."""
 
     def box(self, selector: str) -> Box:
         """Screen box of the first element matching a CSS selector (its visible part)."""
@@ -241,17 +244,29 @@ def _timeline(t0: float, damage: list[tuple[float, list[Box]]], updates: list[An
     return [f"{1000 * (t - t0):7.1f} ms {what}" for t, what in sorted(events)[:80]]
 
 
+def _bgra() -> np.ndarray:
+    """The whole screen, BGRA (as the encoder takes it)."""
+    cap = Capturer()
+    try:
+        return cap.grab(0).copy()
+    finally:
+        cap.close()
+
+
 def page_change(scene: Scene) -> dict[str, Any]:
     """Click "Næste": page 2, with another photo, replaces page 1."""
     scene.point("#next")
     scene.settle(0.5)  # the link's hover state is drawn
     banner = scene.box(".banner")
+    before = _bgra()
 
     def act() -> float:
         scene.input.click(1)
         return time.monotonic()
 
     result = _change(scene, banner, act)
+    if not scene.shots:
+        scene.shots.append((before, _bgra()))  # the screen is settled: the final page
     scene.goto("page1.html")
     return result
 
