@@ -9,10 +9,10 @@ import pytest
 from screen_helpers import ui_frame
 
 from cobrowse.errors import ProtocolError
-from cobrowse.screen import codec
+from cobrowse.screen import codec, rects
 from cobrowse.screen.compositor import Compositor
 from cobrowse.screen.diff import Rect
-from cobrowse.screen.encoder import FrameEncoder
+from cobrowse.screen.encoder import FIRST_QUALITY, FrameEncoder
 
 Box = tuple[int, int, int, int]
 
@@ -271,8 +271,16 @@ def test_a_big_update_goes_out_in_stretches_that_reassemble_exactly() -> None:
     assert split.stats.payloads == len(early) + 1
     assert split.stats.payload_bytes == sum(map(len, early)) + len(last)
     # the first payload is the lossy first pass of the banner alone
-    first = {e for _, e, _ in codec.outline(early[0])[1]}
-    assert first == {codec.JPEG}
+    first = codec.outline(early[0])[1]
+    assert {e for _, e, _ in first} == {codec.JPEG}
+    # at the first-pass quality (a good link: the exact refresh follows), not 75
+    rect, _, size = first[0]
+    region = after[rect.y : rect.y + rect.h, rect.x : rect.x + rect.w]
+    assert (
+        size
+        == len(rects.encode_jpeg(region, FIRST_QUALITY)[1])
+        < len(rects.encode_jpeg(region, split.quality)[1])
+    )
     # the same rectangles as the one payload, in as many payloads, same pixels
     parts = [r for p in [*early, last] for r in codec.outline(p)[1]]
     assert sorted(r for r, _, _ in parts) == sorted(r for r, _, _ in codec.outline(one)[1])
