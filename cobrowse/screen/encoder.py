@@ -96,10 +96,12 @@ class _Stretches:
         self.emitted: list[int] = []  # sizes of the payloads already handed over
 
     def first(self, jobs: list[Job], *, more: bool) -> None:
-        """Encode the first pass; it goes out at once if ``more`` jobs will follow."""
-        self.parts += [(rect, *make()) for rect, make in jobs]
-        self.pending += self.parts
-        if more and self.pending:
+        """Encode a first pass (moves, then JPEG); it goes out at once if ``more``
+        jobs will follow."""
+        parts = [(rect, *make()) for rect, make in jobs]
+        self.parts += parts
+        self.pending += parts
+        if more and parts:
             self._flush()
 
     def rest(self, jobs: list[Job]) -> None:
@@ -192,17 +194,19 @@ class FrameEncoder:
             self._lossy_age[self._lossy_age != EXACT] += 1
             self._last_dirty[:] = False
             return None
+        out = _Stretches(frame.shape[1], frame.shape[0], emit)
+        # scroll moves first, before anything paints over their sources (and before
+        # the photo test: the agent scrolls its picture meanwhile)
+        out.first([_done(part) for part in moves], more=bool(mask.any() or refresh.any()))
         photo = self._photo_tiles(frame, mask)
         if photo.any():
             photo = self._demote(ref, frame, photo)
         jpeg = photo & ~self._calm(photo)
         exact, refresh_now = mask & ~photo, refresh | photo & ~jpeg
-        out = _Stretches(frame.shape[1], frame.shape[0], emit)
-        # moves before anything paints over their sources, then the lossy first pass;
-        # the rest is planned only after that is out (its bounding boxes take time)
+        # the lossy first pass next; the rest is planned only after that is out (its
+        # bounding boxes take time)
         quality = self.quality if self.quality < self.lossless_from else self.first_quality
-        first = [_done(part) for part in moves] + self._jpeg(frame, jpeg, quality)
-        out.first(first, more=bool(exact.any() or refresh_now.any()))
+        out.first(self._jpeg(frame, jpeg, quality), more=bool(exact.any() or refresh_now.any()))
         out.rest(self._lossless(frame, exact, ref) + self._refresh(frame, refresh_now))
         self._track(mask, jpeg, refresh)
         return self._finish(frame, out.parts, keyframe=False, jpeg_tiles=int(jpeg.sum()), out=out)

@@ -302,3 +302,17 @@ def test_a_small_update_is_never_split() -> None:
         comp.apply(payload or b"")
         assert enc.stats.payloads == 1
     assert exact(comp, frames[6][1])
+
+
+def test_a_scroll_sends_its_moves_first_then_the_uncovered_strip() -> None:
+    enc, comp = FrameEncoder(), Compositor()
+    tall = ui_frame(640, 900, seed=8)
+    comp.apply(enc.encode(tall[0:360].copy()) or b"")
+    early: list[bytes] = []
+    last = enc.encode(tall[48:408].copy(), emit=early.append)
+    assert last is not None and len(early) == 1
+    assert {e for _, e, _ in codec.outline(early[0])[1]} == {codec.COPY}
+    assert codec.COPY not in {e for _, e, _ in codec.outline(last)[1]}
+    comp.apply(early[0])
+    comp.apply(last)
+    assert exact(comp, tall[48:408])
