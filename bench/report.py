@@ -37,6 +37,7 @@ FIGURES: dict[str, Figure] = {
     "bytes_per_char": lambda m: m["typing"]["bytes_per_char"],
     "page_first_ms": lambda m: m["page_change"]["first_ms"],
     "page_first_after_floor_ms": lambda m: m["page_change"]["first_after_floor_ms"],
+    "page_first_from_grab_ms": lambda m: m["page_change"].get("first_from_grab_ms"),
     "page_settled_ms": lambda m: m["page_change"]["settled_ms"],
     "page_settled_after_floor_ms": lambda m: m["page_change"]["settled_after_floor_ms"],
     "page_kb": lambda m: m["page_change"]["bytes"] / 1000,
@@ -63,6 +64,7 @@ LABELS = {
     "bytes_per_char": "bytes per typed character",
     "page_first_ms": "page change: first pixels (ms)",
     "page_first_after_floor_ms": "  ... after the floor (ms)",
+    "page_first_from_grab_ms": "  ... after our capture's grab (ms)",
     "page_settled_ms": "page change: settled (ms)",
     "page_settled_after_floor_ms": "  ... after the floor (ms)",
     "page_kb": "page change (kB)",
@@ -82,6 +84,7 @@ ROWS = [
     "bytes_per_char",
     "page_first_ms",
     "page_first_after_floor_ms",
+    "page_first_from_grab_ms",
     "page_settled_ms",
     "page_settled_after_floor_ms",
     "page_kb",
@@ -146,5 +149,9 @@ def show(results: dict[str, Any], ok: dict[str, bool]) -> None:
         "page change and scroll times are judged after the floor: the time a stack adds to\n"
         "Chromium's own paint (first pixels after the banner changed on the X server;\n"
         "settled after the screen reached its final state), medians of the per-run\n"
-        "differences; the times from the input are shown without a verdict"
+        "differences; the times from the input are shown without a verdict. The floor\n"
+        "stamps a burst of paints with the last one's time (late by up to one read-back\n"
+        "of the screen); after our capture's grab: from when our capture began the grab\n"
+        "that held the banner - the time after the paint if the capture was idle then (it\n"
+        "wakes within ~1 ms of damage), a lower bound if it was busy (see the timelines)"
     )

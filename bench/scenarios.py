@@ -212,7 +212,7 @@ def _change(scene: Scene, first_box: Box, act: Any) -> dict[str, Any]:
     final = states[-1][1][0]
     floor_settled = next((ts for ts, d in states if ts >= t0 and d[0] == final), math.inf)
     shown, floor_first = first[0].t if first else math.inf, _changed(states, t0, 1)
-    return {
+    result = {
         "first_ms": 1000 * (shown - t0),
         "settled_ms": 1000 * (settled - t0),
         "first_after_floor_ms": _after(shown, floor_first),
@@ -223,6 +223,10 @@ def _change(scene: Scene, first_box: Box, act: Any) -> dict[str, Any]:
         "floor_settled_ms": 1000 * (floor_settled - t0),
         "timeline": _timeline(t0, scene.floor.since(t0), scene.viewer.since(t0)),
     }
+    grabbed = dict(first[0].trace).get("grab") if first else None
+    if grabbed is not None:  # ours: when the capture began the grab that held it
+        result["first_from_grab_ms"] = 1000 * (shown - grabbed)
+    return result
 
 
 def _after(t: float, floor: float) -> float:
