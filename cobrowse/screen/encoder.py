@@ -205,8 +205,10 @@ class FrameEncoder:
         exact, refresh_now = mask & ~photo, refresh | photo & ~jpeg
         # the lossy first pass next; the rest is planned only after that is out (its
         # bounding boxes take time)
-        quality = self.quality if self.quality < self.lossless_from else self.first_quality
-        out.first(self._jpeg(frame, jpeg, quality), more=bool(exact.any() or refresh_now.any()))
+        out.first(
+            self._jpeg(frame, jpeg, self._first_quality(photo)),
+            more=bool(exact.any() or refresh_now.any()),
+        )
         out.rest(self._lossless(frame, exact, ref) + self._refresh(frame, refresh_now))
         self._track(mask, jpeg, refresh)
         return self._finish(frame, out.parts, keyframe=False, jpeg_tiles=int(jpeg.sum()), out=out)
@@ -234,6 +236,13 @@ class FrameEncoder:
             return np.zeros_like(photo)
         calm: Mask = photo & ~self._last_dirty
         return calm
+
+    def _first_quality(self, photo: Mask) -> int:
+        """JPEG quality of this update: :attr:`first_quality` for a new banner's first
+        pass on a good link (the exact refresh follows), else the flow controller's
+        (a slow link; a video, which stays JPEG while it plays)."""
+        first = self.quality >= self.lossless_from and photo.sum() >= self.jpeg_first_tiles
+        return min(self.quality, self.first_quality) if first else self.quality
 
     def _keyframe(self, frame: Frame) -> bytes:
         self._streams.reset()

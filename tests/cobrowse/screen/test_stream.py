@@ -316,3 +316,19 @@ def test_a_scroll_sends_its_moves_first_then_the_uncovered_strip() -> None:
     comp.apply(early[0])
     comp.apply(last)
     assert exact(comp, tall[48:408])
+
+
+def test_a_video_on_a_good_link_keeps_the_flow_quality_not_the_first_pass_one() -> None:
+    enc = FrameEncoder()
+    frame = ui_frame(640, 360, seed=2)
+    enc.encode(frame)
+    for seed in range(3):  # the same area, new pixels every update
+        frame = frame.copy()
+        frame[192:320, 64:448, :3] = photo(384, 128, seed)
+        payload = enc.encode(frame)
+    assert payload is not None
+    jpegs = [(r, n) for r, e, n in codec.outline(payload)[1] if e == codec.JPEG]
+    assert jpegs
+    for rect, size in jpegs:
+        region = frame[rect.y : rect.y + rect.h, rect.x : rect.x + rect.w]
+        assert size == len(rects.encode_jpeg(region, enc.quality)[1])
