@@ -11,6 +11,7 @@ import os
 import queue
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,11 @@ PASSWORD = "bench-only-password-1"
 LOG_UPDATES = os.environ.get("BENCH_LOG_UPDATES", "")
 """If set, a file each applied update is appended to: time, frame id, payload bytes,
 and each rectangle as encoding:WxH:data bytes."""
+
+
+def _crop(frame: np.ndarray, box: Box) -> np.ndarray:
+    x, y, w, h = box
+    return frame[y : y + h, x : x + w]
 
 
 def box_digest(frame: np.ndarray, box: Box) -> str:
@@ -62,6 +68,22 @@ class _Events:
         return event
 
 
+def _trace_grabs(streamer: ScreenStreamer, grabs: list[tuple[float, float]]) -> None:
+    """Record (start, end) of each of the streamer's grabs (the benchmark's timeline)."""
+    grabber = streamer._grabber  # noqa: SLF001 - the benchmark looks inside
+    grab = grabber.grab
+
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        start = time.monotonic()
+        try:
+            return grab(*args, **kwargs)
+        finally:
+            grabs.append((start, time.monotonic()))
+            del grabs[:-64]
+
+    grabber.grab = timed  # type: ignore[method-assign]
+
+
 class OurStack(Viewer):
     """Relay + citizen (streamer) + agent (compositor); ``start()`` pairs them and
     starts viewing."""
@@ -77,8 +99,12 @@ class OurStack(Viewer):
         super().__init__("ours", proxy, exact=True)
         self.comp = Compositor()
         self._box: Box | None = None
-        self.frames: list[tuple[float, np.ndarray]] | None = None
+        self._base: np.ndarray | None = None  # the framebuffer when whole-frame watching began
+        self._patches: list[tuple[float, list[tuple[Box, np.ndarray]]]] | None = None
         self.streamer = ScreenStreamer(self._on_frame, self._on_cursor, max_fps=max_fps)
+        self._grabs: list[tuple[float, float]] = []
+        self._sent: dict[int, tuple[float, float, int]] = {}
+        _trace_grabs(self.streamer, self._grabs)
         self._citizen_events, self._agent_events = _Events(self._citizen_event), _Events()
         citizen_url = url.replace(f":{self.relay.port}/", f":{proxy.port}/")  # counted
         self.citizen = CitizenEndpoint(citizen_url, self._citizen_events)
@@ -88,6 +114,8 @@ class OurStack(Viewer):
 
     # citizen side (capture thread / network thread)
     def _on_frame(self, frame_id: int, payload: bytes) -> None:
+        encoded = time.monotonic()
+        self._sent[frame_id] = (encoded, self.streamer.stats.last_encode_seconds, len(payload))
         self.citizen.send_frame(frame_id, payload)
 
     def _on_cursor(self, x: int, y: int, visible: bool) -> None:
@@ -102,6 +130,7 @@ class OurStack(Viewer):
 
     # agent side (the endpoint's decode worker)
     def _apply(self, frame_id: int, payload: bytes) -> None:
+        received = time.monotonic()
         rects = self.comp.apply(payload)
         if LOG_UPDATES:  # per-update payload bytes and rectangles, for byte budgets
             _, parts = codec.outline(payload)
@@ -112,13 +141,27 @@ class OurStack(Viewer):
         frame = self.comp.frame
         assert frame is not None
         update = Update(t, [tuple(r) for r in rects])  # type: ignore[misc]
+        update.trace = self._trace(frame_id, received)
         if self._box is not None:
             update.box_digest = box_digest(frame, self._box)
         with self.cond:
-            if self.frames is not None:
-                self.frames.append((t, frame.copy()))
+            if self._patches is not None:  # only what changed: a whole copy per update
+                # cost the decode thread ~4 ms, delaying the next part of a page change
+                self._patches.append((t, [(r, _crop(frame, r).copy()) for r in update.rects]))
             self.updates.append(update)
             self.cond.notify_all()
+
+    def _trace(self, frame_id: int, received: float) -> list[tuple[str, float]]:
+        """The update's path: grab start/end, encode start/end (handed to the network),
+        received by the agent's decoder."""
+        sent = self._sent.pop(frame_id, None)
+        if sent is None:
+            return []
+        encoded, seconds, size = sent
+        start = encoded - seconds
+        grab = next((g for g in reversed(self._grabs) if g[1] <= start + 1e-4), None)
+        steps = [("grab", grab[0]), ("grabbed", grab[1])] if grab else []
+        return steps + [("encode", start), (f"sent {size} B", encoded), ("recv", received)]
 
     def start(self) -> None:
         cw, aw = self._citizen_events, self._agent_events
@@ -143,7 +186,23 @@ class OurStack(Viewer):
     def watch(self, box: Box | None, whole_frame: bool = False) -> None:
         with self.cond:
             self._box = box
-            self.frames = [] if whole_frame else None
+            frame = self.comp.frame
+            self._base = frame.copy() if whole_frame and frame is not None else None
+            self._patches = [] if self._base is not None else None
+
+    @property
+    def frames(self) -> Iterator[tuple[float, np.ndarray]]:
+        """The framebuffer after each update since whole-frame watching began, rebuilt
+        from the changed rectangles (one buffer, updated in place as it goes)."""
+        with self.cond:
+            base, patches = self._base, list(self._patches or [])
+        if base is None:
+            return
+        frame = base.copy()
+        for t, rects in patches:
+            for r, pixels in rects:
+                _crop(frame, r)[...] = pixels
+            yield t, frame
 
     def framebuffer(self) -> np.ndarray:
         with self.cond:

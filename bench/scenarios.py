@@ -11,7 +11,7 @@ import json
 import math
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -21,6 +21,7 @@ from bench.floor import Box, Floor
 from bench.viewer import Viewer
 from bench.xinput import Input
 from cobrowse.local.desktop import Desktop
+from cobrowse.screen.capture import Capturer
 
 SENTENCE = "Jens Hansen, Vesterbrogade 12, 1620 Kobenhavn V"
 RATE = 8.0  # characters per second, a steady human typist
@@ -36,6 +37,8 @@ class Scene:
     floor: Floor
     input: Input
     viewer: Viewer
+    shots: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
+    """The screen (BGRA) before and after the first page change (the bytes' floor)."""
 
     def box(self, selector: str) -> Box:
         """Screen box of the first element matching a CSS selector (its visible part)."""
@@ -208,15 +211,29 @@ def _change(scene: Scene, first_box: Box, act: Any) -> dict[str, Any]:
     states = scene.floor.states_since(since)
     final = states[-1][1][0]
     floor_settled = next((ts for ts, d in states if ts >= t0 and d[0] == final), math.inf)
-    return {
-        "first_ms": 1000 * ((first[0].t if first else math.inf) - t0),
+    shown, floor_first = first[0].t if first else math.inf, _changed(states, t0, 1)
+    result = {
+        "first_ms": 1000 * (shown - t0),
         "settled_ms": 1000 * (settled - t0),
+        "first_after_floor_ms": _after(shown, floor_first),
+        "settled_after_floor_ms": _after(settled, floor_settled),
         "bytes": rates["bytes"],
         "cpu_percent": rates["cpu_percent"],
-        "floor_first_ms": 1000 * (_changed(states, t0, 1) - t0),
+        "floor_first_ms": 1000 * (floor_first - t0),
         "floor_settled_ms": 1000 * (floor_settled - t0),
         "timeline": _timeline(t0, scene.floor.since(t0), scene.viewer.since(t0)),
     }
+    grabbed = dict(first[0].trace).get("grab") if first else None
+    if grabbed is not None:  # ours: when the capture began the grab that held it
+        result["first_from_grab_ms"] = 1000 * (shown - grabbed)
+    return result
+
+
+def _after(t: float, floor: float) -> float:
+    """Milliseconds ``t`` came after the floor's ``floor`` (inf if either never came)."""
+    if not (math.isfinite(t) and math.isfinite(floor)):
+        return math.inf
+    return 1000 * (t - floor)
 
 
 def _timeline(t0: float, damage: list[tuple[float, list[Box]]], updates: list[Any]) -> list[str]:
@@ -226,8 +243,18 @@ def _timeline(t0: float, damage: list[tuple[float, list[Box]]], updates: list[An
         xs = [r[0] for r in u.rects] + [r[0] + r[2] for r in u.rects]
         ys = [r[1] for r in u.rects] + [r[1] + r[3] for r in u.rects]
         bound = (min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys)) if xs else ()
-        events.append((u.t, f"update {len(u.rects)} rects in {bound}"))
+        steps = "".join(f" {step}@{1000 * (t - t0):.1f}" for step, t in u.trace)
+        events.append((u.t, f"update {len(u.rects)} rects in {bound}{steps}"))
     return [f"{1000 * (t - t0):7.1f} ms {what}" for t, what in sorted(events)[:80]]
+
+
+def _bgra() -> np.ndarray:
+    """The whole screen, BGRA (as the encoder takes it)."""
+    cap = Capturer()
+    try:
+        return cap.grab(0).copy()
+    finally:
+        cap.close()
 
 
 def page_change(scene: Scene) -> dict[str, Any]:
@@ -235,12 +262,15 @@ def page_change(scene: Scene) -> dict[str, Any]:
     scene.point("#next")
     scene.settle(0.5)  # the link's hover state is drawn
     banner = scene.box(".banner")
+    before = _bgra()
 
     def act() -> float:
         scene.input.click(1)
         return time.monotonic()
 
     result = _change(scene, banner, act)
+    if not scene.shots:
+        scene.shots.append((before, _bgra()))  # the screen is settled: the final page
     scene.goto("page1.html")
     return result
 

@@ -20,6 +20,9 @@ class Update:
     rects: list[Box]
     box_digest: str | None = None  # the watched box's pixels after it (ours only)
     frame_digest: str | None = None  # the whole framebuffer after it (ours only)
+    trace: list[tuple[str, float]] = field(default_factory=list)
+    """Where its time went (ours): (step, monotonic time) - grab and encode start and
+    end, received by the agent's decoder; the timeline shows them after the input."""
 
 
 @dataclass

@@ -158,15 +158,17 @@ class BlinkTracker:
                     extra.append(self._blink(a, now, encoder))
         return extra
 
-    def after(self, now: float, frame: Frame, payload: bytes | None) -> None:
-        """After the update was made: mirror the agent (rectangles touching an
-        animation end it) and remember small rectangles that may blink."""
-        if payload is None:
+    def after(self, now: float, frame: Frame, payloads: Sequence[bytes]) -> None:
+        """After the update was made (``payloads``: its parts in order, none if
+        nothing was sent): mirror the agent (rectangles touching an animation end
+        it) and remember small rectangles that may blink."""
+        if not payloads:
             return
-        header, parts = codec.walk(payload)
-        if header.keyframe:
+        walked = [codec.walk(payload) for payload in payloads]
+        if any(header.keyframe for header, _ in walked):
             self.reset()
             return
+        parts = [part for _, some in walked for part in some]
         started = {r for r, e, _ in parts if e == codec.BLINK}
         for a in list(self._running):
             if a.rect not in started and _touches(a.rect, parts):

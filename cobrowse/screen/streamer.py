@@ -123,6 +123,9 @@ class ScreenStreamer:
         self._frame_id = 0
         self._cursor: tuple[int, int, bool] | None = None
         self._shape_serial: int | None = None
+        self._early = 0  # bytes of the current update already sent by _emit
+        self._lost = False  # a part of the current update was not sent (paused, stopped)
+        self._epoch = self._sending = 0  # pause() and reset() end the update being sent
         self.stats = StreamStats()
 
     # --- control (any thread) ------------------------------------------------------
@@ -149,6 +152,7 @@ class ScreenStreamer:
         """Privacy pause: nothing is captured or emitted until :meth:`resume`."""
         with self._cond:
             self._paused = True
+            self._epoch += 1
             self._wake()
 
     def resume(self) -> None:
@@ -182,6 +186,7 @@ class ScreenStreamer:
         with self._cond:
             self._flow.reset()
             self._keyframe, self._cursor, self._shape_serial = True, None, None
+            self._epoch += 1
             self._wake()
 
     def select_monitor(self, index: int) -> bool:
@@ -328,32 +333,61 @@ class ScreenStreamer:
                 self._keyframe = False
             self._encoder.quality = self._flow.quality
             self.stats.captures += 1
+            self._sending, self._early, self._lost = self._epoch, 0, False
         started = time.perf_counter()
         if self._damage_at is not None:
             self.stats.last_damage_to_encode = started - self._damage_at
             self._damage_at = None
         now = self._clock()
         dirty, extra = self._blink.before(now, frame, dirty, self._encoder)
+        early: list[bytes] = []  # the parts of a big update sent while it is encoded
+
+        def emit(part: bytes) -> None:
+            early.append(part)
+            self._emit(part, started)
+
         if extra:  # BLINK rectangles (only then: fakes in tests override encode)
-            payload = self._encoder.encode(frame, dirty=dirty, extra=extra)
+            payload = self._encoder.encode(frame, dirty=dirty, emit=emit, extra=extra)
         else:
-            payload = self._encoder.encode(frame, dirty=dirty)
-        self._blink.after(now, frame, payload)
+            payload = self._encoder.encode(frame, dirty=dirty, emit=emit)
+        self._blink.after(now, frame, early if payload is None else [*early, payload])
         elapsed = time.perf_counter() - started
         with self._cond:
-            if self._paused or not self._running:
-                self._keyframe = True  # the agent never gets this one: resync later
-                return
             self.stats.encode_seconds += elapsed
             self.stats.last_encode_seconds = elapsed
-            if payload is None:
+            if self._interrupted():
+                self._keyframe = True  # the agent never gets (all of) this one: resync later
                 return
-            self._frame_id = self._frame_id % MAX_FRAME_ID + 1
-            self._flow.sent(self._frame_id, len(payload))
-            self.stats.frames += 1
-            self.stats.bytes += len(payload)
-            self.stats.keyframes += codec.is_keyframe(payload)
-            self._on_frame(self._frame_id, payload)
+            if payload is not None:
+                self._deliver(payload, flow=True)
+
+    def _emit(self, payload: bytes, started: float) -> None:
+        """A first part of a big update, sent while the encoder goes on with the rest
+        (the agent decodes and shows it meanwhile).  Flow control counts the update
+        once, by its last payload: the window paces captures, not the parts of one."""
+        with self._cond:
+            if self._interrupted():
+                self._lost = True  # the rest must not follow a part the agent never gets
+                return
+            self.stats.last_encode_seconds = time.perf_counter() - started
+            self._early += len(payload)
+            self._deliver(payload, flow=False)
+
+    def _interrupted(self) -> bool:
+        """Under the lock: the update being encoded must not (all) reach the agent: a
+        part was dropped, or a pause or reset came since it was captured (even if
+        resumed already: the agent dropped what came before and awaits a keyframe)."""
+        return self._lost or self._epoch != self._sending or self._paused or not self._running
+
+    def _deliver(self, payload: bytes, *, flow: bool) -> None:
+        """Under the lock: number ``payload`` and hand it to ``on_frame``."""
+        self._frame_id = self._frame_id % MAX_FRAME_ID + 1
+        if flow:
+            self._flow.sent(self._frame_id, self._early + len(payload))
+        self.stats.frames += 1
+        self.stats.bytes += len(payload)
+        self.stats.keyframes += codec.is_keyframe(payload)
+        self._on_frame(self._frame_id, payload)
 
     def _poll_cursor(self, cursor: CursorSource | None, index: int) -> None:
         self._polled_at = time.monotonic()

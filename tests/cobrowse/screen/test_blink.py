@@ -40,7 +40,7 @@ class Sim:
         self.advance(t)
         dirty, extra = self.tracker.before(t, self.screen, dirty, self.encoder)
         payload = self.encoder.encode(self.screen, dirty, extra=extra)
-        self.tracker.after(t, self.screen, payload)
+        self.tracker.after(t, self.screen, [] if payload is None else [payload])
         if payload is not None:
             self.payloads.append(payload)
             self.comp.apply(payload)
@@ -236,3 +236,16 @@ def test_whatever_happens_the_agent_is_exact_once_the_screen_is_still(
     sim.idle_until(t + 5.0)  # still from here on
     assert sim.tracker.animated == [] and sim.comp.blinking == []
     assert sim.exact()
+
+
+def test_an_update_sent_in_parts_ends_the_animation_if_any_part_touches_it() -> None:
+    """A big update goes out in parts as it is encoded (the first pass ahead of the
+    rest): the tracker mirrors the agent over all of them, not only the last."""
+    sim = Sim()
+    blink(sim, [0.5 + 0.5 * k for k in range(6)])
+    assert sim.tracker.animated == [CARET]
+    over = Rect(CARET.x - 5, CARET.y, 20, 30)  # the first part paints over the caret
+    first = codec.pack(W, H, [(over, codec.FILL, b"\x00\x00\xff")])
+    last = codec.pack(W, H, [(Rect(0, 0, 10, 10), codec.FILL, b"\x00\xff\x00")])
+    sim.tracker.after(sim.t, sim.screen, [first, last])
+    assert sim.tracker.animated == []

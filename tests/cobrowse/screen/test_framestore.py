@@ -7,7 +7,10 @@ import random
 import threading
 
 import numpy as np
+import pytest
 
+from cobrowse.screen import codec
+from cobrowse.screen import encoder as encoder_module
 from cobrowse.screen.capture import Monitor
 from cobrowse.screen.compositor import Compositor
 from cobrowse.screen.encoder import FrameEncoder
@@ -161,7 +164,7 @@ class AlwaysRefreshing(FrameEncoder):
     def refresh_pending(self) -> bool:
         return True
 
-    def encode(self, frame: np.ndarray, dirty: object = None) -> bytes | None:
+    def encode(self, frame: np.ndarray, dirty: object = None, emit: object = None) -> bytes | None:
         self.calls.release()
         return None
 
@@ -183,3 +186,76 @@ def test_a_pending_refresh_is_paced_not_spun() -> None:
     finally:
         streamer.stop()
     assert streamer.stats.wakes < 60  # about one per capture, not a busy loop
+
+
+def test_a_big_update_goes_out_in_parts_that_flow_control_counts_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The parts of one update are sent as they are encoded, with consecutive frame
+    ids; the window (1 here) paces captures, not parts: acking the last part lets the
+    next change through, and no part ever overfills the window (that would raise)."""
+    monkeypatch.setattr(encoder_module, "EMIT_PIXELS", 320 * 16)
+    source, errors = FakeScreen(), []
+    frames: queue.Queue[tuple[int, bytes]] = queue.Queue()
+    streamer = ScreenStreamer(
+        lambda i, p: frames.put((i, p)),
+        source_factory=lambda: source,
+        cursor_factory=None,
+        window=1,
+        on_error=errors.append,
+    )
+    comp = Compositor()
+    streamer.start()
+    try:
+        frame_id, keyframe = frames.get(timeout=10)
+        comp.apply(keyframe)
+        streamer.ack(frame_id)
+        source.draw((0, 0, 320, 150), 40)  # bands of 64, 64 and 22 rows: three parts
+        parts = [frames.get(timeout=10) for _ in range(3)]
+        assert [i for i, _ in parts] == [frame_id + 1, frame_id + 2, frame_id + 3]
+        for _, payload in parts:
+            comp.apply(payload)
+        assert comp.frame is not None and np.array_equal(comp.frame, source.screen)
+        streamer.ack(parts[-1][0])
+        source.draw((0, 160, 10, 10), 90)
+        frame_id, payload = frames.get(timeout=10)
+        comp.apply(payload)
+        assert frame_id == parts[-1][0] + 1 and np.array_equal(comp.frame, source.screen)
+    finally:
+        streamer.stop()
+    assert not errors
+
+
+def test_a_pause_between_the_parts_of_an_update_drops_the_rest_then_a_keyframe(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Paused (and resumed at once) after the first part: the other parts never go
+    out, the next payload is a keyframe, and the agent ends exact."""
+    monkeypatch.setattr(encoder_module, "EMIT_PIXELS", 320 * 16)
+    source, interrupt = FakeScreen(), threading.Event()
+    frames: queue.Queue[tuple[int, bytes]] = queue.Queue()
+
+    def on_frame(frame_id: int, payload: bytes) -> None:
+        frames.put((frame_id, payload))
+        if interrupt.is_set():  # on the capture thread, the lock held: re-entrant
+            interrupt.clear()
+            streamer.pause()
+            streamer.resume()
+
+    streamer = ScreenStreamer(on_frame, source_factory=lambda: source, cursor_factory=None)
+    comp = Compositor()
+    streamer.start()
+    try:
+        frame_id, keyframe = frames.get(timeout=10)
+        comp.apply(keyframe)
+        streamer.ack(frame_id)
+        interrupt.set()
+        source.draw((0, 0, 320, 150), 40)
+        _, first = frames.get(timeout=10)
+        assert not codec.is_keyframe(first)
+        _, after = frames.get(timeout=10)
+        assert codec.is_keyframe(after)  # not the second part of the interrupted update
+        comp.apply(after)
+        assert comp.frame is not None and np.array_equal(comp.frame, source.screen)
+    finally:
+        streamer.stop()

@@ -9,10 +9,10 @@ import pytest
 from screen_helpers import ui_frame
 
 from cobrowse.errors import ProtocolError
-from cobrowse.screen import codec
+from cobrowse.screen import codec, rects
 from cobrowse.screen.compositor import Compositor
 from cobrowse.screen.diff import Rect
-from cobrowse.screen.encoder import FrameEncoder
+from cobrowse.screen.encoder import FIRST_QUALITY, FrameEncoder
 
 Box = tuple[int, int, int, int]
 
@@ -244,3 +244,91 @@ def test_clear_forgets_the_stream_too() -> None:
     delta = enc.encode(frames[1][1].copy())
     with pytest.raises(ProtocolError, match="keyframe"):
         comp.apply(delta or b"")
+
+
+def big_page_change() -> tuple[np.ndarray, np.ndarray]:
+    """A 1920x1080 page and the next one: new text everywhere and a new 1920x384 photo
+    banner (over JPEG_FIRST_TILES photo tiles, so it goes JPEG first)."""
+    before = ui_frame(1920, 1080, seed=3)
+    before[64:448, :, :3] = photo(1920, 384, 1)
+    after = ui_frame(1920, 1080, seed=4)
+    after[64:448, :, :3] = photo(1920, 384, 2)
+    return before, after
+
+
+def test_a_big_update_goes_out_in_stretches_that_reassemble_exactly() -> None:
+    before, after = big_page_change()
+    whole, split = FrameEncoder(), FrameEncoder()
+    whole_comp, split_comp = Compositor(), Compositor()
+    whole_comp.apply(whole.encode(before.copy()) or b"")
+    split_comp.apply(
+        split.encode(before.copy(), emit=lambda p: pytest.fail("keyframe split")) or b""
+    )
+    one = whole.encode(after.copy())
+    early: list[bytes] = []
+    last = split.encode(after.copy(), emit=early.append)
+    assert one is not None and last is not None and len(early) >= 2
+    assert split.stats.payloads == len(early) + 1
+    assert split.stats.payload_bytes == sum(map(len, early)) + len(last)
+    # the first payload is the lossy first pass of the banner alone
+    first = codec.outline(early[0])[1]
+    assert {e for _, e, _ in first} == {codec.JPEG}
+    # at the first-pass quality (a good link: the exact refresh follows), not 75
+    rect, _, size = first[0]
+    region = after[rect.y : rect.y + rect.h, rect.x : rect.x + rect.w]
+    assert (
+        size
+        == len(rects.encode_jpeg(region, FIRST_QUALITY)[1])
+        < len(rects.encode_jpeg(region, split.quality)[1])
+    )
+    # the same rectangles as the one payload, in as many payloads, same pixels
+    parts = [r for p in [*early, last] for r in codec.outline(p)[1]]
+    assert sorted(r for r, _, _ in parts) == sorted(r for r, _, _ in codec.outline(one)[1])
+    for payload in [*early, last]:
+        split_comp.apply(payload)
+    whole_comp.apply(one)
+    assert whole_comp.frame is not None and split_comp.frame is not None
+    assert np.array_equal(split_comp.frame, whole_comp.frame)
+    # and the stream goes on in step: the lossless refresh follows, exact in the end
+    play(split, split_comp, after, [])
+    assert exact(split_comp, after)
+
+
+def test_a_small_update_is_never_split() -> None:
+    enc, comp = FrameEncoder(), Compositor()
+    frames = session_frames()
+    for _, frame, hint in frames[:7]:  # the start and six typed letters
+        payload = enc.encode(frame.copy(), hint, emit=lambda p: pytest.fail("split"))
+        comp.apply(payload or b"")
+        assert enc.stats.payloads == 1
+    assert exact(comp, frames[6][1])
+
+
+def test_a_scroll_sends_its_moves_first_then_the_uncovered_strip() -> None:
+    enc, comp = FrameEncoder(), Compositor()
+    tall = ui_frame(640, 900, seed=8)
+    comp.apply(enc.encode(tall[0:360].copy()) or b"")
+    early: list[bytes] = []
+    last = enc.encode(tall[48:408].copy(), emit=early.append)
+    assert last is not None and len(early) == 1
+    assert {e for _, e, _ in codec.outline(early[0])[1]} == {codec.COPY}
+    assert codec.COPY not in {e for _, e, _ in codec.outline(last)[1]}
+    comp.apply(early[0])
+    comp.apply(last)
+    assert exact(comp, tall[48:408])
+
+
+def test_a_video_on_a_good_link_keeps_the_flow_quality_not_the_first_pass_one() -> None:
+    enc = FrameEncoder()
+    frame = ui_frame(640, 360, seed=2)
+    enc.encode(frame)
+    for seed in range(3):  # the same area, new pixels every update
+        frame = frame.copy()
+        frame[192:320, 64:448, :3] = photo(384, 128, seed)
+        payload = enc.encode(frame)
+    assert payload is not None
+    jpegs = [(r, n) for r, e, n in codec.outline(payload)[1] if e == codec.JPEG]
+    assert jpegs
+    for rect, size in jpegs:
+        region = frame[rect.y : rect.y + rect.h, rect.x : rect.x + rect.w]
+        assert size == len(rects.encode_jpeg(region, enc.quality)[1])
