@@ -80,8 +80,13 @@ always_open = true
 
 def cpu_seconds(pid: int) -> float:
     """User + system CPU of process ``pid`` (all its threads), from /proc."""
+    return sum(cpu_split(pid))
+
+
+def cpu_split(pid: int) -> tuple[float, float]:
+    """(user, system) CPU seconds of process ``pid`` (all its threads), from /proc."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / _TICK
+    return int(fields[11]) / _TICK, int(fields[12]) / _TICK
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -320,12 +325,15 @@ def drive(
     for pipe in pipes:
         pipe.send(start)
     time.sleep(max(0.0, (start - time.monotonic_ns()) / 1e9 + warmup))
-    cpu0, t1 = [cpu_seconds(pid) for pid in relay_pids], time.monotonic()
+    cpu0, t1 = [cpu_split(pid) for pid in relay_pids], time.monotonic()
     time.sleep(seconds)
     elapsed = time.monotonic() - t1
-    cpus_used = [
-        100 * (cpu_seconds(p) - c) / elapsed for p, c in zip(relay_pids, cpu0, strict=True)
+    cpu1 = [cpu_split(pid) for pid in relay_pids]
+    used = [
+        (100 * (u1 - u0) / elapsed, 100 * (s1 - s0) / elapsed)
+        for (u0, s0), (u1, s1) in zip(cpu0, cpu1, strict=True)
     ]
+    cpus_used = [u + s for u, s in used]
     results = [pipe.recv() for pipe in pipes]
     for proc in workers:
         proc.join(10)
@@ -336,6 +344,7 @@ def drive(
         "setup_per_s": sessions / setup_s,
         "relay_cpu": sum(cpus_used),
         "relay_cpus": cpus_used,
+        "relay_sys": sum(s for _, s in used),
         "p50": percentile(latency, 50),
         "p99": percentile(latency, 99),
         "kB_per_s_per_session": sum(r["bytes"] for r in results) / seconds / sessions / 1e3,
@@ -399,7 +408,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     head = (
-        "sessions  setup/s  relay CPU  p50 ms  p99 ms  kB/s/sess  frames/s  acks/frame"
+        "sessions  setup/s  relay CPU (of it system)  p50 ms  p99 ms  kB/s/sess  frames/s"
+        "  acks/frame"
         "  gen CPU  lag p99  load"
     )
     print(head, flush=True)
@@ -408,7 +418,8 @@ def main(argv: list[str] | None = None) -> int:
         row = run(sessions, args)
         rows.append(row)
         print(
-            f"{row['sessions']:8d}  {row['setup_per_s']:7.1f}  {row['relay_cpu']:8.1f}%"
+            f"{row['sessions']:8d}  {row['setup_per_s']:7.1f}  {row['relay_cpu']:5.1f}%"
+            f" ({row['relay_sys']:4.1f}% sys)"
             f"  {row['p50']:6.2f}  {row['p99']:6.2f}  {row['kB_per_s_per_session']:9.1f}"
             f"  {row['frames_per_s']:8.0f}  {row['acks_per_frame']:10.2f}"
             f"  {row['gen_cpu']:6.1f}%  {row['lag_p99']:7.2f}"
