@@ -323,6 +323,7 @@ def drive(
         mine, theirs = ctx.Pipe()
         proc = ctx.Process(target=worker, args=(url, share, args, theirs), daemon=True)
         proc.start()
+        theirs.close()  # so a generator that dies is an EOFError here, not a hang
         pipes.append(mine)
         workers.append(proc)
     t0 = time.monotonic()
