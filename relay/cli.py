@@ -17,10 +17,9 @@ import os
 import signal
 import sqlite3
 import sys
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from cobrowse import __version__
 from cobrowse.errors import CobrowseError
@@ -208,7 +207,7 @@ def _serve(args: argparse.Namespace) -> int:
     logging.getLogger("websockets").setLevel(logging.WARNING)
     raise_fd_limit()
     try:
-        _run_loop(_run(config))
+        asyncio.run(_run(config))
     except OSError as exc:
         if exc.errno == errno.EADDRINUSE:
             raise CliError(f"port {config.port} on {config.host} is already in use") from None
@@ -216,17 +215,6 @@ def _serve(args: argparse.Namespace) -> int:
             f"cannot listen on {config.host}:{config.port}: {exc.strerror or exc}"
         ) from None
     return 0
-
-
-def _run_loop(main: Coroutine[Any, Any, None]) -> None:
-    """Run the relay on uvloop where it is installed (Linux and macOS: a fifth less
-    CPU per forwarded frame, docs/scale.md), else on asyncio's own loop."""
-    try:
-        import uvloop
-    except ImportError:
-        asyncio.run(main)
-        return
-    uvloop.run(main)
 
 
 async def _run(config: RelayConfig) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import os
 import struct
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -69,27 +69,8 @@ def test_frame_size_and_server_header() -> None:
     assert frame_size(masked(bytes(70_000)), 0, 9) == -1  # 8-byte length not all here
 
 
-@pytest.fixture(params=["asyncio", "uvloop"])
-def loop_run(request: pytest.FixtureRequest) -> Iterator[Callable[..., None]]:
-    """:func:`run` on asyncio's loop, and on uvloop (which ``relay serve`` uses where
-    it is installed)."""
-    if request.param == "asyncio":
-        yield run
-        return
-    uvloop = pytest.importorskip("uvloop")
-
-    def on_uvloop(body: Callable[[], Awaitable[None]], timeout: float = 20.0) -> None:
-        async def main() -> None:
-            async with asyncio.timeout(timeout):
-                await body()
-
-        uvloop.run(main())
-
-    yield on_uvloop
-
-
 def test_frames_cross_intact_both_ways_on_the_fast_path(
-    data_dir: Path, slow_frames: list[int], loop_run: Callable[..., None]
+    data_dir: Path, slow_frames: list[int]
 ) -> None:
     async def body() -> None:
         async with running(data_dir) as relay, clients(relay) as c:
@@ -109,7 +90,7 @@ def test_frames_cross_intact_both_ways_on_the_fast_path(
             assert room.forwarded["citizen_to_agent"] == sum(SIZES)
             assert room.forwarded["agent_to_citizen"] == sum(SIZES)
 
-    loop_run(body)
+    run(body)
 
 
 def test_frames_split_across_reads_arrive_whole(data_dir: Path, slow_frames: list[int]) -> None:
@@ -232,7 +213,7 @@ TOTAL = 50 * 1024 * 1024
 
 
 def test_a_stalled_receiver_pauses_the_sender_on_the_fast_path(
-    data_dir: Path, slow_frames: list[int], loop_run: Callable[..., None]
+    data_dir: Path, slow_frames: list[int]
 ) -> None:
     async def body() -> None:
         async with running(data_dir) as relay, clients(relay) as c:
@@ -265,4 +246,4 @@ def test_a_stalled_receiver_pauses_the_sender_on_the_fast_path(
             assert received == TOTAL
             assert slow_frames == []
 
-    loop_run(body, timeout=60)
+    run(body, timeout=60)
