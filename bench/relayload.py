@@ -15,7 +15,8 @@ generator that is the relay's queueing and forwarding time.
 The generator speaks WebSocket with :mod:`bench.rawws` (one asyncio Protocol per
 socket, senders on loop timers, no task per connection; on uvloop where installed),
 so one process drives 1000 pairs.  ``--pin`` puts the relay on the last core and
-the generator on the others.  Relay CPU comes from ``/proc/<pid>/stat`` over the measured window; each
+the generator on the others.  Relay CPU comes from ``/proc/<pid>/stat`` over the
+measured window; each
 generator process reports its own CPU and how late its senders woke (``lag``): if
 a generator is near 100 % or its lag p99 is of the order of the latency, the
 figure is the generator's, not the relay's, and the row says so.  Set-up runs at
