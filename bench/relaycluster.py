@@ -9,17 +9,15 @@ load of bench/relayload.py through the proxy.  Citizens get their codes round
 robin; each agent signs in at ``?route=<digit>`` for its citizen's nameplate
 (docs/scale.md), so it lands on the right node at once.
 
-It reuses bench/relayload.py's generator as it is (``measure``, ``Load``,
-``percentile``) without editing it: the two functions it swaps in the generator's
-module (``open_pair``: the routed agent URL; ``cpu_seconds``: every node's CPU
-summed, HAProxy's on the side) are set before the generator processes fork.
+It runs bench/relayload.py's generator (``relayload.drive``) against the proxy,
+each agent's URL a function of its citizen's nameplate, and reads every node's
+CPU (summed) and HAProxy's (on the side).
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import os
 import re
 import resource
@@ -33,8 +31,6 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-
-from websockets.asyncio.client import ClientConnection, connect
 
 from bench import relayload
 from relay.config import ALL_ROUTES
@@ -190,29 +186,13 @@ def cluster(url: str, folder: Path, nodes: int, extra: str = "") -> Iterator[lis
 # --- the load run: relayload's generator, routed ------------------------------------
 
 
-async def open_routed_pair(url: str) -> tuple[ClientConnection, ClientConnection]:
-    """relayload.open_pair through the proxy: the agent goes to ``?route=<digit>``."""
-    citizen = await connect(url, compression=None, max_size=None)
-    await citizen.send(json.dumps({"type": "hello", "version": 1, "role": "citizen"}))
-    nameplate = ""
-    while not nameplate:
-        msg = json.loads(await citizen.recv())
-        nameplate = msg.get("nameplate", "") if msg["type"] == "nameplate" else ""
-    agent = await connect(f"{url}?route={nameplate[0]}", compression=None, max_size=None)
-    hello = {"type": "hello", "version": 1, "role": "agent", "name": "bench"}
-    await agent.send(json.dumps({**hello, "password": relayload.PASSWORD}))
-    if json.loads(await agent.recv())["type"] != "welcome":
-        raise RuntimeError("the bench agent was not signed in")
-    await agent.send(json.dumps({"type": "join", "nameplate": nameplate}))
-    while (msg := json.loads(await agent.recv()))["type"] != "joined":
-        if msg["type"] == "error":
-            raise RuntimeError(f"join refused: {msg}")
-    while json.loads(await citizen.recv())["type"] != "agent_joined":
-        pass
-    return citizen, agent
+def routed(proxy_url: str) -> relayload.AgentUrl:
+    """Where an agent joins a nameplate through the proxy: its node's ``?route=``."""
 
+    def agent_url(nameplate: str) -> str:
+        return f"{proxy_url}?route={nameplate[0]}"
 
-_SUM = -1  # the "pid" measure() is given: every node's CPU summed
+    return agent_url
 
 
 def run(url: str, nodes: int, sessions: int, args: argparse.Namespace) -> dict[str, Any]:
@@ -221,28 +201,23 @@ def run(url: str, nodes: int, sessions: int, args: argparse.Namespace) -> dict[s
         with cluster(url, Path(tmp), nodes, relayload.CONFIG) as started:
             proxy = HAProxy(Path(tmp), [n.node for n in started])
             try:
-                proxy_cpu: list[float] = []
-                own = relayload.cpu_seconds
-
-                def cpu(pid: int) -> float:
-                    if pid != _SUM:
-                        return own(pid)
-                    proxy_cpu.append(own(proxy.proc.pid))
-                    return sum(own(n.proc.pid) for n in started)
-
-                relayload.cpu_seconds, relayload.open_pair = cpu, open_routed_pair
                 t0 = time.monotonic()
-                row = relayload.measure(_SUM, proxy.url, sessions, args)
-                window = args.seconds  # measure() samples cpu() at the window's ends
-                row["haproxy_cpu"] = 100 * (proxy_cpu[-1] - proxy_cpu[0]) / window
+                row = relayload.drive(
+                    proxy.url,
+                    sessions,
+                    seconds=args.seconds,
+                    warmup=args.warmup,
+                    rate=args.rate,
+                    procs=args.procs,
+                    relay_pids=[*(n.proc.pid for n in started), proxy.proc.pid],
+                    agent_url=routed(proxy.url),
+                )
+                *relays, haproxy = row["relay_cpus"]
+                row["relay_cpu"], row["haproxy_cpu"] = sum(relays), haproxy
                 row["nodes"], row["wall_s"] = nodes, time.monotonic() - t0
                 return row
             finally:
-                relayload.cpu_seconds, relayload.open_pair = own, relayload_open_pair
                 proxy.stop()
-
-
-relayload_open_pair = relayload.open_pair
 
 
 def _database(args: argparse.Namespace, stack: contextlib.ExitStack) -> str:

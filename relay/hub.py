@@ -3,9 +3,11 @@
 One :class:`Hub` serves every WebSocket on ``/v1``: it reads the hello, logs
 agents in (scrypt on its own threads), hands citizens nameplates, joins agents
 to rooms and forwards binary frames between the two members of a room without
-looking at them.  Forwarding awaits the receiver's ``send`` inside the sender's
-read loop, so a receiver that stops reading stops the sender (TCP back-pressure)
-instead of growing the relay's memory.
+looking at them.  Most frames take the fast path of relay/forwarding.py
+(:meth:`Hub.route` says where each goes); the rest come through :meth:`Hub._forward`,
+which awaits the receiver's ``send`` inside the sender's read loop.  Either way a
+receiver that stops reading stops the sender (TCP back-pressure) instead of growing
+the relay's memory.
 
 Presence: citizens waiting for an agent get a ``hotline`` message with the number
 of signed-in agents after each nameplate and whenever that number changes (on a
@@ -18,6 +20,7 @@ connection is closed with 4423 ``closed``; agents may always sign in.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -33,6 +36,7 @@ from relay.addresses import client_address, networks
 from relay.audit import AuditLog
 from relay.cluster import Cluster
 from relay.config import RelayConfig
+from relay.forwarding import ForwardingConnection
 from relay.guard import Gates
 from relay.messages import (
     CLOSE_CODES,
@@ -176,12 +180,21 @@ class Hub:
                 await conn.send_json(self.closed_message())
                 raise Refusal("closed", "outside opening hours")
             await self._claim(conn)
+        fast = conn.ws if isinstance(conn.ws, ForwardingConnection) else None
+        if fast is not None:
+            fast.route, fast.max_binary = (
+                functools.partial(self.route, conn),
+                self.config.max_binary,
+            )
+            fast.caught_up()
         async for data in conn.ws:
             if isinstance(data, bytes):
                 await self._forward(conn, data)
             else:
                 msg = parse_message(self._decode_text(conn, data), conn.role)
                 await self._dispatch[msg["type"]](conn, msg)
+            if fast is not None:
+                fast.caught_up()
 
     def _decode_text(self, conn: Conn, data: str) -> dict[str, Any]:
         """Parse a text frame: ``max_text`` bytes, or ``max_upload`` for an agent's
@@ -488,6 +501,22 @@ class Hub:
         )
         if other is not None:
             await other.send_json({"type": "peer_back"})
+
+    def route(self, conn: Conn, data: bytes) -> ForwardingConnection | None:
+        """The fast path's question for a binary frame ``conn`` sent: the connection
+        to forward it to, with the frame counted (and tapped), or None to leave the
+        frame to :meth:`_forward` (no complete room: drop or refuse it there)."""
+        room = conn.room
+        if room is None or conn.role is None or not room.complete:
+            return None
+        peer = room.other(conn.role)
+        if peer is None or not isinstance(peer.ws, ForwardingConnection):
+            return None
+        if self.tap is not None:
+            self.tap(data)
+        room.count(conn.role, len(data))
+        self.metrics.forwarded(conn.role, len(data))
+        return peer.ws
 
     async def _forward(self, conn: Conn, data: bytes) -> None:
         room = conn.room

@@ -28,6 +28,7 @@ from relay.addresses import is_trusted, networks
 from relay.audit import AuditLog
 from relay.cluster import Cluster
 from relay.config import RelayConfig, check_serve_config
+from relay.forwarding import ForwardingConnection, forwarding
 from relay.guard import ACCEPT_BURST, ConnectionGuard, guarded_connection, quiet_fd_errors
 from relay.hub import Hub, Tap, WallClock, utc_now
 from relay.metrics import Metrics
@@ -119,7 +120,7 @@ class Relay:
             ping_timeout=self.config.ping_interval,
             ssl=self._tls,
             server_header=None,
-            create_connection=guarded_connection(self.guard),
+            create_connection=forwarding(guarded_connection(self.guard)),
             backlog=ACCEPT_BURST,
         )
         self.port = self._server.sockets[0].getsockname()[1]
@@ -204,6 +205,8 @@ class Relay:
                 total += ws.transport.get_write_buffer_size()
             total += sum(len(frame.data) for frame in ws.recv_messages.frames.queue)
             total += len(ws.protocol.reader.buffer)
+            if isinstance(ws, ForwardingConnection):
+                total += ws.pending_bytes()
         return total
 
 

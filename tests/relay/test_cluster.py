@@ -294,4 +294,3 @@ def test_the_load_run_goes_through_haproxy_to_every_node(
     assert (row["nodes"], row["sessions"]) == (2, 4)
     assert row["frames_per_s"] > 0 and 0 < row["p50"] <= row["p99"]
     assert row["haproxy_cpu"] >= 0 and row["relay_cpu"] >= 0
-    assert relayload.open_pair is relaycluster.relayload_open_pair  # put back
