@@ -10,7 +10,6 @@ See :mod:`build_support.unpack`.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import tarfile
@@ -18,7 +17,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from build_support.launcher import PREFIX
-from build_support.unpack import SHARED
+from build_support.unpack import SHARED, file_sha256
 
 HASH_CHARS = 16  # of the SHA-256 in hex: the cache folder's name and the install check
 
@@ -36,7 +35,8 @@ def pack(folder: Path, out: Path, shared: Mapping[str, str]) -> str:
     ``shared`` maps names in ``folder`` to the same files in the launcher: they are
     left out and listed (with their hashes) for the launcher to copy in."""
     listed = {
-        name: {"from": source, "sha256": sha256(folder / name)} for name, source in shared.items()
+        name: {"from": source, "sha256": file_sha256(folder / name)}
+        for name, source in shared.items()
     }
     with tarfile.open(out, "w:gz", compresslevel=9) as tar:
         for path in sorted(folder.rglob("*")):
@@ -48,15 +48,7 @@ def pack(folder: Path, out: Path, shared: Mapping[str, str]) -> str:
         info = _plain(tarfile.TarInfo(SHARED))
         info.size = len(data)
         tar.addfile(info, io.BytesIO(data))
-    return sha256(out)
-
-
-def sha256(path: Path) -> str:
-    sha = hashlib.sha256()
-    with path.open("rb") as file:
-        while chunk := file.read(1 << 20):
-            sha.update(chunk)
-    return sha.hexdigest()
+    return file_sha256(out)
 
 
 def entry_name(version: str, digest: str, program: str) -> str:

@@ -120,13 +120,14 @@ def _copy_shared(into: Path, base: Path | None) -> dict[str, int]:
         if base is None or not (base / source["from"]).is_file():
             raise InstallError(f"the program file is damaged: {source['from']} is missing")
         shutil.copy2(base / source["from"], target)
-        if _sha256(target) != source["sha256"]:
+        if file_sha256(target) != source["sha256"]:
             raise InstallError(f"the program file is damaged: {name} differs")
         sizes[name] = target.stat().st_size
     return sizes
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file, hex (read in 1 MiB blocks)."""
     sha = hashlib.sha256()
     with path.open("rb") as file:
         while chunk := file.read(1 << 20):
