@@ -346,10 +346,7 @@ class ScreenStreamer:
             early.append(part)
             self._emit(part, started)
 
-        if extra:  # BLINK rectangles (only then: fakes in tests override encode)
-            payload = self._encoder.encode(frame, dirty=dirty, emit=emit, extra=extra)
-        else:
-            payload = self._encoder.encode(frame, dirty=dirty, emit=emit)
+        payload = self._encoder.encode(frame, dirty=dirty, emit=emit, extra=extra)
         self._blink.after(now, frame, early if payload is None else [*early, payload])
         elapsed = time.perf_counter() - started
         with self._cond:

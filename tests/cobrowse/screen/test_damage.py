@@ -173,9 +173,11 @@ class RecordingEncoder(FrameEncoder):
         super().__init__()
         self.hints: queue.Queue[object] = queue.Queue()
 
-    def encode(self, frame: Any, dirty: Any = None, emit: Any = None) -> bytes | None:
+    def encode(
+        self, frame: Any, dirty: Any = None, emit: Any = None, *, extra: Any = ()
+    ) -> bytes | None:
         self.hints.put(None if dirty is None else list(dirty))
-        return super().encode(frame, dirty, emit)
+        return super().encode(frame, dirty, emit, extra=extra)
 
 
 def test_streamer_wakes_on_damage_only_and_sends_only_the_damaged_area(painter: Painter) -> None:

@@ -164,7 +164,9 @@ class AlwaysRefreshing(FrameEncoder):
     def refresh_pending(self) -> bool:
         return True
 
-    def encode(self, frame: np.ndarray, dirty: object = None, emit: object = None) -> bytes | None:
+    def encode(
+        self, frame: np.ndarray, dirty: object = None, emit: object = None, *, extra: object = ()
+    ) -> bytes | None:
         self.calls.release()
         return None
 
