@@ -512,11 +512,15 @@ class Hub:
         peer = room.other(conn.role)
         if peer is None or not isinstance(peer.ws, ForwardingConnection):
             return None
+        self._counted(room, conn.role, data)
+        return peer.ws
+
+    def _counted(self, room: Room[Conn], role: Role, data: bytes) -> None:
+        """A frame ``role`` sent is being forwarded (either path): tap and count it."""
         if self.tap is not None:
             self.tap(data)
-        room.count(conn.role, len(data))
-        self.metrics.forwarded(conn.role, len(data))
-        return peer.ws
+        room.count(role, len(data))
+        self.metrics.forwarded(role, len(data))
 
     async def _forward(self, conn: Conn, data: bytes) -> None:
         room = conn.room
@@ -528,10 +532,7 @@ class Hub:
             if conn.paired:
                 return  # the peer just left (peer_left is on its way): drop late frames
             raise Refusal("malformed", "binary frame outside a complete room")
-        if self.tap is not None:
-            self.tap(data)
-        room.count(conn.role, len(data))
-        self.metrics.forwarded(conn.role, len(data))
+        self._counted(room, conn.role, data)
         try:
             await peer.ws.send(data)  # blocks while the receiver is not reading
         except ConnectionClosed:
