@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import os
 import re
 import resource
@@ -33,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import relayload
+from cobrowse.session.transport import routed_url
 from relay.config import ALL_ROUTES
 from relay.haproxy import Node, haproxy_config
 
@@ -186,15 +188,6 @@ def cluster(url: str, folder: Path, nodes: int, extra: str = "") -> Iterator[lis
 # --- the load run: relayload's generator, routed ------------------------------------
 
 
-def routed(proxy_url: str) -> relayload.AgentUrl:
-    """Where an agent joins a nameplate through the proxy: its node's ``?route=``."""
-
-    def agent_url(nameplate: str) -> str:
-        return f"{proxy_url}?route={nameplate[0]}"
-
-    return agent_url
-
-
 def run(url: str, nodes: int, sessions: int, args: argparse.Namespace) -> dict[str, Any]:
     """One row: ``nodes`` relays behind HAProxy carrying ``sessions`` pairs."""
     with tempfile.TemporaryDirectory(prefix="relaycluster-") as tmp:
@@ -210,7 +203,7 @@ def run(url: str, nodes: int, sessions: int, args: argparse.Namespace) -> dict[s
                     rate=args.rate,
                     procs=args.procs,
                     relay_pids=[*(n.proc.pid for n in started), proxy.proc.pid],
-                    agent_url=routed(proxy.url),
+                    agent_url=functools.partial(routed_url, proxy.url),
                 )
                 *relays, haproxy = row["relay_cpus"]
                 row["relay_cpu"], row["haproxy_cpu"] = sum(relays), haproxy
