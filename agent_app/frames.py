@@ -24,7 +24,6 @@ other (``payload_bytes`` 0), so the canvas repaints it.
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import threading
 import time
@@ -182,8 +181,7 @@ class FrameWorker(QObject):
                 wait = 0.5 if due is None else min(0.5, due - time.monotonic())
                 if wait <= 0:
                     assert self._compositor is not None
-                    update = self._update(self._frame_id, self._compositor.tick(), 0)
-                    update = dataclasses.replace(update, toggle=True)
+                    update = self._update(self._frame_id, self._compositor.tick(), 0, toggle=True)
                     return update, self._turn()
                 self._wake.wait(wait)
         return None
@@ -221,7 +219,9 @@ class FrameWorker(QObject):
         self._frame_id = frame_id
         return self._update(frame_id, rects, len(payload))
 
-    def _update(self, frame_id: int, rects: Sequence[Rect], size: int) -> FrameUpdate:
+    def _update(
+        self, frame_id: int, rects: Sequence[Rect], size: int, *, toggle: bool = False
+    ) -> FrameUpdate:
         """Under the lock: copies of the compositor's ``rects`` for the GUI."""
         assert self._compositor is not None
         if self._compositor.framebuffer is None:
@@ -230,4 +230,4 @@ class FrameWorker(QObject):
         patches = tuple(p for p in (patch(framebuffer, r) for r in rects) if p is not None)
         height, width = framebuffer.shape[:2]
         full = any(p[0] == QRect(0, 0, width, height) for p in patches)
-        return FrameUpdate(frame_id, width, height, patches, size, full)
+        return FrameUpdate(frame_id, width, height, patches, size, full, toggle)
