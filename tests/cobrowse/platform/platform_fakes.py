@@ -231,3 +231,16 @@ class FakeRuntime:
             "init": 0x11,
         }
         return answers.get(selector)
+
+
+class FakePynput:
+    """pynput's keyboard controller: records press/release, sends nothing."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, Any]] = []
+
+    def press(self, key: Any) -> None:
+        self.calls.append(("press", key))
+
+    def release(self, key: Any) -> None:
+        self.calls.append(("release", key))

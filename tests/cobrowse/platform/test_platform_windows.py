@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import ctypes
 from dataclasses import replace
-from typing import Any
 
 import numpy as np
-from platform_fakes import FakeGdi32, FakeKernel32, FakeUser32, bitmap_1bit, fake_dlls
+from platform_fakes import (
+    FakeGdi32,
+    FakeKernel32,
+    FakePynput,
+    FakeUser32,
+    bitmap_1bit,
+    fake_dlls,
+)
 
 from cobrowse.platform import for_name
 from cobrowse.platform.windows import WindowsPlatform, api
@@ -115,17 +121,6 @@ def test_a_failure_that_is_not_access_denied_is_not_a_secure_desktop() -> None:
     d.last_error = lambda: 6  # ERROR_INVALID_HANDLE
     d.user32.desktop = None
     assert WindowsPlatform(d).secure_desktop() is False
-
-
-class FakePynput:
-    def __init__(self) -> None:
-        self.calls: list[tuple[str, Any]] = []
-
-    def press(self, key: Any) -> None:
-        self.calls.append(("press", key))
-
-    def release(self, key: Any) -> None:
-        self.calls.append(("release", key))
 
 
 class Key:

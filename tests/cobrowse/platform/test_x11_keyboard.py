@@ -7,6 +7,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
+from platform_fakes import FakePynput
 from Xlib import X
 
 from cobrowse.platform.x11.keyboard import (
@@ -54,19 +55,8 @@ class FakeDisplay:
         self.calls.append(("down" if kind == X.KeyPress else "up", keycode))
 
 
-class Pynput:
-    def __init__(self) -> None:
-        self.calls: list[tuple[str, Any]] = []
-
-    def press(self, key: Any) -> None:
-        self.calls.append(("press", key))
-
-    def release(self, key: Any) -> None:
-        self.calls.append(("release", key))
-
-
-def make(pool: int = 24) -> tuple[FakeDisplay, Pynput, MappedKeyboard, XlibKeymap]:
-    d, fallback = FakeDisplay(), Pynput()
+def make(pool: int = 24) -> tuple[FakeDisplay, FakePynput, MappedKeyboard, XlibKeymap]:
+    d, fallback = FakeDisplay(), FakePynput()
     port = XlibKeymap(d)
     kb = MappedKeyboard(fallback, port, SpareKeys(port, pool))
     return d, fallback, kb, port
